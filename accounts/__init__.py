@@ -1,0 +1,1 @@
+"""Users, their memberships (role and city), and API tokens; turns credentials into a `Caller`."""

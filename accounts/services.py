@@ -1,0 +1,126 @@
+"""Account services: add users, issue and revoke tokens, and turn a token into a `Caller`."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from accounts.choices import Role
+from accounts.schemas import MembershipRead, UserRead
+from accounts.tables import ApiToken, Membership, User
+from charter.tables import City
+from kernel.caller import ANONYMOUS, Caller
+from kernel.db import audit, write_transaction
+from kernel.errors import FieldError, InvalidInput, NotFound
+
+TOKEN_PREFIX = "ct_"  # noqa: S105 (a prefix, not a secret)
+
+
+def hash_token(token: str) -> str:
+    """Tokens are long random strings, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320 or email.startswith("@") or email.endswith("@"):
+        raise InvalidInput(f"Invalid email {email!r}.", [FieldError("email", "Expected name@domain.")])
+    return email
+
+
+async def _user_or_raise(email: str) -> dict:
+    row = await User.select().where(User.email == _normalise_email(email)).first()
+    if row is None:
+        raise NotFound(f"No user {email!r}.")
+    return row
+
+
+async def add_user(
+    actor: Caller, email: str, role: str, city_slug: str | None = None, display_name: str = ""
+) -> UserRead:
+    """Create the user if needed and give them a membership (a role, with a city for editors)."""
+    email = _normalise_email(email)
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise InvalidInput(f"Unknown role {role!r}.",
+                           [FieldError("role", f"Expected one of {', '.join(Role)}.")]) from None
+    if role_value == Role.city_editor and not city_slug:
+        raise InvalidInput("A city editor needs a city.", [FieldError("city", "Expected a city slug.")])
+    if role_value != Role.city_editor and city_slug:
+        raise InvalidInput("Only city editors belong to a city.",
+                           [FieldError("city", "Expected no city for this role.")])
+    async with write_transaction():
+        city_id = None
+        if city_slug:
+            city = await City.select(City.id).where(City.slug == city_slug).first()
+            if city is None:
+                raise NotFound(f"No city {city_slug!r}.")
+            city_id = city["id"]
+        user = await User.select().where(User.email == email).first()
+        if user is None:
+            user = (await User.insert(User(email=email, display_name=display_name or email))
+                    .returning(*User.all_columns()))[0]
+            await audit(actor, "create", "user", email, None, {"email": email})
+        exists = await Membership.exists().where(
+            (Membership.user == user["id"]) & (Membership.role == role_value.value)
+            & (Membership.city.is_null() if city_id is None else Membership.city == city_id)
+        )
+        if not exists:
+            await Membership.insert(Membership(user=user["id"], role=role_value.value, city=city_id))
+            await audit(actor, "create", "membership", email, None,
+                        {"role": role_value.value, "city": city_slug})
+    return await get_user(email)
+
+
+async def get_user(email: str) -> UserRead:
+    user = await _user_or_raise(email)
+    rows = await Membership.select(Membership.role, Membership.city.slug.as_alias("city")).where(
+        Membership.user == user["id"]).order_by(Membership.id)
+    return UserRead(user["email"], user["display_name"], user["active"],
+                    [MembershipRead(**r) for r in rows])
+
+
+async def issue_token(actor: Caller, email: str) -> str:
+    """A new bearer token for the user; only its hash is stored, so it is shown once."""
+    user = await _user_or_raise(email)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    async with write_transaction():
+        await ApiToken.insert(ApiToken(user=user["id"], token_hash=hash_token(token)))
+        await audit(actor, "create", "api_token", user["email"], None, {"hash": hash_token(token)[:12]})
+    return token
+
+
+async def revoke_tokens(actor: Caller, email: str) -> int:
+    """Revoke every live token of the user; returns how many were revoked."""
+    user = await _user_or_raise(email)
+    async with write_transaction():
+        live = await ApiToken.select(ApiToken.id).where(
+            (ApiToken.user == user["id"]) & ApiToken.revoked_at.is_null())
+        if live:
+            await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+                ApiToken.id.is_in([r["id"] for r in live]))
+            await audit(actor, "revoke", "api_token", user["email"], {"live": len(live)}, {"live": 0})
+    return len(live)
+
+
+async def caller_for_token(token: str | None) -> Caller | None:
+    """The caller a bearer token stands for; None when the token is unknown or revoked."""
+    if not token:
+        return ANONYMOUS
+    row = await ApiToken.select(ApiToken.user.id.as_alias("user_id"),
+                                ApiToken.user.email.as_alias("email"),
+                                ApiToken.user.active.as_alias("active")).where(
+        (ApiToken.token_hash == hash_token(token)) & ApiToken.revoked_at.is_null()).first()
+    if row is None or not row["active"]:
+        return None
+    memberships = await Membership.select(Membership.role, Membership.city).where(
+        Membership.user == row["user_id"])
+    return Caller(
+        user_id=row["user_id"],
+        label=row["email"],
+        roles=frozenset(m["role"] for m in memberships),
+        editable_city_ids=frozenset(
+            m["city"] for m in memberships if m["role"] == Role.city_editor and m["city"]),
+    )

@@ -1,0 +1,36 @@
+"""Tables of the accounts app: people, what they may do, and their API tokens."""
+
+from __future__ import annotations
+
+from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from accounts.choices import Role
+from charter.tables import City
+
+
+class User(Table, tablename="tracker_user"):
+    """A person with an account: secretariat staff, a city's editor, a civil-society reviewer."""
+
+    email = Varchar(length=320, unique=True)
+    display_name = Varchar(length=255, default="")
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Membership(Table, tablename="membership"):
+    """A role a user holds; city editors hold it for one city."""
+
+    user = ForeignKey(references=User, null=False, index=True)
+    role = Varchar(length=32, choices=Role)
+    city = ForeignKey(references=City, null=True, default=None, index=True)
+
+
+class ApiToken(Table, tablename="api_token"):
+    """A bearer token, stored only as its SHA-256; revoked tokens are kept for the record."""
+
+    user = ForeignKey(references=User, null=False, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)

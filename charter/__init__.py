@@ -1,0 +1,1 @@
+"""Charters, their principles, the cities that sign them, and their signatures."""

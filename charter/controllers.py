@@ -1,0 +1,85 @@
+"""HTTP routes of charters, cities and signatures: parse, call one service, return a Struct."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from charter import services
+from charter.schemas import (
+    CharterCreate,
+    CharterSummary,
+    CityCreate,
+    CityPage,
+    CityRead,
+    CityUpdate,
+    SignatureCreate,
+    SignatureRead,
+)
+from kernel.http import WRITE, CallerDep, Lang, Limit, Offset
+
+
+class CharterController(Controller):
+    """Charters: the texts cities sign."""
+
+    path = "/charters"
+    tags = ("Charters",)
+
+    @get("/")
+    async def list_charters(self, lang: Lang = None) -> list[CharterSummary]:
+        """Every charter, with its title in the asked language."""
+        return await services.list_charters(lang)
+
+    @post("/", security=WRITE)
+    async def create_charter(self, caller: CallerDep, data: JSONBody[CharterCreate]) -> CharterSummary:
+        """Create a charter's header (secretariat). Its content comes by `PUT .../document`."""
+        return await services.create_charter(caller, data)
+
+
+class CityController(Controller):
+    """Cities: the local governments that sign charters and report progress."""
+
+    path = "/cities"
+    tags = ("Cities",)
+
+    @get("/")
+    async def list_cities(
+        self,
+        lang: Lang = None,
+        country: Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> CityPage:
+        """Cities, by slug, a page at a time."""
+        return await services.list_cities(lang, country, limit, offset)
+
+    @post("/", security=WRITE)
+    async def create_city(self, caller: CallerDep, data: JSONBody[CityCreate]) -> CityRead:
+        """Onboard a city (secretariat)."""
+        return await services.create_city(caller, data)
+
+    @get("/{city:str}")
+    async def get_city(self, city: FromPath[str], lang: Lang = None) -> CityRead:
+        """One city."""
+        return services.city_read(await services.get_city_or_raise(city), lang)
+
+    @patch("/{city:str}", security=WRITE)
+    async def update_city(
+        self, caller: CallerDep, city: FromPath[str], data: JSONBody[CityUpdate]
+    ) -> CityRead:
+        """Change a city's name, country, locale or population (secretariat or its editors)."""
+        return await services.update_city(caller, city, data)
+
+    @get("/{city:str}/signatures")
+    async def list_signatures(self, city: FromPath[str]) -> list[SignatureRead]:
+        """The city's signature acts, oldest first."""
+        return await services.list_signatures(city)
+
+    @post("/{city:str}/signatures", security=WRITE)
+    async def create_signature(
+        self, caller: CallerDep, city: FromPath[str], data: JSONBody[SignatureCreate]
+    ) -> SignatureRead:
+        """Record that the city signed (or withdrew from) a charter."""
+        return await services.create_signature(caller, city, data)

@@ -1,0 +1,95 @@
+"""API shapes of charters, cities and signatures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+from charter.choices import SignatureStatus
+from kernel.schemas import TranslatableIn
+
+
+class CharterCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A new charter's header; its principles, commitments and indicators come as a document."""
+
+    slug: str
+    lang: str
+    title: TranslatableIn
+    preamble: TranslatableIn | None = None
+    issuer: str = ""
+    adopted_on: date | None = None
+    source_url: str | None = None
+    version: str = "1"
+
+
+class CharterSummary(msgspec.Struct):
+    """A charter in a list."""
+
+    slug: str
+    lang: str
+    title: str
+    title_i18n: dict[str, str]
+    issuer: str
+    adopted_on: date | None
+    source_url: str | None
+    version: str
+    languages: list[str]
+
+
+class CityCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A city to onboard. `name` may be a string (in the city's language) or `{lang: name}`."""
+
+    slug: str
+    name: TranslatableIn
+    country: str
+    locale: str
+    population: int | None = None
+
+
+class CityUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields to change on a city; absent fields stay as they are."""
+
+    name: TranslatableIn | msgspec.UnsetType = msgspec.UNSET
+    country: str | msgspec.UnsetType = msgspec.UNSET
+    locale: str | msgspec.UnsetType = msgspec.UNSET
+    population: int | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class CityRead(msgspec.Struct):
+    """A city as the public sees it; `name` is in the asked language, `name_i18n` has them all."""
+
+    slug: str
+    name: str
+    name_i18n: dict[str, str]
+    country: str
+    locale: str
+    population: int | None
+
+
+class CityPage(msgspec.Struct):
+    """A page of cities."""
+
+    items: list[CityRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class SignatureCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A city signs (or withdraws from) a charter, by a named act."""
+
+    charter: str
+    signed_on: date
+    act: str = ""
+    status: SignatureStatus = SignatureStatus.signed
+
+
+class SignatureRead(msgspec.Struct):
+    """A signature on record."""
+
+    id: int
+    charter: str
+    signed_on: date
+    act: str
+    status: SignatureStatus

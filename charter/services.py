@@ -1,0 +1,272 @@
+"""Charter and city services: who may read and write them, and the rules a write must keep."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import msgspec
+from babel import Locale, UnknownLocaleError
+
+from charter.choices import SignatureStatus
+from charter.schemas import (
+    CharterCreate,
+    CharterSummary,
+    CityCreate,
+    CityPage,
+    CityRead,
+    CityUpdate,
+    SignatureCreate,
+    SignatureRead,
+)
+from charter.tables import Charter, City, Signature
+from kernel.caller import Caller
+from kernel.db import audit, write_transaction
+from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from kernel.text import LANG_PATTERN, check_code, language_of, pick, translatable
+
+_TERRITORIES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
+
+
+def loads(value: Any) -> Any:
+    """JSON columns come back as text on SQLite and on Postgres alike."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# Charters ---------------------------------------------------------------------------------------
+
+
+def charter_summary(row: dict[str, Any], lang: str | None) -> CharterSummary:
+    title = loads(row["title"])
+    return CharterSummary(
+        slug=row["slug"],
+        lang=row["lang"],
+        title=pick(title, lang, row["lang"]),
+        title_i18n=title,
+        issuer=row["issuer"],
+        adopted_on=row["adopted_on"],
+        source_url=row["source_url"],
+        version=row["version"],
+        languages=sorted(title),
+    )
+
+
+async def get_charter_or_raise(slug: str) -> dict[str, Any]:
+    """The charter row for a slug; charters are public."""
+    row = await Charter.select().where(Charter.slug == slug).first()
+    if row is None:
+        raise NotFound(f"No charter {slug!r}.")
+    return row
+
+
+async def list_charters(lang: str | None) -> list[CharterSummary]:
+    rows = await Charter.select().order_by(Charter.slug)
+    return [charter_summary(r, lang) for r in rows]
+
+
+def _check_lang(lang: str, field: str = "lang") -> str:
+    if not LANG_PATTERN.match(lang):
+        raise InvalidInput(f"Invalid language {lang!r}.",
+                           [FieldError(field, "Expected an ISO 639 code such as fr, ar, es or en.")])
+    return lang
+
+
+def _check_url(url: str | None, field: str) -> str | None:
+    if url is None:
+        return None
+    if not url.lower().startswith(("http://", "https://")) or len(url) > 1024:
+        raise InvalidInput("Only http(s) links are accepted.",
+                           [FieldError(field, "Expected an http:// or https:// URL.")])
+    return url
+
+
+async def create_charter(caller: Caller, data: CharterCreate) -> CharterSummary:
+    """Create a charter's header (secretariat only)."""
+    caller.require_secretariat("create charters")
+    slug = check_code(data.slug, "slug", slug=True)
+    lang = _check_lang(data.lang)
+    title = translatable(data.title, lang, "title")
+    preamble = translatable(data.preamble, lang, "preamble") if data.preamble else {}
+    row = {
+        "slug": slug, "lang": lang, "title": title, "preamble": preamble, "issuer": data.issuer,
+        "adopted_on": data.adopted_on, "source_url": _check_url(data.source_url, "source_url"),
+        "version": data.version,
+    }
+    async with write_transaction():
+        if await Charter.exists().where(Charter.slug == slug):
+            raise Conflict(f"A charter {slug!r} exists already.",
+                           [FieldError("slug", "Expected a slug not yet in use.")])
+        await Charter.insert(Charter(**{**row, "title": dumps(title), "preamble": dumps(preamble)}))
+        await audit(caller, "create", "charter", slug, None, row)
+    return charter_summary(await get_charter_or_raise(slug), None)
+
+
+# Cities -----------------------------------------------------------------------------------------
+
+
+def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
+    names = loads(row["name"])
+    return CityRead(
+        slug=row["slug"],
+        name=pick(names, lang, language_of(row["locale"])),
+        name_i18n=names,
+        country=row["country"],
+        locale=row["locale"],
+        population=row["population"],
+    )
+
+
+def _check_country(country: str) -> str:
+    code = country.strip().upper()
+    if code not in _TERRITORIES:
+        raise InvalidInput(f"Unknown country {country!r}.",
+                           [FieldError("country", "Expected an ISO 3166-1 alpha-2 code such as TN.")])
+    return code
+
+
+def _check_locale(locale: str) -> str:
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise InvalidInput(f"Unknown locale {locale!r}.",
+                           [FieldError("locale", "Expected a locale such as fr-TN or ar-JO.")]) from None
+    return f"{parsed.language}-{parsed.territory}" if parsed.territory else parsed.language
+
+
+def _check_population(population: int | None) -> int | None:
+    if population is not None and not 0 <= population <= 100_000_000:
+        raise InvalidInput("Population out of range.",
+                           [FieldError("population", "Expected a whole number from 0 to 100000000.")])
+    return population
+
+
+async def get_city_or_raise(slug: str) -> dict[str, Any]:
+    """A city row; cities are public."""
+    row = await City.select().where(City.slug == slug).first()
+    if row is None:
+        raise NotFound(f"No city {slug!r}.")
+    return row
+
+
+async def city_for_write(caller: Caller, slug: str) -> dict[str, Any]:
+    """The city row, found only among the cities this caller may edit.
+
+    The filter is part of the query: a city editor's query for another city returns nothing,
+    which is then told apart as 403 (the city exists) or 404.
+    """
+    caller.require_authenticated()
+    query = City.select().where(City.slug == slug)
+    if not caller.is_secretariat:
+        query = query.where(City.id.is_in(sorted(caller.editable_city_ids) or [-1]))
+    row = await query.first()
+    if row is None:
+        if await City.exists().where(City.slug == slug):
+            raise Forbidden(f"You may not edit the data of city {slug!r}.")
+        raise NotFound(f"No city {slug!r}.")
+    return row
+
+
+async def list_cities(lang: str | None, country: str | None, limit: int, offset: int) -> CityPage:
+    query = City.select()
+    count = City.count()
+    if country:
+        query = query.where(City.country == country.upper())
+        count = count.where(City.country == country.upper())
+    rows = await query.order_by(City.slug).limit(limit).offset(offset)
+    return CityPage([city_read(r, lang) for r in rows], await count, limit, offset)
+
+
+async def create_city(caller: Caller, data: CityCreate) -> CityRead:
+    """Onboard a city (secretariat only)."""
+    caller.require_secretariat("onboard cities")
+    slug = check_code(data.slug, "slug", slug=True)
+    locale = _check_locale(data.locale)
+    row = {
+        "slug": slug,
+        "name": translatable(data.name, language_of(locale), "name"),
+        "country": _check_country(data.country),
+        "locale": locale,
+        "population": _check_population(data.population),
+    }
+    async with write_transaction():
+        if await City.exists().where(City.slug == slug):
+            raise Conflict(f"A city {slug!r} exists already.",
+                           [FieldError("slug", "Expected a slug not yet in use.")])
+        await City.insert(City(**{**row, "name": dumps(row["name"])}))
+        await audit(caller, "create", "city", slug, None, row)
+    return city_read(await get_city_or_raise(slug), None)
+
+
+async def update_city(caller: Caller, slug: str, data: CityUpdate) -> CityRead:
+    """Change a city's name, country, locale or population (secretariat, or the city's editors)."""
+    async with write_transaction():
+        row = await city_for_write(caller, slug)
+        before = {k: loads(row[k]) if k == "name" else row[k]
+                  for k in ("name", "country", "locale", "population")}
+        after = dict(before)
+        if data.locale is not msgspec.UNSET:
+            after["locale"] = _check_locale(data.locale)
+        if data.name is not msgspec.UNSET:
+            after["name"] = translatable(data.name, language_of(after["locale"]), "name")
+        if data.country is not msgspec.UNSET:
+            after["country"] = _check_country(data.country)
+        if data.population is not msgspec.UNSET:
+            after["population"] = _check_population(data.population)
+        if after != before:
+            await City.update(
+                {City.name: dumps(after["name"]), City.country: after["country"],
+                 City.locale: after["locale"], City.population: after["population"],
+                 City.revision: City.revision + 1}
+            ).where(City.id == row["id"])
+            await audit(caller, "update", "city", slug, before, after)
+    return city_read(await get_city_or_raise(slug), None)
+
+
+# Signatures -------------------------------------------------------------------------------------
+
+
+async def list_signatures(city_slug: str) -> list[SignatureRead]:
+    city = await get_city_or_raise(city_slug)
+    rows = await Signature.select(
+        Signature.id, Signature.charter.slug.as_alias("charter"), Signature.signed_on,
+        Signature.act, Signature.status,
+    ).where(Signature.city == city["id"]).order_by(Signature.signed_on).order_by(Signature.id)
+    return [SignatureRead(**r) for r in rows]
+
+
+async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate) -> SignatureRead:
+    """Record that a city signed a charter (or withdrew its signature)."""
+    async with write_transaction():
+        city = await city_for_write(caller, city_slug)
+        charter = await get_charter_or_raise(data.charter)
+        if data.signed_on > date.today():
+            raise InvalidInput("A signature cannot be dated in the future.",
+                               [FieldError("signed_on", "Expected a date not after today.")])
+        current = await current_signature(city["id"], charter["id"])
+        if data.status == SignatureStatus.signed and current == SignatureStatus.signed:
+            raise Conflict(f"{city_slug!r} has already signed {data.charter!r}.")
+        if data.status == SignatureStatus.withdrawn and current != SignatureStatus.signed:
+            raise Conflict(f"{city_slug!r} has no standing signature of {data.charter!r} to withdraw.")
+        row = (await Signature.insert(Signature(
+            city=city["id"], charter=charter["id"], signed_on=data.signed_on,
+            act=data.act.strip(), status=data.status,
+        )).returning(Signature.id))[0]
+        after = {"charter": data.charter, "signed_on": data.signed_on, "act": data.act.strip(),
+                 "status": data.status.value}
+        await audit(caller, "create", "signature", f"{city_slug}/{data.charter}/{row['id']}",
+                    None, after)
+    return SignatureRead(id=row["id"], charter=data.charter, signed_on=data.signed_on,
+                         act=data.act.strip(), status=data.status)
+
+
+async def current_signature(city_id: int, charter_id: int) -> SignatureStatus | None:
+    """The standing of the city's latest signature act on that charter."""
+    row = await Signature.select(Signature.status).where(
+        (Signature.city == city_id) & (Signature.charter == charter_id)
+    ).order_by(Signature.signed_on, ascending=False).order_by(Signature.id, ascending=False).first()
+    return SignatureStatus(row["status"]) if row else None

@@ -1,0 +1,62 @@
+"""Tables of the charter app: what a charter says, and which cities have signed it."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from charter.choices import SignatureStatus
+
+
+class Charter(Table, tablename="charter"):
+    """A human-rights charter for cities (Lampedusa, Sousse, Global Charter-Agenda...).
+
+    Its texts are translatable: `{"fr": ..., "ar": ...}`; `lang` is the language of the text the
+    charter was first imported in, used when a translation is missing.
+    """
+
+    slug = Varchar(length=64, unique=True, help_text="Stable public key used in URLs and exports.")
+    lang = Varchar(length=8, help_text="Language of the base text, the fallback for translations.")
+    title = JSON(help_text="Title by language.")
+    preamble = JSON(help_text="Preamble (Markdown) by language.")
+    issuer = Varchar(length=255, default="", help_text="Network or body that issued the charter.")
+    adopted_on = Date(null=True, default=None, help_text="When the issuer adopted the text.")
+    source_url = Varchar(length=1024, null=True, default=None, help_text="Where the text is published.")
+    version = Varchar(length=32, default="1", help_text="Edition of the charter's text.")
+    revision = Integer(default=1, help_text="Incremented on each change of this row.")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Principle(Table, tablename="principle"):
+    """A principle of a charter (Dignity, Equity, Recognition...), grouping commitments."""
+
+    charter = ForeignKey(references=Charter, null=False, index=True)
+    code = Varchar(length=64, help_text="Code, unique within the charter (e.g. DIG).")
+    key = Varchar(length=160, unique=True, help_text="`charter-slug/CODE`, globally unique.")
+    position = Integer(default=0, help_text="Order in the charter.")
+    title = JSON(help_text="Title by language.")
+    description = JSON(help_text="Description (Markdown) by language.")
+
+
+class City(Table, tablename="city"):
+    """A local government that can sign charters and report on its commitments."""
+
+    slug = Varchar(length=64, unique=True, help_text="Stable public key (e.g. sousse).")
+    name = JSON(help_text="Name by language, in its own script too (سوسة beside Sousse).")
+    country = Varchar(length=2, index=True, help_text="ISO 3166-1 alpha-2 code.")
+    locale = Varchar(length=16, help_text="Locale for numbers and dates, e.g. fr-TN or ar-JO.")
+    population = Integer(null=True, default=None, help_text="Residents, if known.")
+    revision = Integer(default=1, help_text="Incremented on each change of this row.")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Signature(Table, tablename="signature"):
+    """A city's signature of a charter, by a named act (council decision, mayor's signature)."""
+
+    city = ForeignKey(references=City, null=False, index=True)
+    charter = ForeignKey(references=Charter, null=False, index=True)
+    signed_on = Date(help_text="Date of the act.")
+    act = Text(default="", help_text="The act: council decision number, signature by the mayor...")
+    status = Varchar(length=16, choices=SignatureStatus, default=SignatureStatus.signed)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -1,0 +1,1 @@
+"""Municipal commitments, the cities' adoptions of them, and their status timelines."""

@@ -1,0 +1,1 @@
+"""Everything that crosses the boundary as a document: Markdown charters, reports, data files."""

@@ -1,0 +1,225 @@
+"""Charter documents in and out of the database: a Markdown text is the charter's whole tree.
+
+A document in the charter's own language creates the charter or extends it (new codes, new texts;
+nothing that exists is removed or moved). A document in another language adds that language's
+texts and must carry exactly the same codes, in the same places.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from charter.services import dumps
+from charter.tables import Charter, Principle
+from commitments.tables import Commitment
+from exports.charter_markdown import (
+    CharterDoc,
+    CommitmentDoc,
+    IndicatorDoc,
+    PrincipleDoc,
+    parse_charter,
+    render_charter,
+)
+from indicators.tables import Indicator
+from kernel.caller import Caller
+from kernel.db import audit, write_transaction
+from kernel.errors import Conflict, FieldError, InvalidInput, NotFound
+from kernel.text import LANG_PATTERN
+
+
+def _with(texts: dict[str, str], lang: str, text: str) -> dict[str, str]:
+    """The texts with `lang` set to `text`, or removed when the document leaves it empty."""
+    out = {k: v for k, v in texts.items() if k != lang}
+    if text.strip():
+        out[lang] = text.strip()
+    return out
+
+
+async def _stored(charter_id: int) -> tuple[list[dict], list[dict], list[dict]]:
+    principles = await Principle.select().where(Principle.charter == charter_id).order_by(
+        Principle.position).output(load_json=True)
+    commitments = await Commitment.select(
+        *Commitment.all_columns(), Commitment.principle.code.as_alias("parent")
+    ).where(Commitment.charter == charter_id).order_by(Commitment.position).output(load_json=True)
+    indicators = await Indicator.select(
+        *Indicator.all_columns(), Indicator.commitment.code.as_alias("parent")
+    ).where(Indicator.charter == charter_id).order_by(Indicator.position).output(load_json=True)
+    return principles, commitments, indicators
+
+
+async def export_document(slug: str, lang: str | None = None) -> str:
+    """The charter as a Markdown document in `lang` (default: its own language)."""
+    charter = await Charter.select().where(Charter.slug == slug).output(load_json=True).first()
+    if charter is None:
+        raise NotFound(f"No charter {slug!r}.")
+    lang = lang or charter["lang"]
+    if not LANG_PATTERN.match(lang):
+        raise InvalidInput(f"Invalid language {lang!r}.",
+                           [FieldError("lang", "Expected an ISO 639 code such as fr or ar.")])
+    if lang != charter["lang"] and lang not in charter["title"]:
+        raise NotFound(f"Charter {slug!r} has no {lang!r} translation; it has "
+                       f"{', '.join(sorted(charter['title']))}.")
+    principles, commitments, indicators = await _stored(charter["id"])
+    doc = CharterDoc(
+        slug=slug, lang=lang, title=charter["title"].get(lang, ""), issuer=charter["issuer"],
+        adopted_on=charter["adopted_on"], source_url=charter["source_url"],
+        version=charter["version"], preamble=charter["preamble"].get(lang, ""),
+    )
+    by_principle: dict[int, PrincipleDoc] = {}
+    for p in principles:
+        by_principle[p["id"]] = PrincipleDoc(p["code"], p["title"].get(lang, ""),
+                                             p["description"].get(lang, ""))
+        doc.principles.append(by_principle[p["id"]])
+    by_commitment: dict[int, CommitmentDoc] = {}
+    for c in commitments:
+        by_commitment[c["id"]] = CommitmentDoc(c["code"], c["title"].get(lang, ""),
+                                               c["description"].get(lang, ""))
+        by_principle[c["principle"]].commitments.append(by_commitment[c["id"]])
+    for i in indicators:
+        by_commitment[i["commitment"]].indicators.append(IndicatorDoc(
+            i["code"], i["title"].get(lang, ""), i["unit"], i["value_kind"], i["direction"]))
+    return render_charter(doc)
+
+
+async def import_document(
+    caller: Caller, source: str, *, slug: str | None = None, lang: str | None = None
+) -> dict[str, Any]:
+    """Create, extend or translate a charter from a Markdown document (secretariat only).
+
+    Returns what changed: the charter's slug, the document's language, and counts of items.
+    """
+    caller.require_secretariat("edit charters")
+    doc = parse_charter(source, lang=lang, base=False)
+    if slug is not None and doc.slug != slug:
+        raise InvalidInput(f"The document is for {doc.slug!r}, not {slug!r}.",
+                           [FieldError("line 1", f"Expected slug: {slug}.")])
+    async with write_transaction():
+        charter = await Charter.select().where(Charter.slug == doc.slug).output(
+            load_json=True).first()
+        if charter is None or charter["lang"] == doc.lang:
+            doc = parse_charter(source, lang=lang, base=True)
+        before = await export_document(doc.slug, doc.lang) if charter and (
+            doc.lang == charter["lang"] or doc.lang in charter["title"]) else None
+        if before is not None and before == render_charter(doc):
+            return {"slug": doc.slug, "lang": doc.lang, "created": 0, "updated": 0}
+        if charter is None:
+            charter = await _create_charter(doc)
+            counts = await _write_tree(charter, doc, translation=False)
+        elif charter["lang"] == doc.lang:
+            await Charter.update({
+                Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
+                Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
+                Charter.issuer: doc.issuer, Charter.adopted_on: doc.adopted_on,
+                Charter.source_url: doc.source_url, Charter.version: doc.version,
+                Charter.revision: Charter.revision + 1,
+            }).where(Charter.id == charter["id"])
+            counts = await _write_tree(charter, doc, translation=False)
+        else:
+            if not doc.title:
+                raise InvalidInput("A translation needs a title.", [FieldError("line 1", "title")])
+            await Charter.update({
+                Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
+                Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
+                Charter.revision: Charter.revision + 1,
+            }).where(Charter.id == charter["id"])
+            counts = await _write_tree(charter, doc, translation=True)
+        after = await export_document(doc.slug, doc.lang)
+        await audit(caller, "import" if before is None else "update", "charter_document",
+                    f"{doc.slug}/{doc.lang}", {"document": before} if before else None,
+                    {"document": after})
+    return {"slug": doc.slug, "lang": doc.lang, **counts}
+
+
+async def _create_charter(doc: CharterDoc) -> dict[str, Any]:
+    await Charter.insert(Charter(
+        slug=doc.slug, lang=doc.lang, title=dumps({doc.lang: doc.title}),
+        preamble=dumps({doc.lang: doc.preamble} if doc.preamble else {}), issuer=doc.issuer,
+        adopted_on=doc.adopted_on, source_url=doc.source_url, version=doc.version,
+    ))
+    return await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first()
+
+
+async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: bool) -> dict[str, int]:
+    """Insert new items and set this language's texts on existing ones."""
+    lang = doc.lang
+    principles, commitments, indicators = await _stored(charter["id"])
+    stored = {("principle", p["code"]): p for p in principles}
+    stored |= {("commitment", c["code"]): c for c in commitments}
+    stored |= {("indicator", i["code"]): i for i in indicators}
+    stored_codes = {(kind, code, row.get("parent")) for (kind, code), row in stored.items()}
+    doc_codes = set(doc.codes())
+    by_code = {code: kind for kind, code, _ in doc.codes()}
+    errors: list[FieldError] = []
+    if translation:
+        for kind, code, parent in sorted(doc_codes - stored_codes, key=str):
+            errors.append(FieldError("document", f"{kind} {code!r} (under {parent}) is not in the "
+                                                 f"charter's {charter['lang']!r} text."))
+        for kind, code, _parent in sorted(stored_codes - doc_codes, key=str):
+            errors.append(FieldError("document", f"{kind} {code!r} is missing from this translation."))
+        if errors:
+            raise InvalidInput("A translation must have exactly the same codes as the charter.",
+                               errors)
+    else:
+        for kind, code, _parent in sorted(stored_codes - doc_codes, key=str):
+            moved = by_code.get(code)
+            errors.append(FieldError("document", f"{kind} {code!r} is {'moved' if moved else 'missing'}"
+                                                 "; codes are never removed or moved."))
+        if errors:
+            raise Conflict("The document would remove or move existing items.", errors)
+        taken = {code: kind for kind, code in stored}
+        for kind, code, _ in doc.codes():
+            if code in taken and taken[code] != kind:
+                errors.append(FieldError("document", f"Code {code!r} is already a {taken[code]}."))
+        if errors:
+            raise Conflict("Codes are unique within a charter.", errors)
+    counts = {"created": 0, "updated": 0}
+    slug = charter["slug"]
+    for p_pos, p in enumerate(doc.principles):
+        row = stored.get(("principle", p.code))
+        if row is None:
+            row = (await Principle.insert(Principle(
+                charter=charter["id"], code=p.code, key=f"{slug}/{p.code}", position=p_pos,
+                title=dumps({lang: p.title}), description=dumps(_with({}, lang, p.description)),
+            )).returning(Principle.id))[0]
+            counts["created"] += 1
+        else:
+            await Principle.update({
+                Principle.title: dumps(_with(row["title"], lang, p.title)),
+                Principle.description: dumps(_with(row["description"], lang, p.description)),
+            }).where(Principle.id == row["id"])
+            counts["updated"] += 1
+        for c_pos, c in enumerate(p.commitments):
+            crow = stored.get(("commitment", c.code))
+            if crow is None:
+                crow = (await Commitment.insert(Commitment(
+                    charter=charter["id"], principle=row["id"], code=c.code, key=f"{slug}/{c.code}",
+                    position=c_pos, title=dumps({lang: c.title}),
+                    description=dumps(_with({}, lang, c.description)),
+                )).returning(Commitment.id))[0]
+                counts["created"] += 1
+            else:
+                await Commitment.update({
+                    Commitment.title: dumps(_with(crow["title"], lang, c.title)),
+                    Commitment.description: dumps(_with(crow["description"], lang, c.description)),
+                }).where(Commitment.id == crow["id"])
+                counts["updated"] += 1
+            for i_pos, i in enumerate(c.indicators):
+                irow = stored.get(("indicator", i.code))
+                if irow is None:
+                    await Indicator.insert(Indicator(
+                        charter=charter["id"], commitment=crow["id"], code=i.code,
+                        key=f"{slug}/{i.code}", position=i_pos, title=dumps({lang: i.title}),
+                        unit=i.unit, value_kind=i.value_type, direction=i.direction,
+                    ))
+                    counts["created"] += 1
+                    continue
+                if (irow["value_kind"], irow["direction"]) != (i.value_type, i.direction):
+                    raise Conflict(f"Indicator {i.code!r} changes type or direction.", [FieldError(
+                        f"line {i.line}", f"Expected {irow['value_kind']} | {irow['direction']}: "
+                                          "an indicator's type and direction do not change.")])
+                values = {Indicator.title: dumps(_with(irow["title"], lang, i.title))}
+                if not translation:
+                    values[Indicator.unit] = i.unit
+                await Indicator.update(values).where(Indicator.id == irow["id"])
+                counts["updated"] += 1
+    return counts

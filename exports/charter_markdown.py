@@ -1,0 +1,345 @@
+"""Charters as Markdown: parse a document into a plain tree, and write a tree back as a document.
+
+The format (see README): YAML front matter (`slug`, `lang`, `title`, `issuer`, `adopted_on`,
+`source_url`, `version`); paragraphs before the first `##` are the preamble; `## CODE: Title` is a
+principle; `### CODE: Title` a commitment; a table with the columns `code | indicator | unit | type
+| direction` under a commitment lists its indicators. Errors name the line they concern.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from indicators.choices import Direction, ValueType
+from kernel.errors import FieldError, InvalidInput
+from kernel.text import LANG_PATTERN, SLUG_PATTERN, normalize_code
+
+COLUMNS = ("code", "indicator", "unit", "type", "direction")
+_HEADING = re.compile(r"^(?P<code>[^\s:]+)\s*(?::\s*(?P<title>.*))?$")
+_PARSER = MarkdownIt("js-default").use(front_matter_plugin)
+
+
+@dataclass
+class IndicatorDoc:
+    """One row of an indicator table."""
+
+    code: str
+    title: str
+    unit: str
+    value_type: str
+    direction: str
+    line: int = field(default=0, compare=False)
+
+
+@dataclass
+class CommitmentDoc:
+    """A `###` section."""
+
+    code: str
+    title: str
+    description: str = ""
+    indicators: list[IndicatorDoc] = field(default_factory=list)
+    line: int = field(default=0, compare=False)
+
+
+@dataclass
+class PrincipleDoc:
+    """A `##` section."""
+
+    code: str
+    title: str
+    description: str = ""
+    commitments: list[CommitmentDoc] = field(default_factory=list)
+    line: int = field(default=0, compare=False)
+
+
+@dataclass
+class CharterDoc:
+    """A whole charter document in one language."""
+
+    slug: str
+    lang: str
+    title: str
+    issuer: str = ""
+    adopted_on: date | None = None
+    source_url: str | None = None
+    version: str = "1"
+    preamble: str = ""
+    principles: list[PrincipleDoc] = field(default_factory=list)
+
+    def codes(self) -> list[tuple[str, str, str | None]]:
+        """Every (kind, code, parent code) in document order."""
+        out: list[tuple[str, str, str | None]] = []
+        for p in self.principles:
+            out.append(("principle", p.code, None))
+            for c in p.commitments:
+                out.append(("commitment", c.code, p.code))
+                out.extend(("indicator", i.code, c.code) for i in c.indicators)
+        return out
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[FieldError] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.items.append(FieldError(f"line {line}", message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InvalidInput(
+                f"The charter document has {len(self.items)} error(s).", self.items
+            )
+
+
+def _front_matter(token: Token, errors: _Errors, lang_override: str | None) -> dict:
+    try:
+        meta = yaml.safe_load(token.content) or {}
+    except yaml.YAMLError as exc:
+        errors.add(1, f"Front matter is not valid YAML: {exc}")
+        return {}
+    if not isinstance(meta, dict):
+        errors.add(1, "Front matter must be a mapping of keys to values.")
+        return {}
+    unknown = set(meta) - {"slug", "lang", "title", "issuer", "adopted_on", "source_url", "version"}
+    if unknown:
+        errors.add(1, f"Unknown front matter key(s): {', '.join(sorted(unknown))}.")
+    if lang_override:
+        if meta.get("lang") and meta["lang"] != lang_override:
+            errors.add(1, f"Front matter says lang {meta['lang']!r} but {lang_override!r} was asked.")
+        meta["lang"] = lang_override
+    for key in ("slug", "lang", "title"):
+        if not meta.get(key):
+            errors.add(1, f"Front matter is missing {key!r}.")
+    return meta
+
+
+def _inline_text(tokens: list[Token], i: int) -> str:
+    return tokens[i + 1].content.strip() if i + 1 < len(tokens) else ""
+
+
+def _heading(text: str, line: int, errors: _Errors, need_title: bool) -> tuple[str, str]:
+    match = _HEADING.match(text)
+    if not match:
+        errors.add(line, f"Expected `CODE: Title`, found {text!r}.")
+        return "", ""
+    code = normalize_code(match["code"])
+    title = (match["title"] or "").strip()
+    if need_title and not title:
+        errors.add(line, f"Heading {code!r} has no title: expected `{code}: Title`.")
+    return code, title
+
+
+def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
+    """Read the table starting at tokens[start]; return (rows, index after the table)."""
+    header: list[str] = []
+    rows: list[tuple[int, list[str]]] = []
+    current: list[str] | None = None
+    line = 0
+    i = start
+    in_head = False
+    while i < len(tokens) and tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type == "thead_open":
+            in_head = True
+        elif tok.type == "thead_close":
+            in_head = False
+        elif tok.type == "tr_open":
+            current = []
+            line = (tok.map[0] + 1) if tok.map else 0
+        elif tok.type == "inline" and current is not None:
+            current.append(tok.content.strip().replace("\\|", "|"))
+        elif tok.type == "tr_close" and current is not None:
+            if in_head:
+                header = [c.lower() for c in current]
+            else:
+                rows.append((line, current))
+            current = None
+        i += 1
+    table_line = (tokens[start].map[0] + 1) if tokens[start].map else 0
+    missing = [c for c in COLUMNS if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing:
+        errors.add(table_line, f"Indicator table is missing column(s): {', '.join(missing)}.")
+    if unknown:
+        errors.add(table_line, f"Indicator table has unknown column(s): {', '.join(unknown)}; "
+                               f"expected {' | '.join(COLUMNS)}.")
+    indicators: list[IndicatorDoc] = []
+    if missing or unknown:
+        return indicators, i + 1
+    for row_line, cells in rows:
+        cell = dict(zip(header, cells, strict=False))
+        code = normalize_code(cell.get("code", ""))
+        if not code:
+            errors.add(row_line, "Indicator row has no code.")
+            continue
+        vtype = cell.get("type", "").strip()
+        direction = cell.get("direction", "").strip()
+        if vtype not in ValueType.__members__:
+            errors.add(row_line, f"Unknown type {vtype!r}; expected one of "
+                                 f"{', '.join(ValueType)}.")
+        if direction not in Direction.__members__:
+            errors.add(row_line, f"Unknown direction {direction!r}; expected increase or decrease.")
+        if need_title and not cell.get("indicator"):
+            errors.add(row_line, f"Indicator {code!r} has no name.")
+        indicators.append(IndicatorDoc(code, cell.get("indicator", ""), cell.get("unit", ""),
+                                       vtype, direction, row_line))
+    return indicators, i + 1
+
+
+def parse_charter(source: str, *, lang: str | None = None, base: bool = True) -> CharterDoc:
+    """Parse a charter document; `base=False` for a translation, where titles may be left out."""
+    errors = _Errors()
+    lines = source.splitlines()
+    tokens = _PARSER.parse(source)
+    meta: dict = {}
+    principles: list[PrincipleDoc] = []
+    preamble: list[str] = []
+    principle: PrincipleDoc | None = None
+    commitment: CommitmentDoc | None = None
+    first_seen: dict[str, int] = {}
+
+    def remember(code: str, line: int) -> None:
+        if not code:
+            return
+        if code in first_seen:
+            errors.add(line, f"Duplicate code {code!r}: also on line {first_seen[code]}.")
+        else:
+            first_seen[code] = line
+
+    i = 0
+    seen_front = False
+    while i < len(tokens):
+        tok = tokens[i]
+        line = (tok.map[0] + 1) if tok.map else 0
+        if tok.type == "front_matter":
+            meta = _front_matter(tok, errors, lang)
+            seen_front = True
+            i += 1
+        elif tok.type == "heading_open":
+            text = _inline_text(tokens, i)
+            if tok.tag == "h2":
+                code, title = _heading(text, line, errors, base)
+                remember(code, line)
+                principle = PrincipleDoc(code, title, line=line)
+                principles.append(principle)
+                commitment = None
+            elif tok.tag == "h3":
+                code, title = _heading(text, line, errors, base)
+                remember(code, line)
+                if principle is None:
+                    errors.add(line, f"Commitment {code!r} comes before any principle (`## CODE: Title`).")
+                else:
+                    commitment = CommitmentDoc(code, title, line=line)
+                    principle.commitments.append(commitment)
+            else:
+                errors.add(line, f"Unexpected heading level {tok.tag}: use ## for principles and "
+                                 "### for commitments; the title goes in the front matter.")
+            i += 3
+        elif tok.type == "table_open":
+            indicators, i = _table(tokens, i, errors, base)
+            for ind in indicators:
+                remember(ind.code, ind.line)
+            if commitment is None:
+                errors.add(line, "An indicator table must come under a commitment (`### CODE: Title`).")
+            else:
+                commitment.indicators.extend(indicators)
+        elif tok.level == 0 and tok.map and tok.nesting >= 0:
+            # A top-level block (paragraph, list, quote, code...): keep its Markdown as written.
+            block = "\n".join(lines[tok.map[0]:tok.map[1]]).strip()
+            target = commitment or principle
+            if target is None:
+                preamble.append(block)
+            else:
+                target.description = f"{target.description}\n\n{block}".strip()
+            i = _skip_block(tokens, i)
+        else:
+            i += 1
+    if not seen_front:
+        errors.add(1, "The document must start with YAML front matter (--- slug, lang, title ---).")
+    errors.raise_if_any()
+    slug = normalize_code(str(meta["slug"]))
+    doc_lang = str(meta["lang"])
+    if not SLUG_PATTERN.match(slug):
+        errors.add(1, f"Invalid slug {slug!r}: expected lower-case letters, digits and hyphens.")
+    if not LANG_PATTERN.match(doc_lang):
+        errors.add(1, f"Invalid lang {doc_lang!r}: expected an ISO 639 code such as fr or ar.")
+    adopted_on = meta.get("adopted_on")
+    if adopted_on is not None and not isinstance(adopted_on, date):
+        try:
+            adopted_on = date.fromisoformat(str(adopted_on))
+        except ValueError:
+            errors.add(1, f"adopted_on {adopted_on!r} is not a date: expected YYYY-MM-DD.")
+            adopted_on = None
+    source_url = meta.get("source_url")
+    if source_url and not str(source_url).startswith(("http://", "https://")):
+        errors.add(1, "source_url must be an http(s) URL.")
+    errors.raise_if_any()
+    return CharterDoc(
+        slug=slug,
+        lang=doc_lang,
+        title=str(meta["title"]).strip(),
+        issuer=str(meta.get("issuer") or ""),
+        adopted_on=adopted_on,
+        source_url=str(source_url) if source_url else None,
+        version=str(meta.get("version") or "1"),
+        preamble="\n\n".join(preamble),
+        principles=principles,
+    )
+
+
+def _skip_block(tokens: list[Token], i: int) -> int:
+    """Index after the block opened at tokens[i] (or after a self-closed block)."""
+    if tokens[i].nesting == 0:
+        return i + 1
+    depth = 0
+    while i < len(tokens):
+        depth += tokens[i].nesting
+        i += 1
+        if depth == 0:
+            return i
+    return i
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_charter(doc: CharterDoc) -> str:
+    """Write a charter tree as a document that `parse_charter` reads back to the same tree."""
+    meta: dict[str, object] = {"slug": doc.slug, "lang": doc.lang, "title": doc.title}
+    if doc.issuer:
+        meta["issuer"] = doc.issuer
+    if doc.adopted_on:
+        meta["adopted_on"] = doc.adopted_on
+    if doc.source_url:
+        meta["source_url"] = doc.source_url
+    if doc.version and doc.version != "1":
+        meta["version"] = doc.version
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000).strip()
+    parts = [f"---\n{front}\n---"]
+    if doc.preamble:
+        parts.append(doc.preamble)
+    for p in doc.principles:
+        parts.append(f"## {p.code}: {p.title}" if p.title else f"## {p.code}")
+        if p.description:
+            parts.append(p.description)
+        for c in p.commitments:
+            parts.append(f"### {c.code}: {c.title}" if c.title else f"### {c.code}")
+            if c.description:
+                parts.append(c.description)
+            if c.indicators:
+                rows = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+                rows += [
+                    f"| {i.code} | {_cell(i.title)} | {_cell(i.unit)} | {i.value_type} | {i.direction} |"
+                    for i in c.indicators
+                ]
+                parts.append("\n".join(rows))
+    return "\n\n".join(parts) + "\n"

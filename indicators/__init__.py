@@ -1,0 +1,1 @@
+"""Indicators, the cities' targets and measurements, the evidence behind them, and progress."""

@@ -1,0 +1,22 @@
+"""Piccolo app of indicators, targets, measurements and evidence."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from indicators.tables import (
+    Evidence,
+    Indicator,
+    Measurement,
+    MeasurementEvidence,
+    Target,
+    UpdateEvidence,
+)
+
+APP_CONFIG = AppConfig(
+    app_name="indicators",
+    migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
+    table_classes=[Indicator, Target, Evidence, Measurement, MeasurementEvidence, UpdateEvidence],
+    migration_dependencies=["commitments.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,95 @@
+"""Tables of the indicators app: how commitments are measured, and the evidence behind claims."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from charter.tables import Charter, City
+from commitments.tables import Commitment, StatusUpdate
+from indicators.choices import Direction, EvidenceKind, ValueType
+
+DIGITS = (24, 6)
+
+
+class Indicator(Table, tablename="indicator"):
+    """A measure of a commitment (e.g. residents receiving free legal consultations, per year)."""
+
+    charter = ForeignKey(references=Charter, null=False, index=True)
+    commitment = ForeignKey(references=Commitment, null=False, index=True)
+    code = Varchar(length=64, help_text="Code, unique within the charter.")
+    key = Varchar(length=160, unique=True, help_text="`charter-slug/CODE`, globally unique.")
+    position = Integer(default=0, help_text="Order within the commitment.")
+    title = JSON(help_text="Title by language.")
+    unit = Varchar(length=64, default="", help_text="Unit as printed (persons/year, %, days).")
+    value_kind = Varchar(length=16, choices=ValueType, help_text="count, percent, ratio...")
+    direction = Varchar(length=16, choices=Direction, default=Direction.increase)
+
+
+class Target(Table, tablename="target"):
+    """A city's baseline and target for one indicator."""
+
+    city = ForeignKey(references=City, null=False, index=True)
+    indicator = ForeignKey(references=Indicator, null=False, index=True)
+    key = Varchar(length=256, unique=True, help_text="`city/charter/CODE`.")
+    baseline = Numeric(digits=DIGITS, null=True, default=None)
+    baseline_period = Varchar(length=16, null=True, default=None)
+    target = Numeric(digits=DIGITS)
+    target_period = Varchar(length=16, null=True, default=None)
+    revision = Integer(default=1, help_text="Incremented on each change of this row.")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Evidence(Table, tablename="evidence"):
+    """A document, dataset, photo or link a city offers as proof; a file is stored by SHA-256."""
+
+    city = ForeignKey(references=City, null=False, index=True)
+    title = Varchar(length=500)
+    kind = Varchar(length=32, choices=EvidenceKind)
+    issued_on = Date(null=True, default=None, help_text="Date of the document, if known.")
+    description_md = Text(null=True, default=None)
+    url = Varchar(length=2048, null=True, default=None, help_text="http(s) link, or null for a file.")
+    sha256 = Varchar(length=64, null=True, default=None, index=True, help_text="Of the file.")
+    file_name = Varchar(length=255, null=True, default=None, help_text="Name given at upload.")
+    media_type = Varchar(length=64, null=True, default=None)
+    size = Integer(null=True, default=None, help_text="Bytes of the file.")
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = Integer(null=True, default=None)
+
+
+class Measurement(Table, tablename="measurement"):
+    """A value a city reports for an indicator over an ended period, with the text as typed."""
+
+    city = ForeignKey(references=City, null=False, index=True)
+    indicator = ForeignKey(references=Indicator, null=False, index=True)
+    period = Varchar(length=16, help_text="YYYY, YYYY-Qn or YYYY-MM.")
+    period_end = Date(index=True, help_text="Last day of the period, for ordering.")
+    value = Numeric(digits=DIGITS)
+    value_text = Varchar(length=64, help_text="The value exactly as the city typed it.")
+    note_md = Text(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = Integer(null=True, default=None)
+
+
+class MeasurementEvidence(Table, tablename="measurement_evidence"):
+    """Evidence cited by a measurement."""
+
+    measurement = ForeignKey(references=Measurement, null=False, index=True)
+    evidence = ForeignKey(references=Evidence, null=False, index=True)
+
+
+class UpdateEvidence(Table, tablename="update_evidence"):
+    """Evidence cited by a status update."""
+
+    update = ForeignKey(references=StatusUpdate, null=False, index=True)
+    evidence = ForeignKey(references=Evidence, null=False, index=True)

@@ -1,0 +1,52 @@
+"""Who is asking: the only thing domain code knows about authentication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kernel.errors import Forbidden, NotAuthenticated
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The person behind a request, as the domain sees them.
+
+    `editable_city_ids` are the cities this person edits as a city editor; the secretariat edits
+    every city and writes charters; reviewers (civil society) write challenges only.
+    """
+
+    user_id: int | None = None
+    label: str = "anonymous"
+    roles: frozenset[str] = field(default_factory=frozenset)
+    editable_city_ids: frozenset[int] = field(default_factory=frozenset)
+    system: bool = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None or self.system
+
+    @property
+    def is_secretariat(self) -> bool:
+        return "secretariat" in self.roles
+
+    def may_edit_city(self, city_id: int) -> bool:
+        """True when this caller may write the data of that city."""
+        return self.is_secretariat or city_id in self.editable_city_ids
+
+    def may_see_drafts_of(self, city_id: int) -> bool:
+        """Drafts are visible to their city's editors and to the secretariat."""
+        return self.may_edit_city(city_id)
+
+    def require_authenticated(self) -> None:
+        if not self.is_authenticated:
+            raise NotAuthenticated()
+
+    def require_secretariat(self, action: str) -> None:
+        self.require_authenticated()
+        if not self.is_secretariat:
+            raise Forbidden(f"Only the network secretariat may {action}.")
+
+
+ANONYMOUS = Caller()
+SYSTEM = Caller(label="system", roles=frozenset({"secretariat"}), system=True)
+"""The command line and the demo loader act as the system, with the secretariat's rights."""

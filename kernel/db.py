@@ -1,0 +1,70 @@
+"""Transactions that write, and the audit row every write appends inside them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from piccolo.engine import engine_finder
+from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from kernel.caller import Caller
+from kernel.tables import AuditEntry
+
+
+def get_engine() -> Engine:
+    engine = engine_finder()
+    if engine is None:
+        raise RuntimeError("No Piccolo engine: is piccolo_conf importable?")
+    return engine
+
+
+@asynccontextmanager
+async def write_transaction():
+    """One transaction for a write and its audit rows; SQLite takes the write lock at once."""
+    engine = get_engine()
+    if isinstance(engine, SQLiteEngine):
+        async with engine.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with engine.transaction():
+            yield
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+async def audit(
+    caller: Caller,
+    action: str,
+    entity: str,
+    key: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> None:
+    """Append one audit row; call it inside the write's transaction."""
+    await AuditEntry.insert(
+        AuditEntry(
+            actor_id=caller.user_id,
+            actor_label=caller.label,
+            action=action,
+            entity=entity,
+            key=key,
+            before=json.dumps(_plain(before), ensure_ascii=False) if before is not None else None,
+            after=json.dumps(_plain(after), ensure_ascii=False) if after is not None else None,
+        )
+    )

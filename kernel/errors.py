@@ -1,0 +1,83 @@
+"""Domain errors. Services raise these; the application factory turns them into RFC 9457 problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One thing wrong with one field of the input: where, and what was expected."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class DomainError(Exception):
+    """A refusal the caller can act on. `status` is the HTTP status it maps to."""
+
+    detail: str
+    errors: list[FieldError] = field(default_factory=list)
+    status: int = 400
+    title: str = "Bad request"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        Exception.__init__(self, self.detail)
+
+
+class InvalidInput(DomainError):
+    """The input is well-formed but breaks a domain rule (422)."""
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, errors or [], 422, "Invalid input")
+
+
+class MalformedInput(DomainError):
+    """The input cannot be read as the expected shape (400)."""
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, errors or [], 400, "Malformed input")
+
+
+class NotAuthenticated(DomainError):
+    """A write without a valid token (401)."""
+
+    def __init__(self, detail: str = "A valid bearer token is required for this action.") -> None:
+        super().__init__(detail, [], 401, "Authentication required", {"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not do this (403)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, [], 403, "Forbidden")
+
+
+class NotFound(DomainError):
+    """Nothing the caller may see answers to that key (404)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, [], 404, "Not found")
+
+
+class Conflict(DomainError):
+    """The write collides with what is stored (409)."""
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, errors or [], 409, "Conflict")
+
+
+class TooLarge(DomainError):
+    """The body is larger than allowed (413)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, [], 413, "Payload too large")
+
+
+class UnsupportedMedia(DomainError):
+    """The body's media type is not one this endpoint reads (415)."""
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, errors or [], 415, "Unsupported media type")

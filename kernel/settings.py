@@ -1,0 +1,34 @@
+"""Settings read once from the environment: where the data lives and how large an upload may be."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What an operator can change without touching code."""
+
+    database_url: str
+    upload_dir: Path
+    max_upload_bytes: int
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://"))
+
+    @property
+    def sqlite_path(self) -> str:
+        """The SQLite file named by `sqlite:///path` (relative to the working directory)."""
+        return self.database_url.removeprefix("sqlite:///") or "charter-tracker.db"
+
+
+def get_settings() -> Settings:
+    """Read the settings now (tests change the environment between runs)."""
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL", "sqlite:///charter-tracker.db"),
+        upload_dir=Path(os.environ.get("UPLOAD_DIR", "uploads")),
+        max_upload_bytes=int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+    )

@@ -1,0 +1,75 @@
+"""Builders: rows made through the real services, with only the fields a test cares about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from accounts.services import add_user, issue_token
+from charter.schemas import CityCreate, SignatureCreate
+from charter.services import create_city, create_signature
+from exports.charter_documents import import_document
+from kernel.caller import SYSTEM
+
+CHARTER_MD = """---
+slug: lampedusa
+lang: en
+title: Lampedusa Charter
+issuer: UCLG
+adopted_on: 2022-10-11
+---
+
+Cities commit to dignity and equity.
+
+## DIG: Dignity
+
+Ensure the dignity and protection of all persons.
+
+### LAM-DIG-01: Free legal advice for every resident
+
+| code | indicator | unit | type | direction |
+|---|---|---|---|---|
+| LAM-DIG-01-I1 | Residents receiving free legal consultations | persons/year | count | increase |
+| LAM-DIG-01-I2 | Median days to a first appointment | days | days | decrease |
+
+### LAM-DIG-02: Administrative domiciliation within 15 days
+
+## EQU: Equity
+
+### LAM-EQU-01: Universal access to basic services
+
+| code | indicator | unit | type | direction |
+|---|---|---|---|---|
+| LAM-EQU-01-I1 | Services open without residence proof | % | percent | increase |
+"""
+
+DEMO_CHARTERS = Path(__file__).resolve().parent.parent / "tracker" / "demo" / "charters"
+
+
+async def charter(source: str = CHARTER_MD) -> str:
+    result = await import_document(SYSTEM, source)
+    return result["slug"]
+
+
+async def city(slug: str = "grenoble", locale: str = "fr-FR", country: str = "FR",
+               name: str | dict[str, str] | None = None) -> str:
+    await create_city(SYSTEM, CityCreate(slug=slug, name=name or slug.title(), country=country,
+                                         locale=locale))
+    return slug
+
+
+async def signed(city_slug: str, charter_slug: str = "lampedusa") -> None:
+    from datetime import date
+
+    await create_signature(SYSTEM, city_slug, SignatureCreate(charter=charter_slug,
+                                                              signed_on=date(2022, 12, 18),
+                                                              act="Council decision 2022-118"))
+
+
+async def token(role: str, city_slug: str | None = None, email: str | None = None) -> str:
+    email = email or f"{role}-{city_slug or 'x'}@example.org"
+    await add_user(SYSTEM, email, role, city_slug)
+    return await issue_token(SYSTEM, email)
+
+
+def bearer(value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value}"}

@@ -1,0 +1,75 @@
+"""Test set-up: a real database (a fresh SQLite file, or Postgres from TEST_DATABASE_URL),
+migrated once per run with the project's own migrations, emptied after each test."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="charter-tracker-tests-"))
+os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+os.environ["UPLOAD_DIR"] = str(_TMP / "uploads")
+
+import httpx  # noqa: E402
+from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
+
+from kernel.db import get_engine  # noqa: E402
+from kernel.settings import get_settings  # noqa: E402
+from tracker.app import create_app  # noqa: E402
+
+TABLES = [
+    "update_evidence", "measurement_evidence", "measurement", "evidence", "target", "indicator",
+    "status_update", "city_commitment", "commitment", "api_token", "membership", "tracker_user",
+    "signature", "principle", "city", "charter", "audit_entry",
+]
+
+
+async def _reset_schema() -> None:
+    engine = get_engine()
+    if get_settings().is_postgres:
+        await engine._run_in_new_connection("DROP SCHEMA public CASCADE")
+        await engine._run_in_new_connection("CREATE SCHEMA public")
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = await run_forwards("all")
+    assert result.success, result.message
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    asyncio.run(_reset_schema())
+
+
+@pytest.fixture(autouse=True)
+async def _empty_tables():
+    yield
+    engine = get_engine()
+    if get_settings().is_postgres:
+        await engine._run_in_new_connection(
+            f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    else:
+        for table in TABLES:
+            await engine._run_in_new_connection(f"DELETE FROM {table}")  # noqa: S608
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _pool():
+    """One Postgres pool for the whole run, on the loop the tests and the app share."""
+    engine = get_engine()
+    if get_settings().is_postgres:
+        await engine.start_connection_pool(min_size=1, max_size=5)
+    yield
+    if get_settings().is_postgres:
+        await engine.close_connection_pool()
+
+
+@pytest.fixture
+async def client():
+    """The app, called in the test's own event loop (so that builders and app share the pool)."""
+    transport = httpx.ASGITransport(app=create_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as test_client:
+        yield test_client

@@ -1,0 +1,1 @@
+"""The composition root: the application factory, authentication wiring and the command line."""

@@ -1,0 +1,87 @@
+"""The application factory: routes of every package, authentication, errors, OpenAPI, lifespan."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from charter.controllers import CharterController, CityController
+from exports.controllers import CharterDocumentController
+from kernel.db import get_engine
+from kernel.settings import get_settings
+from tracker.auth import provide_caller, writes_need_token
+from tracker.problems import EXCEPTION_HANDLERS
+
+API_DESCRIPTION = """
+Cities sign human-rights charters, adopt their commitments, set targets and report measurements
+and status updates backed by evidence. Anyone can read what is published; writes need a bearer
+token (`Authorization: Bearer ct_...`, issued with `charter-tracker user token EMAIL`).
+
+**Progress** (0 to 1) is computed, never typed:
+
+* an indicator's progress = (latest − baseline) / (target − baseline), clamped to [0, 1]; the same
+  formula serves indicators that should decrease (both differences are then negative);
+* a commitment's progress = the mean of its indicators' progress, or 1 when it is reported
+  achieved and has no indicators (0 when not achieved);
+* a principle's progress = the mean over the city's adopted commitments under it.
+
+Errors are RFC 9457 problem details (`application/problem+json`) with an `errors` list naming
+each field and what was expected. Texts take `?lang=` and fall back to the charter's or the
+city's language.
+"""
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Open the Postgres pool for the life of the app; put SQLite in WAL mode."""
+    settings = get_settings()
+    engine = get_engine()
+    if settings.is_postgres and getattr(engine, "pool", None) is None:
+        await engine.start_connection_pool(min_size=1, max_size=10)
+        try:
+            yield
+        finally:
+            await engine.close_connection_pool()
+    elif settings.is_postgres:
+        yield
+    else:
+        with sqlite3.connect(settings.sqlite_path) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+        yield
+
+
+def api_router() -> Router:
+    return Router(
+        path="/api/v1",
+        route_handlers=[CharterController, CharterDocumentController, CityController],
+        guards=[writes_need_token],
+    )
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    return Litestar(
+        route_handlers=[api_router()],
+        dependencies={"caller": Provide(provide_caller)},
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=[lifespan],
+        request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
+        openapi_config=OpenAPIConfig(
+            title="Charter tracker API",
+            version="1",
+            description=API_DESCRIPTION,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+            components=Components(security_schemes={
+                "BearerToken": SecurityScheme(type="http", scheme="bearer",
+                                              description="An API token from `charter-tracker user token`."),
+            }),
+        ),
+    )

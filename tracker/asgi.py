@@ -1,0 +1,5 @@
+"""ASGI entry point: `uvicorn tracker.asgi:app`."""
+
+from tracker.app import create_app
+
+app = create_app()

@@ -1,0 +1,154 @@
+"""The `charter-tracker` command line: migrate, serve, load the demo, charters and users."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kernel.errors import DomainError
+
+
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run a service call; a domain refusal prints its problem and exits 2."""
+    try:
+        return asyncio.run(coro)
+    except DomainError as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        for item in exc.errors:
+            click.echo(f"  {item.field}: {item.message}", err=True)
+        sys.exit(2)
+
+
+async def _migrate(quiet: bool = True) -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
+        result = await run_forwards("all")
+    if not result.success:
+        raise click.ClickException(f"Migration failed: {result.message}\n{out.getvalue()}")
+
+
+@click.group()
+def main() -> None:
+    """The charter tracker: cities turn human-rights charters into commitments they can prove.
+
+    DATABASE_URL picks the database: sqlite:///path (default: charter-tracker.db here) or
+    postgresql://user@host/db.
+    """
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    _run(_migrate(quiet=False))
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo data (three charters, eight Mediterranean cities); safe to run twice."""
+    from tracker.demo import load_demo
+
+    _run(_migrate())
+    summary = _run(load_demo())
+    click.echo(", ".join(f"{v} {k}" for k, v in summary.items()))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", "with_demo", is_flag=True, help="Load the demo data first.")
+def serve(host: str, port: int, with_demo: bool) -> None:
+    """Migrate, then serve the API (docs at /schema)."""
+    import uvicorn
+
+    _run(_migrate())
+    if with_demo:
+        from tracker.demo import load_demo
+
+        _run(load_demo())
+    click.echo(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
+    uvicorn.run("tracker.asgi:app", host=host, port=port, log_level="info")
+
+
+@main.group()
+def charter() -> None:
+    """Charters as Markdown documents."""
+
+
+@charter.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", default=None, help="Language of a translation document.")
+def charter_import(file: Path, lang: str | None) -> None:
+    """Create, extend or translate a charter from FILE.md."""
+    from exports.charter_documents import import_document
+    from kernel.caller import SYSTEM
+
+    _run(_migrate())
+    result = _run(import_document(SYSTEM, file.read_text(encoding="utf-8"), lang=lang))
+    click.echo(f"{result['slug']} ({result['lang']}): {result['created']} created, "
+               f"{result['updated']} updated")
+
+
+@charter.command("export")
+@click.argument("slug")
+@click.option("--lang", default=None, help="Language (default: the charter's own).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def charter_export(slug: str, lang: str | None, output: Path | None) -> None:
+    """Write the charter SLUG as Markdown (to stdout, or to --output)."""
+    from exports.charter_documents import export_document
+
+    text = _run(export_document(slug, lang))
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group()
+def user() -> None:
+    """Accounts and API tokens."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["secretariat", "city_editor", "reviewer"]))
+@click.option("--city", default=None, help="City slug, for city editors.")
+@click.option("--name", default="", help="Display name (an organisation, for reviewers).")
+def user_add(email: str, role: str, city: str | None, name: str) -> None:
+    """Add a user, or give an existing user another membership."""
+    from accounts.services import add_user
+    from kernel.caller import SYSTEM
+
+    _run(_migrate())
+    account = _run(add_user(SYSTEM, email, role, city, name))
+    roles = ", ".join(f"{m.role}{'@' + m.city if m.city else ''}" for m in account.memberships)
+    click.echo(f"{account.email}: {roles}")
+
+
+@user.command("token")
+@click.argument("email")
+def user_token(email: str) -> None:
+    """Issue a new API token and print it (only this once)."""
+    from accounts.services import issue_token
+    from kernel.caller import SYSTEM
+
+    click.echo(_run(issue_token(SYSTEM, email)))
+
+
+@user.command("revoke")
+@click.argument("email")
+def user_revoke(email: str) -> None:
+    """Revoke every token of the user."""
+    from accounts.services import revoke_tokens
+    from kernel.caller import SYSTEM
+
+    count = _run(revoke_tokens(SYSTEM, email))
+    click.echo(f"{count} token(s) revoked")

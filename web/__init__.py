@@ -1,0 +1,1 @@
+"""Server-rendered pages (Jinja + HTMX) for signatory cities, secretariats and civil society."""
