@@ -73,3 +73,29 @@ async def token(role: str, city_slug: str | None = None, email: str | None = Non
 
 def bearer(value: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {value}"}
+
+
+async def adopted(city_slug: str = "grenoble", code: str = "LAM-DIG-01", charter_slug: str = "lampedusa"
+                  ) -> None:
+    """A city that has signed the charter and adopted one commitment."""
+    from datetime import date
+
+    from commitments.schemas import AdoptionCreate
+    from commitments.services import adopt
+    from kernel.caller import SYSTEM
+
+    await adopt(SYSTEM, city_slug, AdoptionCreate(charter=charter_slug, commitment=code,
+                                                  adopted_on=date(2023, 1, 15),
+                                                  due_on=date(2025, 12, 31), owner="Legal affairs"))
+
+
+async def editor_with_adoption(city_slug: str = "grenoble", locale: str = "fr-FR") -> str:
+    """The usual set-up: the charter, a city that signed and adopted LAM-DIG-01, its editor's token."""
+    from charter.tables import Charter
+
+    if not await Charter.exists().where(Charter.slug == "lampedusa"):
+        await charter()
+    await city(city_slug, locale=locale)
+    await signed(city_slug)
+    await adopted(city_slug)
+    return await token("city_editor", city_slug)

@@ -13,7 +13,9 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from charter.controllers import CharterController, CityController
+from commitments.controllers import AdoptionController
 from exports.controllers import CharterDocumentController
+from indicators.controllers import CharterTreeController, CityCommitmentController, EvidenceController
 from kernel.db import get_engine
 from kernel.settings import get_settings
 from tracker.auth import provide_caller, writes_need_token
@@ -60,7 +62,10 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def api_router() -> Router:
     return Router(
         path="/api/v1",
-        route_handlers=[CharterController, CharterDocumentController, CityController],
+        route_handlers=[
+            CharterController, CharterTreeController, CharterDocumentController, CityController,
+            AdoptionController, CityCommitmentController, EvidenceController,
+        ],
         guards=[writes_need_token],
     )
 

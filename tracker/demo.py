@@ -8,16 +8,24 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import msgspec
 import yaml
 
 from charter.schemas import CityCreate, SignatureCreate
 from charter.services import create_city, create_signature, current_signature
 from charter.tables import Charter, City
+from commitments.schemas import AdoptionCreate, StatusUpdateCreate
+from commitments.services import adopt
+from commitments.tables import CityCommitment, StatusUpdate
 from exports.charter_documents import import_document
+from indicators.schemas import EvidenceCreate, MeasurementCreate, TargetSet
+from indicators.services import add_measurement, add_status_update, create_link_evidence, set_target
+from indicators.tables import Evidence, Indicator, Measurement, Target
 from kernel.caller import SYSTEM
 
+T = TypeVar("T")
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 
 
@@ -34,10 +42,11 @@ async def load_charters() -> int:
 
 async def load_demo() -> dict[str, int]:
     """Load every demo item that is not there yet; returns counts of what the demo holds."""
-    counts = {"charters": await load_charters(), "cities": 0, "signatures": 0}
+    counts = {"charters": await load_charters(), "cities": 0, "signatures": 0, "adoptions": 0,
+              "targets": 0, "measurements": 0, "evidence": 0}
     for item in demo_cities():
         if not await City.exists().where(City.slug == item["slug"]):
-            await create_city(SYSTEM, CityCreate(slug=item["slug"], name=item["name"],
+            await create_city(SYSTEM, _as(CityCreate, slug=item["slug"], name=item["name"],
                                                  country=item["country"], locale=item["locale"],
                                                  population=item.get("population")))
         counts["cities"] += 1
@@ -45,8 +54,91 @@ async def load_demo() -> dict[str, int]:
         for sig in item.get("signatures", []):
             charter = await Charter.select(Charter.id).where(Charter.slug == sig["charter"]).first()
             if await current_signature(city_id, charter["id"]) is None:
-                await create_signature(SYSTEM, item["slug"], SignatureCreate(
+                await create_signature(SYSTEM, item["slug"], _as(SignatureCreate,
                     charter=sig["charter"], signed_on=date.fromisoformat(sig["signed_on"]),
                     act=sig.get("act") or ""))
             counts["signatures"] += 1
+        evidence_ids = await _load_evidence(item, city_id)
+        counts["evidence"] += len(evidence_ids)
+        for adoption in item.get("adoptions", []):
+            await _load_adoption(item["slug"], adoption, evidence_ids)
+            counts["adoptions"] += 1
+        for target in item.get("targets", []):
+            await _load_target(item["slug"], city_id, target)
+            counts["targets"] += 1
+        for measurement in item.get("measurements", []):
+            await _load_measurement(item["slug"], city_id, measurement, evidence_ids)
+            counts["measurements"] += 1
     return counts
+
+
+async def _load_evidence(item: dict[str, Any], city_id: int) -> dict[str, int]:
+    """Evidence by its demo key → id, created when no item with that title and link exists."""
+    ids = {}
+    for ev in item.get("evidence", []):
+        row = await Evidence.select(Evidence.id).where(
+            (Evidence.city == city_id) & (Evidence.title == ev["title"]) & (Evidence.url == ev["url"])
+        ).first()
+        if row is None:
+            created = await create_link_evidence(SYSTEM, item["slug"], _as(EvidenceCreate,
+                title=ev["title"], kind=ev["kind"], url=ev["url"],
+                issued_on=date.fromisoformat(ev["issued_on"]) if ev.get("issued_on") else None,
+                description_md=ev.get("description_md")))
+            ids[ev["key"]] = created.id
+        else:
+            ids[ev["key"]] = row["id"]
+    return ids
+
+
+async def _load_adoption(city: str, adoption: dict[str, Any], evidence_ids: dict[str, int]) -> None:
+    key = f"{city}/{adoption['charter']}/{adoption['commitment']}"
+    row = await CityCommitment.select(CityCommitment.id).where(CityCommitment.key == key).first()
+    if row is None:
+        await adopt(SYSTEM, city, _as(AdoptionCreate,
+            charter=adoption["charter"], commitment=adoption["commitment"],
+            adopted_on=date.fromisoformat(adoption["adopted_on"]),
+            due_on=date.fromisoformat(adoption["due_on"]) if adoption.get("due_on") else None,
+            owner=adoption.get("owner")))
+        row = await CityCommitment.select(CityCommitment.id).where(CityCommitment.key == key).first()
+    if await StatusUpdate.exists().where(StatusUpdate.city_commitment == row["id"]):
+        return
+    for update in adoption.get("updates", []):
+        await add_status_update(SYSTEM, city, adoption["charter"], adoption["commitment"],
+                                _as(StatusUpdateCreate,
+                                    status=update["status"],
+                                    reported_on=date.fromisoformat(update["reported_on"]),
+                                    note_md=update.get("note_md"),
+                                    evidence=[evidence_ids[k] for k in update.get("evidence", [])]))
+
+
+async def _indicator_id(charter: str, code: str) -> int:
+    row = await Indicator.select(Indicator.id).where(Indicator.key == f"{charter}/{code}").first()
+    return row["id"]
+
+
+async def _load_target(city: str, city_id: int, target: dict[str, Any]) -> None:
+    if await Target.exists().where(Target.key == f"{city}/{target['charter']}/{target['indicator']}"):
+        return
+    await set_target(SYSTEM, city, target["charter"], target["indicator"], _as(TargetSet,
+        target=target["target"], baseline=target.get("baseline"),
+        baseline_period=_period(target.get("baseline_period")),
+        target_period=_period(target.get("target_period"))))
+
+
+async def _load_measurement(city: str, city_id: int, m: dict[str, Any], evidence_ids: dict[str, int]) -> None:
+    indicator_id = await _indicator_id(m["charter"], m["indicator"])
+    if await Measurement.exists().where((Measurement.city == city_id) & (
+            Measurement.indicator == indicator_id) & (Measurement.period == str(m["period"]))):
+        return
+    await add_measurement(SYSTEM, city, m["charter"], m["indicator"], _as(MeasurementCreate,
+        period=str(m["period"]), value=m["value"], note_md=m.get("note_md"),
+        evidence=[evidence_ids[k] for k in m.get("evidence", [])]))
+
+
+def _as(struct: type[T], /, **fields: Any) -> T:
+    """Build an input Struct with the same validation as the API's (strings become enums...)."""
+    return msgspec.convert(fields, struct, strict=False)
+
+
+def _period(value: Any) -> str | None:
+    return str(value) if value is not None else None

@@ -1,0 +1,49 @@
+"""API shapes of adoptions and status updates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+from commitments.choices import CommitmentStatus
+
+
+class AdoptionCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A city adopts one commitment of a charter it has signed."""
+
+    charter: str
+    commitment: str
+    adopted_on: date
+    due_on: date | None = None
+    owner: str | None = None
+
+
+class AdoptionRead(msgspec.Struct):
+    """An adoption as recorded."""
+
+    charter: str
+    commitment: str
+    adopted_on: date
+    due_on: date | None
+    owner: str | None
+
+
+class StatusUpdateCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A dated status with its narrative (Markdown) and the evidence it cites (ids)."""
+
+    status: CommitmentStatus
+    reported_on: date
+    note_md: str | None = None
+    evidence: list[int] = msgspec.field(default_factory=list)
+
+
+class StatusUpdateRead(msgspec.Struct):
+    """An entry of the timeline; `note_html` is the note rendered safely."""
+
+    id: int
+    status: CommitmentStatus
+    reported_on: date
+    note_md: str | None
+    note_html: str | None
+    evidence: list[int]

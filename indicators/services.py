@@ -1,0 +1,548 @@
+"""Services of indicators, targets, measurements, evidence, status updates, and a city's view of
+its commitments with computed progress. Reads are public; writes are for the city's editors."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from charter.services import city_for_write, get_charter_or_raise, get_city_or_raise, loads
+from charter.tables import Charter, Principle
+from commitments.choices import CommitmentStatus
+from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
+from commitments.services import adoption_for_write, get_adoption_or_raise
+from commitments.tables import CityCommitment, Commitment, StatusUpdate
+from indicators.choices import EvidenceKind, ValueType
+from indicators.progress import commitment_progress, indicator_progress
+from indicators.schemas import (
+    CharterRead,
+    CityCommitmentRead,
+    CityCommitmentSummary,
+    CommitmentDef,
+    EvidenceCreate,
+    EvidenceRead,
+    IndicatorDef,
+    IndicatorProgress,
+    MeasurementCreate,
+    MeasurementRead,
+    NumberIn,
+    PrincipleDef,
+    TargetRead,
+    TargetSet,
+)
+from indicators.tables import (
+    Evidence,
+    Indicator,
+    Measurement,
+    MeasurementEvidence,
+    Target,
+    UpdateEvidence,
+)
+from kernel.caller import Caller
+from kernel.db import audit, write_transaction
+from kernel.errors import Conflict, FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from kernel.markdown import render_markdown
+from kernel.numbers import parse_localized_number
+from kernel.periods import ended_period, parse_period
+from kernel.settings import get_settings
+from kernel.text import normalize_code, pick
+
+# Charters as a tree -----------------------------------------------------------------------------
+
+
+async def charter_tree(slug: str, lang: str | None) -> CharterRead:
+    """The charter with its principles, commitments and indicators, in `lang` where translated."""
+    charter = await Charter.select().where(Charter.slug == slug).output(load_json=True).first()
+    if charter is None:
+        raise NotFound(f"No charter {slug!r}.")
+    base = charter["lang"]
+    principles = await Principle.select().where(Principle.charter == charter["id"]).order_by(
+        Principle.position).output(load_json=True)
+    commitments = await Commitment.select().where(Commitment.charter == charter["id"]).order_by(
+        Commitment.position).output(load_json=True)
+    indicators = await Indicator.select().where(Indicator.charter == charter["id"]).order_by(
+        Indicator.position).output(load_json=True)
+    by_commitment: dict[int, list[IndicatorDef]] = defaultdict(list)
+    for i in indicators:
+        by_commitment[i["commitment"]].append(IndicatorDef(
+            i["code"], pick(i["title"], lang, base), i["unit"], i["value_kind"], i["direction"]))
+    by_principle: dict[int, list[CommitmentDef]] = defaultdict(list)
+    for c in commitments:
+        text = pick(c["description"], lang, base) or None
+        by_principle[c["principle"]].append(CommitmentDef(
+            c["code"], pick(c["title"], lang, base), text, render_markdown(text),
+            by_commitment[c["id"]]))
+    preamble = pick(charter["preamble"], lang, base) or None
+    return CharterRead(
+        slug=charter["slug"], lang=base, title=pick(charter["title"], lang, base),
+        title_i18n=charter["title"], preamble_md=preamble, preamble_html=render_markdown(preamble),
+        issuer=charter["issuer"], adopted_on=charter["adopted_on"], source_url=charter["source_url"],
+        version=charter["version"], languages=sorted(charter["title"]),
+        principles=[
+            PrincipleDef(p["code"], pick(p["title"], lang, base),
+                         pick(p["description"], lang, base) or None,
+                         render_markdown(pick(p["description"], lang, base) or None),
+                         by_principle[p["id"]])
+            for p in principles
+        ],
+    )
+
+
+# Numbers by indicator type ----------------------------------------------------------------------
+
+
+def read_number(value: NumberIn, locale: str, field: str) -> tuple[Decimal, str]:
+    """The exact value and the text as given: JSON numbers as written, text in the city's locale."""
+    if isinstance(value, bool):
+        return Decimal(int(value)), "true" if value else "false"
+    if isinstance(value, int):
+        return Decimal(value), str(value)
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+        if not number.is_finite():
+            raise InvalidInput("Not a finite number.", [FieldError(field, "Expected a number.")])
+        return number, repr(value)
+    text = value.strip()
+    if len(text) > 64:
+        raise InvalidInput("Number text too long.", [FieldError(field, "Expected at most 64 characters.")])
+    return parse_localized_number(text, locale, field), text
+
+
+def check_value(value: Decimal, value_type: str, field: str) -> None:
+    """Refuse values that the indicator's type cannot hold (negative counts, percents over 100...)."""
+    rules = {
+        ValueType.count: (value >= 0 and value == value.to_integral_value(), "a whole number ≥ 0"),
+        ValueType.percent: (0 <= value <= 100, "a percentage from 0 to 100"),
+        ValueType.ratio: (value >= 0, "a ratio ≥ 0"),
+        ValueType.boolean: (value in (0, 1), "0 (no) or 1 (yes)"),
+        ValueType.days: (value >= 0, "a number of days ≥ 0"),
+        ValueType.amount: (abs(value) < Decimal(10) ** 17, "an amount below 10^17"),
+    }
+    ok, expected = rules[ValueType(value_type)]
+    if not ok:
+        raise InvalidInput(f"{value} is not valid for a {value_type} indicator.",
+                           [FieldError(field, f"Expected {expected}.")])
+
+
+# Indicators of a city ---------------------------------------------------------------------------
+
+
+async def indicator_for_city(city: dict[str, Any], charter_slug: str, code: str) -> dict[str, Any]:
+    """The indicator, which must measure a commitment the city has adopted."""
+    charter = await get_charter_or_raise(charter_slug)
+    row = await Indicator.select().where(
+        (Indicator.charter == charter["id"]) & (Indicator.code == normalize_code(code))
+    ).output(load_json=True).first()
+    if row is None:
+        raise NotFound(f"Charter {charter_slug!r} has no indicator {code!r}.")
+    adopted = await CityCommitment.exists().where(
+        (CityCommitment.city == city["id"]) & (CityCommitment.commitment == row["commitment"]))
+    if not adopted:
+        raise Conflict(f"{city['slug']!r} has not adopted the commitment that {code!r} measures; "
+                       "adopt it first.", [FieldError("indicator", "Expected an indicator of an "
+                                                                   "adopted commitment.")])
+    return {**row, "charter_slug": charter["slug"]}
+
+
+def _target_read(row: dict[str, Any] | None) -> TargetRead | None:
+    if row is None:
+        return None
+    baseline = row["baseline"]
+    return TargetRead(float(baseline) if baseline is not None else None, row["baseline_period"],
+                      float(row["target"]), row["target_period"])
+
+
+async def set_target(caller: Caller, city_slug: str, charter_slug: str, code: str,
+                     data: TargetSet) -> TargetRead:
+    """Set (or replace) the city's baseline and target for an indicator."""
+    async with write_transaction():
+        city = await city_for_write(caller, city_slug)
+        indicator = await indicator_for_city(city, charter_slug, code)
+        target, _ = read_number(data.target, city["locale"], "target")
+        check_value(target, indicator["value_kind"], "target")
+        baseline = None
+        if data.baseline is not None:
+            baseline, _ = read_number(data.baseline, city["locale"], "baseline")
+            check_value(baseline, indicator["value_kind"], "baseline")
+        for field in ("baseline_period", "target_period"):
+            if getattr(data, field) is not None:
+                parse_period(getattr(data, field), field)
+        key = f"{city_slug}/{charter_slug}/{indicator['code']}"
+        before = await Target.select().where(Target.key == key).first()
+        values = {"baseline": baseline, "baseline_period": data.baseline_period, "target": target,
+                  "target_period": data.target_period}
+        if before is None:
+            await Target.insert(Target(city=city["id"], indicator=indicator["id"], key=key, **values))
+        else:
+            await Target.update({
+                Target.baseline: baseline, Target.baseline_period: data.baseline_period,
+                Target.target: target, Target.target_period: data.target_period,
+                Target.revision: Target.revision + 1,
+            }).where(Target.id == before["id"])
+        await audit(caller, "create" if before is None else "update", "target", key,
+                    {k: before[k] for k in values} if before else None, values)
+    return _target_read(values)  # type: ignore[return-value]
+
+
+# Evidence ---------------------------------------------------------------------------------------
+
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """The media type the bytes really are (PDF, PNG, JPEG, WebP), whatever the file is called."""
+    for magic, media_type in _MAGIC:
+        if head.startswith(magic):
+            return media_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
+    return EvidenceRead(
+        id=row["id"], city=city_slug, title=row["title"], kind=row["kind"], url=row["url"],
+        issued_on=row["issued_on"], description_md=row["description_md"],
+        description_html=render_markdown(row["description_md"]), sha256=row["sha256"],
+        file_name=row["file_name"], media_type=row["media_type"], size=row["size"],
+        file_url=f"/api/v1/evidence/{row['id']}/file" if row["sha256"] else None,
+    )
+
+
+def _check_evidence_fields(title: str, issued_on: date | None, url: str | None) -> None:
+    errors = []
+    if not title.strip() or len(title) > 500:
+        errors.append(FieldError("title", "Expected a title of 1 to 500 characters."))
+    if issued_on and issued_on > date.today():
+        errors.append(FieldError("issued_on", "Expected a date not after today."))
+    if url is not None:
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or len(url) > 2048:
+            errors.append(FieldError("url", "Expected an http:// or https:// URL with a host."))
+    if errors:
+        raise InvalidInput("The evidence is not valid.", errors)
+
+
+async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCreate) -> EvidenceRead:
+    """Record evidence published elsewhere, by its http(s) link."""
+    _check_evidence_fields(data.title, data.issued_on, data.url)
+    async with write_transaction():
+        city = await city_for_write(caller, city_slug)
+        row = (await Evidence.insert(Evidence(
+            city=city["id"], title=data.title.strip(), kind=data.kind, issued_on=data.issued_on,
+            description_md=data.description_md, url=data.url.strip(), created_by=caller.user_id,
+        )).returning(*Evidence.all_columns()))[0]
+        await audit(caller, "create", "evidence", f"{city_slug}/evidence/{row['id']}", None,
+                    {"title": row["title"], "kind": row["kind"], "url": row["url"]})
+    return evidence_read(row, city_slug)
+
+
+def store_file(content: bytes) -> str:
+    """Keep the file under its SHA-256 (the same bytes are stored once); returns the digest."""
+    digest = hashlib.sha256(content).hexdigest()
+    folder = get_settings().upload_dir / digest[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / digest
+    if not path.exists():
+        tmp = folder / f".{digest}.{os.getpid()}.tmp"
+        tmp.write_bytes(content)
+        tmp.replace(path)
+    return digest
+
+
+def stored_file_path(sha256: str) -> Path:
+    return get_settings().upload_dir / sha256[:2] / sha256
+
+
+async def create_file_evidence(
+    caller: Caller, city_slug: str, *, content: bytes, file_name: str, title: str, kind: str,
+    issued_on: date | None, description_md: str | None,
+) -> EvidenceRead:
+    """Record an uploaded file: PDF, PNG, JPEG or WebP by its bytes, within the size cap."""
+    await city_for_write(caller, city_slug)
+    limit = get_settings().max_upload_bytes
+    if len(content) > limit:
+        raise TooLarge(f"The file has {len(content)} bytes; the limit is {limit}.")
+    if not content:
+        raise InvalidInput("The file is empty.", [FieldError("file", "Expected a non-empty file.")])
+    media_type = sniff_media_type(content[:16])
+    if media_type is None:
+        raise UnsupportedMedia(f"{file_name!r} is not a PDF, PNG, JPEG or WebP file.",
+                               [FieldError("file", "Expected a PDF, PNG, JPEG or WebP file "
+                                                   "(checked by its content, not its name).")])
+    try:
+        kind_value = EvidenceKind(kind)
+    except ValueError:
+        raise InvalidInput(f"Unknown kind {kind!r}.", [FieldError(
+            "kind", f"Expected one of {', '.join(EvidenceKind)}.")]) from None
+    _check_evidence_fields(title, issued_on, None)
+    safe_name = Path(file_name.replace("\\", "/")).name[:255] or "evidence"
+    digest = store_file(content)
+    async with write_transaction():
+        city = await city_for_write(caller, city_slug)
+        row = (await Evidence.insert(Evidence(
+            city=city["id"], title=title.strip(), kind=kind_value, issued_on=issued_on,
+            description_md=description_md, sha256=digest, file_name=safe_name,
+            media_type=media_type, size=len(content), created_by=caller.user_id,
+        )).returning(*Evidence.all_columns()))[0]
+        await audit(caller, "create", "evidence", f"{city_slug}/evidence/{row['id']}", None,
+                    {"title": row["title"], "kind": row["kind"], "sha256": digest,
+                     "file_name": safe_name, "size": len(content)})
+    return evidence_read(row, city_slug)
+
+
+async def list_evidence(city_slug: str) -> list[EvidenceRead]:
+    city = await get_city_or_raise(city_slug)
+    rows = await Evidence.select().where(Evidence.city == city["id"]).order_by(Evidence.id)
+    return [evidence_read(r, city_slug) for r in rows]
+
+
+async def get_evidence(evidence_id: int) -> EvidenceRead:
+    row = await Evidence.select(*Evidence.all_columns(), Evidence.city.slug.as_alias("city_slug")).where(
+        Evidence.id == evidence_id).first()
+    if row is None:
+        raise NotFound(f"No evidence {evidence_id}.")
+    return evidence_read(row, row["city_slug"])
+
+
+async def evidence_file(evidence_id: int) -> tuple[Path, str, str]:
+    """Path, download name and media type of an evidence file."""
+    row = await Evidence.select().where(Evidence.id == evidence_id).first()
+    if row is None:
+        raise NotFound(f"No evidence {evidence_id}.")
+    if not row["sha256"]:
+        raise NotFound(f"Evidence {evidence_id} is a link, not a file: {row['url']}")
+    path = stored_file_path(row["sha256"])
+    if not path.exists():
+        raise NotFound(f"The file of evidence {evidence_id} is not on this server.")
+    return path, row["file_name"] or row["sha256"], row["media_type"]
+
+
+async def _check_cited(city_id: int, ids: list[int]) -> list[int]:
+    """Evidence cited by a claim must exist and belong to the same city."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    found = {r["id"] for r in await Evidence.select(Evidence.id).where(
+        Evidence.id.is_in(wanted) & (Evidence.city == city_id))}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise InvalidInput("Some cited evidence is not this city's.", [FieldError(
+            "evidence", f"Expected ids of this city's evidence; unknown: {missing}.")])
+    return wanted
+
+
+# Status updates ---------------------------------------------------------------------------------
+
+
+async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, code: str,
+                            data: StatusUpdateCreate) -> StatusUpdateRead:
+    """Append a dated status to the adoption's timeline."""
+    async with write_transaction():
+        adoption = await adoption_for_write(caller, city_slug, charter_slug, code)
+        errors = []
+        if data.reported_on > date.today():
+            errors.append(FieldError("reported_on", "Expected a date not after today."))
+        if data.reported_on < adoption["adopted_on"]:
+            errors.append(FieldError("reported_on", f"Expected a date on or after the adoption "
+                                                    f"({adoption['adopted_on'].isoformat()})."))
+        if errors:
+            raise InvalidInput("The status update is not valid.", errors)
+        cited = await _check_cited(adoption["city"], data.evidence)
+        row = (await StatusUpdate.insert(StatusUpdate(
+            city_commitment=adoption["id"], status=data.status, reported_on=data.reported_on,
+            note_md=data.note_md, created_by=caller.user_id,
+        )).returning(StatusUpdate.id))[0]
+        for evidence_id in cited:
+            await UpdateEvidence.insert(UpdateEvidence(update=row["id"], evidence=evidence_id))
+        await audit(caller, "create", "status_update", f"{adoption['key']}#{row['id']}", None,
+                    {"status": data.status.value, "reported_on": data.reported_on,
+                     "note_md": data.note_md, "evidence": cited})
+    return StatusUpdateRead(row["id"], data.status, data.reported_on, data.note_md,
+                            render_markdown(data.note_md), cited)
+
+
+# Measurements -----------------------------------------------------------------------------------
+
+
+def _measurement_read(row: dict[str, Any], cited: list[int]) -> MeasurementRead:
+    return MeasurementRead(row["id"], row["period"], float(row["value"]), row["value_text"],
+                           row["note_md"], render_markdown(row["note_md"]), cited, row["created_at"])
+
+
+async def add_measurement(caller: Caller, city_slug: str, charter_slug: str, code: str,
+                          data: MeasurementCreate) -> MeasurementRead:
+    """Report a value for an ended period, read in the city's locale and checked against its type."""
+    async with write_transaction():
+        city = await city_for_write(caller, city_slug)
+        indicator = await indicator_for_city(city, charter_slug, code)
+        period = ended_period(data.period, date.today())
+        value, text = read_number(data.value, city["locale"], "value")
+        check_value(value, indicator["value_kind"], "value")
+        exists = await Measurement.exists().where(
+            (Measurement.city == city["id"]) & (Measurement.indicator == indicator["id"])
+            & (Measurement.period == period.label))
+        if exists:
+            raise Conflict(f"{city_slug!r} has already reported {indicator['code']} for "
+                           f"{period.label}.", [FieldError("period", "Expected a period not yet "
+                                                                     "reported for this indicator.")])
+        cited = await _check_cited(city["id"], data.evidence)
+        row = (await Measurement.insert(Measurement(
+            city=city["id"], indicator=indicator["id"], period=period.label, period_end=period.end,
+            value=value, value_text=text, note_md=data.note_md, created_by=caller.user_id,
+        )).returning(*Measurement.all_columns()))[0]
+        for evidence_id in cited:
+            await MeasurementEvidence.insert(MeasurementEvidence(measurement=row["id"],
+                                                                 evidence=evidence_id))
+        await audit(caller, "create", "measurement",
+                    f"{city_slug}/{charter_slug}/{indicator['code']}/{period.label}", None,
+                    {"value": value, "value_text": text, "note_md": data.note_md, "evidence": cited})
+    return _measurement_read(row, cited)
+
+
+async def list_measurements(city_slug: str, charter_slug: str, code: str) -> list[MeasurementRead]:
+    city = await get_city_or_raise(city_slug)
+    indicator = await indicator_for_city(city, charter_slug, code)
+    rows = await Measurement.select().where(
+        (Measurement.city == city["id"]) & (Measurement.indicator == indicator["id"])
+    ).order_by(Measurement.period_end).order_by(Measurement.id)
+    cited = await _measurement_citations([r["id"] for r in rows])
+    return [_measurement_read(r, cited[r["id"]]) for r in rows]
+
+
+async def _measurement_citations(ids: list[int]) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = defaultdict(list)
+    if ids:
+        for link in await MeasurementEvidence.select().where(MeasurementEvidence.measurement.is_in(ids)):
+            out[link["measurement"]].append(link["evidence"])
+    return out
+
+
+# A city's commitments, with progress ------------------------------------------------------------
+
+
+async def _city_view(city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None):
+    """Everything needed to compute progress for the city's adoptions, in a fixed number of queries."""
+    query = CityCommitment.select(
+        *CityCommitment.all_columns(),
+        CityCommitment.commitment.code.as_alias("code"),
+        CityCommitment.commitment.title.as_alias("title"),
+        CityCommitment.commitment.description.as_alias("description"),
+        CityCommitment.commitment.principle.code.as_alias("principle"),
+        CityCommitment.commitment.principle.position.as_alias("p_pos"),
+        CityCommitment.commitment.position.as_alias("c_pos"),
+        CityCommitment.commitment.charter.slug.as_alias("charter"),
+        CityCommitment.commitment.charter.lang.as_alias("charter_lang"),
+    ).where(CityCommitment.city == city["id"])
+    if adoption_ids is not None:
+        query = query.where(CityCommitment.id.is_in(adoption_ids or [-1]))
+    if charter_slug:
+        query = query.where(CityCommitment.commitment.charter.slug == charter_slug)
+    adoptions = await query
+    adoptions.sort(key=lambda a: (a["charter"], a["p_pos"], a["c_pos"]))
+    ids = [a["id"] for a in adoptions] or [-1]
+    updates = await StatusUpdate.select().where(StatusUpdate.city_commitment.is_in(ids)).order_by(
+        StatusUpdate.reported_on).order_by(StatusUpdate.id)
+    commitment_ids = [a["commitment"] for a in adoptions] or [-1]
+    indicators = await Indicator.select().where(Indicator.commitment.is_in(commitment_ids)).order_by(
+        Indicator.position).output(load_json=True)
+    indicator_ids = [i["id"] for i in indicators] or [-1]
+    targets = {t["indicator"]: t for t in await Target.select().where(
+        (Target.city == city["id"]) & Target.indicator.is_in(indicator_ids))}
+    measurements = await Measurement.select().where(
+        (Measurement.city == city["id"]) & Measurement.indicator.is_in(indicator_ids)
+    ).order_by(Measurement.period_end).order_by(Measurement.id)
+    return adoptions, updates, indicators, targets, measurements
+
+
+def _progress_of(adoption, updates_by, indicators_by, targets, measurements_by):
+    timeline = updates_by.get(adoption["id"], [])
+    status = timeline[-1]["status"] if timeline else None
+    per_indicator = []
+    for ind in indicators_by.get(adoption["commitment"], []):
+        series = measurements_by.get(ind["id"], [])
+        latest = series[-1]["value"] if series else None
+        target = targets.get(ind["id"])
+        progress = indicator_progress(target["baseline"] if target else None,
+                                      target["target"] if target else None, latest, ind["direction"])
+        per_indicator.append((ind, target, series, latest, progress))
+    total = commitment_progress([p for *_, p in per_indicator], status)
+    return timeline, status, per_indicator, total
+
+
+def _group(rows, key):
+    out: dict[Any, list] = defaultdict(list)
+    for r in rows:
+        out[r[key]].append(r)
+    return out
+
+
+async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None
+                                ) -> list[CityCommitmentSummary]:
+    """The city's adopted commitments with last status and progress."""
+    city = await get_city_or_raise(city_slug)
+    adoptions, updates, indicators, targets, measurements = await _city_view(city, None, charter_slug)
+    updates_by, indicators_by = _group(updates, "city_commitment"), _group(indicators, "commitment")
+    measurements_by = _group(measurements, "indicator")
+    out = []
+    for a in adoptions:
+        timeline, status, _, total = _progress_of(a, updates_by, indicators_by, targets, measurements_by)
+        out.append(CityCommitmentSummary(
+            charter=a["charter"], commitment=a["code"], principle=a["principle"],
+            title=pick(loads(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
+            due_on=a["due_on"], owner=a["owner"], status=status,
+            status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total))
+    return out
+
+
+async def get_city_commitment(city_slug: str, charter_slug: str, code: str, lang: str | None
+                              ) -> CityCommitmentRead:
+    """One adopted commitment in full."""
+    adoption = await get_adoption_or_raise(city_slug, charter_slug, code)
+    city = await get_city_or_raise(city_slug)
+    adoptions, updates, indicators, targets, measurements = await _city_view(
+        city, [adoption["id"]], None)
+    a = adoptions[0]
+    updates_by, indicators_by = _group(updates, "city_commitment"), _group(indicators, "commitment")
+    measurements_by = _group(measurements, "indicator")
+    timeline, status, per_indicator, total = _progress_of(
+        a, updates_by, indicators_by, targets, measurements_by)
+    update_links = _group(await UpdateEvidence.select().where(
+        UpdateEvidence.update.is_in([u["id"] for u in timeline] or [-1])), "update")
+    m_links = await _measurement_citations([m["id"] for m in measurements])
+    cited = {link["evidence"] for links in update_links.values() for link in links}
+    cited |= {e for ids in m_links.values() for e in ids}
+    evidence_rows = await Evidence.select().where(Evidence.id.is_in(sorted(cited) or [-1])).order_by(
+        Evidence.id)
+    base = a["charter_lang"]
+    description = pick(loads(a["description"]), lang, base) or None
+    return CityCommitmentRead(
+        city=city_slug, charter=a["charter"], commitment=a["code"], principle=a["principle"],
+        title=pick(loads(a["title"]), lang, base), description_md=description,
+        description_html=render_markdown(description), adopted_on=a["adopted_on"],
+        due_on=a["due_on"], owner=a["owner"], status=status,
+        status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total,
+        timeline=[StatusUpdateRead(u["id"], CommitmentStatus(u["status"]), u["reported_on"],
+                                   u["note_md"], render_markdown(u["note_md"]),
+                                   [link["evidence"] for link in update_links.get(u["id"], [])])
+                  for u in timeline],
+        indicators=[
+            IndicatorProgress(
+                code=ind["code"], title=pick(ind["title"], lang, base), unit=ind["unit"],
+                value_type=ind["value_kind"], direction=ind["direction"], target=_target_read(target),
+                measurements=[_measurement_read(m, m_links.get(m["id"], [])) for m in series],
+                latest=float(latest) if latest is not None else None, progress=progress)
+            for ind, target, series, latest, progress in per_indicator
+        ],
+        evidence=[evidence_read(e, city_slug) for e in evidence_rows],
+    )
