@@ -5,12 +5,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 
 from charter.controllers import CharterController, CityController
 from commitments.controllers import AdoptionController
@@ -21,6 +23,7 @@ from kernel.settings import get_settings
 from tracker.auth import provide_caller, writes_need_token
 from tracker.problems import EXCEPTION_HANDLERS
 
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_DESCRIPTION = """
 Cities sign human-rights charters, adopt their commitments, set targets and report measurements
 and status updates backed by evidence. Anyone can read what is published; writes need a bearer
@@ -73,7 +76,11 @@ def api_router() -> Router:
 def create_app() -> Litestar:
     settings = get_settings()
     return Litestar(
-        route_handlers=[api_router()],
+        route_handlers=[
+            api_router(),
+            create_static_files_router(path="/static", directories=[STATIC_DIR],
+                                       include_in_schema=False),
+        ],
         dependencies={"caller": Provide(provide_caller)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[lifespan],
@@ -83,7 +90,13 @@ def create_app() -> Litestar:
             version="1",
             description=API_DESCRIPTION,
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            # Served from our own static files, so that the docs work without any CDN.
+            render_plugins=[SwaggerRenderPlugin(
+                js_url="/static/swagger/swagger-ui-bundle.js",
+                css_url="/static/swagger/swagger-ui.css",
+                favicon="",
+                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+            )],
             components=Components(security_schemes={
                 "BearerToken": SecurityScheme(type="http", scheme="bearer",
                                               description="An API token from `charter-tracker user token`."),

@@ -1,0 +1,177 @@
+"""Bulk load and per-city commitment list, on SQLite and PostgreSQL, measured side by side.
+
+Loads 200 cities × 40 adopted commitments × 3 indicators × 8 measurements (192,000 measurements)
+with batched inserts in one transaction, then times `GET /cities/{city}/commitments` (the service
+behind it) for every city. For comparison it also loads one more city through the services, one
+audited write at a time. Run: `.venv/bin/python benchmarks/load_speed.py [--cities 200]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PRINCIPLES, PER_PRINCIPLE, INDICATORS, YEARS = 5, 8, 3, 8  # 40 commitments, 8 periods
+
+
+def charter_document() -> str:
+    lines = ["---", "slug: bench", "lang: en", "title: Benchmark charter", "---", ""]
+    for p in range(PRINCIPLES):
+        lines += [f"## P{p}: Principle {p}", ""]
+        for c in range(PER_PRINCIPLE):
+            code = f"C{p}-{c:02d}"
+            lines += [f"### {code}: Commitment {code}", "", "| code | indicator | unit | type | direction |",
+                      "|---|---|---|---|---|"]
+            lines += [f"| {code}-I{i} | Indicator {i} | n | count | increase |" for i in range(INDICATORS)]
+            lines.append("")
+    return "\n".join(lines)
+
+
+async def run(engine_name: str, cities: int) -> dict[str, float]:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from charter.tables import Charter, City, Signature
+    from commitments.tables import CityCommitment, Commitment, StatusUpdate
+    from exports.charter_documents import import_document
+    from indicators.services import list_city_commitments
+    from indicators.tables import Indicator, Measurement, Target
+    from kernel.caller import SYSTEM
+    from kernel.db import get_engine, write_transaction
+
+    engine = get_engine()
+    if engine_name == "postgres":
+        await engine._run_in_new_connection("DROP SCHEMA public CASCADE")
+        await engine._run_in_new_connection("CREATE SCHEMA public")
+        await engine.start_connection_pool(min_size=1, max_size=4)
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        await run_forwards("all")
+    await import_document(SYSTEM, charter_document())
+    charter = await Charter.select().where(Charter.slug == "bench").first()
+    commitments = await Commitment.select(Commitment.id, Commitment.code).where(
+        Commitment.charter == charter["id"])
+    indicators = await Indicator.select(Indicator.id, Indicator.code, Indicator.commitment).where(
+        Indicator.charter == charter["id"])
+
+    async def batched(table, rows, size=500):
+        for start in range(0, len(rows), size):
+            await table.insert(*rows[start:start + size])
+
+    started = time.perf_counter()
+    async with write_transaction():
+        await batched(City, [City(slug=f"city-{n:04d}", name=json.dumps({"en": f"City {n}"}),
+                                  country="TN", locale="fr-TN", population=10_000 + n)
+                             for n in range(cities)])
+        city_rows = await City.select(City.id, City.slug)
+        await batched(Signature, [Signature(city=c["id"], charter=charter["id"], signed_on=date(2020, 1, 1))
+                                  for c in city_rows])
+        await batched(CityCommitment, [
+            CityCommitment(city=c["id"], commitment=m["id"], key=f"{c['slug']}/bench/{m['code']}",
+                           adopted_on=date(2020, 6, 1), due_on=date(2026, 12, 31))
+            for c in city_rows for m in commitments])
+        adoptions = await CityCommitment.select(CityCommitment.id)
+        await batched(StatusUpdate, [StatusUpdate(city_commitment=a["id"], status="in_progress",
+                                                  reported_on=date(2025, 3, 31)) for a in adoptions])
+        await batched(Target, [Target(city=c["id"], indicator=i["id"], key=f"{c['slug']}/bench/{i['id']}",
+                                      baseline=100, baseline_period="2017", target=200,
+                                      target_period="2025") for c in city_rows for i in indicators])
+        await batched(Measurement, [
+            Measurement(city=c["id"], indicator=i["id"], period=str(2017 + y),
+                        period_end=date(2017 + y, 12, 31), value=100 + 10 * y, value_text=str(100 + 10 * y))
+            for c in city_rows for i in indicators for y in range(YEARS)], size=1000)
+    bulk = time.perf_counter() - started
+    measurements = await Measurement.count()
+
+    timings = []
+    for c in city_rows:
+        t0 = time.perf_counter()
+        listed = await list_city_commitments(c["slug"], None)
+        timings.append(time.perf_counter() - t0)
+        assert len(listed) == len(commitments)
+
+    # One more city through the services, each write audited in its own transaction.
+    from charter.schemas import CityCreate, SignatureCreate
+    from charter.services import create_city, create_signature
+    from commitments.schemas import AdoptionCreate
+    from commitments.services import adopt
+    from indicators.schemas import MeasurementCreate, TargetSet
+    from indicators.services import add_measurement, set_target
+
+    t0 = time.perf_counter()
+    await create_city(SYSTEM, CityCreate(slug="by-service", name="By service", country="TN", locale="fr-TN"))
+    await create_signature(SYSTEM, "by-service", SignatureCreate(charter="bench", signed_on=date(2020, 1, 1)))
+    writes = 2
+    for m in commitments:
+        await adopt(SYSTEM, "by-service", AdoptionCreate(charter="bench", commitment=m["code"],
+                                                         adopted_on=date(2020, 6, 1)))
+        writes += 1
+    for i in indicators:
+        code = i["code"]
+        await set_target(SYSTEM, "by-service", "bench", code, TargetSet(target=200, baseline=100))
+        for y in range(YEARS):
+            await add_measurement(SYSTEM, "by-service", "bench", code,
+                                  MeasurementCreate(period=str(2017 + y), value=100 + 10 * y))
+        writes += 1 + YEARS
+    service = time.perf_counter() - t0
+    if engine_name == "postgres":
+        await engine.close_connection_pool()
+    timings.sort()
+    return {
+        "measurements": measurements, "bulk_s": bulk, "bulk_rows_per_s": measurements / bulk,
+        "list_median_ms": statistics.median(timings) * 1000,
+        "list_p95_ms": timings[int(len(timings) * 0.95)] * 1000,
+        "service_writes": writes, "service_s": service, "service_writes_per_s": writes / service,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cities", type=int, default=200)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench")
+    args = parser.parse_args()
+    if args.engine:
+        print(json.dumps(asyncio.run(run(args.engine, args.cities))))
+        return
+    if "bench" in args.postgres_url.rsplit("/", 1)[-1]:
+        subprocess.run(["psql", args.postgres_url.rsplit("/", 1)[0] + "/postgres", "-qc",
+                        "CREATE DATABASE bench"], capture_output=True, check=False)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, url in (("sqlite", f"sqlite:///{tmp}/bench.db"), ("postgres", args.postgres_url)):
+            out = subprocess.run([sys.executable, __file__, "--engine", name, "--cities", str(args.cities)],
+                                 env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
+                                 check=True, cwd=ROOT)
+            results[name] = json.loads(out.stdout.strip().splitlines()[-1])
+    s, p = results["sqlite"], results["postgres"]
+    print(f"{args.cities} cities × {PRINCIPLES * PER_PRINCIPLE} commitments × {INDICATORS} indicators × "
+          f"{YEARS} periods = {s['measurements']} measurements")
+    print(f"{'':34}{'SQLite':>12}{'PostgreSQL':>12}{'PG/SQLite':>11}")
+    for label, key, fmt in (("bulk load (s)", "bulk_s", "{:.2f}"),
+                            ("bulk load (measurements/s)", "bulk_rows_per_s", "{:,.0f}"),
+                            ("city commitment list, median (ms)", "list_median_ms", "{:.1f}"),
+                            ("city commitment list, p95 (ms)", "list_p95_ms", "{:.1f}"),
+                            ("one city via services (s)", "service_s", "{:.2f}"),
+                            ("audited writes via services (/s)", "service_writes_per_s", "{:,.0f}")):
+        print(f"{label:34}{fmt.format(s[key]):>12}{fmt.format(p[key]):>12}{p[key] / s[key]:>10.2f}x")
+    for name, r in results.items():
+        print(f"{name}: bulk path is {r['bulk_rows_per_s'] / r['service_writes_per_s']:.0f}× the "
+              f"per-write service path ({r['service_writes']} audited writes for one city)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The `charter-tracker` command line, run as a user would, against the test database."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.builders import CHARTER_MD, bearer
+
+CLI = [sys.executable, "-m", "tracker"]
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=os.environ.copy(),
+                          cwd=cwd, timeout=120, check=False)
+
+
+async def test_user_add_token_and_revoke(client) -> None:
+    """`user token` prints only the token; it works for writes until `user revoke`."""
+    assert cli("user", "add", "ed@grenoble.fr", "--role", "city_editor", "--city", "nowhere").returncode == 2
+    assert cli("user", "add", "sec@uclg.example", "--role", "secretariat").returncode == 0
+    out = cli("user", "token", "sec@uclg.example")
+    assert out.returncode == 0
+    token = out.stdout.strip()
+    assert out.stdout == token + "\n" and token.startswith("ct_") and len(token) > 40
+    r = await client.post("/api/v1/cities", headers=bearer(token),
+                          json={"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"})
+    assert r.status_code == 201
+    assert cli("user", "revoke", "sec@uclg.example").stdout.strip() == "1 token(s) revoked"
+    r = await client.patch("/api/v1/cities/sfax", headers=bearer(token), json={"population": 1})
+    assert r.status_code == 401
+
+
+async def test_charter_import_and_export(tmp_path: Path) -> None:
+    """A document imported from a file exports back identically; a broken one names its line."""
+    source = tmp_path / "lampedusa.en.md"
+    source.write_text(CHARTER_MD, encoding="utf-8")
+    out = cli("charter", "import", str(source))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "lampedusa (en): 8 created, 0 updated"
+    exported = tmp_path / "out.md"
+    assert cli("charter", "export", "lampedusa", "-o", str(exported)).returncode == 0
+    assert exported.read_text(encoding="utf-8") == CHARTER_MD
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\nslug: x\nlang: en\ntitle: X\n---\n\n### C-1: Too early\n", encoding="utf-8")
+    out = cli("charter", "import", str(broken))
+    assert out.returncode == 2
+    assert "line 7: Commitment 'C-1' comes before any principle" in out.stderr
