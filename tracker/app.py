@@ -14,6 +14,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 
+from accounts.controllers import MeController
 from charter.controllers import CharterController, CityController
 from commitments.controllers import AdoptionController
 from exports.controllers import CharterDocumentController
@@ -67,7 +68,7 @@ def api_router() -> Router:
         path="/api/v1",
         route_handlers=[
             CharterController, CharterTreeController, CharterDocumentController, CityController,
-            AdoptionController, CityCommitmentController, EvidenceController,
+            AdoptionController, CityCommitmentController, EvidenceController, MeController,
         ],
         guards=[writes_need_token],
     )
