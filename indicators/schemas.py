@@ -143,6 +143,14 @@ class IndicatorProgress(msgspec.Struct):
     progress: float | None
 
 
+class FlagRead(msgspec.Struct):
+    """A warning computed from the data (see the methodology): its code and the indicator it
+    concerns, or null when it concerns the commitment itself."""
+
+    code: str
+    indicator: str | None
+
+
 class CityCommitmentSummary(msgspec.Struct):
     """An adopted commitment in the city's list: last status and computed progress (0–1)."""
 
@@ -156,6 +164,7 @@ class CityCommitmentSummary(msgspec.Struct):
     status: CommitmentStatus | None
     status_reported_on: date | None
     progress: float
+    flags: list[FlagRead]
 
 
 class CityCommitmentRead(msgspec.Struct):
@@ -174,6 +183,7 @@ class CityCommitmentRead(msgspec.Struct):
     status: CommitmentStatus | None
     status_reported_on: date | None
     progress: float
+    flags: list[FlagRead]
     timeline: list[StatusUpdateRead]
     indicators: list[IndicatorProgress]
     evidence: list[EvidenceRead]

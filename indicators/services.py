@@ -19,6 +19,7 @@ from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from commitments.services import adoption_for_write, get_adoption_or_raise
 from commitments.tables import CityCommitment, Commitment, StatusUpdate
 from indicators.choices import EvidenceKind, ValueType
+from indicators.flags import IndicatorFacts, commitment_flags
 from indicators.progress import commitment_progress, indicator_progress
 from indicators.schemas import (
     CharterRead,
@@ -27,6 +28,7 @@ from indicators.schemas import (
     CommitmentDef,
     EvidenceCreate,
     EvidenceRead,
+    FlagRead,
     IndicatorDef,
     IndicatorProgress,
     MeasurementCreate,
@@ -487,21 +489,35 @@ def _group(rows, key):
     return out
 
 
+def _flags(status, status_evidence: int, due_on, per_indicator, today: date) -> list[FlagRead]:
+    facts = [IndicatorFacts(ind["code"], progress, target is not None,
+                            series[-1]["period"] if series else None)
+             for ind, target, series, _latest, progress in per_indicator]
+    return [FlagRead(f.code, f.indicator) for f in commitment_flags(
+        status=status, status_evidence=status_evidence, due_on=due_on, indicators=facts, today=today)]
+
+
 async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None
                                 ) -> list[CityCommitmentSummary]:
-    """The city's adopted commitments with last status and progress."""
+    """The city's adopted commitments with last status, progress and flags."""
     city = await get_city_or_raise(city_slug)
     adoptions, updates, indicators, targets, measurements = await _city_view(city, None, charter_slug)
     updates_by, indicators_by = _group(updates, "city_commitment"), _group(indicators, "commitment")
     measurements_by = _group(measurements, "indicator")
+    update_links = _group(await UpdateEvidence.select().where(
+        UpdateEvidence.update.is_in([u["id"] for u in updates] or [-1])), "update")
+    today = date.today()
     out = []
     for a in adoptions:
-        timeline, status, _, total = _progress_of(a, updates_by, indicators_by, targets, measurements_by)
+        timeline, status, per_indicator, total = _progress_of(
+            a, updates_by, indicators_by, targets, measurements_by)
+        last_evidence = len(update_links.get(timeline[-1]["id"], [])) if timeline else 0
         out.append(CityCommitmentSummary(
             charter=a["charter"], commitment=a["code"], principle=a["principle"],
             title=pick(loads(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
             due_on=a["due_on"], owner=a["owner"], status=status,
-            status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total))
+            status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total,
+            flags=_flags(status, last_evidence, a["due_on"], per_indicator, today)))
     return out
 
 
@@ -509,40 +525,55 @@ async def get_city_commitment(city_slug: str, charter_slug: str, code: str, lang
                               ) -> CityCommitmentRead:
     """One adopted commitment in full."""
     adoption = await get_adoption_or_raise(city_slug, charter_slug, code)
+    return (await city_commitments_full(city_slug, lang, adoption_ids=[adoption["id"]]))[0]
+
+
+async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slug: str | None = None,
+                                adoption_ids: list[int] | None = None) -> list[CityCommitmentRead]:
+    """The city's adopted commitments in full (timeline, indicators, measurements, evidence, flags),
+    in charter order, with a fixed number of queries whatever their count."""
     city = await get_city_or_raise(city_slug)
     adoptions, updates, indicators, targets, measurements = await _city_view(
-        city, [adoption["id"]], None)
-    a = adoptions[0]
+        city, adoption_ids, charter_slug)
     updates_by, indicators_by = _group(updates, "city_commitment"), _group(indicators, "commitment")
     measurements_by = _group(measurements, "indicator")
-    timeline, status, per_indicator, total = _progress_of(
-        a, updates_by, indicators_by, targets, measurements_by)
     update_links = _group(await UpdateEvidence.select().where(
-        UpdateEvidence.update.is_in([u["id"] for u in timeline] or [-1])), "update")
+        UpdateEvidence.update.is_in([u["id"] for u in updates] or [-1])), "update")
     m_links = await _measurement_citations([m["id"] for m in measurements])
     cited = {link["evidence"] for links in update_links.values() for link in links}
     cited |= {e for ids in m_links.values() for e in ids}
-    evidence_rows = await Evidence.select().where(Evidence.id.is_in(sorted(cited) or [-1])).order_by(
-        Evidence.id)
-    base = a["charter_lang"]
-    description = pick(loads(a["description"]), lang, base) or None
-    return CityCommitmentRead(
-        city=city_slug, charter=a["charter"], commitment=a["code"], principle=a["principle"],
-        title=pick(loads(a["title"]), lang, base), description_md=description,
-        description_html=render_markdown(description), adopted_on=a["adopted_on"],
-        due_on=a["due_on"], owner=a["owner"], status=status,
-        status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total,
-        timeline=[StatusUpdateRead(u["id"], CommitmentStatus(u["status"]), u["reported_on"],
-                                   u["note_md"], render_markdown(u["note_md"]),
-                                   [link["evidence"] for link in update_links.get(u["id"], [])])
-                  for u in timeline],
-        indicators=[
-            IndicatorProgress(
-                code=ind["code"], title=pick(ind["title"], lang, base), unit=ind["unit"],
-                value_type=ind["value_kind"], direction=ind["direction"], target=_target_read(target),
-                measurements=[_measurement_read(m, m_links.get(m["id"], [])) for m in series],
-                latest=float(latest) if latest is not None else None, progress=progress)
-            for ind, target, series, latest, progress in per_indicator
-        ],
-        evidence=[evidence_read(e, city_slug) for e in evidence_rows],
-    )
+    evidence_by_id = {e["id"]: e for e in await Evidence.select().where(
+        Evidence.id.is_in(sorted(cited) or [-1]))}
+    today = date.today()
+    out = []
+    for a in adoptions:
+        timeline, status, per_indicator, total = _progress_of(
+            a, updates_by, indicators_by, targets, measurements_by)
+        own = {link["evidence"] for u in timeline for link in update_links.get(u["id"], [])}
+        own |= {e for *_, series, _l, _p in per_indicator for m in series for e in m_links.get(m["id"], [])}
+        last_evidence = len(update_links.get(timeline[-1]["id"], [])) if timeline else 0
+        base = a["charter_lang"]
+        description = pick(loads(a["description"]), lang, base) or None
+        out.append(CityCommitmentRead(
+            city=city_slug, charter=a["charter"], commitment=a["code"], principle=a["principle"],
+            title=pick(loads(a["title"]), lang, base), description_md=description,
+            description_html=render_markdown(description), adopted_on=a["adopted_on"],
+            due_on=a["due_on"], owner=a["owner"], status=status,
+            status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total,
+            flags=_flags(status, last_evidence, a["due_on"], per_indicator, today),
+            timeline=[StatusUpdateRead(u["id"], CommitmentStatus(u["status"]), u["reported_on"],
+                                       u["note_md"], render_markdown(u["note_md"]),
+                                       [link["evidence"] for link in update_links.get(u["id"], [])])
+                      for u in timeline],
+            indicators=[
+                IndicatorProgress(
+                    code=ind["code"], title=pick(ind["title"], lang, base), unit=ind["unit"],
+                    value_type=ind["value_kind"], direction=ind["direction"],
+                    target=_target_read(target),
+                    measurements=[_measurement_read(m, m_links.get(m["id"], [])) for m in series],
+                    latest=float(latest) if latest is not None else None, progress=progress)
+                for ind, target, series, latest, progress in per_indicator
+            ],
+            evidence=[evidence_read(evidence_by_id[e], city_slug) for e in sorted(own)],
+        ))
+    return out

@@ -30,6 +30,10 @@ async def test_target_then_measurements_give_progress(client) -> None:
     progress = {i["code"]: (i["latest"], i["progress"]) for i in detail["indicators"]}
     assert progress == {"LAM-DIG-01-I1": (450.0, 0.5), "LAM-DIG-01-I2": (20.0, pytest.approx(2 / 3))}
     assert detail["progress"] == pytest.approx((0.5 + 2 / 3) / 2)
+    # Due 2025-12-31 and not achieved; no value for 2025 on either indicator.
+    assert detail["flags"] == [{"code": "overdue", "indicator": None},
+                               {"code": "stale", "indicator": "LAM-DIG-01-I1"},
+                               {"code": "stale", "indicator": "LAM-DIG-01-I2"}]
     listed = (await client.get(url())).json()
     assert [(m["period"], m["value"], m["value_text"]) for m in listed] == [
         ("2022", 350.0, "350"), ("2023", 450.0, "450")]
