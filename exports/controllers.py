@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get, put
 from litestar.params import FromPath, QueryParameter
 
 from exports.charter_documents import export_document, import_document
+from exports.reports import default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
 from kernel.http import WRITE, CallerDep
@@ -49,3 +50,45 @@ class CharterDocumentController(Controller):
                                  [FieldError("body", "Expected UTF-8 text.")]) from None
         result = await import_document(caller, source, slug=slug, lang=lang)
         return DocumentImported(**result)
+
+
+ReportLang = Annotated[str | None, QueryParameter(
+    description="Report language: fr, en, es or ar (default: the city's language when supported, "
+                "else the charter's).")]
+Charter = Annotated[str, QueryParameter(description="Slug of the charter the report is about")]
+Drafts = Annotated[bool, QueryParameter(description="Include drafts (the city's editors and the "
+                                                    "secretariat only)")]
+
+
+class CityReportController(Controller):
+    """The city progress report: what is proven, self-reported or contested."""
+
+    path = "/cities/{city:str}"
+    tags = ("Reports",)
+
+    @get("/report.pdf", media_type="application/pdf")
+    async def report_pdf(
+        self, caller: CallerDep, city: FromPath[str], charter: Charter, lang: ReportLang = None,
+        drafts: Drafts = False,
+        variant: Annotated[str | None, QueryParameter(description="pdf/a-3u or pdf/ua-1")] = None,
+    ) -> Response[bytes]:
+        """The city's progress report on one charter, as PDF (cached by data hash)."""
+        lang = lang or await default_report_lang(city, charter)
+        report = await report_pdf(city, charter, lang, variant=variant, caller=caller, drafts=drafts)
+        return Response(report.pdf, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{report.report_id}.pdf"',
+            "ETag": f'"{report.data_hash}"', "X-Report-Id": report.report_id,
+            "X-Report-Cache": "hit" if report.cached else "miss", "X-Content-Type-Options": "nosniff"})
+
+    @get("/report.html", media_type="text/html; charset=utf-8")
+    async def report_html(
+        self, caller: CallerDep, city: FromPath[str], charter: Charter, lang: ReportLang = None,
+        drafts: Drafts = False,
+    ) -> Response[str]:
+        """The same report as HTML, for preview."""
+        lang = lang or await default_report_lang(city, charter)
+        html = await report_html(city, charter, lang, caller=caller, drafts=drafts)
+        return Response(html, media_type="text/html; charset=utf-8", headers={
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+            "X-Content-Type-Options": "nosniff"})
+

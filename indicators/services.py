@@ -368,7 +368,7 @@ async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, c
         for evidence_id in cited:
             await UpdateEvidence.insert(UpdateEvidence(update=row["id"], evidence=evidence_id))
         await audit(caller, "create", "status_update", f"{adoption['key']}#{row['id']}", None,
-                    {"status": data.status.value, "reported_on": data.reported_on,
+                    {"status": str(data.status), "reported_on": data.reported_on,
                      "note_md": data.note_md, "evidence": cited})
     return StatusUpdateRead(row["id"], data.status, data.reported_on, data.note_md,
                             render_markdown(data.note_md), cited)

@@ -14,6 +14,8 @@ class Settings:
     database_url: str
     upload_dir: Path
     max_upload_bytes: int
+    report_cache_dir: Path
+    report_timeout_s: float
 
     @property
     def is_postgres(self) -> bool:
@@ -31,4 +33,6 @@ def get_settings() -> Settings:
         database_url=os.environ.get("DATABASE_URL", "sqlite:///charter-tracker.db"),
         upload_dir=Path(os.environ.get("UPLOAD_DIR", "uploads")),
         max_upload_bytes=int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+        report_cache_dir=Path(os.environ.get("REPORT_CACHE_DIR", "var/reports")),
+        report_timeout_s=float(os.environ.get("REPORT_TIMEOUT_S", "60")),
     )

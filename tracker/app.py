@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from accounts.controllers import MeController
 from charter.controllers import CharterController, CityController
 from commitments.controllers import AdoptionController
-from exports.controllers import CharterDocumentController
+from exports.controllers import CharterDocumentController, CityReportController
 from indicators.controllers import CharterTreeController, CityCommitmentController, EvidenceController
 from kernel.db import get_engine
 from kernel.settings import get_settings
@@ -69,6 +69,7 @@ def api_router() -> Router:
         route_handlers=[
             CharterController, CharterTreeController, CharterDocumentController, CityController,
             AdoptionController, CityCommitmentController, EvidenceController, MeController,
+            CityReportController,
         ],
         guards=[writes_need_token],
     )

@@ -112,6 +112,42 @@ def charter_export(slug: str, lang: str | None, output: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+@main.command()
+@click.argument("city", required=False)
+@click.option("--charter", "charter_slug", required=True, help="Charter slug.")
+@click.option("--lang", default="fr", show_default=True, help="fr, en, es or ar.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The PDF file (one city), or a folder (--all).")
+@click.option("--all", "all_cities", is_flag=True, help="Every signatory city of the charter.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes for --all.")
+@click.option("--variant", default=None, type=click.Choice(["pdf/a-3u", "pdf/ua-1"]))
+def report(city: str | None, charter_slug: str, lang: str, output: Path, all_cities: bool, jobs: int,
+           variant: str | None) -> None:
+    """Render the progress report of CITY (or of every signatory city with --all)."""
+    from exports.batch import prepare_jobs, run_jobs
+    from exports.report_context import build_report_context
+    from exports.report_render import html_to_pdf, render_html
+
+    if all_cities == bool(city):
+        raise click.UsageError("Name one CITY, or use --all.")
+    if city:
+        context = _run(build_report_context(city, charter_slug, lang))
+        output.write_bytes(html_to_pdf(render_html(context), context["hash"], variant))
+        click.echo(f"{output} ({context['report_id']})")
+        return
+    prepared, result = _run(prepare_jobs(charter_slug, lang, output))
+    with click.progressbar(length=len(prepared), label=f"Rendering {len(prepared)} report(s)",
+                           file=sys.stderr) as bar:
+        run_jobs(prepared, output, result, workers=jobs, on_done=lambda _: bar.update(1))
+    click.echo(f"rendered {len(result.rendered)}, skipped {len(result.skipped)} (unchanged), "
+               f"failed {len(result.failed)}")
+    for failed_city, reason in sorted(result.failed.items()):
+        click.echo(f"  failed {failed_city}: {reason}")
+    if result.failed:
+        sys.exit(1)
+
+
 @main.group()
 def user() -> None:
     """Accounts and API tokens."""

@@ -1,0 +1,190 @@
+"""The city progress report: read back as text, metadata and bookmarks; deterministic; inert
+against hostile content; served from the cache; batches that survive a failing city."""
+
+import json
+import re
+import subprocess
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from commitments.schemas import StatusUpdateCreate
+from exports.batch import prepare_jobs, run_jobs
+from exports.report_context import build_report_context
+from exports.report_render import asset_fetcher, html_to_pdf, render_html
+from indicators.services import add_status_update
+from kernel.caller import SYSTEM
+from tests import builders
+from tests.builders import bearer
+from tracker.demo import load_demo
+
+HOSTILE = ("<script>alert(1)</script> <img src=\"http://tracker.example/pixel.png\"> "
+           "<link rel=stylesheet href=\"http://tracker.example/x.css\"> "
+           "<span style=\"background: url(file:///etc/passwd)\">x</span> {{ 7*7 }} \\input{/etc/passwd} "
+           "![remote](http://tracker.example/img.png) " + "x" * 300)
+
+
+def pdftotext(pdf: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return out.stdout.decode()
+
+
+async def render(city: str, charter: str, lang: str):
+    context = await build_report_context(city, charter, lang, today=date(2026, 11, 26))
+    fetcher = asset_fetcher()
+    pdf = html_to_pdf(render_html(context), context["hash"], fetcher=fetcher)
+    return context, pdf, fetcher
+
+
+async def test_french_report_reads_back() -> None:
+    """Grenoble in French: cover, scorecard, principles as bookmarks, annex, metadata."""
+    await load_demo()
+    context, pdf, fetcher = await render("grenoble", "lampedusa", "fr")
+    reader = PdfReader(BytesIO(pdf))
+    text = pdftotext(pdf)
+    assert "RAPPORT D’AVANCEMENT" in text and "Grenoble" in text
+    assert "Charte de Lampedusa" in text and "Tableau de bord" in text
+    assert "Annexe des preuves" in text and "Méthodologie" in text
+    assert context["report_id"] in text and context["hash"] in text
+    assert "LAM-DIG-01" in text and "Échéance dépassée" in text
+    assert len(reader.pages) >= 4
+    assert re.search(rf"\b1\s*/\s*{len(reader.pages)}\b", text)
+    meta = reader.metadata
+    assert meta.title.startswith("Rapport d’avancement — Grenoble")
+    assert meta.author == "UCLG (United Cities and Local Governments)"
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "DIG Dignité" in outline and "PAR Participation" in outline
+    assert all(url.startswith("file://") and "/exports/assets/" in url for url in fetcher.calls)
+    assert fetcher.refused == []
+
+
+async def test_arabic_report_is_right_to_left() -> None:
+    """Sousse in Arabic: labels in Arabic, the page direction right-to-left, the city in its script."""
+    await load_demo()
+    context, pdf, _ = await render("sousse", "sousse-local", "ar")
+    html = render_html(context)
+    assert '<html lang="ar" dir="rtl">' in html
+    text = pdftotext(pdf)
+    assert "لوحة النتائج" in text and "سوسة" in text and "المنهجية" in text
+    assert PdfReader(BytesIO(pdf)).metadata.title.startswith("تقرير التقدّم")
+
+
+async def test_same_data_same_bytes() -> None:
+    """Two renders of unchanged data are byte-identical; a change of data changes the hash."""
+    await load_demo()
+    first, pdf1, _ = await render("sousse", "sousse-local", "fr")
+    second, pdf2, _ = await render("sousse", "sousse-local", "fr")
+    assert first["hash"] == second["hash"] and pdf1 == pdf2
+    await add_status_update(SYSTEM, "sousse", "sousse-local", "SOU-ENG-01", StatusUpdateCreate(
+        status="achieved", reported_on=date(2026, 6, 30)))
+    third, _, _ = await render("sousse", "sousse-local", "fr")
+    assert third["hash"] != first["hash"]
+
+
+async def test_hostile_markdown_is_inert_and_fetches_nothing() -> None:
+    """Scripts, remote images, stylesheets and file URLs stay text; only our assets are fetched."""
+    await builders.editor_with_adoption()
+    await add_status_update(SYSTEM, "grenoble", "lampedusa", "LAM-DIG-01", StatusUpdateCreate(
+        status="in_progress", reported_on=date(2025, 1, 31), note_md=HOSTILE))
+    context, pdf, fetcher = await render("grenoble", "lampedusa", "fr")
+    assert fetcher.refused == []
+    assert {Path(u).name for u in fetcher.calls} == {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}
+    html = render_html(context)
+    assert "<script" not in html and "<img" not in html and "<link rel=stylesheet href=\"http" not in html
+    text = pdftotext(pdf)
+    flat = "".join(text.split())
+    assert "{{7*7}}" in flat and "<script>alert(1)</script>" in flat
+    assert "\\input{/etc/passwd}" in flat and "url(file:///etc/passwd)" in flat
+    longest = max(len(m) for m in re.findall(r"x{20,}", text))
+    assert longest < 300  # the 300-character word wrapped inside the page
+
+
+async def test_bidi_override_in_titles_is_neutralised() -> None:
+    """A city name with U+202E cannot reverse the text around it."""
+    await builders.charter()
+    await builders.city("evil", name="Evil\u202eytic")
+    await builders.signed("evil")
+    context = await build_report_context("evil", "lampedusa", "en")
+    assert context["city"]["name"] == "Evilytic"
+    assert "\u202e" not in render_html(context)
+
+
+async def test_a_city_with_no_adoptions_gets_a_short_report() -> None:
+    """No adoption, no measurement: a correct short report, not an error."""
+    await builders.charter()
+    await builders.city("ramallah", locale="ar-PS", country="PS")
+    await builders.signed("ramallah")
+    _, pdf, _ = await render("ramallah", "lampedusa", "en")
+    text = pdftotext(pdf)
+    assert "The city has not adopted any commitment of this charter yet." in text
+    assert len(PdfReader(BytesIO(pdf)).pages) <= 4
+
+
+async def test_a_charter_without_indicators() -> None:
+    """A commitment with no indicator is reported as such."""
+    await builders.editor_with_adoption()
+    await builders.adopted("grenoble", "LAM-DIG-02")
+    _, pdf, _ = await render("grenoble", "lampedusa", "en")
+    assert "No indicator measures this commitment." in pdftotext(pdf)
+
+
+async def test_api_report_pdf_is_cached_and_checks_its_inputs(client, tmp_path, monkeypatch) -> None:
+    """First call renders (miss), the second is served from the cache (hit); bad input is 4xx."""
+    monkeypatch.setenv("REPORT_CACHE_DIR", str(tmp_path / "cache"))
+    await builders.editor_with_adoption()
+    url = "/api/v1/cities/grenoble/report.pdf?charter=lampedusa&lang=fr"
+    first = await client.get(url)
+    assert first.status_code == 200, first.text
+    assert first.headers["content-type"] == "application/pdf" and first.headers["x-report-cache"] == "miss"
+    second = await client.get(url)
+    assert second.headers["x-report-cache"] == "hit" and second.content == first.content
+    r = await client.get("/api/v1/cities/grenoble/report.pdf?charter=lampedusa&lang=de")
+    assert r.status_code == 400
+    assert r.json()["errors"] == [{"field": "lang", "message": "Expected one of the supported "
+                                                               "languages: fr, en, es, ar."}]
+    assert (await client.get("/api/v1/cities/grenoble/report.pdf?charter=nope")).status_code == 404
+    assert (await client.get(url + "&drafts=1")).status_code == 403
+    token = await builders.token("city_editor", "grenoble", email="ed2@grenoble.fr")
+    assert (await client.get(url + "&drafts=1", headers=bearer(token))).status_code == 200
+    assert (await client.get(url + "&variant=pdf/x")).status_code == 400
+    html = await client.get("/api/v1/cities/grenoble/report.html?charter=lampedusa")
+    assert html.status_code == 200 and '<html lang="fr" dir="ltr">' in html.text
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-3u", "pdf/ua-1"])
+async def test_archival_and_accessible_variants(variant: str) -> None:
+    """PDF/A-3u carries its XMP identification; PDF/UA-1 is tagged."""
+    await builders.editor_with_adoption()
+    context = await build_report_context("grenoble", "lampedusa", "fr")
+    pdf = html_to_pdf(render_html(context), context["hash"], variant)
+    reader = PdfReader(BytesIO(pdf))
+    if variant == "pdf/a-3u":
+        xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+        assert b"pdfaid:part" in xmp and b"pdfaid:conformance" in xmp
+    else:
+        assert "/StructTreeRoot" in reader.trailer["/Root"]
+        assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+
+
+async def test_batch_skips_unchanged_cities_and_survives_a_failure(tmp_path: Path) -> None:
+    """Second run renders nothing; a city that cannot be written fails alone, with its reason."""
+    await load_demo()
+    jobs, result = await prepare_jobs("lampedusa", "fr", tmp_path)
+    assert len(jobs) == 8
+    (tmp_path / "madrid-lampedusa-fr.pdf").mkdir()  # madrid's file cannot be written
+    result = run_jobs(jobs, tmp_path, result, workers=2)
+    assert sorted(result.rendered) == ["beirut", "grenoble", "ramallah", "sfax", "sousse", "tangier",
+                                       "turin"]
+    assert list(result.failed) == ["madrid"] and "IsADirectoryError" in result.failed["madrid"]
+    (tmp_path / "madrid-lampedusa-fr.pdf").rmdir()
+    jobs, result = await prepare_jobs("lampedusa", "fr", tmp_path)
+    assert [j.city for j in jobs] == ["madrid"] and len(result.skipped) == 7
+    run_jobs(jobs, tmp_path, result)
+    jobs, result = await prepare_jobs("lampedusa", "fr", tmp_path)
+    assert jobs == [] and len(result.skipped) == 8
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    cities = ["beirut", "grenoble", "madrid", "ramallah", "sfax", "sousse", "tangier", "turin"]
+    assert set(manifest) == {f"{c}-lampedusa-fr.pdf" for c in cities}
