@@ -23,32 +23,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PRINCIPLES, PER_PRINCIPLE, INDICATORS, YEARS = 5, 8, 3, 8  # 40 commitments, 8 periods
+from benchmarks.synthetic import (  # noqa: E402 (after the sys.path line above)
+    INDICATORS,
+    PER_PRINCIPLE,
+    PRINCIPLES,
+    charter_document,
+    load_cities,
+)
 
-
-def charter_document() -> str:
-    lines = ["---", "slug: bench", "lang: en", "title: Benchmark charter", "---", ""]
-    for p in range(PRINCIPLES):
-        lines += [f"## P{p}: Principle {p}", ""]
-        for c in range(PER_PRINCIPLE):
-            code = f"C{p}-{c:02d}"
-            lines += [f"### {code}: Commitment {code}", "", "| code | indicator | unit | type | direction |",
-                      "|---|---|---|---|---|"]
-            lines += [f"| {code}-I{i} | Indicator {i} | n | count | increase |" for i in range(INDICATORS)]
-            lines.append("")
-    return "\n".join(lines)
+YEARS = 8
 
 
 async def run(engine_name: str, cities: int) -> dict[str, float]:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from charter.tables import Charter, City, Signature
-    from commitments.tables import CityCommitment, Commitment, StatusUpdate
+    from commitments.tables import Commitment
     from exports.charter_documents import import_document
     from indicators.services import list_city_commitments
-    from indicators.tables import Indicator, Measurement, Target
+    from indicators.tables import Indicator, Measurement
     from kernel.caller import SYSTEM
-    from kernel.db import get_engine, write_transaction
+    from kernel.db import get_engine
 
     engine = get_engine()
     if engine_name == "postgres":
@@ -61,45 +55,19 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
     with contextlib.redirect_stdout(io.StringIO()):
         await run_forwards("all")
     await import_document(SYSTEM, charter_document())
-    charter = await Charter.select().where(Charter.slug == "bench").first()
     commitments = await Commitment.select(Commitment.id, Commitment.code).where(
-        Commitment.charter == charter["id"])
-    indicators = await Indicator.select(Indicator.id, Indicator.code, Indicator.commitment).where(
-        Indicator.charter == charter["id"])
-
-    async def batched(table, rows, size=500):
-        for start in range(0, len(rows), size):
-            await table.insert(*rows[start:start + size])
+        Commitment.charter.slug == "bench")
+    indicators = await Indicator.select(Indicator.id, Indicator.code).where(Indicator.charter.slug == "bench")
 
     started = time.perf_counter()
-    async with write_transaction():
-        await batched(City, [City(slug=f"city-{n:04d}", name=json.dumps({"en": f"City {n}"}),
-                                  country="TN", locale="fr-TN", population=10_000 + n)
-                             for n in range(cities)])
-        city_rows = await City.select(City.id, City.slug)
-        await batched(Signature, [Signature(city=c["id"], charter=charter["id"], signed_on=date(2020, 1, 1))
-                                  for c in city_rows])
-        await batched(CityCommitment, [
-            CityCommitment(city=c["id"], commitment=m["id"], key=f"{c['slug']}/bench/{m['code']}",
-                           adopted_on=date(2020, 6, 1), due_on=date(2026, 12, 31))
-            for c in city_rows for m in commitments])
-        adoptions = await CityCommitment.select(CityCommitment.id)
-        await batched(StatusUpdate, [StatusUpdate(city_commitment=a["id"], status="in_progress",
-                                                  reported_on=date(2025, 3, 31)) for a in adoptions])
-        await batched(Target, [Target(city=c["id"], indicator=i["id"], key=f"{c['slug']}/bench/{i['id']}",
-                                      baseline=100, baseline_period="2017", target=200,
-                                      target_period="2025") for c in city_rows for i in indicators])
-        await batched(Measurement, [
-            Measurement(city=c["id"], indicator=i["id"], period=str(2017 + y),
-                        period_end=date(2017 + y, 12, 31), value=100 + 10 * y, value_text=str(100 + 10 * y))
-            for c in city_rows for i in indicators for y in range(YEARS)], size=1000)
+    slugs = await load_cities("bench", cities, periods=YEARS)
     bulk = time.perf_counter() - started
     measurements = await Measurement.count()
 
     timings = []
-    for c in city_rows:
+    for slug in slugs:
         t0 = time.perf_counter()
-        listed = await list_city_commitments(c["slug"], None)
+        listed = await list_city_commitments(slug, None)
         timings.append(time.perf_counter() - t0)
         assert len(listed) == len(commitments)
 

@@ -1,0 +1,138 @@
+"""City report speed: the demo city with the most commitments and a synthetic large city
+(5 principles × 8 commitments × 3 indicators × 6 measurements, 3 evidence each), rendered warm
+5 times (median seconds, pages, peak memory), then a batch of 100 synthetic cities with
+--jobs 1 and --jobs 2, side by side. Run: `.venv/bin/python benchmarks/report_speed.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+async def setup(batch: int) -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from benchmarks.synthetic import charter_document, load_cities
+    from exports.charter_documents import import_document
+    from kernel.caller import SYSTEM
+    from tracker.demo import load_demo
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        await run_forwards("all")
+    await load_demo()
+    await import_document(SYSTEM, charter_document())
+    await load_cities("bench", 1, periods=6, evidence_per_commitment=3, prefix="large", first_year=2020)
+    await load_cities("bench", batch, periods=6, evidence_per_commitment=3, prefix="batch", first_year=2020)
+
+
+async def single(city: str, charter: str, lang: str, runs: int) -> dict:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from exports.report_context import build_report_context
+    from exports.report_render import html_to_pdf, render_html
+
+    context_times, render_times, pdf = [], [], b""
+    for _ in range(runs + 1):  # the first run warms caches (fonts, templates) and is not counted
+        t0 = time.perf_counter()
+        context = await build_report_context(city, charter, lang)
+        html = render_html(context)
+        t1 = time.perf_counter()
+        pdf = html_to_pdf(html, context["hash"])
+        t2 = time.perf_counter()
+        context_times.append(t1 - t0)
+        render_times.append(t2 - t1)
+    return {"city": city, "context_s": statistics.median(context_times[1:]),
+            "render_s": statistics.median(render_times[1:]),
+            "total_s": statistics.median(
+                c + r for c, r in zip(context_times[1:], render_times[1:], strict=True)),
+            "pages": len(PdfReader(BytesIO(pdf)).pages), "bytes": len(pdf),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+async def batch(jobs: int, out: str) -> dict:
+    from charter.tables import City
+    from exports.batch import prepare_jobs, run_jobs
+
+    slugs = [r["slug"] for r in await City.select(City.slug).where(City.slug.like("batch-%"))]
+    t0 = time.perf_counter()
+    prepared, result = await prepare_jobs("bench", "en", Path(out), cities=slugs)
+    t1 = time.perf_counter()
+    run_jobs(prepared, Path(out), result, workers=jobs)
+    t2 = time.perf_counter()
+    return {"jobs": jobs, "cities": len(slugs), "rendered": len(result.rendered),
+            "failed": len(result.failed),
+            "context_s": t1 - t0, "render_s": t2 - t1, "total_s": t2 - t0}
+
+
+def child(args: argparse.Namespace) -> None:
+    if args.step == "setup":
+        asyncio.run(setup(args.batch))
+        result = {}
+    elif args.step == "single":
+        city, charter, lang = args.target.split(":")
+        result = asyncio.run(single(city, charter, lang, args.runs))
+    else:
+        result = asyncio.run(batch(args.jobs, args.out))
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.step:
+        child(args)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "REPORT_CACHE_DIR": f"{tmp}/cache"}
+
+        def run(*extra: str) -> dict:
+            out = subprocess.run([sys.executable, __file__, *extra, "--batch", str(args.batch),
+                                  "--runs", str(args.runs)], env=env, cwd=ROOT, capture_output=True,
+                                 text=True, check=True)
+            return json.loads(out.stdout.strip().splitlines()[-1])
+
+        run("--step", "setup")
+        demo = run("--step", "single", "--target", "grenoble:lampedusa:fr")
+        large = run("--step", "single", "--target", "large-0000:bench:en")
+        one = run("--step", "batch", "--jobs", "1", "--out", f"{tmp}/jobs1")
+        two = run("--step", "batch", "--jobs", "2", "--out", f"{tmp}/jobs2")
+    title = f"city (warm, median of {args.runs})"
+    print(f"{title:38}{'context s':>10}{'render s':>10}{'total s':>9}"
+          f"{'pages':>7}{'peak MB':>9}")
+    for r in (demo, large):
+        print(f"{r['city']:38}{r['context_s']:>10.3f}{r['render_s']:>10.3f}{r['total_s']:>9.3f}"
+              f"{r['pages']:>7}{r['peak_mb']:>9.0f}")
+    print(f"\nbatch of {one['cities']} synthetic large cities"
+          "   context s   render s   total s   rendered  failed")
+    for r in (one, two):
+        print(f"  --jobs {r['jobs']:<30}{r['context_s']:>9.1f}{r['render_s']:>11.1f}{r['total_s']:>10.1f}"
+              f"{r['rendered']:>11}{r['failed']:>8}")
+    print(f"\n--jobs 2 renders {one['render_s'] / two['render_s']:.2f}× as fast as --jobs 1 "
+          f"(whole batch incl. contexts: {one['total_s'] / two['total_s']:.2f}×)")
+
+
+if __name__ == "__main__":
+    main()
