@@ -42,6 +42,7 @@ class Job:
     file_name: str
     data_hash: str
     html: str
+    charts: dict[str, str]
 
 
 async def signatory_cities(charter_slug: str) -> list[str]:
@@ -79,12 +80,12 @@ async def prepare_jobs(charter_slug: str, lang: str, out_dir: Path, cities: Iter
         if known.get("hash") == context["hash"] and (out_dir / file_name).is_file():
             result.skipped.append(city)
             continue
-        jobs.append(Job(city, file_name, context["hash"], render_html(context)))
+        jobs.append(Job(city, file_name, context["hash"], render_html(context), context["charts"]))
     return jobs, result
 
 
 def _render_to_file(job: Job, out_dir: str) -> str:
-    pdf = html_to_pdf(job.html, job.data_hash)
+    pdf = html_to_pdf(job.html, job.data_hash, charts=job.charts)
     target = Path(out_dir) / job.file_name
     tmp = target.with_name(f".{job.file_name}.tmp")
     tmp.write_bytes(pdf)

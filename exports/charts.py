@@ -1,43 +1,80 @@
-"""Small trend charts as inline SVG, drawn by our own code: nothing to fetch, same input same bytes."""
+"""Small trend charts as SVG, drawn by our own code: nothing to fetch, same input same bytes.
+
+A commitment's indicators are drawn as one strip of small multiples (one panel per indicator,
+in indicator order, each labelled with its code), so that a report carries one image per
+commitment rather than one per indicator.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
-WIDTH, HEIGHT, PAD = 150.0, 36.0, 4.0
+PANEL_W, PANEL_H, GAP, PAD, LABEL_H, PER_ROW = 150.0, 44.0, 12.0, 4.0, 9.0, 4
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One indicator's values (oldest first) with its baseline and target."""
+
+    label: str
+    values: Sequence[float]
+    baseline: float | None = None
+    target: float | None = None
 
 
 def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def trend_svg(values: Sequence[float], *, baseline: float | None = None, target: float | None = None) -> str:
-    """A sparkline of `values` (oldest first), with the target as a dashed line and the baseline
-    as a dotted one. Only numbers go into the markup."""
-    points = [float(v) for v in values]
-    refs = [r for r in (baseline, target) if r is not None]
+def _panel(series: Series, x0: float, y0: float) -> list[str]:
+    points = [float(v) for v in series.values]
+    refs = [r for r in (series.baseline, series.target) if r is not None]
+    label = escape(series.label)
+    parts = [f'<text x="{_fmt(x0)}" y="{_fmt(y0 + 7)}" font-size="7" fill="#555">{label}</text>']
     if not points and not refs:
-        return ""
+        return parts
     low, high = min(points + refs), max(points + refs)
     span = (high - low) or 1.0
+    top, bottom = y0 + LABEL_H + PAD, y0 + PANEL_H - PAD
 
     def y(v: float) -> str:
-        return _fmt(HEIGHT - PAD - (v - low) / span * (HEIGHT - 2 * PAD))
+        return _fmt(bottom - (v - low) / span * (bottom - top))
 
-    step = (WIDTH - 2 * PAD) / max(1, len(points) - 1)
-    xs = [PAD + i * step for i in range(len(points))]
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(WIDTH)}" height="{_fmt(HEIGHT)}" '
-             f'viewBox="0 0 {_fmt(WIDTH)} {_fmt(HEIGHT)}" class="trend">']
-    if target is not None:
-        parts.append(f'<line x1="0" x2="{_fmt(WIDTH)}" y1="{y(target)}" y2="{y(target)}" '
-                     'stroke="#1b7f3b" stroke-width="1" stroke-dasharray="4 2"/>')
-    if baseline is not None:
-        parts.append(f'<line x1="0" x2="{_fmt(WIDTH)}" y1="{y(baseline)}" y2="{y(baseline)}" '
-                     'stroke="#888" stroke-width="0.8" stroke-dasharray="1 2"/>')
+    x_end = x0 + PANEL_W
+    if series.target is not None:
+        parts.append(f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{y(series.target)}" '
+                     f'y2="{y(series.target)}" stroke="#1b7f3b" stroke-width="1" stroke-dasharray="4 2"/>')
+    if series.baseline is not None:
+        parts.append(f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{y(series.baseline)}" '
+                     f'y2="{y(series.baseline)}" stroke="#888" stroke-width="0.8" stroke-dasharray="1 2"/>')
+    step = (PANEL_W - 2 * PAD) / max(1, len(points) - 1)
+    xs = [x0 + PAD + i * step for i in range(len(points))]
     if len(points) > 1:
         path = " ".join(f"{_fmt(x)},{y(v)}" for x, v in zip(xs, points, strict=True))
         parts.append(f'<polyline points="{path}" fill="none" stroke="#1f4e9c" stroke-width="1.6"/>')
     if points:
         parts.append(f'<circle cx="{_fmt(xs[-1])}" cy="{y(points[-1])}" r="2.4" fill="#1f4e9c"/>')
+    return parts
+
+
+def strip_size(count: int) -> tuple[float, float]:
+    """Width and height of a strip of `count` panels."""
+    cols = min(count, PER_ROW)
+    rows = (count + PER_ROW - 1) // PER_ROW
+    return cols * PANEL_W + (cols - 1) * GAP, rows * PANEL_H
+
+
+def trend_strip(series: Sequence[Series]) -> str:
+    """One SVG with a panel per series: values as a line, target dashed, baseline dotted."""
+    if not series:
+        return ""
+    width, height = strip_size(len(series))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}" height="{_fmt(height)}" '
+             f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" font-family="DejaVu Sans">']
+    for n, item in enumerate(series):
+        row, col = divmod(n, PER_ROW)
+        parts += _panel(item, col * (PANEL_W + GAP), row * PANEL_H)
     parts.append("</svg>")
     return "".join(parts)

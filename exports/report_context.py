@@ -17,7 +17,7 @@ from markupsafe import Markup
 from charter.services import current_signature, get_charter_or_raise, get_city_or_raise, loads
 from charter.tables import City, Signature
 from commitments.tables import CityCommitment, StatusUpdate
-from exports.charts import trend_svg
+from exports.charts import Series, strip_size, trend_strip
 from exports.report_labels import EVIDENCE_KINDS, LABELS, RTL, SUPPORTED
 from indicators.flags import on_track
 from indicators.progress import principle_progress
@@ -114,6 +114,16 @@ async def build_report_context(
             out.append(evidence_numbers[ev.id])
         return sorted(set(out))
 
+    charts: dict[str, str] = {}
+
+    def chart(svg: str) -> str | None:
+        """Charts are kept apart and referred to by name: the PDF loads them as images."""
+        if not svg:
+            return None
+        name = f"c{len(charts) + 1}"
+        charts[name] = svg
+        return name
+
     by_principle: dict[str, list] = {}
     for c in commitments:
         by_principle.setdefault(c.principle, []).append(c)
@@ -149,12 +159,13 @@ async def build_report_context(
                     "target": num(target.target) if target else labels["no_target"],
                     "target_period": (target.target_period or "") if target else "",
                     "progress": pct(i.progress), "progress_value": i.progress or 0.0,
-                    "chart": Markup(trend_svg([m.value for m in i.measurements],  # noqa: S704 (numbers only)
-                                              baseline=target.baseline if target else None,
-                                              target=target.target if target else None)),
                     "evidence": cite(evidence_by_id[e] for m in i.measurements for e in m.evidence
                                      if e in evidence_by_id),
                 })
+            strip = [Series(i.code.removeprefix(c.commitment).lstrip("-") or i.code,
+                            [m.value for m in i.measurements],
+                            i.target.baseline if i.target else None,
+                            i.target.target if i.target else None) for i in c.indicators]
             last = c.timeline[-1] if c.timeline else None
             items.append({
                 "code": c.commitment, "title": _clean(c.title), "status": status,
@@ -162,6 +173,7 @@ async def build_report_context(
                 "status_date": day(c.status_reported_on), "owner": _clean(c.owner) or "—",
                 "due": day(c.due_on) if c.due_on else labels["no_due"], "progress": pct(c.progress),
                 "progress_value": c.progress, "indicators": indicators,
+                "chart": chart(trend_strip(strip)), "chart_size": strip_size(len(strip)),
                 # Sanitised by nh3 in render_markdown: no raw HTML, no images, http(s) links only.
                 "narrative": Markup(render_markdown(last.note_md)) if last and last.note_md else None,  # noqa: S704
                 "status_evidence": cite(evidence_by_id[e] for e in (last.evidence if last else [])
@@ -192,7 +204,7 @@ async def build_report_context(
         "as_of": as_of.astimezone(UTC).replace(microsecond=0).isoformat() if as_of else None,
         "as_of_text": format_datetime(as_of, format="long", locale=locale, tzinfo=UTC) if as_of else "—",
         "report_date": today.isoformat(), "report_date_text": day(today),
-        "principles": principles, "evidence": evidence_items,
+        "principles": principles, "evidence": evidence_items, "charts": charts,
         "totals": {**totals, "progress": pct(overall), "progress_value": overall or 0.0,
                    "claims": claims, "verified": pct(0.0 if claims else None),
                    "self_reported": pct(1.0 if claims else None), "contested": pct(0.0 if claims else None)},

@@ -5,6 +5,8 @@ process with a time limit. WeasyPrint reads nothing but the package's own fonts 
 from __future__ import annotations
 
 import asyncio
+import functools
+import gc
 import mimetypes
 import multiprocessing
 import unicodedata
@@ -43,28 +45,37 @@ def text_direction(text: object) -> str:
 _env.filters["dir"] = text_direction
 
 
-def render_html(context: dict[str, Any]) -> str:
-    """The report as an HTML document (the same document the PDF is made from)."""
-    return _env.get_template("report.html.j2").render(**context)
+def render_html(context: dict[str, Any], *, standalone: bool = False) -> str:
+    """The report as HTML. For the PDF, the stylesheet and charts are loaded through the asset
+    fetcher; `standalone` inlines them, for a browser preview."""
+    stylesheet = (ASSET_DIR / "report.css").read_text(encoding="utf-8") if standalone else ""
+    return _env.get_template("report.html.j2").render(
+        **context, inline_assets=standalone, stylesheet=stylesheet)
 
 
 def _weasy_fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
     class AssetFetcher(URLFetcher):
-        """Serves files of the package's asset folder and refuses every other URL (network,
-        `file:` elsewhere, data:, redirects): a report never reaches outside the package."""
+        """Serves files of the package's asset folder, and the report's own charts (SVG drawn by
+        exports/charts.py) under `charts/`; refuses every other URL (network, `file:` elsewhere,
+        data:, redirects): a report never reaches outside the package."""
 
-        def __init__(self) -> None:
+        def __init__(self, charts: dict[str, str] | None = None) -> None:
             super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=1)
+            self.charts = charts or {}
             self.calls: list[str] = []
             self.refused: list[str] = []
 
         def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
             self.calls.append(url)
             parts = urlsplit(url)
-            local = parts.scheme == "file" and not parts.netloc
+            local = parts.scheme == "file" and not parts.netloc and not parts.query
             path = Path(unquote(parts.path)).resolve() if local else None
+            if path is not None and path.parent == ASSET_DIR / "charts" and path.suffix == ".svg" \
+                    and path.stem in self.charts:
+                return URLFetcherResponse(url, self.charts[path.stem].encode(),
+                                          {"Content-Type": "image/svg+xml"})
             if path is None or not path.is_relative_to(ASSET_DIR) or not path.is_file():
                 self.refused.append(url)
                 raise URLFetchingError(f"Refused to fetch {url!r}: reports use only their own assets.")
@@ -74,23 +85,47 @@ def _weasy_fetcher_class():
     return AssetFetcher
 
 
-def asset_fetcher():
+def asset_fetcher(charts: dict[str, str] | None = None):
     """A fresh fetcher; `calls` and `refused` record what WeasyPrint asked for."""
-    return _weasy_fetcher_class()()
+    return _weasy_fetcher_class()(charts)
 
 
-def html_to_pdf(html: str, identifier: str, variant: str | None = None, fetcher=None) -> bytes:
+@functools.cache
+def _report_html_class():
+    """WeasyPrint's HTML with our own small user-agent stylesheet (see assets/report_ua.css)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.html import UA_COUNTER_STYLE
+
+    ua = CSS(string=(ASSET_DIR / "report_ua.css").read_text(encoding="utf-8"),
+             counter_style=UA_COUNTER_STYLE)
+
+    class ReportHTML(HTML):
+        def _ua_stylesheets(self, forms: bool = False) -> list:
+            return [ua]
+
+    return ReportHTML
+
+
+def html_to_pdf(html: str, identifier: str, variant: str | None = None, fetcher=None,
+                charts: dict[str, str] | None = None) -> bytes:
     """HTML → PDF bytes. The PDF /ID comes from the data hash, dates from the HTML's metadata,
     so that the same context gives the same bytes."""
-    from weasyprint import HTML
-
     options: dict[str, Any] = {"pdf_identifier": identifier[:32].encode(), "uncompressed_pdf": False}
     if variant:
         options["pdf_variant"] = VARIANTS[variant]
         if variant == "pdf/ua-1":
             options["pdf_tags"] = True
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or asset_fetcher())
-    return document.write_pdf(**options)
+    # A render allocates hundreds of thousands of short-lived objects and frees them all at
+    # the end: the cyclic collector only slows it down.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        document = _report_html_class()(string=html, base_url=BASE_URL,
+                                        url_fetcher=fetcher or asset_fetcher(charts))
+        return document.write_pdf(**options)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # The worker pool ---------------------------------------------------------------------------------
@@ -123,10 +158,11 @@ class RenderTimeout(DomainError):
                          [], 503, "Report rendering timed out")
 
 
-async def render_pdf_in_worker(html: str, identifier: str, variant: str | None = None) -> bytes:
+async def render_pdf_in_worker(html: str, identifier: str, variant: str | None = None,
+                               charts: dict[str, str] | None = None) -> bytes:
     """Render in the worker process, within the configured time limit."""
     seconds = get_settings().report_timeout_s
-    future = _pool_for().submit(html_to_pdf, html, identifier, variant)
+    future = _pool_for().submit(html_to_pdf, html, identifier, variant, None, charts)
     try:
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout=seconds)
     except TimeoutError:

@@ -33,7 +33,8 @@ def check_variant(variant: str | None) -> str | None:
 async def report_html(city: str, charter: str, lang: str, *, caller: Caller | None = None,
                       drafts: bool = False) -> str:
     """The report as HTML, for preview."""
-    return render_html(await build_report_context(city, charter, lang, caller=caller, drafts=drafts))
+    context = await build_report_context(city, charter, lang, caller=caller, drafts=drafts)
+    return render_html(context, standalone=True)
 
 
 async def report_pdf(city: str, charter: str, lang: str, *, variant: str | None = None,
@@ -44,7 +45,7 @@ async def report_pdf(city: str, charter: str, lang: str, *, variant: str | None 
     pdf = cached_pdf(context["hash"], variant)
     if pdf is not None:
         return RenderedReport(pdf, context["report_id"], context["hash"], True)
-    pdf = await render_pdf_in_worker(render_html(context), context["hash"], variant)
+    pdf = await render_pdf_in_worker(render_html(context), context["hash"], variant, context["charts"])
     store_pdf(context["hash"], variant, pdf)
     return RenderedReport(pdf, context["report_id"], context["hash"], False)
 

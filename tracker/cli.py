@@ -133,7 +133,8 @@ def report(city: str | None, charter_slug: str, lang: str, output: Path, all_cit
         raise click.UsageError("Name one CITY, or use --all.")
     if city:
         context = _run(build_report_context(city, charter_slug, lang))
-        output.write_bytes(html_to_pdf(render_html(context), context["hash"], variant))
+        output.write_bytes(html_to_pdf(render_html(context), context["hash"], variant,
+                                       charts=context["charts"]))
         click.echo(f"{output} ({context['report_id']})")
         return
     prepared, result = _run(prepare_jobs(charter_slug, lang, output))

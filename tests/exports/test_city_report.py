@@ -34,7 +34,7 @@ def pdftotext(pdf: bytes) -> str:
 
 async def render(city: str, charter: str, lang: str):
     context = await build_report_context(city, charter, lang, today=date(2026, 11, 26))
-    fetcher = asset_fetcher()
+    fetcher = asset_fetcher(context["charts"])
     pdf = html_to_pdf(render_html(context), context["hash"], fetcher=fetcher)
     return context, pdf, fetcher
 
@@ -65,8 +65,8 @@ async def test_arabic_report_is_right_to_left() -> None:
     """Sousse in Arabic: labels in Arabic, the page direction right-to-left, the city in its script."""
     await load_demo()
     context, pdf, _ = await render("sousse", "sousse-local", "ar")
-    html = render_html(context)
-    assert '<html lang="ar" dir="rtl">' in html
+    html = render_html(context, standalone=True)
+    assert '<html lang="ar" dir="rtl">' in html and "<svg" in html and "@font-face" in html
     text = pdftotext(pdf)
     assert "لوحة النتائج" in text and "سوسة" in text and "المنهجية" in text
     assert PdfReader(BytesIO(pdf)).metadata.title.startswith("تقرير التقدّم")
@@ -91,9 +91,13 @@ async def test_hostile_markdown_is_inert_and_fetches_nothing() -> None:
         status="in_progress", reported_on=date(2025, 1, 31), note_md=HOSTILE))
     context, pdf, fetcher = await render("grenoble", "lampedusa", "fr")
     assert fetcher.refused == []
-    assert {Path(u).name for u in fetcher.calls} == {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}
+    names = {Path(u).name for u in fetcher.calls}
+    assert {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} <= names
+    assert names - {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} == {
+        f"{name}.svg" for name in context["charts"]}
     html = render_html(context)
-    assert "<script" not in html and "<img" not in html and "<link rel=stylesheet href=\"http" not in html
+    assert "<script" not in html and "<link rel=stylesheet href=\"http" not in html
+    assert all(src.startswith("charts/") for src in re.findall(r'<img src="([^"]+)"', html))
     text = pdftotext(pdf)
     flat = "".join(text.split())
     assert "{{7*7}}" in flat and "<script>alert(1)</script>" in flat
@@ -159,7 +163,7 @@ async def test_archival_and_accessible_variants(variant: str) -> None:
     """PDF/A-3u carries its XMP identification; PDF/UA-1 is tagged."""
     await builders.editor_with_adoption()
     context = await build_report_context("grenoble", "lampedusa", "fr")
-    pdf = html_to_pdf(render_html(context), context["hash"], variant)
+    pdf = html_to_pdf(render_html(context), context["hash"], variant, charts=context["charts"])
     reader = PdfReader(BytesIO(pdf))
     if variant == "pdf/a-3u":
         xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
