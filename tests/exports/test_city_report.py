@@ -69,7 +69,9 @@ async def test_arabic_report_is_right_to_left() -> None:
     assert '<html lang="ar" dir="rtl">' in html and "<svg" in html and "@font-face" in html
     text = pdftotext(pdf)
     assert "لوحة النتائج" in text and "سوسة" in text and "المنهجية" in text
-    assert PdfReader(BytesIO(pdf)).metadata.title.startswith("تقرير التقدّم")
+    reader = PdfReader(BytesIO(pdf))
+    assert reader.metadata.title.startswith("تقرير التقدّم")
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
 
 
 async def test_same_data_same_bytes() -> None:
@@ -104,6 +106,21 @@ async def test_hostile_markdown_is_inert_and_fetches_nothing() -> None:
     assert "\\input{/etc/passwd}" in flat and "url(file:///etc/passwd)" in flat
     longest = max(len(m) for m in re.findall(r"x{20,}", text))
     assert longest < 300  # the 300-character word wrapped inside the page
+
+
+async def test_emoji_and_mixed_scripts_stay_in_order_and_inside_the_page() -> None:
+    """An Arabic note mixing Latin words, digits and emoji keeps its logical order and wraps."""
+    await builders.editor_with_adoption("sousse", locale="ar-TN")
+    note = "تمّ فتح 3 مكاتب في Sousse-Médina منذ 2024 🎉👍 " + "ب" * 200
+    await add_status_update(SYSTEM, "sousse", "lampedusa", "LAM-DIG-01", StatusUpdateCreate(
+        status="in_progress", reported_on=date(2025, 1, 31), note_md=note))
+    context, pdf, fetcher = await render("sousse", "lampedusa", "ar")
+    assert fetcher.refused == []
+    html = render_html(context)
+    assert "Sousse-Médina منذ 2024 🎉👍" in html
+    text = pdftotext(pdf)
+    assert "Sousse-Médina" in text and "2024" in text
+    assert max(len(m) for m in re.findall("ب{10,}", text)) < 200  # the long word wrapped
 
 
 async def test_bidi_override_in_titles_is_neutralised() -> None:
