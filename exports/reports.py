@@ -45,7 +45,7 @@ async def report_pdf(city: str, charter: str, lang: str, *, variant: str | None 
     pdf = cached_pdf(context["hash"], variant)
     if pdf is not None:
         return RenderedReport(pdf, context["report_id"], context["hash"], True)
-    pdf = await render_pdf_in_worker(render_html(context), context["hash"], variant, context["charts"])
+    pdf = await render_pdf_in_worker(context, variant)
     store_pdf(context["hash"], variant, pdf)
     return RenderedReport(pdf, context["report_id"], context["hash"], False)
 

@@ -209,3 +209,26 @@ async def test_batch_skips_unchanged_cities_and_survives_a_failure(tmp_path: Pat
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     cities = ["beirut", "grenoble", "madrid", "ramallah", "sfax", "sousse", "tangier", "turin"]
     assert set(manifest) == {f"{c}-lampedusa-fr.pdf" for c in cities}
+
+
+async def test_report_rendered_in_two_parts_joins_into_one_document() -> None:
+    """The parallel rendering gives the same pages, bookmarks, numbers and metadata, every time."""
+    from exports.report_render import render_pdf_parallel
+
+    await load_demo()
+    context = await build_report_context("grenoble", "lampedusa", "fr", today=date(2026, 11, 26))
+    single = PdfReader(BytesIO(html_to_pdf(render_html(context), context["hash"],
+                                           charts=context["charts"])))
+    joined_bytes = render_pdf_parallel(context, min_weight=0)
+    assert render_pdf_parallel(context, min_weight=0) == joined_bytes
+    joined = PdfReader(BytesIO(joined_bytes))
+    assert len(single.pages) <= len(joined.pages) <= len(single.pages) + 1  # part two starts a page
+    assert [i.title for i in joined.outline if not isinstance(i, list)] == [
+        i.title for i in single.outline if not isinstance(i, list)]
+    assert joined.metadata.title == single.metadata.title
+    assert joined.trailer["/Root"]["/Lang"] == "fr"
+    text = pdftotext(joined_bytes)
+    total = len(joined.pages)
+    for n in (1, 2, total):
+        assert re.search(rf"\b{n}\s*/\s*{total}\b", text)
+    assert "Annexe des preuves" in text and "LAM-PAR-01" in text
