@@ -6,10 +6,11 @@ fails is reported with its reason and never stops the others.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,28 +63,6 @@ def _manifest(out_dir: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-async def prepare_jobs(charter_slug: str, lang: str, out_dir: Path, cities: Iterable[str] | None = None
-                       ) -> tuple[list[Job], BatchResult]:
-    """Build every city's context; keep as jobs those whose data changed since the last batch."""
-    check_report_lang(lang)
-    result = BatchResult()
-    manifest = _manifest(out_dir)
-    jobs = []
-    for city in cities if cities is not None else await signatory_cities(charter_slug):
-        file_name = f"{city}-{charter_slug}-{lang}.pdf"
-        try:
-            context = await build_report_context(city, charter_slug, lang)
-        except DomainError as exc:
-            result.failed[city] = exc.detail
-            continue
-        known = manifest.get(file_name, {})
-        if known.get("hash") == context["hash"] and (out_dir / file_name).is_file():
-            result.skipped.append(city)
-            continue
-        jobs.append(Job(city, file_name, context["hash"], render_html(context), context["charts"]))
-    return jobs, result
-
-
 def _render_to_file(job: Job, out_dir: str) -> str:
     pdf = html_to_pdf(job.html, job.data_hash, charts=job.charts)
     target = Path(out_dir) / job.file_name
@@ -93,24 +72,49 @@ def _render_to_file(job: Job, out_dir: str) -> str:
     return job.data_hash
 
 
-def run_jobs(jobs: list[Job], out_dir: Path, result: BatchResult, *, workers: int = 1,
-             on_done: Callable[[str], None] | None = None) -> BatchResult:
-    """Render the jobs with `workers` processes; write the manifest of what is now on disk."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+async def run_batch(charter_slug: str, lang: str, out_dir: Path, *, workers: int = 1,
+                    cities: Iterable[str] | None = None,
+                    on_done: Callable[[str], None] | None = None) -> BatchResult:
+    """Report every signatory city (or `cities`) into `out_dir`. Contexts are built here while
+    the workers render the cities already prepared; cities whose data hash matches the manifest
+    are skipped; the manifest is rewritten with what is now on disk."""
+    check_report_lang(lang)
+    # The output folder and its manifest are small local files: no need for a thread.
+    out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
     manifest = _manifest(out_dir)
+    result = BatchResult()
     timeout = get_settings().report_timeout_s
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-        futures: list[tuple[Job, Future]] = [(job, pool.submit(_render_to_file, job, str(out_dir)))
-                                             for job in jobs]
-        for job, future in futures:
+    loop = asyncio.get_running_loop()
+    pending: list[tuple[Job, asyncio.Future]] = []
+    with ProcessPoolExecutor(max_workers=max(1, workers),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        for city in cities if cities is not None else await signatory_cities(charter_slug):
+            file_name = f"{city}-{charter_slug}-{lang}.pdf"
             try:
-                future.result(timeout=timeout * max(1, len(jobs)))
+                context = await build_report_context(city, charter_slug, lang)
+            except DomainError as exc:
+                result.failed[city] = exc.detail
+                if on_done:
+                    on_done(city)
+                continue
+            known = manifest.get(file_name, {})
+            if known.get("hash") == context["hash"] and (out_dir / file_name).is_file():
+                result.skipped.append(city)
+                if on_done:
+                    on_done(city)
+                continue
+            job = Job(city, file_name, context["hash"], render_html(context), context["charts"])
+            pending.append((job, loop.run_in_executor(pool, _render_to_file, job, str(out_dir))))
+            await asyncio.sleep(0)
+        for job, future in pending:
+            try:
+                await asyncio.wait_for(future, timeout=timeout * max(1, len(pending)))
                 manifest[job.file_name] = {"city": job.city, "hash": job.data_hash}
                 result.rendered.append(job.city)
             except Exception as exc:
                 result.failed[job.city] = f"{type(exc).__name__}: {exc}"
             if on_done:
                 on_done(job.city)
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    (out_dir / MANIFEST).write_text(
+        json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return result

@@ -125,7 +125,7 @@ def charter_export(slug: str, lang: str | None, output: Path | None) -> None:
 def report(city: str | None, charter_slug: str, lang: str, output: Path, all_cities: bool, jobs: int,
            variant: str | None) -> None:
     """Render the progress report of CITY (or of every signatory city with --all)."""
-    from exports.batch import prepare_jobs, run_jobs
+    from exports.batch import run_batch, signatory_cities
     from exports.report_context import build_report_context
     from exports.report_render import html_to_pdf, render_html
 
@@ -137,10 +137,11 @@ def report(city: str | None, charter_slug: str, lang: str, output: Path, all_cit
                                        charts=context["charts"]))
         click.echo(f"{output} ({context['report_id']})")
         return
-    prepared, result = _run(prepare_jobs(charter_slug, lang, output))
-    with click.progressbar(length=len(prepared), label=f"Rendering {len(prepared)} report(s)",
-                           file=sys.stderr) as bar:
-        run_jobs(prepared, output, result, workers=jobs, on_done=lambda _: bar.update(1))
+    cities = _run(signatory_cities(charter_slug))
+    with click.progressbar(length=len(cities), label=f"{len(cities)} signatory cities",
+                           file=sys.stderr, show_pos=True) as bar:
+        result = _run(run_batch(charter_slug, lang, output, workers=jobs, cities=cities,
+                                on_done=lambda _: bar.update(1)))
     click.echo(f"rendered {len(result.rendered)}, skipped {len(result.skipped)} (unchanged), "
                f"failed {len(result.failed)}")
     for failed_city, reason in sorted(result.failed.items()):

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from commitments.schemas import StatusUpdateCreate
-from exports.batch import prepare_jobs, run_jobs
+from exports.batch import run_batch
 from exports.report_context import build_report_context
 from exports.report_render import asset_fetcher, html_to_pdf, render_html
 from indicators.services import add_status_update
@@ -193,22 +193,22 @@ async def test_archival_and_accessible_variants(variant: str) -> None:
 async def test_batch_skips_unchanged_cities_and_survives_a_failure(tmp_path: Path) -> None:
     """Second run renders nothing; a city that cannot be written fails alone, with its reason."""
     await load_demo()
-    jobs, result = await prepare_jobs("lampedusa", "fr", tmp_path)
-    assert len(jobs) == 8
     (tmp_path / "madrid-lampedusa-fr.pdf").mkdir()  # madrid's file cannot be written
-    result = run_jobs(jobs, tmp_path, result, workers=2)
+    seen: list[str] = []
+    result = await run_batch("lampedusa", "fr", tmp_path, workers=2, on_done=seen.append)
     assert sorted(result.rendered) == ["beirut", "grenoble", "ramallah", "sfax", "sousse", "tangier",
                                        "turin"]
     assert list(result.failed) == ["madrid"] and "IsADirectoryError" in result.failed["madrid"]
+    assert sorted(seen) == sorted([*result.rendered, "madrid"])
     (tmp_path / "madrid-lampedusa-fr.pdf").rmdir()
-    jobs, result = await prepare_jobs("lampedusa", "fr", tmp_path)
-    assert [j.city for j in jobs] == ["madrid"] and len(result.skipped) == 7
-    run_jobs(jobs, tmp_path, result)
-    jobs, result = await prepare_jobs("lampedusa", "fr", tmp_path)
-    assert jobs == [] and len(result.skipped) == 8
+    result = await run_batch("lampedusa", "fr", tmp_path)
+    assert result.rendered == ["madrid"] and len(result.skipped) == 7
+    result = await run_batch("lampedusa", "fr", tmp_path)
+    assert result.rendered == [] and len(result.skipped) == 8 and result.failed == {}
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     cities = ["beirut", "grenoble", "madrid", "ramallah", "sfax", "sousse", "tangier", "turin"]
     assert set(manifest) == {f"{c}-lampedusa-fr.pdf" for c in cities}
+    assert PdfReader(tmp_path / "sousse-lampedusa-fr.pdf").metadata.title.startswith("Rapport")
 
 
 async def test_report_rendered_in_two_parts_joins_into_one_document() -> None:
