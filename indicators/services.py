@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -497,21 +498,39 @@ def _flags(status, status_evidence: int, due_on, per_indicator, today: date) -> 
         status=status, status_evidence=status_evidence, due_on=due_on, indicators=facts, today=today)]
 
 
+@dataclass
+class _CityView:
+    """A city's adoptions with everything needed to compute their status, progress and flags."""
+
+    adoptions: list[dict[str, Any]]
+    updates_by: dict[int, list]
+    indicators_by: dict[int, list]
+    targets: dict[int, dict[str, Any]]
+    measurements_by: dict[int, list]
+    measurements: list[dict[str, Any]]
+    update_links: dict[int, list]
+
+
+async def _load_view(city: dict[str, Any], adoption_ids: list[int] | None,
+                     charter_slug: str | None) -> _CityView:
+    adoptions, updates, indicators, targets, measurements = await _city_view(
+        city, adoption_ids, charter_slug)
+    update_links = _group(await UpdateEvidence.select().where(
+        UpdateEvidence.update.is_in([u["id"] for u in updates] or [-1])), "update")
+    return _CityView(adoptions, _group(updates, "city_commitment"), _group(indicators, "commitment"),
+                     targets, _group(measurements, "indicator"), measurements, update_links)
+
+
 async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None
                                 ) -> list[CityCommitmentSummary]:
     """The city's adopted commitments with last status, progress and flags."""
-    city = await get_city_or_raise(city_slug)
-    adoptions, updates, indicators, targets, measurements = await _city_view(city, None, charter_slug)
-    updates_by, indicators_by = _group(updates, "city_commitment"), _group(indicators, "commitment")
-    measurements_by = _group(measurements, "indicator")
-    update_links = _group(await UpdateEvidence.select().where(
-        UpdateEvidence.update.is_in([u["id"] for u in updates] or [-1])), "update")
+    view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug)
     today = date.today()
     out = []
-    for a in adoptions:
+    for a in view.adoptions:
         timeline, status, per_indicator, total = _progress_of(
-            a, updates_by, indicators_by, targets, measurements_by)
-        last_evidence = len(update_links.get(timeline[-1]["id"], [])) if timeline else 0
+            a, view.updates_by, view.indicators_by, view.targets, view.measurements_by)
+        last_evidence = len(view.update_links.get(timeline[-1]["id"], [])) if timeline else 0
         out.append(CityCommitmentSummary(
             charter=a["charter"], commitment=a["code"], principle=a["principle"],
             title=pick(loads(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
@@ -532,23 +551,18 @@ async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slu
                                 adoption_ids: list[int] | None = None) -> list[CityCommitmentRead]:
     """The city's adopted commitments in full (timeline, indicators, measurements, evidence, flags),
     in charter order, with a fixed number of queries whatever their count."""
-    city = await get_city_or_raise(city_slug)
-    adoptions, updates, indicators, targets, measurements = await _city_view(
-        city, adoption_ids, charter_slug)
-    updates_by, indicators_by = _group(updates, "city_commitment"), _group(indicators, "commitment")
-    measurements_by = _group(measurements, "indicator")
-    update_links = _group(await UpdateEvidence.select().where(
-        UpdateEvidence.update.is_in([u["id"] for u in updates] or [-1])), "update")
-    m_links = await _measurement_citations([m["id"] for m in measurements])
+    view = await _load_view(await get_city_or_raise(city_slug), adoption_ids, charter_slug)
+    update_links = view.update_links
+    m_links = await _measurement_citations([m["id"] for m in view.measurements])
     cited = {link["evidence"] for links in update_links.values() for link in links}
     cited |= {e for ids in m_links.values() for e in ids}
     evidence_by_id = {e["id"]: e for e in await Evidence.select().where(
         Evidence.id.is_in(sorted(cited) or [-1]))}
     today = date.today()
     out = []
-    for a in adoptions:
+    for a in view.adoptions:
         timeline, status, per_indicator, total = _progress_of(
-            a, updates_by, indicators_by, targets, measurements_by)
+            a, view.updates_by, view.indicators_by, view.targets, view.measurements_by)
         own = {link["evidence"] for u in timeline for link in update_links.get(u["id"], [])}
         own |= {e for *_, series, _l, _p in per_indicator for m in series for e in m_links.get(m["id"], [])}
         last_evidence = len(update_links.get(timeline[-1]["id"], [])) if timeline else 0
