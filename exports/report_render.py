@@ -69,7 +69,7 @@ def split_html(context: dict[str, Any], min_weight: int = SPLIT_WEIGHT) -> list[
     if sum(1 for w in weights if w > 1) < 2 or sum(weights) < min_weight:
         return [render_html(context)]
     front = 6 + len(context["principles"])  # cover and scorecard
-    back = 4 + len(context["evidence"]) // 3  # annex and methodology
+    back = 4 + len(context["evidence"]) * 0.6  # annex and methodology
     total, best, cut = front + sum(weights) + back, None, 1
     running = front
     for index, weight in enumerate(weights[:-1], start=1):
@@ -166,7 +166,7 @@ def join_parts(parts: list[bytes], identifier: str, lang: str) -> bytes:
 
     readers = [PdfReader(BytesIO(part)) for part in parts]
     total = sum(len(r.pages) for r in readers)
-    numbers = PdfReader(BytesIO(html_to_pdf(_page_numbers_html(total, lang), identifier)))
+    numbers = PdfReader(BytesIO(_page_numbers_pdf(total, lang)))
     writer = PdfWriter()
     for reader in readers:
         writer.append(reader, import_outline=True)
@@ -179,6 +179,12 @@ def join_parts(parts: list[bytes], identifier: str, lang: str) -> bytes:
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+@functools.lru_cache(maxsize=64)
+def _page_numbers_pdf(total: int, lang: str) -> bytes:
+    """The page-number pages for a report of `total` pages, made once per worker process."""
+    return html_to_pdf(_page_numbers_html(total, lang), "page-numbers")
 
 
 def _page_numbers_html(total: int, lang: str) -> str:
