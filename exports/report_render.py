@@ -221,6 +221,15 @@ def _pool_for(jobs: int = 2) -> ProcessPoolExecutor:
     return _pool
 
 
+def warm_workers() -> None:
+    """Start the workers and load WeasyPrint in each, without waiting, so that the first report
+    does not pay for it."""
+    pool = _pool_for()
+    tiny = '<html><head><link rel="stylesheet" href="report.css"></head><body><p>.</p></body></html>'
+    for _ in range(pool._max_workers):
+        pool.submit(html_to_pdf, tiny, "warm-up")
+
+
 def shutdown_pool() -> None:
     global _pool
     if _pool is not None:

@@ -16,6 +16,7 @@ class Settings:
     max_upload_bytes: int
     report_cache_dir: Path
     report_timeout_s: float
+    warm_report_workers: bool
 
     @property
     def is_postgres(self) -> bool:
@@ -35,4 +36,5 @@ def get_settings() -> Settings:
         max_upload_bytes=int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
         report_cache_dir=Path(os.environ.get("REPORT_CACHE_DIR", "var/reports")),
         report_timeout_s=float(os.environ.get("REPORT_TIMEOUT_S", "60")),
+        warm_report_workers=os.environ.get("REPORT_WARM_WORKERS", "") == "1",
     )

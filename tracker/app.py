@@ -18,6 +18,7 @@ from accounts.controllers import MeController
 from charter.controllers import CharterController, CityController
 from commitments.controllers import AdoptionController
 from exports.controllers import CharterDocumentController, CityReportController
+from exports.report_render import shutdown_pool, warm_workers
 from indicators.controllers import CharterTreeController, CityCommitmentController, EvidenceController
 from kernel.db import get_engine
 from kernel.settings import get_settings
@@ -46,21 +47,25 @@ city's language.
 
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
-    """Open the Postgres pool for the life of the app; put SQLite in WAL mode."""
+    """Open the Postgres pool for the life of the app (SQLite: WAL mode); start the report
+    workers ahead of the first report when asked to; stop them at the end."""
     settings = get_settings()
     engine = get_engine()
+    opened = False
     if settings.is_postgres and getattr(engine, "pool", None) is None:
         await engine.start_connection_pool(min_size=1, max_size=10)
-        try:
-            yield
-        finally:
-            await engine.close_connection_pool()
-    elif settings.is_postgres:
-        yield
-    else:
+        opened = True
+    elif not settings.is_postgres:
         with sqlite3.connect(settings.sqlite_path) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
+    if settings.warm_report_workers:
+        warm_workers()
+    try:
         yield
+    finally:
+        shutdown_pool()
+        if opened:
+            await engine.close_connection_pool()
 
 
 def api_router() -> Router:

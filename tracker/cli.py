@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import os
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
@@ -75,6 +76,7 @@ def serve(host: str, port: int, with_demo: bool) -> None:
 
         _run(load_demo())
     click.echo(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
+    os.environ.setdefault("REPORT_WARM_WORKERS", "1")
     uvicorn.run("tracker.asgi:app", host=host, port=port, log_level="info")
 
 
