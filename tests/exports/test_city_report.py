@@ -67,6 +67,7 @@ async def test_arabic_report_is_right_to_left() -> None:
     context, pdf, _ = await render("sousse", "sousse-local", "ar")
     html = render_html(context, standalone=True)
     assert '<html lang="ar" dir="rtl">' in html and "<svg" in html and "@font-face" in html
+    assert 'html[dir="rtl"] .charts' in html and ".bar > span" in html  # the inline CSS is not escaped
     text = pdftotext(pdf)
     assert "لوحة النتائج" in text and "سوسة" in text and "المنهجية" in text
     reader = PdfReader(BytesIO(pdf))
