@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from litestar import Litestar, Router
 from litestar.di import Provide
@@ -13,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
+from swagger_ui_bundle import swagger_ui_path
 
 from accounts.controllers import MeController
 from charter.controllers import CharterController, CityController
@@ -25,7 +25,6 @@ from kernel.settings import get_settings
 from tracker.auth import provide_caller, writes_need_token
 from tracker.problems import EXCEPTION_HANDLERS
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_DESCRIPTION = """
 Cities sign human-rights charters, adopt their commitments, set targets and report measurements
 and status updates backed by evidence. Anyone can read what is published; writes need a bearer
@@ -85,7 +84,8 @@ def create_app() -> Litestar:
     return Litestar(
         route_handlers=[
             api_router(),
-            create_static_files_router(path="/static", directories=[STATIC_DIR],
+            # Swagger UI's files come from a package, so the docs work without any CDN.
+            create_static_files_router(path="/static/swagger", directories=[swagger_ui_path],
                                        include_in_schema=False),
         ],
         dependencies={"caller": Provide(provide_caller)},
@@ -97,7 +97,6 @@ def create_app() -> Litestar:
             version="1",
             description=API_DESCRIPTION,
             path="/schema",
-            # Served from our own static files, so that the docs work without any CDN.
             render_plugins=[SwaggerRenderPlugin(
                 js_url="/static/swagger/swagger-ui-bundle.js",
                 css_url="/static/swagger/swagger-ui.css",
