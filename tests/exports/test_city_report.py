@@ -73,6 +73,10 @@ async def test_arabic_report_is_right_to_left() -> None:
     reader = PdfReader(BytesIO(pdf))
     assert reader.metadata.title.startswith("تقرير التقدّم")
     assert reader.trailer["/Root"]["/Lang"] == "ar"
+    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert outline[0] == "لوحة النتائج" and outline[-2:] == ["ملحق الأدلة", "المنهجية"]
+    assert "ENG التزام السلطات المحلية" in outline and len(outline) == 9
+    assert len(reader.pages) >= 4
 
 
 async def test_same_data_same_bytes() -> None:
