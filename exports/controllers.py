@@ -89,6 +89,6 @@ class CityReportController(Controller):
         lang = lang or await default_report_lang(city, charter)
         html = await report_html(city, charter, lang, caller=caller, drafts=drafts)
         return Response(html, media_type="text/html; charset=utf-8", headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'",
             "X-Content-Type-Options": "nosniff"})
 

@@ -25,6 +25,8 @@ from kernel.settings import get_settings
 ASSET_DIR = (Path(__file__).resolve().parent / "assets").resolve()
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 BASE_URL = ASSET_DIR.as_uri() + "/"
+FONTS_URL = "/static/report-fonts"
+"""Where the application serves the report fonts, for the HTML preview in a browser."""
 VARIANTS = {"pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1"}
 
 _env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True),
@@ -51,7 +53,10 @@ def render_html(context: dict[str, Any], *, standalone: bool = False, part: str 
     """The report as HTML. For the PDF, the stylesheet and charts are loaded through the asset
     fetcher; `standalone` inlines them, for a browser preview. `part` ("first" or "rest") with a
     range of principles gives a part of the report, see `split_html`."""
-    stylesheet = (ASSET_DIR / "report.css").read_text(encoding="utf-8") if standalone else ""
+    stylesheet = ""
+    if standalone:
+        stylesheet = (ASSET_DIR / "report.css").read_text(encoding="utf-8").replace(
+            "url(fonts/", f"url({FONTS_URL}/")
     return _env.get_template("report.html.j2").render(
         **context, inline_assets=standalone, stylesheet=stylesheet, part=part,
         part_start=part_start, part_end=part_end)

@@ -18,7 +18,7 @@ from accounts.controllers import MeController
 from charter.controllers import CharterController, CityController
 from commitments.controllers import AdoptionController
 from exports.controllers import CharterDocumentController, CityReportController
-from exports.report_render import shutdown_pool, warm_workers
+from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
 from indicators.controllers import CharterTreeController, CityCommitmentController, EvidenceController
 from kernel.db import get_engine
 from kernel.settings import get_settings
@@ -86,6 +86,8 @@ def create_app() -> Litestar:
             api_router(),
             # Swagger UI's files come from a package, so the docs work without any CDN.
             create_static_files_router(path="/static/swagger", directories=[swagger_ui_path],
+                                       include_in_schema=False),
+            create_static_files_router(path=FONTS_URL, directories=[ASSET_DIR / "fonts"],
                                        include_in_schema=False),
         ],
         dependencies={"caller": Provide(provide_caller)},

@@ -11,3 +11,9 @@ async def test_docs_page_and_its_assets_are_served_locally(client) -> None:
     schema = (await client.get("/schema/openapi.json")).json()
     assert "(latest − baseline) / (target − baseline)" in schema["info"]["description"]
     assert schema["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+
+
+async def test_report_preview_fonts_are_served(client) -> None:
+    """The HTML preview's fonts come from the application itself."""
+    r = await client.get("/static/report-fonts/DejaVuSans.ttf")
+    assert r.status_code == 200 and r.content[:4] == b"\x00\x01\x00\x00"
