@@ -204,13 +204,18 @@ def render_pdf_parallel(context: dict[str, Any], pool: ProcessPoolExecutor | Non
                         min_weight: int = SPLIT_WEIGHT) -> bytes:
     """Render the report's parts in two worker processes at once and join them: on a two-core
     machine a large report takes a little over half the time of one rendering."""
-    parts = split_html(context, min_weight)
-    if len(parts) == 1:
-        return html_to_pdf(parts[0], context["hash"], charts=context["charts"])
-    executor = pool or _pool_for()
-    futures = [executor.submit(html_to_pdf, html, context["hash"], None, None, context["charts"])
-               for html in parts]
-    return join_parts([f.result() for f in futures], context["hash"], context["lang"])
+    futures = _submit_parts(pool or _pool_for(), context, None, min_weight)
+    pdfs = [f.result() for f in futures]
+    return pdfs[0] if len(pdfs) == 1 else join_parts(pdfs, context["hash"], context["lang"])
+
+
+def _submit_parts(pool: ProcessPoolExecutor, context: dict[str, Any], variant: str | None,
+                  min_weight: int = SPLIT_WEIGHT) -> list:
+    """Hand the report to the workers: in one piece for a variant (its structure must be
+    whole) or a light report, else in two parts rendered at once."""
+    parts = [render_html(context)] if variant else split_html(context, min_weight)
+    return [pool.submit(html_to_pdf, html, context["hash"], variant, None, context["charts"])
+            for html in parts]
 
 
 # The worker pool ---------------------------------------------------------------------------------
@@ -259,10 +264,7 @@ async def render_pdf_in_worker(context: dict[str, Any], variant: str | None = No
     pool = _pool_for()
 
     async def run() -> bytes:
-        parts = [render_html(context)] if variant else split_html(context)
-        futures = [pool.submit(html_to_pdf, html, context["hash"], variant, None, context["charts"])
-                   for html in parts]
-        pdfs = [await asyncio.wrap_future(f) for f in futures]
+        pdfs = [await asyncio.wrap_future(f) for f in _submit_parts(pool, context, variant)]
         if len(pdfs) == 1:
             return pdfs[0]
         return await asyncio.wrap_future(pool.submit(join_parts, pdfs, context["hash"], context["lang"]))

@@ -167,23 +167,12 @@ class CityCommitmentSummary(msgspec.Struct):
     flags: list[FlagRead]
 
 
-class CityCommitmentRead(msgspec.Struct):
+class CityCommitmentRead(CityCommitmentSummary):
     """An adopted commitment in full: timeline, indicators with targets and measurements, evidence."""
 
     city: str
-    charter: str
-    commitment: str
-    principle: str
-    title: str
     description_md: str | None
     description_html: str | None
-    adopted_on: date
-    due_on: date | None
-    owner: str | None
-    status: CommitmentStatus | None
-    status_reported_on: date | None
-    progress: float
-    flags: list[FlagRead]
     timeline: list[StatusUpdateRead]
     indicators: list[IndicatorProgress]
     evidence: list[EvidenceRead]
