@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from charter import services
@@ -18,7 +18,7 @@ from charter.schemas import (
     SignatureCreate,
     SignatureRead,
 )
-from kernel.http import WRITE, CallerDep, Lang, Limit, Offset
+from kernel.http import WRITE, CallerDep, IfMatch, Lang, Limit, Offset, precondition, with_etag
 
 
 class CharterController(Controller):
@@ -61,21 +61,19 @@ class CityController(Controller):
         return await services.create_city(caller, data)
 
     @get("/{city:str}")
-    async def get_city(self, city: FromPath[str], lang: Lang = None) -> CityRead:
-        """One city."""
-        return services.city_read(await services.get_city_or_raise(city), lang)
+    async def get_city(self, city: FromPath[str], lang: Lang = None) -> Response[CityRead]:
+        """One city, with its version as ETag."""
+        read = services.city_read(await services.get_city_or_raise(city), lang)
+        return with_etag(read, read.version)
 
     @patch("/{city:str}", security=WRITE)
     async def update_city(
-        self, caller: CallerDep, city: FromPath[str], data: JSONBody[CityUpdate]
-    ) -> CityRead:
-        """Change a city's name, country, locale or population (secretariat or its editors)."""
-        return await services.update_city(caller, city, data)
-
-    @get("/{city:str}/signatures")
-    async def list_signatures(self, city: FromPath[str]) -> list[SignatureRead]:
-        """The city's signature acts, oldest first."""
-        return await services.list_signatures(city)
+        self, caller: CallerDep, city: FromPath[str], data: JSONBody[CityUpdate], if_match: IfMatch = None,
+    ) -> Response[CityRead]:
+        """Change a city's name, country, locale or population (secretariat or its editors), with
+        the ETag read in `If-Match`."""
+        read = await services.update_city(caller, city, data, precondition(if_match))
+        return with_etag(read, read.version)
 
     @post("/{city:str}/signatures", security=WRITE)
     async def create_signature(

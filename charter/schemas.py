@@ -7,6 +7,7 @@ from datetime import date
 import msgspec
 
 from charter.choices import SignatureStatus
+from kernel.claims import ClaimStanding
 from kernel.schemas import TranslatableIn
 
 
@@ -65,6 +66,7 @@ class CityRead(msgspec.Struct):
     country: str
     locale: str
     population: int | None
+    version: int = 1
 
 
 class CityPage(msgspec.Struct):
@@ -85,8 +87,8 @@ class SignatureCreate(msgspec.Struct, forbid_unknown_fields=True):
     status: SignatureStatus = SignatureStatus.signed
 
 
-class SignatureRead(msgspec.Struct):
-    """A signature on record."""
+class SignatureRead(ClaimStanding):
+    """A signature on record: a claim like any other, which can be verified and challenged."""
 
     id: int
     charter: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -22,9 +22,11 @@ from charter.schemas import (
 )
 from charter.tables import Charter, City, Signature
 from kernel.caller import Caller
-from kernel.db import audit, write_transaction
+from kernel.claims import claim_id, history_url
+from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kernel.text import LANG_PATTERN, check_code, language_of, pick, translatable
+from kernel.versions import Precondition, check_version
 
 _TERRITORIES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
 
@@ -118,6 +120,7 @@ def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
         country=row["country"],
         locale=row["locale"],
         population=row["population"],
+        version=row["revision"],
     )
 
 
@@ -202,10 +205,13 @@ async def create_city(caller: Caller, data: CityCreate) -> CityRead:
     return city_read(await get_city_or_raise(slug), None)
 
 
-async def update_city(caller: Caller, slug: str, data: CityUpdate) -> CityRead:
-    """Change a city's name, country, locale or population (secretariat, or the city's editors)."""
+async def update_city(caller: Caller, slug: str, data: CityUpdate,
+                      precondition: Precondition) -> CityRead:
+    """Change a city's name, country, locale or population (secretariat, or the city's editors),
+    from the version the caller read."""
     async with write_transaction():
         row = await city_for_write(caller, slug)
+        check_version(f"City {slug!r}", row["revision"], precondition)
         before = {k: loads(row[k]) if k == "name" else row[k]
                   for k in ("name", "country", "locale", "population")}
         after = dict(before)
@@ -218,25 +224,16 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate) -> CityRead:
         if data.population is not msgspec.UNSET:
             after["population"] = _check_population(data.population)
         if after != before:
-            await City.update(
+            await update_versioned(
+                City, row["id"], row["revision"],
                 {City.name: dumps(after["name"]), City.country: after["country"],
                  City.locale: after["locale"], City.population: after["population"],
-                 City.revision: City.revision + 1}
-            ).where(City.id == row["id"])
+                 City.updated_at: datetime.now(UTC)}, f"City {slug!r}")
             await audit(caller, "update", "city", slug, before, after)
     return city_read(await get_city_or_raise(slug), None)
 
 
 # Signatures -------------------------------------------------------------------------------------
-
-
-async def list_signatures(city_slug: str) -> list[SignatureRead]:
-    city = await get_city_or_raise(city_slug)
-    rows = await Signature.select(
-        Signature.id, Signature.charter.slug.as_alias("charter"), Signature.signed_on,
-        Signature.act, Signature.status,
-    ).where(Signature.city == city["id"]).order_by(Signature.signed_on).order_by(Signature.id)
-    return [SignatureRead(**r) for r in rows]
 
 
 async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate) -> SignatureRead:
@@ -254,14 +251,16 @@ async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate
             raise Conflict(f"{city_slug!r} has no standing signature of {data.charter!r} to withdraw.")
         row = (await Signature.insert(Signature(
             city=city["id"], charter=charter["id"], signed_on=data.signed_on,
-            act=data.act.strip(), status=data.status,
-        )).returning(Signature.id))[0]
-        after = {"charter": data.charter, "signed_on": data.signed_on, "act": data.act.strip(),
-                 "status": data.status.value}
-        await audit(caller, "create", "signature", f"{city_slug}/{data.charter}/{row['id']}",
-                    None, after)
+            act=data.act.strip(), status=data.status, created_by=caller.user_id,
+            published_at=datetime.now(UTC),
+        )).returning(Signature.id, Signature.published_at))[0]
+        after = {"city": city_slug, "charter": data.charter, "signed_on": data.signed_on,
+                 "act": data.act.strip(), "status": data.status.value}
+        cid = claim_id("signature", row["id"])
+        await audit(caller, "create", "signature", cid, None, after)
     return SignatureRead(id=row["id"], charter=data.charter, signed_on=data.signed_on,
-                         act=data.act.strip(), status=data.status)
+                         act=data.act.strip(), status=data.status, claim_id=cid,
+                         published_at=row["published_at"], history=history_url("signature", cid))
 
 
 async def current_signature(city_id: int, charter_id: int) -> SignatureStatus | None:

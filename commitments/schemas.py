@@ -7,6 +7,7 @@ from datetime import date
 import msgspec
 
 from commitments.choices import CommitmentStatus
+from kernel.claims import ClaimStanding
 
 
 class AdoptionCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -19,14 +20,22 @@ class AdoptionCreate(msgspec.Struct, forbid_unknown_fields=True):
     owner: str | None = None
 
 
+class AdoptionUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Changes to an adoption's local due date or owning unit; absent fields stay as they are."""
+
+    due_on: date | msgspec.UnsetType | None = msgspec.UNSET
+    owner: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
 class AdoptionRead(msgspec.Struct):
-    """An adoption as recorded."""
+    """An adoption as recorded, with its version (the ETag)."""
 
     charter: str
     commitment: str
     adopted_on: date
     due_on: date | None
     owner: str | None
+    version: int = 1
 
 
 class StatusUpdateCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -36,10 +45,12 @@ class StatusUpdateCreate(msgspec.Struct, forbid_unknown_fields=True):
     reported_on: date
     note_md: str | None = None
     evidence: list[int] = msgspec.field(default_factory=list)
+    draft: bool = False
+    supersedes: str | None = None
 
 
-class StatusUpdateRead(msgspec.Struct):
-    """An entry of the timeline; `note_html` is the note rendered safely."""
+class StatusUpdateRead(ClaimStanding):
+    """An entry of the timeline, a claim; `note_html` is the note rendered safely."""
 
     id: int
     status: CommitmentStatus

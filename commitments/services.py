@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import msgspec
+
 from charter.choices import SignatureStatus
 from charter.services import city_for_write, current_signature, get_charter_or_raise, get_city_or_raise
-from commitments.schemas import AdoptionCreate, AdoptionRead
+from commitments.schemas import AdoptionCreate, AdoptionRead, AdoptionUpdate
 from commitments.tables import CityCommitment, Commitment
 from kernel.caller import Caller
-from kernel.db import audit, write_transaction
+from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound
 from kernel.text import normalize_code
+from kernel.versions import Precondition, check_version
 
 
 def adoption_key(city: str, charter: str, code: str) -> str:
@@ -48,6 +51,42 @@ async def adoption_for_write(caller: Caller, city_slug: str, charter_slug: str, 
     return {**row, "city_row": city}
 
 
+def _check_adoption(adopted_on: date, due_on: date | None, owner: str | None) -> None:
+    errors = []
+    if adopted_on > date.today():
+        errors.append(FieldError("adopted_on", "Expected a date not after today."))
+    if due_on and due_on < adopted_on:
+        errors.append(FieldError("due_on", "Expected a date on or after adopted_on."))
+    if owner is not None and len(owner) > 255:
+        errors.append(FieldError("owner", "Expected at most 255 characters."))
+    if errors:
+        raise InvalidInput("The adoption's dates or owner are not valid.", errors)
+
+
+async def update_adoption(caller: Caller, city_slug: str, charter_slug: str, code: str,
+                          data: AdoptionUpdate, precondition: Precondition) -> AdoptionRead:
+    """Change the local due date or the owning unit, from the version the caller read: of two
+    editors writing at once, exactly one wins and the other gets 412."""
+    async with write_transaction():
+        row = await adoption_for_write(caller, city_slug, charter_slug, code)
+        key = row["key"]
+        check_version(f"Adoption {key}", row["revision"], precondition)
+        before = {"due_on": row["due_on"], "owner": row["owner"]}
+        after = dict(before)
+        if data.due_on is not msgspec.UNSET:
+            after["due_on"] = data.due_on
+        if data.owner is not msgspec.UNSET:
+            after["owner"] = data.owner.strip() if data.owner else None
+        _check_adoption(row["adopted_on"], after["due_on"], after["owner"])
+        await update_versioned(CityCommitment, row["id"], row["revision"],
+                               {CityCommitment.due_on: after["due_on"], CityCommitment.owner: after["owner"]},
+                               f"Adoption {key}")
+        await audit(caller, "update", "adoption", key, before, after)
+    code = key.rsplit("/", 1)[1]
+    return AdoptionRead(charter_slug, code, row["adopted_on"], after["due_on"], after["owner"],
+                        row["revision"] + 1)
+
+
 async def adopt(caller: Caller, city_slug: str, data: AdoptionCreate) -> AdoptionRead:
     """Record the adoption; the city must have a standing signature of the charter."""
     async with write_transaction():
@@ -57,15 +96,7 @@ async def adopt(caller: Caller, city_slug: str, data: AdoptionCreate) -> Adoptio
             raise Conflict(f"{city_slug!r} has no standing signature of {data.charter!r}; "
                            "record the signature first.",
                            [FieldError("charter", "Expected a charter the city has signed.")])
-        errors = []
-        if data.adopted_on > date.today():
-            errors.append(FieldError("adopted_on", "Expected a date not after today."))
-        if data.due_on and data.due_on < data.adopted_on:
-            errors.append(FieldError("due_on", "Expected a date on or after adopted_on."))
-        if data.owner is not None and len(data.owner) > 255:
-            errors.append(FieldError("owner", "Expected at most 255 characters."))
-        if errors:
-            raise InvalidInput("The adoption's dates or owner are not valid.", errors)
+        _check_adoption(data.adopted_on, data.due_on, data.owner)
         key = adoption_key(city_slug, data.charter, commitment["code"])
         if await CityCommitment.exists().where(CityCommitment.key == key):
             raise Conflict(f"{city_slug!r} has already adopted {data.charter}/{commitment['code']}.")

@@ -19,7 +19,7 @@ from charter.choices import SignatureStatus
 from charter.services import current_signature, get_charter_or_raise
 from charter.tables import City, Signature
 from exports.report_context import build_report_context, check_report_lang
-from exports.report_render import html_to_pdf, render_html
+from exports.report_render import html_to_pdf, render_html, warm_up
 from kernel.errors import DomainError
 from kernel.settings import get_settings
 
@@ -88,6 +88,9 @@ async def run_batch(charter_slug: str, lang: str, out_dir: Path, *, workers: int
     pending: list[tuple[Job, asyncio.Future]] = []
     with ProcessPoolExecutor(max_workers=max(1, workers),
                              mp_context=multiprocessing.get_context("spawn")) as pool:
+        # The workers load WeasyPrint and the fonts while the first contexts are built here.
+        for _ in range(max(1, workers)):
+            pool.submit(warm_up)
         for city in cities if cities is not None else await signatory_cities(charter_slug):
             file_name = f"{city}-{charter_slug}-{lang}.pdf"
             try:

@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
+from piccolo.query.functions.aggregate import Max
 
 from charter.services import current_signature, get_charter_or_raise, get_city_or_raise, loads
 from charter.tables import City, Signature
@@ -24,6 +25,7 @@ from indicators.progress import principle_progress
 from indicators.services import charter_tree, city_commitments_full
 from indicators.tables import Evidence, Measurement, Target
 from kernel.caller import Caller
+from kernel.db import read_snapshot
 from kernel.errors import FieldError, Forbidden, MalformedInput
 from kernel.markdown import render_markdown
 from kernel.text import language_of, pick, strip_bidi_controls
@@ -52,17 +54,21 @@ async def _as_of(city_id: int, charter_id: int) -> datetime | None:
     """The time of the latest change the report includes (not the clock)."""
     stamps: list[datetime] = []
     for query in (
-        City.select(City.updated_at).where(City.id == city_id),
-        Signature.select(Signature.created_at).where(Signature.city == city_id),
-        CityCommitment.select(CityCommitment.created_at).where(CityCommitment.city == city_id),
-        StatusUpdate.select(StatusUpdate.created_at).where(StatusUpdate.city_commitment.city == city_id),
-        Measurement.select(Measurement.created_at).where(Measurement.city == city_id),
-        Target.select(Target.updated_at).where(Target.city == city_id),
-        Evidence.select(Evidence.created_at).where(Evidence.city == city_id),
+        City.select(Max(City.updated_at)).where(City.id == city_id),
+        Signature.select(Max(Signature.created_at)).where(Signature.city == city_id),
+        CityCommitment.select(Max(CityCommitment.created_at)).where(CityCommitment.city == city_id),
+        StatusUpdate.select(Max(StatusUpdate.created_at)).where(
+            StatusUpdate.city_commitment.city == city_id),
+        Measurement.select(Max(Measurement.created_at)).where(Measurement.city == city_id),
+        Target.select(Max(Target.updated_at)).where(Target.city == city_id),
+        Evidence.select(Max(Evidence.created_at)).where(Evidence.city == city_id),
     ):
-        rows = await query
-        stamps += [next(iter(r.values())) for r in rows]
-    stamps = [s for s in stamps if s is not None]
+        row = await query.first()
+        value = next(iter(row.values())) if row else None
+        if isinstance(value, str):  # SQLite returns an aggregate of timestamps as text
+            value = datetime.fromisoformat(value)
+        if value is not None:
+            stamps.append(value if value.tzinfo else value.replace(tzinfo=UTC))
     return max(stamps) if stamps else None
 
 
@@ -70,8 +76,15 @@ async def build_report_context(
     city_slug: str, charter_slug: str, lang: str, *, caller: Caller | None = None,
     drafts: bool = False, today: date | None = None,
 ) -> dict[str, Any]:
-    """Plain data for one city, one charter, one language; `hash` identifies it."""
+    """Plain data for one city, one charter, one language; `hash` identifies it. Read in one
+    snapshot, so that a write landing meanwhile cannot give a report half old and half new."""
     check_report_lang(lang)
+    async with read_snapshot():
+        return await _build(city_slug, charter_slug, lang, caller, drafts, today)
+
+
+async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | None, drafts: bool,
+                 today: date | None) -> dict[str, Any]:
     city = await get_city_or_raise(city_slug)
     charter_row = await get_charter_or_raise(charter_slug)
     if drafts and (caller is None or not caller.may_see_drafts_of(city["id"])):

@@ -6,6 +6,8 @@ the charter's language; these are only the report's labels. Numbers and dates go
 
 from __future__ import annotations
 
+from indicators.flags import FLAG_TEXT
+
 SUPPORTED = ("fr", "en", "es", "ar")
 RTL = {"ar"}
 
@@ -28,13 +30,6 @@ LABELS: dict[str, dict[str, str]] = {
         "file": "File", "page": "Page", "total": "All principles",
         "status.not_started": "Not started", "status.in_progress": "In progress",
         "status.achieved": "Achieved", "status.delayed": "Delayed", "status.withdrawn": "Withdrawn",
-        "flag.achieved_without_evidence": "Achieved without evidence",
-        "flag.achieved_below_target": "Achieved while below target",
-        "flag.overdue": "Past its due date", "flag.stale": "No measurement for the last period",
-        "flag_help.achieved_without_evidence": "The last status says achieved but cites no evidence.",
-        "flag_help.achieved_below_target": "The last status says achieved while an indicator is below its target.",
-        "flag_help.overdue": "The due date has passed and the commitment is not achieved.",
-        "flag_help.stale": "An indicator has no value for the latest period that has ended.",
         "method.progress": "An indicator's progress is (latest − baseline) / (target − baseline), "
                            "clamped between 0 and 100 %; the same formula serves indicators that "
                            "should decrease. A commitment's progress is the mean of its indicators' "
@@ -68,13 +63,6 @@ LABELS: dict[str, dict[str, str]] = {
         "file": "Fichier", "page": "Page", "total": "Tous les principes",
         "status.not_started": "Non commencé", "status.in_progress": "En cours",
         "status.achieved": "Réalisé", "status.delayed": "Retardé", "status.withdrawn": "Retiré",
-        "flag.achieved_without_evidence": "Réalisé sans preuve",
-        "flag.achieved_below_target": "Réalisé sous la cible",
-        "flag.overdue": "Échéance dépassée", "flag.stale": "Pas de mesure pour la dernière période",
-        "flag_help.achieved_without_evidence": "Le dernier statut indique « réalisé » sans citer de preuve.",
-        "flag_help.achieved_below_target": "Le dernier statut indique « réalisé » alors qu’un indicateur est sous sa cible.",
-        "flag_help.overdue": "L’échéance est passée et l’engagement n’est pas réalisé.",
-        "flag_help.stale": "Un indicateur n’a pas de valeur pour la dernière période écoulée.",
         "method.progress": "L’avancement d’un indicateur vaut (dernière valeur − référence) / "
                            "(cible − référence), borné entre 0 et 100 % ; la même formule vaut pour les "
                            "indicateurs qui doivent baisser. L’avancement d’un engagement est la "
@@ -108,13 +96,6 @@ LABELS: dict[str, dict[str, str]] = {
         "file": "Archivo", "page": "Página", "total": "Todos los principios",
         "status.not_started": "No iniciado", "status.in_progress": "En curso",
         "status.achieved": "Logrado", "status.delayed": "Retrasado", "status.withdrawn": "Retirado",
-        "flag.achieved_without_evidence": "Logrado sin evidencia",
-        "flag.achieved_below_target": "Logrado por debajo de la meta",
-        "flag.overdue": "Plazo vencido", "flag.stale": "Sin medición del último periodo",
-        "flag_help.achieved_without_evidence": "El último estado dice «logrado» sin citar evidencia.",
-        "flag_help.achieved_below_target": "El último estado dice «logrado» con un indicador por debajo de su meta.",
-        "flag_help.overdue": "El plazo ha vencido y el compromiso no está logrado.",
-        "flag_help.stale": "Un indicador no tiene valor para el último periodo terminado.",
         "method.progress": "El avance de un indicador es (último valor − línea de base) / (meta − "
                            "línea de base), acotado entre 0 y 100 %; la misma fórmula sirve para "
                            "indicadores que deben bajar. El de un compromiso es la media de sus "
@@ -146,12 +127,6 @@ LABELS: dict[str, dict[str, str]] = {
         "total": "كل المبادئ",
         "status.not_started": "لم يبدأ", "status.in_progress": "قيد الإنجاز", "status.achieved": "منجز",
         "status.delayed": "متأخر", "status.withdrawn": "مسحوب",
-        "flag.achieved_without_evidence": "منجز دون دليل", "flag.achieved_below_target": "منجز دون بلوغ الهدف",
-        "flag.overdue": "تجاوز الأجل", "flag.stale": "لا قياس للفترة الأخيرة",
-        "flag_help.achieved_without_evidence": "تفيد آخر حالة بالإنجاز دون ذكر أيّ دليل.",
-        "flag_help.achieved_below_target": "تفيد آخر حالة بالإنجاز بينما أحد المؤشرات دون هدفه.",
-        "flag_help.overdue": "انقضى الأجل ولم يُنجز الالتزام.",
-        "flag_help.stale": "لا قيمة لأحد المؤشرات عن آخر فترة منتهية.",
         "method.progress": "تقدّم المؤشر = (آخر قيمة − خط الأساس) / (الهدف − خط الأساس)، محصورًا بين 0 "
                            "و100٪، وتصلح الصيغة نفسها للمؤشرات التي يُراد خفضها. تقدّم الالتزام هو "
                            "متوسط مؤشراته (المؤشر دون بيانات يُحسب صفرًا)، أو 100٪ إن أُنجز ولا مؤشر له. "
@@ -164,6 +139,12 @@ LABELS: dict[str, dict[str, str]] = {
         "statuses": "الحالات", "sep": "، ",
     },
 }
+
+# The flags' names and meanings are decided with the flags themselves (indicators/flags.py).
+for _lang, _texts in LABELS.items():
+    for _code, (_label, _help) in FLAG_TEXT[_lang].items():
+        _texts[f"flag.{_code}"] = _label
+        _texts[f"flag_help.{_code}"] = _help
 
 EVIDENCE_KINDS: dict[str, dict[str, str]] = {
     "en": {"council_decision": "council decision", "budget": "budget", "report": "report",

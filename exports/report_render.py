@@ -231,13 +231,18 @@ def _pool_for(jobs: int = 2) -> ProcessPoolExecutor:
     return _pool
 
 
+def warm_up() -> None:
+    """Load WeasyPrint and the report fonts in this process by rendering a one-line page."""
+    html_to_pdf('<html><head><link rel="stylesheet" href="report.css"></head><body><p>.</p></body>'
+                '</html>', "warm-up")
+
+
 def warm_workers() -> None:
     """Start the workers and load WeasyPrint in each, without waiting, so that the first report
     does not pay for it."""
     pool = _pool_for()
-    tiny = '<html><head><link rel="stylesheet" href="report.css"></head><body><p>.</p></body></html>'
     for _ in range(pool._max_workers):
-        pool.submit(html_to_pdf, tiny, "warm-up")
+        pool.submit(warm_up)
 
 
 def shutdown_pool() -> None:

@@ -31,3 +31,34 @@ class EvidenceKind(StrEnum):
     media = "media"
     photo = "photo"
     other = "other"
+
+
+class EvidenceOrigin(StrEnum):
+    """Who filed a piece of evidence."""
+
+    city = "city"
+    reviewer = "reviewer"
+
+
+class EvidenceReview(StrEnum):
+    """The secretariat's review of a piece of evidence."""
+
+    unreviewed = "unreviewed"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class ChallengeStatus(StrEnum):
+    """Where a challenge stands: waiting for the city, answered, or ruled by the secretariat."""
+
+    open = "open"
+    answered = "answered"
+    ruled = "ruled"
+
+
+class RulingOutcome(StrEnum):
+    """The secretariat's ruling on a challenge."""
+
+    upheld = "upheld"
+    dismissed = "dismissed"
+    partly_upheld = "partly_upheld"

@@ -5,6 +5,9 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from indicators.tables import (
+    Challenge,
+    ChallengeEvidence,
+    ChallengeReply,
     Evidence,
     Indicator,
     Measurement,
@@ -16,7 +19,8 @@ from indicators.tables import (
 APP_CONFIG = AppConfig(
     app_name="indicators",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Indicator, Target, Evidence, Measurement, MeasurementEvidence, UpdateEvidence],
+    table_classes=[Indicator, Target, Evidence, Measurement, MeasurementEvidence, UpdateEvidence,
+                   Challenge, ChallengeReply, ChallengeEvidence],
     migration_dependencies=["commitments.piccolo_app"],
     commands=[],
 )

@@ -8,7 +8,8 @@ import msgspec
 
 from commitments.choices import CommitmentStatus
 from commitments.schemas import StatusUpdateRead
-from indicators.choices import Direction, EvidenceKind, ValueType
+from indicators.choices import Direction, EvidenceKind, EvidenceReview, ValueType
+from kernel.claims import ClaimStanding
 
 NumberIn = bool | int | float | str
 """A number as JSON, or as text typed in the city's locale (`"12,5"`, `"1 250"`, `"٤٧"`)."""
@@ -30,6 +31,7 @@ class TargetRead(msgspec.Struct):
     baseline_period: str | None
     target: float
     target_period: str | None
+    version: int = 1
 
 
 class MeasurementCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,10 +41,12 @@ class MeasurementCreate(msgspec.Struct, forbid_unknown_fields=True):
     value: NumberIn
     note_md: str | None = None
     evidence: list[int] = msgspec.field(default_factory=list)
+    draft: bool = False
+    supersedes: str | None = None
 
 
-class MeasurementRead(msgspec.Struct):
-    """A reported value; `value_text` is exactly what the city typed."""
+class MeasurementRead(ClaimStanding):
+    """A reported value, a claim; `value_text` is exactly what the city typed."""
 
     id: int
     period: str
@@ -52,6 +56,48 @@ class MeasurementRead(msgspec.Struct):
     note_html: str | None
     evidence: list[int]
     reported_at: datetime
+
+
+class ClaimEdit(msgspec.Struct, forbid_unknown_fields=True):
+    """Changes to a draft claim; absent fields stay as they are. A status update takes `status`,
+    `reported_on`, `note_md`, `evidence`; a measurement takes `value`, `note_md`, `evidence`."""
+
+    status: CommitmentStatus | msgspec.UnsetType = msgspec.UNSET
+    reported_on: date | msgspec.UnsetType = msgspec.UNSET
+    value: NumberIn | msgspec.UnsetType = msgspec.UNSET
+    note_md: str | msgspec.UnsetType | None = msgspec.UNSET
+    evidence: list[int] | msgspec.UnsetType = msgspec.UNSET
+
+
+class ClaimRead(ClaimStanding, kw_only=True):
+    """One claim, whatever its kind (`signature`, `status_update`, `measurement`): what it says,
+    about what (`subject`: the charter, the adoption or the indicator), and its standing."""
+
+    kind: str
+    city: str
+    subject: str
+    period: str | None = None
+    value: float | None = None
+    value_text: str | None = None
+    status: str | None = None
+    reported_on: date | None = None
+    note_md: str | None = None
+    note_html: str | None = None
+    evidence: list[int] = msgspec.field(default_factory=list)
+    version: int = 1
+
+
+class VerificationCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """The secretariat's note on checking a claim against its evidence."""
+
+    note_md: str | None = None
+
+
+class EvidenceReviewCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """The secretariat accepts or rejects a piece of evidence, with a note."""
+
+    review: EvidenceReview
+    note_md: str | None = None
 
 
 class EvidenceCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -80,6 +126,14 @@ class EvidenceRead(msgspec.Struct):
     media_type: str | None
     size: int | None
     file_url: str | None
+    origin: str = "city"
+    review: EvidenceReview = EvidenceReview.unreviewed
+    review_note_md: str | None = None
+    review_note_html: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+    version: int = 1
+    history: str = ""
 
 
 class IndicatorDef(msgspec.Struct):
@@ -144,10 +198,13 @@ class IndicatorProgress(msgspec.Struct):
 
 
 class FlagRead(msgspec.Struct):
-    """A warning computed from the data (see the methodology): its code and the indicator it
-    concerns, or null when it concerns the commitment itself."""
+    """A warning computed from the data (see the methodology): its code, its name in the asked
+    language, the claim it concerns (null when nothing was claimed) and the indicator it
+    concerns (null when it concerns the commitment itself)."""
 
     code: str
+    message: str
+    claim_id: str | None
     indicator: str | None
 
 
@@ -176,3 +233,5 @@ class CityCommitmentRead(CityCommitmentSummary):
     timeline: list[StatusUpdateRead]
     indicators: list[IndicatorProgress]
     evidence: list[EvidenceRead]
+    version: int = 1
+    history: str = ""

@@ -13,22 +13,42 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import msgspec
+
+from charter.schemas import SignatureRead
 from charter.services import city_for_write, get_charter_or_raise, get_city_or_raise, loads
-from charter.tables import Charter, Principle
+from charter.tables import Charter, Principle, Signature
 from commitments.choices import CommitmentStatus
 from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from commitments.services import adoption_for_write, get_adoption_or_raise
 from commitments.tables import CityCommitment, Commitment, StatusUpdate
-from indicators.choices import EvidenceKind, ValueType
-from indicators.flags import IndicatorFacts, commitment_flags
+from indicators.assurance import current, superseded_by
+from indicators.choices import EvidenceKind, EvidenceReview, ValueType
+from indicators.claims import (
+    CLAIM_TABLES,
+    LINK_TABLES,
+    challenges_of,
+    check_supersedes,
+    claim_for_read,
+    claim_for_write,
+    claim_read,
+    evidence_of,
+    standing,
+    unverify_citing,
+)
+from indicators.claims import now as claim_now
+from indicators.flags import ClaimFacts, CommitmentFacts, IndicatorFacts, commitment_flags, flag_message
 from indicators.progress import commitment_progress, indicator_progress
 from indicators.schemas import (
     CharterRead,
     CityCommitmentRead,
     CityCommitmentSummary,
+    ClaimEdit,
+    ClaimRead,
     CommitmentDef,
     EvidenceCreate,
     EvidenceRead,
+    EvidenceReviewCreate,
     FlagRead,
     IndicatorDef,
     IndicatorProgress,
@@ -47,14 +67,16 @@ from indicators.tables import (
     Target,
     UpdateEvidence,
 )
-from kernel.caller import Caller
-from kernel.db import audit, write_transaction
+from kernel.caller import ANONYMOUS, Caller
+from kernel.claims import claim_id, history_url
+from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from kernel.markdown import render_markdown
 from kernel.numbers import parse_localized_number
 from kernel.periods import ended_period, parse_period
 from kernel.settings import get_settings
 from kernel.text import normalize_code, pick
+from kernel.versions import Precondition, check_version
 
 # Charters as a tree -----------------------------------------------------------------------------
 
@@ -158,12 +180,13 @@ def _target_read(row: dict[str, Any] | None) -> TargetRead | None:
         return None
     baseline = row["baseline"]
     return TargetRead(float(baseline) if baseline is not None else None, row["baseline_period"],
-                      float(row["target"]), row["target_period"])
+                      float(row["target"]), row["target_period"], row.get("revision", 1))
 
 
 async def set_target(caller: Caller, city_slug: str, charter_slug: str, code: str,
-                     data: TargetSet) -> TargetRead:
-    """Set (or replace) the city's baseline and target for an indicator."""
+                     data: TargetSet, precondition: Precondition) -> TargetRead:
+    """Set the city's baseline and target for an indicator; replacing them takes the version
+    the caller read (`If-Match`)."""
     async with write_transaction():
         city = await city_for_write(caller, city_slug)
         indicator = await indicator_for_city(city, charter_slug, code)
@@ -183,14 +206,14 @@ async def set_target(caller: Caller, city_slug: str, charter_slug: str, code: st
         if before is None:
             await Target.insert(Target(city=city["id"], indicator=indicator["id"], key=key, **values))
         else:
-            await Target.update({
+            check_version(f"Target {key}", before["revision"], precondition)
+            await update_versioned(Target, before["id"], before["revision"], {
                 Target.baseline: baseline, Target.baseline_period: data.baseline_period,
                 Target.target: target, Target.target_period: data.target_period,
-                Target.revision: Target.revision + 1,
-            }).where(Target.id == before["id"])
+                Target.updated_at: claim_now()}, f"Target {key}")
         await audit(caller, "create" if before is None else "update", "target", key,
                     {k: before[k] for k in values} if before else None, values)
-    return _target_read(values)  # type: ignore[return-value]
+    return _target_read({**values, "revision": before["revision"] + 1 if before else 1})  # type: ignore[return-value]
 
 
 # Evidence ---------------------------------------------------------------------------------------
@@ -219,6 +242,10 @@ def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
         description_html=render_markdown(row["description_md"]), sha256=row["sha256"],
         file_name=row["file_name"], media_type=row["media_type"], size=row["size"],
         file_url=f"/api/v1/evidence/{row['id']}/file" if row["sha256"] else None,
+        origin=row.get("origin") or "city", review=row.get("review") or "unreviewed",
+        review_note_md=row.get("review_note_md"), review_note_html=render_markdown(row.get("review_note_md")),
+        reviewed_by=row.get("reviewed_by_label"), reviewed_at=row.get("reviewed_at"),
+        version=row.get("version") or 1, history=history_url("evidence", f"evidence-{row['id']}"),
     )
 
 
@@ -245,7 +272,7 @@ async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCre
             city=city["id"], title=data.title.strip(), kind=data.kind, issued_on=data.issued_on,
             description_md=data.description_md, url=data.url.strip(), created_by=caller.user_id,
         )).returning(*Evidence.all_columns()))[0]
-        await audit(caller, "create", "evidence", f"{city_slug}/evidence/{row['id']}", None,
+        await audit(caller, "create", "evidence", f"evidence-{row['id']}", None,
                     {"title": row["title"], "kind": row["kind"], "url": row["url"]})
     return evidence_read(row, city_slug)
 
@@ -298,7 +325,7 @@ async def create_file_evidence(
             description_md=description_md, sha256=digest, file_name=safe_name,
             media_type=media_type, size=len(content), created_by=caller.user_id,
         )).returning(*Evidence.all_columns()))[0]
-        await audit(caller, "create", "evidence", f"{city_slug}/evidence/{row['id']}", None,
+        await audit(caller, "create", "evidence", f"evidence-{row['id']}", None,
                     {"title": row["title"], "kind": row["kind"], "sha256": digest,
                      "file_name": safe_name, "size": len(content)})
     return evidence_read(row, city_slug)
@@ -316,6 +343,32 @@ async def get_evidence(evidence_id: int) -> EvidenceRead:
     if row is None:
         raise NotFound(f"No evidence {evidence_id}.")
     return evidence_read(row, row["city_slug"])
+
+
+async def review_evidence(caller: Caller, evidence_id: int, data: EvidenceReviewCreate,
+                          precondition: Precondition) -> tuple[EvidenceRead, int]:
+    """The secretariat accepts or rejects a piece of evidence, with a note. Claims verified on the
+    strength of evidence now rejected fall back to self-reported, and their history says why."""
+    caller.require_secretariat("review evidence")
+    key = f"evidence-{evidence_id}"
+    async with write_transaction():
+        row = await Evidence.select().where(Evidence.id == evidence_id).first()
+        if row is None:
+            raise NotFound(f"No evidence {evidence_id}.")
+        check_version(f"Evidence {evidence_id}", row["version"], precondition)
+        values = {"review": str(data.review), "review_note_md": data.note_md, "reviewed_at": claim_now(),
+                  "reviewed_by": caller.user_id, "reviewed_by_label": caller.label}
+        await update_versioned(Evidence, evidence_id, row["version"],
+                               {getattr(Evidence, k): v for k, v in values.items()},
+                               f"Evidence {evidence_id}")
+        await audit(caller, "review", "evidence", key,
+                    {"review": row["review"], "review_note_md": row["review_note_md"]},
+                    {"review": values["review"], "review_note_md": data.note_md})
+        if data.review == EvidenceReview.rejected:
+            await unverify_citing(caller, evidence_id, f"{key} was rejected by the secretariat"
+                                                       + (f": {data.note_md}" if data.note_md else "."))
+    read = await get_evidence(evidence_id)
+    return read, read.version
 
 
 async def evidence_file(evidence_id: int) -> tuple[Path, str, str]:
@@ -348,79 +401,133 @@ async def _check_cited(city_id: int, ids: list[int]) -> list[int]:
 # Status updates ---------------------------------------------------------------------------------
 
 
+def _check_status_date(reported_on: date, adopted_on: date) -> None:
+    errors = []
+    if reported_on > date.today():
+        errors.append(FieldError("reported_on", "Expected a date not after today."))
+    if reported_on < adopted_on:
+        errors.append(FieldError("reported_on", f"Expected a date on or after the adoption "
+                                                f"({adopted_on.isoformat()})."))
+    if errors:
+        raise InvalidInput("The status update is not valid.", errors)
+
+
 async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, code: str,
                             data: StatusUpdateCreate) -> StatusUpdateRead:
-    """Append a dated status to the adoption's timeline."""
+    """Append a dated status to the adoption's timeline: published at once, or a draft; a
+    correction names the published status it `supersedes`."""
     async with write_transaction():
         adoption = await adoption_for_write(caller, city_slug, charter_slug, code)
-        errors = []
-        if data.reported_on > date.today():
-            errors.append(FieldError("reported_on", "Expected a date not after today."))
-        if data.reported_on < adoption["adopted_on"]:
-            errors.append(FieldError("reported_on", f"Expected a date on or after the adoption "
-                                                    f"({adoption['adopted_on'].isoformat()})."))
-        if errors:
-            raise InvalidInput("The status update is not valid.", errors)
+        _check_status_date(data.reported_on, adoption["adopted_on"])
+        corrected = None
+        if data.supersedes is not None:
+            corrected = await check_supersedes("status_update", data.supersedes,
+                                               parent=("city_commitment", adoption["id"]))
         cited = await _check_cited(adoption["city"], data.evidence)
         row = (await StatusUpdate.insert(StatusUpdate(
             city_commitment=adoption["id"], status=data.status, reported_on=data.reported_on,
-            note_md=data.note_md, created_by=caller.user_id,
-        )).returning(StatusUpdate.id))[0]
+            note_md=data.note_md, created_by=caller.user_id, draft=data.draft,
+            published_at=None if data.draft else claim_now(),
+            supersedes=corrected["id"] if corrected else None,
+        )).returning(*StatusUpdate.all_columns()))[0]
         for evidence_id in cited:
             await UpdateEvidence.insert(UpdateEvidence(update=row["id"], evidence=evidence_id))
-        await audit(caller, "create", "status_update", f"{adoption['key']}#{row['id']}", None,
-                    {"status": str(data.status), "reported_on": data.reported_on,
-                     "note_md": data.note_md, "evidence": cited})
-    return StatusUpdateRead(row["id"], data.status, data.reported_on, data.note_md,
-                            render_markdown(data.note_md), cited)
+        await audit(caller, "create", "status_update", claim_id("status_update", row["id"]), None,
+                    {"commitment": adoption["key"], "status": str(data.status),
+                     "reported_on": data.reported_on, "note_md": data.note_md, "evidence": cited,
+                     "draft": data.draft, "supersedes": data.supersedes})
+    return _status_read(row, cited, None, [])
+
+
+def _status_read(row: dict[str, Any], cited: list[int], replaced_by: int | None,
+                 challenges: list[dict[str, Any]]) -> StatusUpdateRead:
+    return StatusUpdateRead(row["id"], CommitmentStatus(row["status"]), row["reported_on"],
+                            row["note_md"], render_markdown(row["note_md"]), cited,
+                            **standing("status_update", row, replaced_by=replaced_by,
+                                       challenges=challenges))
 
 
 # Measurements -----------------------------------------------------------------------------------
 
 
-def _measurement_read(row: dict[str, Any], cited: list[int]) -> MeasurementRead:
+def _measurement_read(row: dict[str, Any], cited: list[int], replaced_by: int | None = None,
+                      challenges: list[dict[str, Any]] | None = None) -> MeasurementRead:
     return MeasurementRead(row["id"], row["period"], float(row["value"]), row["value_text"],
-                           row["note_md"], render_markdown(row["note_md"]), cited, row["created_at"])
+                           row["note_md"], render_markdown(row["note_md"]), cited, row["created_at"],
+                           **standing("measurement", row, replaced_by=replaced_by,
+                                      challenges=challenges or []))
+
+
+async def _check_period_free(city_id: int, indicator: dict[str, Any], period: str,
+                             corrected_id: int | None) -> None:
+    """One standing value per period: a second one is a correction of the first."""
+    rows = await Measurement.select(Measurement.id, Measurement.supersedes).where(
+        (Measurement.city == city_id) & (Measurement.indicator == indicator["id"]))
+    replaced = {r["supersedes"] for r in rows if r["supersedes"]}
+    standing_rows = await Measurement.select(Measurement.id).where(
+        (Measurement.city == city_id) & (Measurement.indicator == indicator["id"])
+        & (Measurement.period == period))
+    clash = [r["id"] for r in standing_rows if r["id"] not in replaced and r["id"] != corrected_id]
+    if clash:
+        other = claim_id("measurement", clash[0])
+        raise Conflict(
+            f"{indicator['code']} already has a value for {period} ({other}). To correct it, post the "
+            f'new value with "supersedes": "{other}".',
+            [FieldError("period", f'Expected a period not yet reported, or "supersedes": "{other}".')])
 
 
 async def add_measurement(caller: Caller, city_slug: str, charter_slug: str, code: str,
                           data: MeasurementCreate) -> MeasurementRead:
-    """Report a value for an ended period, read in the city's locale and checked against its type."""
+    """Report a value for an ended period, read in the city's locale and checked against its type;
+    published at once or a draft; a correction names the published value it `supersedes`."""
     async with write_transaction():
         city = await city_for_write(caller, city_slug)
         indicator = await indicator_for_city(city, charter_slug, code)
         period = ended_period(data.period, date.today())
         value, text = read_number(data.value, city["locale"], "value")
         check_value(value, indicator["value_kind"], "value")
-        exists = await Measurement.exists().where(
-            (Measurement.city == city["id"]) & (Measurement.indicator == indicator["id"])
-            & (Measurement.period == period.label))
-        if exists:
-            raise Conflict(f"{city_slug!r} has already reported {indicator['code']} for "
-                           f"{period.label}.", [FieldError("period", "Expected a period not yet "
-                                                                     "reported for this indicator.")])
+        corrected = None
+        if data.supersedes is not None:
+            corrected = await check_supersedes("measurement", data.supersedes,
+                                               parent=("indicator", indicator["id"]))
+            if corrected["city"] != city["id"]:
+                raise InvalidInput(f"{data.supersedes} is not a value of {city_slug!r}.",
+                                   [FieldError("supersedes", "Expected a value of this city.")])
+        await _check_period_free(city["id"], indicator, period.label, corrected["id"] if corrected else None)
         cited = await _check_cited(city["id"], data.evidence)
         row = (await Measurement.insert(Measurement(
             city=city["id"], indicator=indicator["id"], period=period.label, period_end=period.end,
             value=value, value_text=text, note_md=data.note_md, created_by=caller.user_id,
+            draft=data.draft, published_at=None if data.draft else claim_now(),
+            supersedes=corrected["id"] if corrected else None,
         )).returning(*Measurement.all_columns()))[0]
         for evidence_id in cited:
             await MeasurementEvidence.insert(MeasurementEvidence(measurement=row["id"],
                                                                  evidence=evidence_id))
-        await audit(caller, "create", "measurement",
-                    f"{city_slug}/{charter_slug}/{indicator['code']}/{period.label}", None,
-                    {"value": value, "value_text": text, "note_md": data.note_md, "evidence": cited})
+        await audit(caller, "create", "measurement", claim_id("measurement", row["id"]), None,
+                    {"indicator": f"{city_slug}/{charter_slug}/{indicator['code']}",
+                     "period": period.label, "value": value, "value_text": text,
+                     "note_md": data.note_md, "evidence": cited, "draft": data.draft,
+                     "supersedes": data.supersedes})
     return _measurement_read(row, cited)
 
 
-async def list_measurements(city_slug: str, charter_slug: str, code: str) -> list[MeasurementRead]:
+async def list_measurements(caller: Caller, city_slug: str, charter_slug: str, code: str
+                            ) -> list[MeasurementRead]:
+    """Every value of the indicator the caller may see (drafts for the city's editors), with
+    corrections marked."""
     city = await get_city_or_raise(city_slug)
     indicator = await indicator_for_city(city, charter_slug, code)
-    rows = await Measurement.select().where(
-        (Measurement.city == city["id"]) & (Measurement.indicator == indicator["id"])
-    ).order_by(Measurement.period_end).order_by(Measurement.id)
+    query = Measurement.select().where(
+        (Measurement.city == city["id"]) & (Measurement.indicator == indicator["id"]))
+    if not caller.may_see_drafts_of(city["id"]):
+        query = query.where(Measurement.draft == False)  # noqa: E712
+    rows = await query.order_by(Measurement.period_end).order_by(Measurement.id)
     cited = await _measurement_citations([r["id"] for r in rows])
-    return [_measurement_read(r, cited[r["id"]]) for r in rows]
+    replaced = superseded_by(rows)
+    challenges = await challenges_of([claim_id("measurement", r["id"]) for r in rows])
+    return [_measurement_read(r, cited[r["id"]], replaced.get(r["id"]),
+                              challenges.get(claim_id("measurement", r["id"]), [])) for r in rows]
 
 
 async def _measurement_citations(ids: list[int]) -> dict[int, list[int]]:
@@ -431,10 +538,85 @@ async def _measurement_citations(ids: list[int]) -> dict[int, list[int]]:
     return out
 
 
+# Edits of drafts --------------------------------------------------------------------------------
+
+
+async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: Precondition
+                     ) -> tuple[ClaimRead, int]:
+    """Change a draft claim, with the same rules as a new one. A published claim is never edited
+    in place: 409, with the way to correct it (a new claim that supersedes it)."""
+    async with write_transaction():
+        kind, row = await claim_for_write(caller, text)
+        if not row["draft"]:
+            raise Conflict(
+                f"{text} is published, and published claims are never edited in place. Post a "
+                f'correction with "supersedes": "{text}"; both stay visible and only the newest counts.',
+                [FieldError("supersedes", f'Expected a new claim with "supersedes": "{text}".')])
+        check_version(f"Claim {text}", row["version"], precondition)
+        allowed = {"status_update": {"status", "reported_on", "note_md", "evidence"},
+                   "measurement": {"value", "note_md", "evidence"}}[kind]
+        given = {f for f in ClaimEdit.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
+        wrong = sorted(given - allowed)
+        if wrong:
+            raise InvalidInput(f"A {kind.replace('_', ' ')} draft cannot change {', '.join(wrong)}.",
+                               [FieldError(f, f"Expected only {', '.join(sorted(allowed))}.") for f in wrong])
+        values: dict[str, Any] = {}
+        if "note_md" in given:
+            values["note_md"] = data.note_md
+        if kind == "status_update":
+            adoption = await CityCommitment.select().where(
+                CityCommitment.id == row["city_commitment"]).first()
+            if "status" in given:
+                values["status"] = str(data.status)
+            if "reported_on" in given:
+                _check_status_date(data.reported_on, adoption["adopted_on"])  # type: ignore[arg-type]
+                values["reported_on"] = data.reported_on
+        elif "value" in given:
+            city = await get_city_or_raise(row["city_slug"])
+            indicator = await Indicator.select().where(Indicator.id == row["indicator"]).first()
+            value, value_text = read_number(data.value, city["locale"], "value")  # type: ignore[arg-type]
+            check_value(value, indicator["value_kind"], "value")
+            values |= {"value": value, "value_text": value_text}
+        table = CLAIM_TABLES[kind]
+        await update_versioned(table, row["id"], row["version"],
+                               {getattr(table, k): v for k, v in values.items()}, f"Claim {text}")
+        before = {k: row[k] for k in values}
+        if "evidence" in given:
+            cited = await _check_cited(row["city_id"], data.evidence)  # type: ignore[arg-type]
+            link_table, column = LINK_TABLES[kind]
+            before["evidence"] = (await evidence_of(kind, [row["id"]])).get(row["id"], [])
+            await link_table.delete().where(column == row["id"])
+            for evidence_id in cited:
+                await link_table.insert(link_table(**{column._meta.name: row["id"], "evidence": evidence_id}))
+            values["evidence"] = cited
+        await audit(caller, "update", kind, text, before, values)
+        kind, row = await claim_for_read(caller, text)
+        return await claim_read(caller, kind, row), row["version"]
+
+
 # A city's commitments, with progress ------------------------------------------------------------
 
 
-async def _city_view(city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None):
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """Which claims a read shows and which count. The public sees published claims; a city's
+    editors and the secretariat also see drafts (marked, not counted); a report preview with
+    drafts counts them as if published."""
+
+    show_drafts: bool = False
+    count_drafts: bool = False
+
+    @classmethod
+    def for_caller(cls, caller: Caller, city_id: int, *, count_drafts: bool = False) -> Visibility:
+        may = caller.may_see_drafts_of(city_id)
+        return cls(show_drafts=may, count_drafts=may and count_drafts)
+
+
+PUBLIC = Visibility()
+
+
+async def _city_view(city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None,
+                     seen: Visibility):
     """Everything needed to compute progress for the city's adoptions, in a fixed number of queries."""
     query = CityCommitment.select(
         *CityCommitment.all_columns(),
@@ -454,28 +636,37 @@ async def _city_view(city: dict[str, Any], adoption_ids: list[int] | None, chart
     adoptions = await query
     adoptions.sort(key=lambda a: (a["charter"], a["p_pos"], a["c_pos"]))
     ids = [a["id"] for a in adoptions] or [-1]
-    updates = await StatusUpdate.select().where(StatusUpdate.city_commitment.is_in(ids)).order_by(
-        StatusUpdate.reported_on).order_by(StatusUpdate.id)
+    updates_query = StatusUpdate.select().where(StatusUpdate.city_commitment.is_in(ids))
+    if not seen.show_drafts:
+        updates_query = updates_query.where(StatusUpdate.draft == False)  # noqa: E712
+    updates = await updates_query.order_by(StatusUpdate.reported_on).order_by(StatusUpdate.id)
     commitment_ids = [a["commitment"] for a in adoptions] or [-1]
     indicators = await Indicator.select().where(Indicator.commitment.is_in(commitment_ids)).order_by(
         Indicator.position).output(load_json=True)
     indicator_ids = [i["id"] for i in indicators] or [-1]
     targets = {t["indicator"]: t for t in await Target.select().where(
         (Target.city == city["id"]) & Target.indicator.is_in(indicator_ids))}
-    measurements = await Measurement.select().where(
-        (Measurement.city == city["id"]) & Measurement.indicator.is_in(indicator_ids)
-    ).order_by(Measurement.period_end).order_by(Measurement.id)
+    measurements_query = Measurement.select().where(
+        (Measurement.city == city["id"]) & Measurement.indicator.is_in(indicator_ids))
+    if not seen.show_drafts:
+        measurements_query = measurements_query.where(Measurement.draft == False)  # noqa: E712
+    measurements = await measurements_query.order_by(Measurement.period_end).order_by(Measurement.id)
     return adoptions, updates, indicators, targets, measurements
 
 
-def _progress_of(adoption, updates_by, indicators_by, targets, measurements_by):
-    timeline = updates_by.get(adoption["id"], [])
+def _counted(rows: list[dict[str, Any]], seen: Visibility) -> list[dict[str, Any]]:
+    """The claims that count: published (and drafts in a preview), not corrected by another."""
+    return current([r for r in rows if seen.count_drafts or not r["draft"]])  # type: ignore[return-value]
+
+
+def _progress_of(adoption, view: _CityView):
+    timeline = view.counted_updates_by.get(adoption["id"], [])
     status = timeline[-1]["status"] if timeline else None
     per_indicator = []
-    for ind in indicators_by.get(adoption["commitment"], []):
-        series = measurements_by.get(ind["id"], [])
+    for ind in view.indicators_by.get(adoption["commitment"], []):
+        series = view.counted_measurements_by.get(ind["id"], [])
         latest = series[-1]["value"] if series else None
-        target = targets.get(ind["id"])
+        target = view.targets.get(ind["id"])
         progress = indicator_progress(target["baseline"] if target else None,
                                       target["target"] if target else None, latest, ind["direction"])
         per_indicator.append((ind, target, series, latest, progress))
@@ -490,82 +681,128 @@ def _group(rows, key):
     return out
 
 
-def _flags(status, status_evidence: int, due_on, per_indicator, today: date) -> list[FlagRead]:
-    facts = [IndicatorFacts(ind["code"], progress, target is not None,
-                            series[-1]["period"] if series else None)
-             for ind, target, series, _latest, progress in per_indicator]
-    return [FlagRead(f.code, f.indicator) for f in commitment_flags(
-        status=status, status_evidence=status_evidence, due_on=due_on, indicators=facts, today=today)]
-
-
 @dataclass
 class _CityView:
-    """A city's adoptions with everything needed to compute their status, progress and flags."""
+    """A city's adoptions with everything needed to compute their status, progress and flags:
+    the claims shown (`updates_by`, `measurements_by`) and those that count (`counted_*`)."""
 
     adoptions: list[dict[str, Any]]
     updates_by: dict[int, list]
+    counted_updates_by: dict[int, list]
     indicators_by: dict[int, list]
     targets: dict[int, dict[str, Any]]
     measurements_by: dict[int, list]
+    counted_measurements_by: dict[int, list]
     measurements: list[dict[str, Any]]
-    update_links: dict[int, list]
+    update_links: dict[int, list[int]]
+    measurement_links: dict[int, list[int]]
+    replaced_updates: dict[int, int]
+    replaced_measurements: dict[int, int]
+    challenges: dict[str, list[dict[str, Any]]]
+    evidence: dict[int, dict[str, Any]]
 
 
 async def _load_view(city: dict[str, Any], adoption_ids: list[int] | None,
-                     charter_slug: str | None) -> _CityView:
+                     charter_slug: str | None, seen: Visibility) -> _CityView:
     adoptions, updates, indicators, targets, measurements = await _city_view(
-        city, adoption_ids, charter_slug)
-    update_links = _group(await UpdateEvidence.select().where(
-        UpdateEvidence.update.is_in([u["id"] for u in updates] or [-1])), "update")
-    return _CityView(adoptions, _group(updates, "city_commitment"), _group(indicators, "commitment"),
-                     targets, _group(measurements, "indicator"), measurements, update_links)
+        city, adoption_ids, charter_slug, seen)
+    update_links = await evidence_of("status_update", [u["id"] for u in updates])
+    measurement_links = await evidence_of("measurement", [m["id"] for m in measurements])
+    challenges = await challenges_of([claim_id("status_update", u["id"]) for u in updates]
+                                     + [claim_id("measurement", m["id"]) for m in measurements])
+    cited = {e for ids in update_links.values() for e in ids}
+    cited |= {e for ids in measurement_links.values() for e in ids}
+    evidence = {e["id"]: e for e in await Evidence.select().where(
+        Evidence.id.is_in(sorted(cited) or [-1]))}
+    return _CityView(
+        adoptions, _group(updates, "city_commitment"), _group(_counted(updates, seen), "city_commitment"),
+        _group(indicators, "commitment"), targets, _group(measurements, "indicator"),
+        _group(_counted(measurements, seen), "indicator"), measurements, update_links,
+        measurement_links, superseded_by(updates), superseded_by(measurements), challenges, evidence)
 
 
-async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None
-                                ) -> list[CityCommitmentSummary]:
-    """The city's adopted commitments with last status, progress and flags."""
-    view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug)
+def _facts(view: _CityView, adoption, timeline, per_indicator) -> CommitmentFacts:
+    """What the flags need to know of one adopted commitment, from the claims that count."""
+    last = timeline[-1] if timeline else None
+    last_evidence = [view.evidence[e] for e in view.update_links.get(last["id"], [])] if last else []
+    claims = [ClaimFacts(claim_id("status_update", u["id"]),
+                         u["reported_on"], [view.evidence[e]["issued_on"] for e in
+                                            view.update_links.get(u["id"], [])], None,
+                         _contested(view, claim_id("status_update", u["id"])))
+              for u in timeline]
+    indicators = []
+    for ind, target, series, _latest, progress in per_indicator:
+        latest = series[-1] if series else None
+        indicators.append(IndicatorFacts(
+            ind["code"], progress, target is not None, latest["period"] if latest else None,
+            claim_id("measurement", latest["id"]) if latest else None))
+        claims += [ClaimFacts(claim_id("measurement", m["id"]), None,
+                              [view.evidence[e]["issued_on"]
+                               for e in view.measurement_links.get(m["id"], [])],
+                              m["period_end"], _contested(view, claim_id("measurement", m["id"])),
+                              ind["code"])
+                   for m in series]
+    return CommitmentFacts(
+        status=last["status"] if last else None,
+        status_claim=claim_id("status_update", last["id"]) if last else None,
+        status_evidence=sum(1 for e in last_evidence if e["review"] != "rejected"),
+        due_on=adoption["due_on"], indicators=indicators, claims=claims)
+
+
+def _contested(view: _CityView, cid: str) -> bool:
+    from indicators.assurance import OPEN_CHALLENGE, STANDING_OUTCOMES
+
+    return any(c["status"] in OPEN_CHALLENGE or c["outcome"] in STANDING_OUTCOMES
+               for c in view.challenges.get(cid, []))
+
+
+def _flag_reads(facts: CommitmentFacts, today: date, lang: str | None) -> list[FlagRead]:
+    return [FlagRead(f.code, flag_message(f.code, lang), f.claim_id, f.indicator)
+            for f in commitment_flags(facts, today)]
+
+
+async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None,
+                                caller: Caller = ANONYMOUS) -> list[CityCommitmentSummary]:
+    """The city's adopted commitments with last status, progress and flags (published claims)."""
+    view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug, PUBLIC)
     today = date.today()
     out = []
     for a in view.adoptions:
-        timeline, status, per_indicator, total = _progress_of(
-            a, view.updates_by, view.indicators_by, view.targets, view.measurements_by)
-        last_evidence = len(view.update_links.get(timeline[-1]["id"], [])) if timeline else 0
+        timeline, status, per_indicator, total = _progress_of(a, view)
         out.append(CityCommitmentSummary(
             charter=a["charter"], commitment=a["code"], principle=a["principle"],
             title=pick(loads(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
             due_on=a["due_on"], owner=a["owner"], status=status,
             status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total,
-            flags=_flags(status, last_evidence, a["due_on"], per_indicator, today)))
+            flags=_flag_reads(_facts(view, a, timeline, per_indicator), today, lang)))
     return out
 
 
-async def get_city_commitment(city_slug: str, charter_slug: str, code: str, lang: str | None
-                              ) -> CityCommitmentRead:
-    """One adopted commitment in full."""
+async def get_city_commitment(caller: Caller, city_slug: str, charter_slug: str, code: str,
+                              lang: str | None) -> CityCommitmentRead:
+    """One adopted commitment in full (the city's editors also see its drafts, marked)."""
     adoption = await get_adoption_or_raise(city_slug, charter_slug, code)
-    return (await city_commitments_full(city_slug, lang, adoption_ids=[adoption["id"]]))[0]
+    seen = Visibility.for_caller(caller, adoption["city"])
+    return (await city_commitments_full(city_slug, lang, adoption_ids=[adoption["id"]], seen=seen))[0]
 
 
 async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slug: str | None = None,
-                                adoption_ids: list[int] | None = None) -> list[CityCommitmentRead]:
+                                adoption_ids: list[int] | None = None,
+                                seen: Visibility = PUBLIC) -> list[CityCommitmentRead]:
     """The city's adopted commitments in full (timeline, indicators, measurements, evidence, flags),
-    in charter order, with a fixed number of queries whatever their count."""
-    view = await _load_view(await get_city_or_raise(city_slug), adoption_ids, charter_slug)
-    update_links = view.update_links
-    m_links = await _measurement_citations([m["id"] for m in view.measurements])
-    cited = {link["evidence"] for links in update_links.values() for link in links}
-    cited |= {e for ids in m_links.values() for e in ids}
-    evidence_by_id = {e["id"]: e for e in await Evidence.select().where(
-        Evidence.id.is_in(sorted(cited) or [-1]))}
+    in charter order, with a fixed number of queries whatever their count. Every claim shown is
+    marked with its standing; progress and flags come from the claims that count."""
+    view = await _load_view(await get_city_or_raise(city_slug), adoption_ids, charter_slug, seen)
     today = date.today()
     out = []
     for a in view.adoptions:
-        timeline, status, per_indicator, total = _progress_of(
-            a, view.updates_by, view.indicators_by, view.targets, view.measurements_by)
-        own = {link["evidence"] for u in timeline for link in update_links.get(u["id"], [])}
-        own |= {e for *_, series, _l, _p in per_indicator for m in series for e in m_links.get(m["id"], [])}
-        last_evidence = len(update_links.get(timeline[-1]["id"], [])) if timeline else 0
+        counted, status, per_indicator, total = _progress_of(a, view)
+        timeline = view.updates_by.get(a["id"], [])
+        series_by = {ind["id"]: view.measurements_by.get(ind["id"], [])
+                     for ind in view.indicators_by.get(a["commitment"], [])}
+        own = {e for u in timeline for e in view.update_links.get(u["id"], [])}
+        own |= {e for series in series_by.values() for m in series
+                for e in view.measurement_links.get(m["id"], [])}
         base = a["charter_lang"]
         description = pick(loads(a["description"]), lang, base) or None
         out.append(CityCommitmentRead(
@@ -573,21 +810,42 @@ async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slu
             title=pick(loads(a["title"]), lang, base), description_md=description,
             description_html=render_markdown(description), adopted_on=a["adopted_on"],
             due_on=a["due_on"], owner=a["owner"], status=status,
-            status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total,
-            flags=_flags(status, last_evidence, a["due_on"], per_indicator, today),
-            timeline=[StatusUpdateRead(u["id"], CommitmentStatus(u["status"]), u["reported_on"],
-                                       u["note_md"], render_markdown(u["note_md"]),
-                                       [link["evidence"] for link in update_links.get(u["id"], [])])
+            status_reported_on=counted[-1]["reported_on"] if counted else None, progress=total,
+            flags=_flag_reads(_facts(view, a, counted, per_indicator), today, lang),
+            timeline=[_status_read(u, view.update_links.get(u["id"], []),
+                                   view.replaced_updates.get(u["id"]),
+                                   view.challenges.get(claim_id("status_update", u["id"]), []))
                       for u in timeline],
             indicators=[
                 IndicatorProgress(
                     code=ind["code"], title=pick(ind["title"], lang, base), unit=ind["unit"],
                     value_type=ind["value_kind"], direction=ind["direction"],
                     target=_target_read(target),
-                    measurements=[_measurement_read(m, m_links.get(m["id"], [])) for m in series],
+                    measurements=[_measurement_read(m, view.measurement_links.get(m["id"], []),
+                                                    view.replaced_measurements.get(m["id"]),
+                                                    view.challenges.get(claim_id("measurement", m["id"]), []))
+                                  for m in series_by[ind["id"]]],
                     latest=float(latest) if latest is not None else None, progress=progress)
-                for ind, target, series, latest, progress in per_indicator
+                for ind, target, _series, latest, progress in per_indicator
             ],
-            evidence=[evidence_read(evidence_by_id[e], city_slug) for e in sorted(own)],
+            evidence=[evidence_read(view.evidence[e], city_slug) for e in sorted(own)],
+            version=a["revision"], history=history_url("adoption", a["key"]),
         ))
     return out
+
+
+# Signatures, as claims --------------------------------------------------------------------------
+
+
+async def list_signatures(city_slug: str) -> list[SignatureRead]:
+    """The city's signature acts, oldest first, each with its standing as a claim."""
+    city = await get_city_or_raise(city_slug)
+    rows = await Signature.select(
+        *Signature.all_columns(), Signature.charter.slug.as_alias("charter_slug"),
+    ).where(Signature.city == city["id"]).order_by(Signature.signed_on).order_by(Signature.id)
+    challenges = await challenges_of([claim_id("signature", r["id"]) for r in rows])
+    return [SignatureRead(id=r["id"], charter=r["charter_slug"], signed_on=r["signed_on"], act=r["act"],
+                          status=r["status"],
+                          **standing("signature", r, replaced_by=None,
+                                     challenges=challenges.get(claim_id("signature", r["id"]), [])))
+            for r in rows]

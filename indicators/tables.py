@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSON,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -17,7 +18,15 @@ from piccolo.table import Table
 
 from charter.tables import Charter, City
 from commitments.tables import Commitment, StatusUpdate
-from indicators.choices import Direction, EvidenceKind, ValueType
+from indicators.choices import (
+    ChallengeStatus,
+    Direction,
+    EvidenceKind,
+    EvidenceOrigin,
+    EvidenceReview,
+    RulingOutcome,
+    ValueType,
+)
 
 DIGITS = (24, 6)
 
@@ -65,6 +74,14 @@ class Evidence(Table, tablename="evidence"):
     size = Integer(null=True, default=None, help_text="Bytes of the file.")
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = Integer(null=True, default=None)
+    origin = Varchar(length=16, choices=EvidenceOrigin, default=EvidenceOrigin.city,
+                     help_text="The city's own proof, or counter-evidence filed with a challenge.")
+    review = Varchar(length=16, choices=EvidenceReview, default=EvidenceReview.unreviewed)
+    review_note_md = Text(null=True, default=None)
+    reviewed_at = Timestamptz(null=True, default=None)
+    reviewed_by = Integer(null=True, default=None)
+    reviewed_by_label = Varchar(length=255, null=True, default=None)
+    version = Integer(default=1, help_text="Incremented on each change: the ETag.")
 
 
 class Measurement(Table, tablename="measurement"):
@@ -79,6 +96,16 @@ class Measurement(Table, tablename="measurement"):
     note_md = Text(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = Integer(null=True, default=None)
+    draft = Boolean(default=False, help_text="Visible only to the city's editors and the secretariat.")
+    published_at = Timestamptz(null=True, default=None, help_text="When the claim was made public.")
+    supersedes = Integer(null=True, default=None, index=True,
+                         help_text="Row id of the published claim of the same kind this one corrects.")
+    verified_at = Timestamptz(null=True, default=None,
+                              help_text="When a secretariat reviewer checked its evidence.")
+    verified_by = Integer(null=True, default=None, help_text="User id of that reviewer.")
+    verified_by_label = Varchar(length=255, null=True, default=None, help_text="The reviewer's name.")
+    verification_note_md = Text(null=True, default=None)
+    version = Integer(default=1, help_text="Incremented on each change: the ETag.")
 
 
 class MeasurementEvidence(Table, tablename="measurement_evidence"):
@@ -92,4 +119,45 @@ class UpdateEvidence(Table, tablename="update_evidence"):
     """Evidence cited by a status update."""
 
     update = ForeignKey(references=StatusUpdate, null=False, index=True)
+    evidence = ForeignKey(references=Evidence, null=False, index=True)
+
+
+class Challenge(Table, tablename="challenge"):
+    """Civil society questions one claim: the reason, the city's replies, the secretariat's ruling.
+
+    `claim_id` is the public id of the claim (`measurement-12`, `status-3`, `signature-1`);
+    `organisation` is the name the reviewer publishes under.
+    """
+
+    city = ForeignKey(references=City, null=False, index=True)
+    claim_id = Varchar(length=64, index=True)
+    reason_md = Text()
+    organisation = Varchar(length=255, null=True, default=None, help_text="Name published, if any.")
+    opened_by = Integer(null=True, default=None, help_text="User id of the reviewer.")
+    opened_by_label = Varchar(length=255, default="", help_text="The reviewer's own name.")
+    opened_at = Timestamptz(default=TimestamptzNow(), index=True)
+    status = Varchar(length=16, choices=ChallengeStatus, default=ChallengeStatus.open)
+    outcome = Varchar(length=16, choices=RulingOutcome, null=True, default=None)
+    ruling_note_md = Text(null=True, default=None)
+    ruled_at = Timestamptz(null=True, default=None)
+    ruled_by = Integer(null=True, default=None)
+    ruled_by_label = Varchar(length=255, null=True, default=None)
+    version = Integer(default=1, help_text="Incremented on each change: the ETag.")
+
+
+class ChallengeReply(Table, tablename="challenge_reply"):
+    """One round of the city's answer to a challenge."""
+
+    challenge = ForeignKey(references=Challenge, null=False, index=True)
+    body_md = Text()
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = Integer(null=True, default=None)
+    created_by_label = Varchar(length=255, default="")
+
+
+class ChallengeEvidence(Table, tablename="challenge_evidence"):
+    """Evidence attached to a challenge (counter-evidence) or to one of its replies."""
+
+    challenge = ForeignKey(references=Challenge, null=False, index=True)
+    reply = ForeignKey(references=ChallengeReply, null=True, default=None, index=True)
     evidence = ForeignKey(references=Evidence, null=False, index=True)

@@ -12,8 +12,10 @@ from typing import Any
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 from kernel.caller import Caller
+from kernel.errors import PreconditionFailed
 from kernel.tables import AuditEntry
 
 
@@ -36,6 +38,32 @@ async def write_transaction():
             yield
 
 
+@asynccontextmanager
+async def read_snapshot():
+    """One consistent view of the data for a read made of many queries (a report): every query
+    sees the same state, over one connection (SQLite: one connection instead of one per query)."""
+    engine = get_engine()
+    if isinstance(engine, SQLiteEngine):
+        async with engine.transaction(transaction_type=TransactionType.deferred):
+            yield
+    else:
+        async with engine.transaction():
+            yield
+
+
+async def update_versioned(table: type[Table], row_id: int, version: int, values: dict,
+                           what: str) -> None:
+    """Write `values` to the row only if it is still at `version`, and step the version (the
+    `version` column, or `revision` for the rows that call it so); a write that lost the race (a
+    concurrent writer stepped it first) changes nothing and gets 412."""
+    column = getattr(table, "version", None) or table.revision  # type: ignore[attr-defined]
+    done = await table.update({**values, column: column + 1}).where(
+        (table.id == row_id) & (column == version)  # type: ignore[attr-defined]
+    ).returning(table.id)  # type: ignore[attr-defined]
+    if not done:
+        raise PreconditionFailed(f"{what} was changed by someone else meanwhile. Nothing was changed.")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
@@ -55,12 +83,16 @@ async def audit(
     key: str,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
+    *,
+    public_label: str | None = None,
 ) -> None:
-    """Append one audit row; call it inside the write's transaction."""
+    """Append one audit row; call it inside the write's transaction. `public_label` is the name
+    the public sees instead of the actor's (a reviewer writing under an organisation's name)."""
     await AuditEntry.insert(
         AuditEntry(
             actor_id=caller.user_id,
             actor_label=caller.label,
+            actor_public=public_label,
             action=action,
             entity=entity,
             key=key,

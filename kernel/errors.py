@@ -81,3 +81,26 @@ class UnsupportedMedia(DomainError):
 
     def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
         super().__init__(detail, errors or [], 415, "Unsupported media type")
+
+
+class PreconditionFailed(DomainError):
+    """The item changed since the caller read it: `If-Match` names an older version (412)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, [FieldError("If-Match", "Expected the item's current ETag; read it "
+                                                           "again and retry.")], 412, "Precondition failed")
+
+
+class PreconditionRequired(DomainError):
+    """A write on an item that has a version must say which version it changes (428)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, [FieldError("If-Match", "Expected the ETag of the item, as read.")],
+                         428, "Precondition required")
+
+
+class TooManyRequests(DomainError):
+    """The caller did this too often in a short time (429); `Retry-After` says when to retry."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, [], 429, "Too many requests", {"Retry-After": str(retry_after)})

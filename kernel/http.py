@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeAlias
+from typing import Annotated, TypeAlias, TypeVar
 
+from litestar import Response
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 
 from kernel.caller import Caller
+from kernel.versions import Precondition, etag, parse_if_match
+
+T = TypeVar("T")
 
 CallerDep: TypeAlias = NamedDependency[Caller]
 """The `Caller`, injected by the application from the request's credentials."""
@@ -22,3 +26,20 @@ Offset: TypeAlias = Annotated[int, QueryParameter(name="offset", ge=0)]
 
 WRITE = [{"BearerToken": []}]
 """OpenAPI security requirement of every write route."""
+
+IfMatch: TypeAlias = Annotated[
+    str | None,
+    HeaderParameter(name="If-Match", required=False,
+              description="The item's ETag as read (`\"v3\"`): the write is refused with 412 if the "
+                          "item changed meanwhile, and with 428 if the header is missing."),
+]
+
+
+def precondition(header: str | None) -> Precondition:
+    """The `If-Match` header as the services take it."""
+    return parse_if_match(header)
+
+
+def with_etag(content: T, version: int, status_code: int = 200) -> Response[T]:
+    """An item with its version as ETag, for a later `If-Match`."""
+    return Response(content, status_code=status_code, headers={"ETag": etag(version)})

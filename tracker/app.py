@@ -19,7 +19,12 @@ from charter.controllers import CharterController, CityController
 from commitments.controllers import AdoptionController
 from exports.controllers import CharterDocumentController, CityReportController
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
-from indicators.controllers import CharterTreeController, CityCommitmentController, EvidenceController
+from indicators.controllers import (
+    CharterTreeController,
+    CityCommitmentController,
+    ClaimController,
+    EvidenceController,
+)
 from kernel.db import get_engine
 from kernel.settings import get_settings
 from tracker.auth import provide_caller, writes_need_token
@@ -73,7 +78,7 @@ def api_router() -> Router:
         route_handlers=[
             CharterController, CharterTreeController, CharterDocumentController, CityController,
             AdoptionController, CityCommitmentController, EvidenceController, MeController,
-            CityReportController,
+            CityReportController, ClaimController,
         ],
         guards=[writes_need_token],
     )

@@ -24,6 +24,7 @@ from indicators.schemas import EvidenceCreate, MeasurementCreate, TargetSet
 from indicators.services import add_measurement, add_status_update, create_link_evidence, set_target
 from indicators.tables import Evidence, Indicator, Measurement, Target
 from kernel.caller import SYSTEM
+from kernel.versions import ANY_VERSION
 
 T = TypeVar("T")
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -122,7 +123,7 @@ async def _load_target(city: str, city_id: int, target: dict[str, Any]) -> None:
     await set_target(SYSTEM, city, target["charter"], target["indicator"], _as(TargetSet,
         target=target["target"], baseline=target.get("baseline"),
         baseline_period=_period(target.get("baseline_period")),
-        target_period=_period(target.get("target_period"))))
+        target_period=_period(target.get("target_period"))), ANY_VERSION)
 
 
 async def _load_measurement(city: str, city_id: int, m: dict[str, Any], evidence_ids: dict[str, int]) -> None:

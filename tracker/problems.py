@@ -18,6 +18,7 @@ log = logging.getLogger("tracker")
 _MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
 
 _TITLES = {400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
+           412: "Precondition failed", 428: "Precondition required",
            405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
            415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests"}
 

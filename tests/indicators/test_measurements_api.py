@@ -19,7 +19,8 @@ async def test_target_then_measurements_give_progress(client) -> None:
         "baseline": 300, "baseline_period": "2021", "target": "600", "target_period": "2025"})
     assert r.status_code == 200, r.text
     assert r.json() == {"baseline": 300.0, "baseline_period": "2021", "target": 600.0,
-                        "target_period": "2025"}
+                        "target_period": "2025", "version": 1}
+    assert r.headers["etag"] == '"v1"'
     for period, value in (("2022", 350), ("2023", "450")):
         r = await client.post(url(), headers=bearer(token), json={"period": period, "value": value})
         assert r.status_code == 201, r.text
@@ -31,9 +32,14 @@ async def test_target_then_measurements_give_progress(client) -> None:
     assert progress == {"LAM-DIG-01-I1": (450.0, 0.5), "LAM-DIG-01-I2": (20.0, pytest.approx(2 / 3))}
     assert detail["progress"] == pytest.approx((0.5 + 2 / 3) / 2)
     # Due 2025-12-31 and not achieved; no value for 2025 on either indicator.
-    assert detail["flags"] == [{"code": "overdue", "indicator": None},
-                               {"code": "stale", "indicator": "LAM-DIG-01-I1"},
-                               {"code": "stale", "indicator": "LAM-DIG-01-I2"}]
+    latest = {i["code"]: i["measurements"][-1]["claim_id"] for i in detail["indicators"]}
+    assert detail["flags"] == [
+        {"code": "overdue", "message": "Past its due date", "claim_id": None, "indicator": None},
+        {"code": "stale", "message": "No measurement for the last period",
+         "claim_id": latest["LAM-DIG-01-I1"], "indicator": "LAM-DIG-01-I1"},
+        {"code": "stale", "message": "No measurement for the last period",
+         "claim_id": latest["LAM-DIG-01-I2"], "indicator": "LAM-DIG-01-I2"}]
+    assert latest["LAM-DIG-01-I1"].startswith("measurement-")
     listed = (await client.get(url())).json()
     assert [(m["period"], m["value"], m["value_text"]) for m in listed] == [
         ("2022", 350.0, "350"), ("2023", 450.0, "450")]

@@ -1,0 +1,37 @@
+"""Pure rules of a claim's standing: which claims are current once corrections are counted, and how
+far each can be trusted. No query here; services gather the rows and call these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kernel.claims import Assurance
+
+OPEN_CHALLENGE = ("open", "answered")
+"""A challenge not yet ruled keeps its claim contested."""
+STANDING_OUTCOMES = ("upheld", "partly_upheld")
+"""A ruling that finds for the challenger keeps the claim contested until the city corrects it."""
+
+
+def superseded_by(rows: Iterable[Mapping[str, Any]]) -> dict[int, int]:
+    """Row id → id of the row that corrects it, among the rows given (those the reader may see:
+    a correction still in draft does not hide the published claim from the public)."""
+    return {r["supersedes"]: r["id"] for r in rows if r.get("supersedes")}
+
+
+def current(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rows no other given row corrects: only these count for progress and flags."""
+    replaced = superseded_by(rows)
+    return [r for r in rows if r["id"] not in replaced]
+
+
+def assurance_of(*, verified: bool, challenges: Iterable[tuple[str, str | None]],
+                 superseded: bool) -> Assurance:
+    """Contested while a challenge is open or answered, or upheld (even partly) and the claim not
+    corrected; else verified when the secretariat checked its evidence; else self-reported."""
+    for status, outcome in challenges:
+        if status in OPEN_CHALLENGE or (outcome in STANDING_OUTCOMES and not superseded):
+            return Assurance.contested
+    return Assurance.verified if verified else Assurance.self_reported
