@@ -60,7 +60,7 @@ async def add_user(
             city_id = city["id"]
         user = await User.select().where(User.email == email).first()
         if user is None:
-            user = (await User.insert(User(email=email, display_name=display_name or email))
+            user = (await User.insert(User(email=email, display_name=display_name.strip()))
                     .returning(*User.all_columns()))[0]
             await audit(actor, "create", "user", email, None, {"email": email})
         exists = await Membership.exists().where(
@@ -111,6 +111,7 @@ async def caller_for_token(token: str | None) -> Caller | None:
         return ANONYMOUS
     row = await ApiToken.select(ApiToken.user.id.as_alias("user_id"),
                                 ApiToken.user.email.as_alias("email"),
+                                ApiToken.user.display_name.as_alias("display_name"),
                                 ApiToken.user.active.as_alias("active")).where(
         (ApiToken.token_hash == hash_token(token)) & ApiToken.revoked_at.is_null()).first()
     if row is None or not row["active"]:
@@ -120,6 +121,7 @@ async def caller_for_token(token: str | None) -> Caller | None:
     return Caller(
         user_id=row["user_id"],
         label=row["email"],
+        name=row["display_name"] if row["display_name"] != row["email"] else "",
         roles=frozenset(m["role"] for m in memberships),
         editable_city_ids=frozenset(
             m["city"] for m in memberships if m["role"] == Role.city_editor and m["city"]),

@@ -129,7 +129,7 @@ def main() -> None:
     for r in (demo, large):
         print(f"{r['city']:30}{r['context_s']:>10.3f}{r['one_s']:>13.3f}{r['two_s']:>13.3f}{r['parts']:>7}"
               f"{r['pages']:>7}{r['peak_mb']:>9.0f}{r['workers_peak_mb']:>11.0f}")
-    print(f"\nbatch of {one['cities']} synthetic large cities (contexts built while workers render)")
+    print(f"\nbatch of {one['cities']} synthetic large cities (each worker builds and renders whole cities)")
     print(f"{'':12}{'total s':>9}{'rendered':>10}{'failed':>8}")
     for r in (one, two):
         print(f"  --jobs {r['jobs']:<3}{r['total_s']:>10.1f}{r['rendered']:>10}{r['failed']:>8}")

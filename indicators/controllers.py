@@ -14,8 +14,12 @@ from litestar.response import File
 
 from charter.schemas import SignatureRead
 from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
-from indicators import claims, services
+from indicators import challenges, claims, services
+from indicators.history import ENTITIES, item_history
 from indicators.schemas import (
+    ChallengeCreate,
+    ChallengePage,
+    ChallengeRead,
     CharterRead,
     CityCommitmentRead,
     CityCommitmentSummary,
@@ -24,14 +28,17 @@ from indicators.schemas import (
     EvidenceCreate,
     EvidenceRead,
     EvidenceReviewCreate,
+    HistoryEntry,
     MeasurementCreate,
     MeasurementRead,
+    ReplyCreate,
+    RulingCreate,
     TargetRead,
     TargetSet,
     VerificationCreate,
 )
 from kernel.errors import FieldError, InvalidInput, MalformedInput, UnsupportedMedia
-from kernel.http import WRITE, CallerDep, IfMatch, Lang, precondition, with_etag
+from kernel.http import WRITE, CallerDep, IfMatch, Lang, Limit, Offset, precondition, with_etag
 
 
 class CharterTreeController(Controller):
@@ -227,6 +234,16 @@ class ClaimController(Controller):
         read, version = await claims.publish_claim(caller, claim_id, precondition(if_match))
         return with_etag(read, version)
 
+    @post("/challenges", security=WRITE)
+    async def challenge(
+        self, caller: CallerDep, claim_id: FromPath[str], data: JSONBody[ChallengeCreate],
+    ) -> Response[ChallengeRead]:
+        """A civil-society reviewer questions the claim: `reason_md`, counter-evidence ids (filed
+        first with `POST /cities/{city}/evidence`), and the `organisation` to publish under.
+        The claim is `contested` until the ruling."""
+        read = await challenges.open_challenge(caller, claim_id, data)
+        return with_etag(read, read.version, 201)
+
     @post("/verification", security=WRITE, status_code=200)
     async def verify(
         self, caller: CallerDep, claim_id: FromPath[str], data: JSONBody[VerificationCreate],
@@ -236,3 +253,67 @@ class ClaimController(Controller):
         the claim becomes `verified`, with the reviewer's name, the date and the note."""
         read, version = await claims.verify_claim(caller, claim_id, data.note_md, precondition(if_match))
         return with_etag(read, version)
+
+
+class ChallengeController(Controller):
+    """Challenges to claims: the reason, the city's replies, the secretariat's ruling. Public."""
+
+    path = "/challenges"
+    tags = ("Challenges",)
+
+    @get("/")
+    async def list_challenges(
+        self,
+        city: Annotated[str | None, QueryParameter(description="Only this city's")] = None,
+        status: Annotated[str | None, QueryParameter(description="open, answered or ruled")] = None,
+        overdue: Annotated[bool | None, QueryParameter(
+            description="Only those the city left unanswered for 30 days (or only the others)")] = None,
+        claim: Annotated[str | None, QueryParameter(description="Only those on this claim id")] = None,
+        limit: Limit = 50, offset: Offset = 0,
+    ) -> ChallengePage:
+        """Challenges, newest first."""
+        return await challenges.list_challenges(city=city, status=status, overdue=overdue, claim=claim,
+                                                limit=limit, offset=offset)
+
+    @get("/{challenge_id:int}")
+    async def get_challenge(self, challenge_id: FromPath[int]) -> Response[ChallengeRead]:
+        """One challenge with its replies and ruling; the ETag is for the ruling's `If-Match`."""
+        read = await challenges.get_challenge(challenge_id)
+        return with_etag(read, read.version)
+
+    @post("/{challenge_id:int}/replies", security=WRITE)
+    async def reply(
+        self, caller: CallerDep, challenge_id: FromPath[int], data: JSONBody[ReplyCreate],
+    ) -> Response[ChallengeRead]:
+        """The city's editors answer (`body_md`, evidence ids); several rounds until the ruling."""
+        read = await challenges.reply(caller, challenge_id, data)
+        return with_etag(read, read.version, 201)
+
+    @post("/{challenge_id:int}/ruling", security=WRITE, status_code=200)
+    async def rule(
+        self, caller: CallerDep, challenge_id: FromPath[int], data: JSONBody[RulingCreate],
+        if_match: IfMatch = None,
+    ) -> Response[ChallengeRead]:
+        """The secretariat rules (`upheld`, `partly_upheld`, `dismissed`, with `note_md`;
+        `If-Match`: the challenge's ETag). An upheld claim stays contested until the city
+        corrects it (a new claim that supersedes it)."""
+        read = await challenges.rule(caller, challenge_id, data, precondition(if_match))
+        return with_etag(read, read.version)
+
+
+class HistoryController(Controller):
+    """What happened to an item, oldest first."""
+
+    path = "/history"
+    tags = ("History",)
+
+    @get("/")
+    async def history(
+        self, caller: CallerDep,
+        entity: Annotated[str, QueryParameter(description="Kind of item: " + ", ".join(ENTITIES))],
+        key: Annotated[str, QueryParameter(description="The item's key: a claim id, `challenge-3`, "
+                                                       "`evidence-12`, a city slug...")],
+    ) -> list[HistoryEntry]:
+        """The audit rows of one item (who, when, what changed). Every item links here from its
+        `history` field. The public sees published items only, under published names."""
+        return await item_history(caller, entity, key)

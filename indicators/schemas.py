@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import msgspec
 
 from commitments.choices import CommitmentStatus
 from commitments.schemas import StatusUpdateRead
-from indicators.choices import Direction, EvidenceKind, EvidenceReview, ValueType
+from indicators.choices import (
+    ChallengeStatus,
+    Direction,
+    EvidenceKind,
+    EvidenceReview,
+    RulingOutcome,
+    ValueType,
+)
 from kernel.claims import ClaimStanding
 
 NumberIn = bool | int | float | str
@@ -235,3 +243,88 @@ class CityCommitmentRead(CityCommitmentSummary):
     evidence: list[EvidenceRead]
     version: int = 1
     history: str = ""
+
+
+class ChallengeCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """A reviewer questions a claim: why (Markdown), counter-evidence ids, and the organisation
+    name to publish under (else the reviewer's own name)."""
+
+    reason_md: str
+    evidence: list[int] = msgspec.field(default_factory=list)
+    organisation: str | None = None
+
+
+class ReplyCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """The city's answer to a challenge (Markdown), with the evidence it offers."""
+
+    body_md: str
+    evidence: list[int] = msgspec.field(default_factory=list)
+
+
+class RulingCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """The secretariat's ruling on a challenge, with a note."""
+
+    outcome: RulingOutcome
+    note_md: str | None = None
+
+
+class ReplyRead(msgspec.Struct):
+    """One round of the city's answer."""
+
+    id: int
+    by: str
+    at: datetime
+    body_md: str
+    body_html: str
+    evidence: list[int]
+
+
+class RulingRead(msgspec.Struct):
+    """The secretariat's ruling."""
+
+    outcome: RulingOutcome
+    by: str
+    at: datetime
+    note_md: str | None
+    note_html: str | None
+
+
+class ChallengeRead(msgspec.Struct):
+    """A challenge with its replies and ruling. `status`: open (waiting for the city), answered,
+    ruled; `overdue` when the city has not replied within 30 days. `by` is the name published
+    (the organisation, or the reviewer's name)."""
+
+    id: int
+    claim_id: str
+    city: str
+    status: ChallengeStatus
+    overdue: bool
+    by: str
+    opened_at: datetime
+    reason_md: str
+    reason_html: str
+    evidence: list[int]
+    replies: list[ReplyRead]
+    ruling: RulingRead | None
+    version: int
+    history: str
+
+
+class ChallengePage(msgspec.Struct):
+    """A page of challenges, newest first."""
+
+    items: list[ChallengeRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class HistoryEntry(msgspec.Struct):
+    """One change of an item: when, what (create, update, publish, verify, unverify, review,
+    reply, rule...), by whom (as published, or the account for the secretariat), before and after."""
+
+    at: datetime
+    action: str
+    by: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

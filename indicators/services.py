@@ -23,7 +23,7 @@ from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from commitments.services import adoption_for_write, get_adoption_or_raise
 from commitments.tables import CityCommitment, Commitment, StatusUpdate
 from indicators.assurance import current, superseded_by
-from indicators.choices import EvidenceKind, EvidenceReview, ValueType
+from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview, ValueType
 from indicators.claims import (
     CLAIM_TABLES,
     LINK_TABLES,
@@ -263,14 +263,24 @@ def _check_evidence_fields(title: str, issued_on: date | None, url: str | None) 
         raise InvalidInput("The evidence is not valid.", errors)
 
 
+async def _filer(caller: Caller, city_slug: str) -> tuple[dict[str, Any], EvidenceOrigin]:
+    """Who files evidence for a city: its editors (and the secretariat) file the city's own
+    proof; a civil-society reviewer files counter-evidence, to attach to a challenge."""
+    caller.require_authenticated()
+    if caller.is_reviewer and not caller.may_edit_city((await get_city_or_raise(city_slug))["id"]):
+        return await get_city_or_raise(city_slug), EvidenceOrigin.reviewer
+    return await city_for_write(caller, city_slug), EvidenceOrigin.city
+
+
 async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCreate) -> EvidenceRead:
     """Record evidence published elsewhere, by its http(s) link."""
     _check_evidence_fields(data.title, data.issued_on, data.url)
     async with write_transaction():
-        city = await city_for_write(caller, city_slug)
+        city, origin = await _filer(caller, city_slug)
         row = (await Evidence.insert(Evidence(
             city=city["id"], title=data.title.strip(), kind=data.kind, issued_on=data.issued_on,
             description_md=data.description_md, url=data.url.strip(), created_by=caller.user_id,
+            origin=origin,
         )).returning(*Evidence.all_columns()))[0]
         await audit(caller, "create", "evidence", f"evidence-{row['id']}", None,
                     {"title": row["title"], "kind": row["kind"], "url": row["url"]})
@@ -299,7 +309,7 @@ async def create_file_evidence(
     issued_on: date | None, description_md: str | None,
 ) -> EvidenceRead:
     """Record an uploaded file: PDF, PNG, JPEG or WebP by its bytes, within the size cap."""
-    await city_for_write(caller, city_slug)
+    await _filer(caller, city_slug)
     limit = get_settings().max_upload_bytes
     if len(content) > limit:
         raise TooLarge(f"The file has {len(content)} bytes; the limit is {limit}.")
@@ -319,11 +329,11 @@ async def create_file_evidence(
     safe_name = Path(file_name.replace("\\", "/")).name[:255] or "evidence"
     digest = store_file(content)
     async with write_transaction():
-        city = await city_for_write(caller, city_slug)
+        city, origin = await _filer(caller, city_slug)
         row = (await Evidence.insert(Evidence(
             city=city["id"], title=title.strip(), kind=kind_value, issued_on=issued_on,
             description_md=description_md, sha256=digest, file_name=safe_name,
-            media_type=media_type, size=len(content), created_by=caller.user_id,
+            media_type=media_type, size=len(content), created_by=caller.user_id, origin=origin,
         )).returning(*Evidence.all_columns()))[0]
         await audit(caller, "create", "evidence", f"evidence-{row['id']}", None,
                     {"title": row["title"], "kind": row["kind"], "sha256": digest,
@@ -357,7 +367,7 @@ async def review_evidence(caller: Caller, evidence_id: int, data: EvidenceReview
             raise NotFound(f"No evidence {evidence_id}.")
         check_version(f"Evidence {evidence_id}", row["version"], precondition)
         values = {"review": str(data.review), "review_note_md": data.note_md, "reviewed_at": claim_now(),
-                  "reviewed_by": caller.user_id, "reviewed_by_label": caller.label}
+                  "reviewed_by": caller.user_id, "reviewed_by_label": caller.public_name}
         await update_versioned(Evidence, evidence_id, row["version"],
                                {getattr(Evidence, k): v for k, v in values.items()},
                                f"Evidence {evidence_id}")
@@ -385,16 +395,17 @@ async def evidence_file(evidence_id: int) -> tuple[Path, str, str]:
 
 
 async def _check_cited(city_id: int, ids: list[int]) -> list[int]:
-    """Evidence cited by a claim must exist and belong to the same city."""
+    """Evidence cited by a claim must exist and be the city's own (filed by its editors)."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
     found = {r["id"] for r in await Evidence.select(Evidence.id).where(
-        Evidence.id.is_in(wanted) & (Evidence.city == city_id))}
+        Evidence.id.is_in(wanted) & (Evidence.city == city_id) & (Evidence.origin == EvidenceOrigin.city))}
     missing = [i for i in wanted if i not in found]
     if missing:
         raise InvalidInput("Some cited evidence is not this city's.", [FieldError(
-            "evidence", f"Expected ids of this city's evidence; unknown: {missing}.")])
+            "evidence", f"Expected ids of this city's own evidence (not counter-evidence); "
+                        f"unknown: {missing}.")])
     return wanted
 
 

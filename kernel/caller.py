@@ -20,6 +20,29 @@ class Caller:
     roles: frozenset[str] = field(default_factory=frozenset)
     editable_city_ids: frozenset[int] = field(default_factory=frozenset)
     system: bool = False
+    name: str = ""
+    """The person's display name, as the public may see it (`label` is their e-mail)."""
+
+    @property
+    def public_name(self) -> str:
+        """How histories name this caller to the public: never an e-mail address."""
+        if self.system:
+            return "system"
+        if self.name:
+            return self.name
+        for role, word in (("secretariat", "secretariat"), ("city_editor", "city editor"),
+                           ("reviewer", "reviewer")):
+            if role in self.roles:
+                return word
+        return "anonymous"
+
+    @property
+    def is_reviewer(self) -> bool:
+        return "reviewer" in self.roles
+
+    def edits_city(self, city_id: int) -> bool:
+        """True for the city's own editors (not the secretariat, which rules over cities)."""
+        return city_id in self.editable_city_ids
 
     @property
     def is_authenticated(self) -> bool:

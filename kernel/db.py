@@ -92,7 +92,7 @@ async def audit(
         AuditEntry(
             actor_id=caller.user_id,
             actor_label=caller.label,
-            actor_public=public_label,
+            actor_public=public_label or caller.public_name,
             action=action,
             entity=entity,
             key=key,

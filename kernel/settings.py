@@ -17,6 +17,8 @@ class Settings:
     report_cache_dir: Path
     report_timeout_s: float
     warm_report_workers: bool
+    challenges_per_minute: int = 10
+    """How many challenges one reviewer may open in a minute (more: 429)."""
 
     @property
     def is_postgres(self) -> bool:
@@ -37,4 +39,5 @@ def get_settings() -> Settings:
         report_cache_dir=Path(os.environ.get("REPORT_CACHE_DIR", "var/reports")),
         report_timeout_s=float(os.environ.get("REPORT_TIMEOUT_S", "60")),
         warm_report_workers=os.environ.get("REPORT_WARM_WORKERS", "") == "1",
+        challenges_per_minute=int(os.environ.get("CHALLENGES_PER_MINUTE", "10")),
     )

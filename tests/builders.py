@@ -71,8 +71,12 @@ async def token(role: str, city_slug: str | None = None, email: str | None = Non
     return await issue_token(SYSTEM, email)
 
 
-def bearer(value: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {value}"}
+def bearer(value: str, if_match: str | None = None) -> dict[str, str]:
+    """Headers of a request with that token (and an `If-Match`, for writes on versioned items)."""
+    headers = {"Authorization": f"Bearer {value}"}
+    if if_match is not None:
+        headers["If-Match"] = if_match
+    return headers
 
 
 async def adopted(city_slug: str = "grenoble", code: str = "LAM-DIG-01", charter_slug: str = "lampedusa"

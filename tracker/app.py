@@ -20,10 +20,12 @@ from commitments.controllers import AdoptionController
 from exports.controllers import CharterDocumentController, CityReportController
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
 from indicators.controllers import (
+    ChallengeController,
     CharterTreeController,
     CityCommitmentController,
     ClaimController,
     EvidenceController,
+    HistoryController,
 )
 from kernel.db import get_engine
 from kernel.settings import get_settings
@@ -78,7 +80,8 @@ def api_router() -> Router:
         route_handlers=[
             CharterController, CharterTreeController, CharterDocumentController, CityController,
             AdoptionController, CityCommitmentController, EvidenceController, MeController,
-            CityReportController, ClaimController,
+            CityReportController, ClaimController, ChallengeController,
+            HistoryController,
         ],
         guards=[writes_need_token],
     )

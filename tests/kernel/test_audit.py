@@ -25,7 +25,7 @@ async def test_a_change_is_audited_with_who_and_before_after(client) -> None:
     await builders.city("grenoble")
     token = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
     start = max([r["id"] for r in await AuditEntry.select(AuditEntry.id)] or [0])
-    r = await client.patch("/api/v1/cities/grenoble", headers={**bearer(token), "If-Match": "*"}, json={"population": 158000})
+    r = await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"population": 158000})
     assert r.status_code == 200
     rows = await AuditEntry.select().where(AuditEntry.id > start).order_by(AuditEntry.id)
     assert len(rows) == 1

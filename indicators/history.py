@@ -1,0 +1,39 @@
+"""The story of one item: its audit rows (who, when, what changed), oldest first. The public sees
+the history of published items only, and people by the names they publish under."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from indicators.claims import claim_for_read
+from indicators.schemas import HistoryEntry
+from kernel.caller import Caller
+from kernel.claims import CLAIM_KINDS
+from kernel.errors import FieldError, MalformedInput, NotFound
+from kernel.tables import AuditEntry
+
+ENTITIES = ("charter", "city", "adoption", "target", "evidence", "challenge", *CLAIM_KINDS.values())
+"""The kinds of item whose history can be read; claims are keyed by their claim id."""
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def item_history(caller: Caller, entity: str, key: str) -> list[HistoryEntry]:
+    """Every audit row of the item, oldest first; 404 for an item the caller may not see."""
+    if entity not in ENTITIES:
+        raise MalformedInput(f"No history is kept for {entity!r}.", [FieldError(
+            "entity", f"Expected one of: {', '.join(ENTITIES)}.")])
+    if entity in CLAIM_KINDS.values():
+        await claim_for_read(caller, key)  # drafts: 404 for the public
+    rows = await AuditEntry.select().where(
+        (AuditEntry.entity == entity) & (AuditEntry.key == key)).order_by(AuditEntry.id)
+    if not rows:
+        raise NotFound(f"No history for {entity} {key!r}.")
+    private = caller.is_secretariat
+    return [HistoryEntry(
+        at=r["at"], action=r["action"],
+        by=(r["actor_label"] if private else r["actor_public"]) or r["actor_public"] or "—",
+        before=_json(r["before"]), after=_json(r["after"])) for r in rows]
