@@ -19,7 +19,8 @@ title: Global Charter-Agenda for Human Rights in the City
 ### GCA-RTC-01: Recognise every inhabitant as a citizen of the city
 """
 
-# path template → (sample body, who may write: "secretariat" or "city")
+# path template → (sample body, who may write): "secretariat", "city" (the city's editors; the
+# secretariat too), "reviewer" (civil society), "filer" (the city's editors or a reviewer).
 WRITES: dict[tuple[str, str], tuple[object, str]] = {
     ("POST", "/api/v1/charters"): ({"slug": "new-charter", "lang": "en", "title": "New"}, "secretariat"),
     ("PUT", "/api/v1/charters/{slug}/document"): (CHARTER_MD, "secretariat"),
@@ -30,6 +31,7 @@ WRITES: dict[tuple[str, str], tuple[object, str]] = {
                                                    "city"),
     ("POST", "/api/v1/cities/{city}/commitments"): (
         {"charter": "lampedusa", "commitment": "LAM-EQU-01", "adopted_on": "2023-01-01"}, "city"),
+    ("PATCH", "/api/v1/cities/{city}/commitments/{charter}/{code}"): ({"owner": "Solidarités"}, "city"),
     ("POST", "/api/v1/cities/{city}/commitments/{charter}/{code}/updates"): (
         {"status": "in_progress", "reported_on": "2024-01-31"}, "city"),
     ("PUT", "/api/v1/cities/{city}/indicators/{charter}/{code}/target"): ({"target": 600, "baseline": 300},
@@ -37,23 +39,56 @@ WRITES: dict[tuple[str, str], tuple[object, str]] = {
     ("POST", "/api/v1/cities/{city}/indicators/{charter}/{code}/measurements"): (
         {"period": "2024", "value": 410}, "city"),
     ("POST", "/api/v1/cities/{city}/evidence"): (
-        {"title": "Rapport", "kind": "report", "url": "https://grenoble.example/r.pdf"}, "city"),
+        {"title": "Rapport", "kind": "report", "url": "https://grenoble.example/r.pdf"}, "filer"),
+    ("PATCH", "/api/v1/claims/{claim_id}"): ({"value": 420}, "city"),
+    ("POST", "/api/v1/claims/{claim_id}/publish"): (None, "city"),
+    ("POST", "/api/v1/claims/{claim_id}/verification"): ({"note_md": "Checked."}, "secretariat"),
+    ("POST", "/api/v1/claims/{claim_id}/challenges"): ({"reason_md": "Our count is lower."}, "reviewer"),
+    ("POST", "/api/v1/evidence/{evidence_id}/review"): ({"review": "accepted"}, "secretariat"),
+    ("POST", "/api/v1/challenges/{challenge_id}/replies"): ({"body_md": "We stand by it."}, "city"),
+    ("POST", "/api/v1/challenges/{challenge_id}/ruling"): ({"outcome": "dismissed"}, "secretariat"),
 }
+DRAFT_ROUTES = {"/api/v1/claims/{claim_id}", "/api/v1/claims/{claim_id}/publish"}
 
 
-def _fill(template: str) -> str:
+async def _objects(client, editor: str, reviewer: str) -> dict[str, str]:
+    """Grenoble's evidence, a draft value, a published value citing the evidence, a challenge."""
+    base = "/api/v1/cities/grenoble"
+    evidence = (await client.post(f"{base}/evidence", headers=bearer(editor), json={
+        "title": "Rapport 2023", "kind": "report", "url": "https://grenoble.example/ra.pdf"})).json()["id"]
+    values = f"{base}/indicators/lampedusa/LAM-DIG-01-I1/measurements"
+    draft = (await client.post(values, headers=bearer(editor), json={
+        "period": "2023", "value": 400, "draft": True})).json()["claim_id"]
+    published = (await client.post(values, headers=bearer(editor), json={
+        "period": "2022", "value": 380, "evidence": [evidence]})).json()["claim_id"]
+    challenge = (await client.post(f"/api/v1/claims/{published}/challenges", headers=bearer(reviewer),
+                                   json={"reason_md": "Too high."})).json()["id"]
+    return {"evidence_id": str(evidence), "draft": draft, "published": published,
+            "challenge_id": str(challenge)}
+
+
+def _fill(template: str, objects: dict[str, str] | None = None) -> str:
+    objects = objects or {}
     code = "LAM-DIG-01-I1" if "/indicators/" in template else "LAM-DIG-01"
-    return (template.replace("{city}", "grenoble").replace("{charter}", "lampedusa")
-            .replace("{code}", code).replace("{slug}", "lampedusa"))
+    claim = objects.get("draft" if template in DRAFT_ROUTES else "published", "measurement-1")
+    path = (template.replace("{city}", "grenoble").replace("{charter}", "lampedusa")
+            .replace("{code}", code).replace("{slug}", "lampedusa").replace("{claim_id}", claim))
+    for key in ("evidence_id", "challenge_id"):
+        path = path.replace("{" + key + "}", objects.get(key, "1"))
+    return path
 
 
-async def _send(client, method: str, template: str, token: str | None):
+async def _send(client, method: str, template: str, token: str | None,
+                objects: dict[str, str] | None = None):
     body, _ = WRITES[(method, template)]
-    headers = bearer(token) if token else {}
+    # If-Match "*" on every write: this test is about who may write, not about versions.
+    headers = {**bearer(token), "If-Match": "*"} if token else {"If-Match": "*"}
     if isinstance(body, str):
-        return await client.request(method, _fill(template), content=body.encode(),
+        return await client.request(method, _fill(template, objects), content=body.encode(),
                                     headers={**headers, "Content-Type": "text/markdown"})
-    return await client.request(method, _fill(template), json=body, headers=headers)
+    if body is None:
+        return await client.request(method, _fill(template, objects), headers=headers)
+    return await client.request(method, _fill(template, objects), json=body, headers=headers)
 
 
 async def test_every_write_route_is_in_the_table(client) -> None:
@@ -66,7 +101,8 @@ async def test_every_write_route_is_in_the_table(client) -> None:
 
 @pytest.mark.parametrize(("method", "template"), sorted(WRITES), ids=lambda v: str(v))
 async def test_write_route_authorization(client, method: str, template: str) -> None:
-    """Anonymous: 401. Reviewer: 403. Editor of another city: 403. Right caller: success."""
+    """Anonymous and forged tokens: 401. Everyone but the right caller: 403 (404 where the target
+    is a draft they cannot see). The right caller: success."""
     await builders.editor_with_adoption()
     await builders.charter(SECOND_CHARTER)
     await builders.city("sousse", locale="fr-TN", country="TN")
@@ -74,19 +110,28 @@ async def test_write_route_authorization(client, method: str, template: str) -> 
     reviewer = await builders.token("reviewer", email="watch@ngo.example")
     editor = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
     secretariat = await builders.token("secretariat", email="sec@uclg.example")
+    objects = await _objects(client, editor, reviewer)
 
-    assert (await _send(client, method, template, None)).status_code == 401
-    assert (await _send(client, method, template, "ct_forged")).status_code == 401
-    assert (await _send(client, method, template, reviewer)).status_code == 403
-    assert (await _send(client, method, template, other_editor)).status_code == 403
+    async def send(token: str | None):
+        return await _send(client, method, template, token, objects)
+
+    assert (await send(None)).status_code == 401
+    assert (await send("ct_forged")).status_code == 401
     _, who = WRITES[(method, template)]
-    if who == "city":
-        r = await _send(client, method, template, editor)
-        assert r.status_code in (200, 201), r.text
-    else:
-        assert (await _send(client, method, template, editor)).status_code == 403
-        r = await _send(client, method, template, secretariat)
-        assert r.status_code in (200, 201), r.text
+    refused = (403, 404) if template in DRAFT_ROUTES else (403,)
+    wrong = {"secretariat": [reviewer, other_editor, editor],
+             "city": [reviewer, other_editor] + ([secretariat] if "challenge_id" in template else []),
+             "reviewer": [other_editor, editor, secretariat],
+             "filer": [other_editor]}[who]
+    for token in wrong:
+        r = await send(token)
+        assert r.status_code in refused, (token, r.text)
+    right = {"secretariat": secretariat, "city": editor, "reviewer": reviewer, "filer": editor}[who]
+    r = await send(right)
+    assert r.status_code in (200, 201), r.text
+    if who == "filer":
+        r = await send(reviewer)
+        assert r.status_code == 201 and r.json()["origin"] == "reviewer"
 
 
 async def test_another_city_is_never_changed(client) -> None:
@@ -95,12 +140,14 @@ async def test_another_city_is_never_changed(client) -> None:
     await builders.charter(SECOND_CHARTER)
     await builders.city("sousse", locale="fr-TN", country="TN")
     other_editor = await builders.token("city_editor", "sousse", email="ed@sousse.tn")
-    before = [(await client.get(u)).json() for u in (
-        "/api/v1/cities/grenoble", "/api/v1/cities/grenoble/signatures",
-        "/api/v1/cities/grenoble/commitments/lampedusa/LAM-DIG-01", "/api/v1/cities/grenoble/evidence")]
+    editor = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
+    reviewer = await builders.token("reviewer", email="watch@ngo.example")
+    objects = await _objects(client, editor, reviewer)
+    reads = ("/api/v1/cities/grenoble", "/api/v1/cities/grenoble/signatures",
+             "/api/v1/cities/grenoble/commitments/lampedusa/LAM-DIG-01", "/api/v1/cities/grenoble/evidence",
+             f"/api/v1/claims/{objects['published']}", f"/api/v1/challenges/{objects['challenge_id']}")
+    before = [(await client.get(u, headers=bearer(editor))).json() for u in reads]
     for method, template in WRITES:
-        await _send(client, method, template, other_editor)
-    after = [(await client.get(u)).json() for u in (
-        "/api/v1/cities/grenoble", "/api/v1/cities/grenoble/signatures",
-        "/api/v1/cities/grenoble/commitments/lampedusa/LAM-DIG-01", "/api/v1/cities/grenoble/evidence")]
+        await _send(client, method, template, other_editor, objects)
+    after = [(await client.get(u, headers=bearer(editor))).json() for u in reads]
     assert after == before
