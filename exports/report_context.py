@@ -20,9 +20,10 @@ from charter.tables import City, Signature
 from commitments.tables import CityCommitment, StatusUpdate
 from exports.charts import Series, strip_size, trend_strip
 from exports.report_labels import EVIDENCE_KINDS, LABELS, RTL, SUPPORTED
-from indicators.flags import on_track
+from indicators.challenges import list_challenges
+from indicators.flags import FLAG_CODES, on_track
 from indicators.progress import principle_progress
-from indicators.services import charter_tree, city_commitments_full
+from indicators.services import Visibility, charter_tree, city_commitments_full, get_evidence
 from indicators.tables import Evidence, Measurement, Target
 from kernel.caller import Caller
 from kernel.db import read_snapshot
@@ -72,6 +73,11 @@ async def _as_of(city_id: int, charter_id: int) -> datetime | None:
     return max(stamps) if stamps else None
 
 
+async def _evidence_reads(city_slug: str, ids: list[int]) -> list:
+    """Counter-evidence and evidence of replies, which no claim of the city cites."""
+    return [await get_evidence(i) for i in ids]
+
+
 async def build_report_context(
     city_slug: str, charter_slug: str, lang: str, *, caller: Caller | None = None,
     drafts: bool = False, today: date | None = None,
@@ -93,7 +99,13 @@ async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | 
     labels = LABELS[lang]
     locale = _babel_locale(lang, city["locale"])
     tree = await charter_tree(charter_slug, lang)
-    commitments = await city_commitments_full(city_slug, lang, charter_slug=charter_slug)
+    # A preview with drafts shows and counts them; the public report has published claims only.
+    seen = Visibility(show_drafts=drafts, count_drafts=drafts)
+    commitments = await city_commitments_full(city_slug, lang, charter_slug=charter_slug, seen=seen)
+    challenges_by_claim: dict[str, list] = {}
+    for challenge in (await list_challenges(city=city_slug, status=None, overdue=None, claim=None,
+                                            limit=100_000, offset=0)).items:
+        challenges_by_claim.setdefault(challenge.claim_id, []).append(challenge)
     signature_status = await current_signature(city["id"], charter_row["id"])
     signature = await Signature.select().where(
         (Signature.city == city["id"]) & (Signature.charter == charter_row["id"])
@@ -128,6 +140,33 @@ async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | 
         return sorted(set(out))
 
     charts: dict[str, str] = {}
+    assurance = {"verified": 0, "self_reported": 0, "contested": 0}
+
+    def standing_of(claim) -> dict[str, Any]:
+        """A claim that counts, as the report shows it: its id and assurance."""
+        assurance[str(claim.assurance)] += 1
+        return {"claim_id": claim.claim_id, "assurance": str(claim.assurance),
+                "assurance_label": labels.get(f"badge.{claim.assurance}", ""), "draft": claim.draft}
+
+    def md(text: str | None) -> Markup | None:
+        # Sanitised by nh3 in render_markdown: no raw HTML, no images, http(s) links only.
+        return Markup(render_markdown(_clean(text))) if text else None  # noqa: S704
+
+    def challenge_item(ch, subject: str) -> dict[str, Any]:
+        return {
+            "id": ch.id, "by": _clean(ch.by), "date": day(ch.opened_at.date()), "subject": subject,
+            "claim_id": ch.claim_id, "status": str(ch.status),
+            "status_label": labels[f"challenge.{ch.status}"], "overdue": ch.overdue,
+            "reason": md(ch.reason_md), "evidence": cite(evidence_by_any[e] for e in ch.evidence
+                                                         if e in evidence_by_any),
+            "replies": [{"by": _clean(r.by), "date": day(r.at.date()), "body": md(r.body_md),
+                         "evidence": cite(evidence_by_any[e] for e in r.evidence if e in evidence_by_any)}
+                        for r in ch.replies],
+            "ruling": {"outcome": labels[f"outcome.{ch.ruling.outcome}"],
+                       "outcome_code": str(ch.ruling.outcome), "by": _clean(ch.ruling.by),
+                       "date": day(ch.ruling.at.date()), "note": md(ch.ruling.note_md)}
+            if ch.ruling else None,
+        }
 
     def chart(svg: str) -> str | None:
         """Charts are kept apart and referred to by name: the PDF loads them as images."""
@@ -136,6 +175,12 @@ async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | 
         name = f"c{len(charts) + 1}"
         charts[name] = svg
         return name
+
+    challenge_evidence = sorted({e for items in challenges_by_claim.values() for ch in items
+                                 for e in [*ch.evidence, *(x for r in ch.replies for x in r.evidence)]})
+    evidence_by_any = {e.id: e for c in commitments for e in c.evidence}
+    for ev in await _evidence_reads(city_slug, challenge_evidence):
+        evidence_by_any.setdefault(ev.id, ev)
 
     by_principle: dict[str, list] = {}
     for c in commitments:
@@ -158,28 +203,40 @@ async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | 
             counts["overdue"] += "overdue" in flags
             counts["on_track"] += on_track(status=status, progress=c.progress, adopted_on=c.adopted_on,
                                            due_on=c.due_on, today=today)
-            claims += len(c.timeline) + sum(len(i.measurements) for i in c.indicators)
+            timeline = [u for u in c.timeline if u.superseded_by is None]
+            series_of = {i.code: [m for m in i.measurements if m.superseded_by is None] for i in c.indicators}
+            claims += len(timeline) + sum(len(v) for v in series_of.values())
             indicators = []
             for i in c.indicators:
-                periods += [m.period for m in i.measurements]
+                series = series_of[i.code]
+                periods += [m.period for m in series]
+                for m in series[:-1]:
+                    standing_of(m)
                 target = i.target
                 indicators.append({
                     "code": i.code, "title": _clean(i.title), "unit": i.unit,
                     "baseline": num(target.baseline if target else None),
                     "baseline_period": (target.baseline_period or "") if target else "",
                     "latest": num(i.latest) if i.latest is not None else labels["no_measurement"],
-                    "latest_period": i.measurements[-1].period if i.measurements else "",
+                    "latest_period": series[-1].period if series else "",
+                    "latest_claim": standing_of(series[-1]) if series else None,
                     "target": num(target.target) if target else labels["no_target"],
                     "target_period": (target.target_period or "") if target else "",
                     "progress": pct(i.progress), "progress_value": i.progress or 0.0,
-                    "evidence": cite(evidence_by_id[e] for m in i.measurements for e in m.evidence
+                    "evidence": cite(evidence_by_id[e] for m in series for e in m.evidence
                                      if e in evidence_by_id),
                 })
             strip = [Series(i.code.removeprefix(c.commitment).lstrip("-") or i.code,
-                            [m.value for m in i.measurements],
+                            [m.value for m in series_of[i.code]],
                             i.target.baseline if i.target else None,
                             i.target.target if i.target else None) for i in c.indicators]
-            last = c.timeline[-1] if c.timeline else None
+            last = timeline[-1] if timeline else None
+            for u in timeline[:-1]:
+                standing_of(u)
+            subjects = {u.claim_id: f"{labels['status.' + str(u.status)]}, {day(u.reported_on)}"
+                        for u in c.timeline}
+            subjects |= {m.claim_id: f"{i.code}, {m.period}: {num(m.value)}"
+                         for i in c.indicators for m in i.measurements}
             items.append({
                 "code": c.commitment, "title": _clean(c.title), "status": status,
                 "status_label": labels[f"status.{status}"] if status else labels["not_reported"],
@@ -188,11 +245,14 @@ async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | 
                 "progress_value": c.progress, "indicators": indicators,
                 "chart": chart(trend_strip(strip)), "chart_size": strip_size(len(strip)),
                 # Sanitised by nh3 in render_markdown: no raw HTML, no images, http(s) links only.
-                "narrative": Markup(render_markdown(last.note_md)) if last and last.note_md else None,  # noqa: S704
+                "narrative": md(last.note_md) if last else None,
+                "status_claim": standing_of(last) if last else None,
+                "challenges": [challenge_item(ch, subjects[cid]) for cid in subjects
+                               for ch in challenges_by_claim.get(cid, [])],
                 "status_evidence": cite(evidence_by_id[e] for e in (last.evidence if last else [])
                                         if e in evidence_by_id),
-                "flags": [{"code": f.code, "label": labels[f"flag.{f.code}"], "indicator": f.indicator}
-                          for f in c.flags],
+                "flags": [{"code": f.code, "label": labels[f"flag.{f.code}"], "indicator": f.indicator,
+                           "claim_id": f.claim_id} for f in c.flags],
             })
             all_progress.append((c.progress, status))
         for key in totals:
@@ -219,9 +279,10 @@ async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | 
         "report_date": today.isoformat(), "report_date_text": day(today),
         "principles": principles, "evidence": evidence_items, "charts": charts,
         "totals": {**totals, "progress": pct(overall), "progress_value": overall or 0.0,
-                   "claims": claims, "verified": pct(0.0 if claims else None),
-                   "self_reported": pct(1.0 if claims else None), "contested": pct(0.0 if claims else None)},
-        "flag_codes": ["achieved_without_evidence", "achieved_below_target", "overdue", "stale"],
+                   "claims": claims,
+                   **{k: pct(n / claims if claims else None) for k, n in assurance.items()},
+                   **{f"{k}_count": n for k, n in assurance.items()}},
+        "flag_codes": list(FLAG_CODES),
         "statuses": ["not_started", "in_progress", "achieved", "delayed", "withdrawn"],
         "drafts": drafts,
     }

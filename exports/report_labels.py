@@ -13,6 +13,14 @@ RTL = {"ar"}
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
+        "challenge": "Challenge",
+        "badge.verified": "verified", "badge.contested": "contested",
+        "assurance": "Assurance", "challenges": "Challenges", "challenge.open": "open, awaiting the city's reply",
+        "challenge.answered": "answered by the city", "challenge.ruled": "ruled",
+        "challenge.overdue": "no reply for more than 30 days", "reply": "Reply", "ruling": "Ruling",
+        "outcome.upheld": "upheld", "outcome.dismissed": "dismissed", "outcome.partly_upheld": "partly upheld",
+        "on_claim": "on", "counter_evidence": "Counter-evidence", "superseded": "corrected",
+        "draft": "draft", "drafts_included": "Preview including unpublished drafts",
         "report": "Progress report", "city": "City", "charter": "Charter", "period": "Reporting period",
         "as_of": "Data as of", "report_date": "Report date", "report_id": "Report id",
         "data_hash": "Data hash", "signed": "Signed on", "act": "Act", "issuer": "Issued by",
@@ -39,11 +47,22 @@ LABELS: dict[str, dict[str, str]] = {
         "method.on_track": "On track: in progress, not past due, and at least as far along as the "
                            "time elapsed between adoption and due date.",
         "method.assurance": "Every claim is self-reported by the city unless the secretariat has "
-                            "verified its evidence; a claim under an open challenge is contested.",
+                            "verified its evidence (marked “verified”); a claim under an open challenge, or "
+                            "whose challenge was upheld and which the city has not corrected, is "
+                            "“contested”. Unmarked claims are self-reported. A corrected claim is "
+                            "replaced by its correction.",
         "method.dates": "Flags are computed on the report date; the data hash covers the data and that date.",
         "statuses": "Statuses", "sep": ", ",
     },
     "fr": {
+        "challenge": "Contestation",
+        "badge.verified": "vérifiée", "badge.contested": "contestée",
+        "assurance": "Fiabilité", "challenges": "Contestations", "challenge.open": "ouverte, en attente de la réponse de la ville",
+        "challenge.answered": "la ville a répondu", "challenge.ruled": "tranchée",
+        "challenge.overdue": "sans réponse depuis plus de 30 jours", "reply": "Réponse", "ruling": "Décision",
+        "outcome.upheld": "fondée", "outcome.dismissed": "rejetée", "outcome.partly_upheld": "partiellement fondée",
+        "on_claim": "sur", "counter_evidence": "Contre-preuves", "superseded": "corrigée",
+        "draft": "brouillon", "drafts_included": "Aperçu incluant des brouillons non publiés",
         "report": "Rapport d’avancement", "city": "Ville", "charter": "Charte",
         "period": "Période couverte", "as_of": "Données arrêtées au", "report_date": "Date du rapport",
         "report_id": "Identifiant du rapport", "data_hash": "Empreinte des données",
@@ -73,11 +92,21 @@ LABELS: dict[str, dict[str, str]] = {
                            "égal au temps écoulé entre l’adoption et l’échéance.",
         "method.assurance": "Chaque déclaration est auto-déclarée par la ville, sauf si le "
                             "secrétariat en a vérifié les preuves ; une déclaration visée par une "
-                            "contestation ouverte est contestée.",
+                            "contestation ouverte, ou jugée fondée sans correction par la ville, est « contestée ». "
+                            "Les déclarations sans mention sont auto-déclarées. Une déclaration "
+                            "corrigée est remplacée par sa correction.",
         "method.dates": "Les alertes sont calculées à la date du rapport ; l’empreinte couvre les données et cette date.",
         "statuses": "Statuts", "sep": ", ",
     },
     "es": {
+        "challenge": "Impugnación",
+        "badge.verified": "verificada", "badge.contested": "impugnada",
+        "assurance": "Fiabilidad", "challenges": "Impugnaciones", "challenge.open": "abierta, en espera de la respuesta de la ciudad",
+        "challenge.answered": "respondida por la ciudad", "challenge.ruled": "resuelta",
+        "challenge.overdue": "sin respuesta desde hace más de 30 días", "reply": "Respuesta", "ruling": "Resolución",
+        "outcome.upheld": "admitida", "outcome.dismissed": "desestimada", "outcome.partly_upheld": "admitida en parte",
+        "on_claim": "sobre", "counter_evidence": "Contrapruebas", "superseded": "corregida",
+        "draft": "borrador", "drafts_included": "Vista previa con borradores no publicados",
         "report": "Informe de avance", "city": "Ciudad", "charter": "Carta",
         "period": "Periodo del informe", "as_of": "Datos a fecha de", "report_date": "Fecha del informe",
         "report_id": "Identificador del informe", "data_hash": "Huella de los datos",
@@ -105,11 +134,22 @@ LABELS: dict[str, dict[str, str]] = {
         "method.on_track": "En buen camino: en curso, sin plazo vencido y con un avance al menos igual "
                            "al tiempo transcurrido entre la adopción y el plazo.",
         "method.assurance": "Cada declaración es autodeclarada por la ciudad salvo que la secretaría "
-                            "haya verificado su evidencia; si tiene una impugnación abierta, está impugnada.",
+                            "haya verificado su evidencia («verificada»); con una impugnación abierta, o admitida "
+                            "sin corrección de la ciudad, está «impugnada». Las declaraciones sin "
+                            "marca son autodeclaradas. Una declaración corregida se sustituye por su "
+                            "corrección.",
         "method.dates": "Las alertas se calculan en la fecha del informe; la huella cubre los datos y esa fecha.",
         "statuses": "Estados", "sep": ", ",
     },
     "ar": {
+        "challenge": "طعن",
+        "badge.verified": "موثّق", "badge.contested": "مطعون فيه",
+        "assurance": "الموثوقية", "challenges": "الطعون", "challenge.open": "مفتوح، بانتظار ردّ المدينة",
+        "challenge.answered": "ردّت المدينة", "challenge.ruled": "صدر فيه قرار",
+        "challenge.overdue": "بلا ردّ منذ أكثر من 30 يومًا", "reply": "الردّ", "ruling": "القرار",
+        "outcome.upheld": "مقبول", "outcome.dismissed": "مرفوض", "outcome.partly_upheld": "مقبول جزئيًا",
+        "on_claim": "على", "counter_evidence": "أدلة مضادة", "superseded": "مصحَّح",
+        "draft": "مسودة", "drafts_included": "معاينة تتضمّن مسودات غير منشورة",
         "report": "تقرير التقدّم", "city": "المدينة", "charter": "الميثاق", "period": "فترة التقرير",
         "as_of": "البيانات حتى", "report_date": "تاريخ التقرير", "report_id": "معرّف التقرير",
         "data_hash": "بصمة البيانات", "signed": "وُقّع في", "act": "الصك", "issuer": "الجهة المُصدِرة",
@@ -134,7 +174,8 @@ LABELS: dict[str, dict[str, str]] = {
         "method.on_track": "على المسار: قيد الإنجاز، لم يتجاوز أجله، وتقدّمه لا يقلّ عن الوقت المنقضي "
                            "بين الاعتماد والأجل.",
         "method.assurance": "كل تصريح مصرّح به ذاتيًا من المدينة ما لم تتحقّق الأمانة من أدلته؛ "
-                            "والتصريح الذي يخضع لطعن مفتوح يُعدّ مطعونًا فيه.",
+                            "والتصريح الذي يخضع لطعن مفتوح، أو لطعن مقبول لم تصحّحه المدينة، يُعدّ «مطعونًا فيه». "
+                            "التصريحات بلا علامة مصرّح بها ذاتيًا، والتصريح المصحَّح يحلّ محلّه تصحيحه.",
         "method.dates": "تُحسب التنبيهات في تاريخ التقرير؛ وتشمل البصمة البيانات وذلك التاريخ.",
         "statuses": "الحالات", "sep": "، ",
     },

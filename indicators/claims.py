@@ -224,8 +224,8 @@ async def verify_claim(caller: Caller, text: str, note_md: str | None,
                            [FieldError("evidence", "Expected no rejected evidence.")])
         table = CLAIM_TABLES[kind]
         stamp = now()
-        values = {"verified_at": stamp, "verified_by": caller.user_id, "verified_by_label": caller.public_name,
-                  "verification_note_md": note_md}
+        values = {"verified_at": stamp, "verified_by": caller.user_id,
+                  "verified_by_label": caller.public_name, "verification_note_md": note_md}
         await update_versioned(table, row["id"], row["version"],
                                {getattr(table, k): v for k, v in values.items()}, f"Claim {text}")
         await audit(caller, "verify", kind, text, {"verified_at": row["verified_at"]}, values)

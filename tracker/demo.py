@@ -20,10 +20,26 @@ from commitments.schemas import AdoptionCreate, StatusUpdateCreate
 from commitments.services import adopt
 from commitments.tables import CityCommitment, StatusUpdate
 from exports.charter_documents import import_document
-from indicators.schemas import EvidenceCreate, MeasurementCreate, TargetSet
-from indicators.services import add_measurement, add_status_update, create_link_evidence, set_target
-from indicators.tables import Evidence, Indicator, Measurement, Target
-from kernel.caller import SYSTEM
+from indicators.challenges import open_challenge
+from indicators.choices import EvidenceReview
+from indicators.claims import LINK_TABLES, get_claim, verify_claim
+from indicators.schemas import (
+    ChallengeCreate,
+    EvidenceCreate,
+    EvidenceReviewCreate,
+    MeasurementCreate,
+    TargetSet,
+)
+from indicators.services import (
+    add_measurement,
+    add_status_update,
+    create_link_evidence,
+    review_evidence,
+    set_target,
+)
+from indicators.tables import Challenge, Evidence, Indicator, Measurement, Target
+from kernel.caller import SYSTEM, Caller
+from kernel.claims import claim_id
 from kernel.versions import ANY_VERSION
 
 T = TypeVar("T")
@@ -70,7 +86,76 @@ async def load_demo() -> dict[str, int]:
         for measurement in item.get("measurements", []):
             await _load_measurement(item["slug"], city_id, measurement, evidence_ids)
             counts["measurements"] += 1
+        counts["verified"] = counts.get("verified", 0) + await _load_verifications(item, evidence_ids)
+        counts["challenges"] = counts.get("challenges", 0) + await _load_reviews(item, city_id)
     return counts
+
+
+async def _load_verifications(item: dict[str, Any], evidence_ids: dict[str, int]) -> int:
+    """Evidence the data set marks as checked by the secretariat is accepted, and the claims
+    resting on it are verified."""
+    verified = 0
+    for ev in item.get("evidence", []):
+        if ev.get("verification") != "secretariat_verified":
+            continue
+        evidence_id = evidence_ids[ev["key"]]
+        row = await Evidence.select(Evidence.review).where(Evidence.id == evidence_id).first()
+        if row["review"] == EvidenceReview.unreviewed:
+            await review_evidence(SYSTEM, evidence_id, EvidenceReviewCreate(
+                review=EvidenceReview.accepted, note_md="Checked against the published document."),
+                ANY_VERSION)
+        for kind, (link_table, column) in LINK_TABLES.items():
+            for link in await link_table.select(column).where(link_table.evidence == evidence_id):
+                text = claim_id(kind, link[column._meta.name])
+                claim = (await get_claim(SYSTEM, text))[0]
+                if claim.verification is None:
+                    await verify_claim(SYSTEM, text, "Evidence checked by the secretariat.", ANY_VERSION)
+                verified += 1
+    return verified
+
+
+async def _load_reviews(item: dict[str, Any], city_id: int) -> int:
+    """Civil society's reviews that contest or only partly confirm a claim become challenges, under
+    the organisation's name, against the value they discuss (else the commitment's last status)."""
+    opened = 0
+    for review in item.get("reviews", []) or []:
+        if review.get("stance") not in ("contests", "partially_confirms"):
+            continue
+        target = await _reviewed_claim(item["slug"], city_id, review)
+        if target is None or await Challenge.exists().where(Challenge.claim_id == target):
+            opened += target is not None
+            continue
+        organisation = review["reviewer"]["name"]
+        reviewer = Caller(label=organisation, name=organisation, roles=frozenset({"reviewer"}), system=True)
+        counter = []
+        for ev in review.get("evidence", []):
+            created = await create_link_evidence(reviewer, item["slug"], _as(EvidenceCreate,
+                title=ev["title"], kind="report", url=ev["url"],
+                issued_on=date.fromisoformat(ev["date"]) if ev.get("date") else None))
+            counter.append(created.id)
+        await open_challenge(reviewer, target, ChallengeCreate(
+            reason_md=review["summary"], evidence=counter, organisation=organisation))
+        opened += 1
+    return opened
+
+
+async def _reviewed_claim(city: str, city_id: int, review: dict[str, Any]) -> str | None:
+    for ev in review.get("evidence", []):
+        for code in ev.get("supports_indicators", []):
+            for period in ev.get("supports_periods", []):
+                indicator_id = await _indicator_id(review["charter"], code)
+                row = await Measurement.select(Measurement.id).where(
+                    (Measurement.city == city_id) & (Measurement.indicator == indicator_id)
+                    & (Measurement.period == str(period))).first()
+                if row:
+                    return claim_id("measurement", row["id"])
+    adoption = await CityCommitment.select(CityCommitment.id).where(
+        CityCommitment.key == f"{city}/{review['charter']}/{review['commitment']}").first()
+    if adoption is None:
+        return None
+    last = await StatusUpdate.select(StatusUpdate.id).where(
+        StatusUpdate.city_commitment == adoption["id"]).order_by(StatusUpdate.id, ascending=False).first()
+    return claim_id("status_update", last["id"]) if last else None
 
 
 async def _load_evidence(item: dict[str, Any], city_id: int) -> dict[str, int]:

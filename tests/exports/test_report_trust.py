@@ -1,0 +1,102 @@
+"""The city report says what is verified, self-reported and contested: assurance marks, the
+shares in the scorecard, the flags, and each challenge with its replies and ruling."""
+
+import re
+from datetime import date
+
+from charter.tables import City
+from exports.report_context import build_report_context
+from exports.report_render import html_to_pdf, render_html
+from kernel.caller import Caller
+from tests import builders
+from tests.builders import bearer
+from tests.exports.test_city_report import pdftotext
+
+CITY = "/api/v1/cities/grenoble"
+VALUES = f"{CITY}/indicators/lampedusa/LAM-DIG-01-I1/measurements"
+
+
+async def _story(client) -> dict:
+    """A verified value, a challenged value with two replies and an upheld ruling, a status."""
+    editor = await builders.editor_with_adoption()
+    reviewer = await builders.token("reviewer", email="watch@ngo.example")
+    secretariat = await builders.token("secretariat", email="sec@uclg.example")
+    evidence = (await client.post(f"{CITY}/evidence", headers=bearer(editor), json={
+        "title": "Rapport annuel 2023", "kind": "report", "url": "https://grenoble.example/ra.pdf",
+        "issued_on": "2024-02-01"})).json()["id"]
+    verified = (await client.post(VALUES, headers=bearer(editor), json={
+        "period": "2023", "value": 410, "evidence": [evidence]})).json()["claim_id"]
+    r = await client.post(f"/api/v1/claims/{verified}/verification", headers=bearer(secretariat, '"v1"'),
+                          json={"note_md": "Checked."})
+    assert r.status_code == 200, r.text
+    challenged = (await client.post(VALUES, headers=bearer(editor), json={
+        "period": "2022", "value": 380})).json()["claim_id"]
+    status = (await client.post(f"{CITY}/commitments/lampedusa/LAM-DIG-01/updates", headers=bearer(editor),
+                                json={"status": "in_progress", "reported_on": "2024-03-01",
+                                      "note_md": "Deux permanences ouvertes."})).json()["claim_id"]
+    challenge = (await client.post(f"/api/v1/claims/{challenged}/challenges", headers=bearer(reviewer), json={
+        "reason_md": "Notre décompte donne **210** consultations.",
+        "organisation": "Collectif Accès aux Droits 38"})).json()
+    url = f"/api/v1/challenges/{challenge['id']}"
+    for body in ("Le décompte inclut Teisseire.", "Registre joint."):
+        await client.post(f"{url}/replies", headers=bearer(editor), json={"body_md": body})
+    r = await client.post(f"{url}/ruling", headers=bearer(secretariat, '"v3"'), json={
+        "outcome": "upheld", "note_md": "La permanence de Teisseire a ouvert en 2023."})
+    assert r.status_code == 200, r.text
+    return {"editor": editor, "verified": verified, "challenged": challenged, "status": status}
+
+
+async def _pdf_text(lang: str, **kw) -> tuple[dict, str]:
+    context = await build_report_context("grenoble", "lampedusa", lang, today=date(2026, 11, 26), **kw)
+    return context, pdftotext(html_to_pdf(render_html(context), context["hash"], charts=context["charts"]))
+
+
+async def test_report_shows_assurance_flags_and_challenges(client) -> None:
+    """French: one claim in three verified, one contested; the challenge, both replies, the ruling."""
+    await _story(client)
+    context, text = await _pdf_text("fr")
+    flat = re.sub(r"\s+", " ", text)
+    assert "Déclarations: 3 — 33 % vérifiées, 33 % auto-déclarées, 33 % contestées" in flat
+    assert "vérifiée" in flat and "contestée" in flat
+    assert "Contesté (LAM-DIG-01-I1)" in flat  # the flag, on the indicator of the contested value
+    assert "Contestation · Collectif Accès aux Droits 38" in flat
+    assert "Notre décompte donne 210 consultations." in flat and "**" not in flat
+    assert "Le décompte inclut Teisseire." in flat and "Registre joint." in flat
+    assert "Décision: fondée" in flat and "La permanence de Teisseire a ouvert en 2023." in flat
+    assert "watch@ngo.example" not in flat and "sec@uclg.example" not in flat
+    commitment = context["principles"][0]["commitments"][0]
+    assert [c["status"] for c in commitment["challenges"]] == ["ruled"]
+
+
+async def test_arabic_report_shows_the_challenge(client) -> None:
+    """Arabic: the same challenge under Arabic labels, the organisation's name as published."""
+    await _story(client)
+    _, text = await _pdf_text("ar")
+    assert "طعن" in text and "Collectif Accès aux Droits 38" in text and "القرار" in text
+
+
+async def test_a_correction_ends_the_contest_in_the_report(client) -> None:
+    """Once the city corrects the challenged value, the report counts the correction, uncontested."""
+    story = await _story(client)
+    r = await client.post(VALUES, headers=bearer(story["editor"]), json={
+        "period": "2022", "value": 210, "supersedes": story["challenged"]})
+    assert r.status_code == 201, r.text
+    _, text = await _pdf_text("fr")
+    flat = re.sub(r"\s+", " ", text)
+    assert "0 % contestées" in flat and "Contesté (" not in flat
+    assert "Contestation · Collectif" in flat  # the story stays in the report
+
+
+async def test_drafts_only_in_the_preview(client) -> None:
+    """A draft value is absent from the public report and shown, marked, in the editors' preview."""
+    story = await _story(client)
+    r = await client.post(VALUES, headers=bearer(story["editor"]), json={
+        "period": "2024", "value": 999, "draft": True})
+    assert r.status_code == 201
+    public, text = await _pdf_text("fr")
+    assert "999" not in text
+    city_id = (await City.select(City.id).where(City.slug == "grenoble").first())["id"]
+    editor = Caller(user_id=1, roles=frozenset({"city_editor"}), editable_city_ids=frozenset({city_id}))
+    preview, text = await _pdf_text("fr", caller=editor, drafts=True)
+    assert "999" in text and "brouillon" in text and "Aperçu incluant des brouillons" in text
+    assert preview["hash"] != public["hash"]
