@@ -100,3 +100,32 @@ async def test_drafts_only_in_the_preview(client) -> None:
     preview, text = await _pdf_text("fr", caller=editor, drafts=True)
     assert "999" in text and "brouillon" in text and "Aperçu incluant des brouillons" in text
     assert preview["hash"] != public["hash"]
+
+
+async def test_the_demo_loop_from_challenge_to_report(client) -> None:
+    """Demo data: Grenoble's contested domiciliation delay is answered, ruled partly upheld, and the
+    French report shows the reply and the ruling."""
+    from tracker.demo import load_demo
+
+    await load_demo()
+    editor = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
+    secretariat = await builders.token("secretariat", email="sec@uclg.example")
+    listed = (await client.get("/api/v1/challenges?city=grenoble&status=open")).json()
+    assert listed["total"] == 1
+    challenge = listed["items"][0]
+    assert challenge["by"] == "Collectif Accès aux Droits 38 (fictional)"
+    claim = (await client.get(f"/api/v1/claims/{challenge['claim_id']}")).json()
+    assert claim["assurance"] == "contested" and claim["kind"] == "measurement"
+    url = f"/api/v1/challenges/{challenge['id']}"
+    r = await client.post(f"{url}/replies", headers=bearer(editor), json={
+        "body_md": "Le délai déclaré porte sur les demandes complètes ; nous publierons les deux."})
+    assert r.status_code == 201, r.text
+    r = await client.post(f"{url}/ruling", headers=bearer(secretariat, r.headers["etag"]), json={
+        "outcome": "partly_upheld", "note_md": "Les deux délais doivent être publiés."})
+    assert r.status_code == 200, r.text
+    _, text = await _pdf_text("fr")
+    flat = re.sub(r"\s+", " ", text)
+    assert "Collectif Accès aux Droits 38 (fictional)" in flat
+    assert "nous publierons les deux." in flat
+    assert "Décision: partiellement fondée" in flat and "Les deux délais doivent être publiés." in flat
+    assert "Contesté (LAM-DIG-02-I2)" in flat

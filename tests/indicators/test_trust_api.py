@@ -2,6 +2,7 @@
 challenges with replies and rulings, histories, and optimistic concurrency (412/428)."""
 
 import asyncio
+from datetime import timedelta
 
 from indicators.tables import Challenge
 from tests import builders
@@ -334,3 +335,25 @@ async def test_evidence_dated_after_the_claim_is_flagged(client) -> None:
     flags = [(f["code"], f["claim_id"]) for f in (await client.get(DETAIL)).json()["flags"]]
     assert ("evidence_after_claim", late) in flags
     assert ("evidence_after_claim", r.json()["claim_id"]) not in flags
+
+
+async def test_an_unanswered_challenge_is_overdue_after_30_days(client) -> None:
+    """Opened 31 days ago with no reply: overdue, and listed by ?overdue=true; a reply ends it."""
+    s = await _setup(client)
+    cid = (await _value(client, s["editor"]))["claim_id"]
+    challenge = (await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]),
+                                   json={"reason_md": "No answer yet."})).json()
+    assert (await client.get("/api/v1/challenges?overdue=true")).json()["total"] == 0
+    opened = (await Challenge.select(Challenge.opened_at).where(Challenge.id == challenge["id"]).first())
+    await Challenge.update({Challenge.opened_at: opened["opened_at"] - timedelta(days=31)}).where(
+        Challenge.id == challenge["id"])
+    listed = (await client.get("/api/v1/challenges?overdue=true")).json()
+    assert [c["id"] for c in listed["items"]] == [challenge["id"]] and listed["items"][0]["overdue"]
+    assert (await client.get("/api/v1/challenges?overdue=false")).json()["total"] == 0
+    r = await client.post(f"/api/v1/challenges/{challenge['id']}/replies", headers=bearer(s["editor"]),
+                          json={"body_md": "Here it is. <script>alert(1)</script><img src=x onerror=y>"})
+    assert r.status_code == 201
+    assert "<script>" not in r.json()["replies"][0]["body_html"]
+    assert "<img" not in r.json()["replies"][0]["body_html"]
+    assert r.json()["overdue"] is False
+    assert (await client.get("/api/v1/challenges?overdue=false")).json()["total"] == 1
