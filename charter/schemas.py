@@ -67,6 +67,7 @@ class CityRead(msgspec.Struct):
     locale: str
     population: int | None
     version: int = 1
+    history: str = ""
 
 
 class CityPage(msgspec.Struct):

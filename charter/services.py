@@ -121,6 +121,7 @@ def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
         locale=row["locale"],
         population=row["population"],
         version=row["revision"],
+        history=history_url("city", row["slug"]),
     )
 
 

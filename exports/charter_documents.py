@@ -22,9 +22,10 @@ from exports.charter_markdown import (
 )
 from indicators.tables import Indicator
 from kernel.caller import Caller
-from kernel.db import audit, write_transaction
+from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound
 from kernel.text import LANG_PATTERN
+from kernel.versions import ANY_VERSION, Precondition, check_version
 
 
 def _with(texts: dict[str, str], lang: str, text: str) -> dict[str, str]:
@@ -82,11 +83,15 @@ async def export_document(slug: str, lang: str | None = None) -> str:
 
 
 async def import_document(
-    caller: Caller, source: str, *, slug: str | None = None, lang: str | None = None
+    caller: Caller, source: str, *, slug: str | None = None, lang: str | None = None,
+    precondition: Precondition = ANY_VERSION,
 ) -> dict[str, Any]:
-    """Create, extend or translate a charter from a Markdown document (secretariat only).
+    """Create, extend or translate a charter from a Markdown document (secretariat only). Changing
+    a charter that exists takes the version the caller read (`If-Match`; the command line and the
+    demo loader act on the current version).
 
-    Returns what changed: the charter's slug, the document's language, and counts of items.
+    Returns what changed: the charter's slug, the document's language, counts of items, and the
+    charter's version.
     """
     caller.require_secretariat("edit charters")
     doc = parse_charter(source, lang=lang, base=False)
@@ -101,33 +106,35 @@ async def import_document(
         before = await export_document(doc.slug, doc.lang) if charter and (
             doc.lang == charter["lang"] or doc.lang in charter["title"]) else None
         if before is not None and before == render_charter(doc):
-            return {"slug": doc.slug, "lang": doc.lang, "created": 0, "updated": 0}
+            return {"slug": doc.slug, "lang": doc.lang, "created": 0, "updated": 0,
+                    "version": charter["revision"]}
+        if charter is not None:
+            check_version(f"Charter {doc.slug!r}", charter["revision"], precondition)
         if charter is None:
             charter = await _create_charter(doc)
             counts = await _write_tree(charter, doc, translation=False)
         elif charter["lang"] == doc.lang:
-            await Charter.update({
+            await update_versioned(Charter, charter["id"], charter["revision"], {
                 Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
                 Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
                 Charter.issuer: doc.issuer, Charter.adopted_on: doc.adopted_on,
                 Charter.source_url: doc.source_url, Charter.version: doc.version,
-                Charter.revision: Charter.revision + 1,
-            }).where(Charter.id == charter["id"])
+            }, f"Charter {doc.slug!r}")
             counts = await _write_tree(charter, doc, translation=False)
         else:
             if not doc.title:
                 raise InvalidInput("A translation needs a title.", [FieldError("line 1", "title")])
-            await Charter.update({
+            await update_versioned(Charter, charter["id"], charter["revision"], {
                 Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
                 Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
-                Charter.revision: Charter.revision + 1,
-            }).where(Charter.id == charter["id"])
+            }, f"Charter {doc.slug!r}")
             counts = await _write_tree(charter, doc, translation=True)
         after = await export_document(doc.slug, doc.lang)
         await audit(caller, "import" if before is None else "update", "charter_document",
                     f"{doc.slug}/{doc.lang}", {"document": before} if before else None,
                     {"document": after})
-    return {"slug": doc.slug, "lang": doc.lang, **counts}
+        version = (await Charter.select(Charter.revision).where(Charter.slug == doc.slug).first())["revision"]
+    return {"slug": doc.slug, "lang": doc.lang, **counts, "version": version}
 
 
 async def _create_charter(doc: CharterDoc) -> dict[str, Any]:

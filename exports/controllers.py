@@ -7,11 +7,13 @@ from typing import Annotated
 from litestar import Controller, Request, Response, get, put
 from litestar.params import FromPath, QueryParameter
 
+from charter.services import get_charter_or_raise
 from exports.charter_documents import export_document, import_document
 from exports.reports import default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
-from kernel.http import WRITE, CallerDep
+from kernel.http import WRITE, CallerDep, IfMatch, precondition, with_etag
+from kernel.versions import etag
 
 MARKDOWN = "text/markdown; charset=utf-8"
 
@@ -26,8 +28,11 @@ class CharterDocumentController(Controller):
         self, slug: FromPath[str], lang: Annotated[str | None, QueryParameter(description="Language")] = None
     ) -> Response[str]:
         """The charter as Markdown: front matter, preamble, `## principles`, `### commitments`,
-        indicator tables. Importing it gives back the same charter."""
-        return Response(await export_document(slug, lang), media_type=MARKDOWN)
+        indicator tables. Importing it gives back the same charter. The ETag is the charter's
+        version, for a later `PUT` of a changed document."""
+        document = await export_document(slug, lang)
+        version = (await get_charter_or_raise(slug))["revision"]
+        return Response(document, media_type=MARKDOWN, headers={"ETag": etag(version)})
 
     @put("/", security=WRITE, status_code=200)
     async def put_document(
@@ -36,9 +41,11 @@ class CharterDocumentController(Controller):
         request: Request,
         slug: FromPath[str],
         lang: Annotated[str | None, QueryParameter(description="Add a translation in this language")] = None,
-    ) -> DocumentImported:
+        if_match: IfMatch = None,
+    ) -> Response[DocumentImported]:
         """Create or extend a charter from Markdown (`Content-Type: text/markdown`), or add a
-        translation with `?lang=` (same codes, other texts). Errors name the line."""
+        translation with `?lang=` (same codes, other texts). Changing a charter that exists takes
+        its ETag (from `GET`) in `If-Match`. Errors name the line."""
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in {"text/markdown", "text/plain", "text/x-markdown"}:
             raise UnsupportedMedia("Send the charter as Markdown.", [
@@ -48,8 +55,9 @@ class CharterDocumentController(Controller):
         except UnicodeDecodeError:
             raise MalformedInput("The document is not UTF-8.",
                                  [FieldError("body", "Expected UTF-8 text.")]) from None
-        result = await import_document(caller, source, slug=slug, lang=lang)
-        return DocumentImported(**result)
+        result = await import_document(caller, source, slug=slug, lang=lang,
+                                       precondition=precondition(if_match))
+        return with_etag(DocumentImported(**result), result["version"])
 
 
 ReportLang = Annotated[str | None, QueryParameter(

@@ -12,3 +12,4 @@ class DocumentImported(msgspec.Struct):
     lang: str
     created: int
     updated: int
+    version: int = 1

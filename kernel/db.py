@@ -54,9 +54,10 @@ async def read_snapshot():
 async def update_versioned(table: type[Table], row_id: int, version: int, values: dict,
                            what: str) -> None:
     """Write `values` to the row only if it is still at `version`, and step the version (the
-    `version` column, or `revision` for the rows that call it so); a write that lost the race (a
-    concurrent writer stepped it first) changes nothing and gets 412."""
-    column = getattr(table, "version", None) or table.revision  # type: ignore[attr-defined]
+    `revision` column where the table has one, as charters, whose `version` is their edition;
+    else `version`); a write that lost the race (a concurrent writer stepped it first) changes
+    nothing and gets 412."""
+    column = getattr(table, "revision", None) or table.version  # type: ignore[attr-defined]
     done = await table.update({**values, column: column + 1}).where(
         (table.id == row_id) & (column == version)  # type: ignore[attr-defined]
     ).returning(table.id)  # type: ignore[attr-defined]

@@ -12,7 +12,8 @@ async def test_secretariat_onboards_a_city_with_its_arabic_name(client) -> None:
         "locale": "fr_TN", "population": 271428})
     assert r.status_code == 201, r.text
     assert r.json() == {"slug": "sousse", "name": "Sousse", "name_i18n": {"fr": "Sousse", "ar": "سوسة"},
-                        "country": "TN", "locale": "fr-TN", "population": 271428, "version": 1}
+                        "country": "TN", "locale": "fr-TN", "population": 271428, "version": 1,
+                        "history": "/api/v1/history?entity=city&key=sousse"}
     r = await client.get("/api/v1/cities/sousse?lang=ar")
     assert r.json()["name"] == "سوسة"
     r = await client.get("/api/v1/cities?country=TN")

@@ -11,9 +11,9 @@ async def test_secretariat_imports_and_exports_a_charter(client) -> None:
     """A document PUT by the secretariat reads back identically, tree included."""
     token = await builders.token("secretariat")
     r = await client.put("/api/v1/charters/lampedusa/document", content=CHARTER_MD,
-                         headers={**MD, **bearer(token)})
+                         headers={**MD, **bearer(token, "*")})
     assert r.status_code == 200, r.text
-    assert r.json() == {"slug": "lampedusa", "lang": "en", "created": 8, "updated": 0}
+    assert r.json() == {"slug": "lampedusa", "lang": "en", "created": 8, "updated": 0, "version": 1}
     r = await client.get("/api/v1/charters/lampedusa/document")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/markdown")
@@ -27,13 +27,13 @@ async def test_demo_charters_round_trip_through_the_database(client) -> None:
         slug, lang, _ = path.name.split(".")
         source = path.read_text(encoding="utf-8")
         r = await client.put(f"/api/v1/charters/{slug}/document?lang={lang}", content=source.encode(),
-                             headers={**MD, **bearer(token)})
+                             headers={**MD, **bearer(token, "*")})
         assert r.status_code == 200, (path.name, r.text)
     for path in DEMO_CHARTERS.glob("*.md"):
         slug, lang, _ = path.name.split(".")
         first = (await client.get(f"/api/v1/charters/{slug}/document?lang={lang}")).text
         r = await client.put(f"/api/v1/charters/{slug}/document?lang={lang}", content=first.encode(),
-                             headers={**MD, **bearer(token)})
+                             headers={**MD, **bearer(token, "*")})
         assert r.status_code == 200, r.text
         assert r.json()["created"] == 0 and r.json()["updated"] == 0
         assert (await client.get(f"/api/v1/charters/{slug}/document?lang={lang}")).text == first
@@ -47,20 +47,20 @@ async def test_translation_adds_texts_and_must_have_the_same_codes(client) -> No
               .replace("title: Lampedusa Charter", "title: Charte de Lampedusa")
               .replace("## DIG: Dignity", "## DIG: Dignité"))
     r = await client.put("/api/v1/charters/lampedusa/document?lang=fr", content=french.encode(),
-                         headers={**MD, **bearer(token)})
+                         headers={**MD, **bearer(token, "*")})
     assert r.status_code == 200, r.text
     listed = (await client.get("/api/v1/charters?lang=fr")).json()
     assert listed[0]["title"] == "Charte de Lampedusa"
     assert listed[0]["languages"] == ["en", "fr"]
     fewer = french.replace("### LAM-DIG-02: Administrative domiciliation within 15 days\n", "")
     r = await client.put("/api/v1/charters/lampedusa/document?lang=fr", content=fewer.encode(),
-                         headers={**MD, **bearer(token)})
+                         headers={**MD, **bearer(token, "*")})
     assert r.status_code == 422
     assert r.json()["errors"] == [{"field": "document",
                                    "message": "commitment 'LAM-DIG-02' is missing from this translation."}]
     extra = french + "\n### LAM-EQU-09: Something new\n"
     r = await client.put("/api/v1/charters/lampedusa/document?lang=fr", content=extra.encode(),
-                         headers={**MD, **bearer(token)})
+                         headers={**MD, **bearer(token, "*")})
     assert r.status_code == 422
     assert "LAM-EQU-09" in r.json()["errors"][0]["message"]
 
@@ -71,11 +71,11 @@ async def test_base_document_may_extend_but_not_remove(client) -> None:
     await builders.charter()
     extended = CHARTER_MD + "\n### LAM-EQU-02: Open public space\n"
     r = await client.put("/api/v1/charters/lampedusa/document", content=extended.encode(),
-                         headers={**MD, **bearer(token)})
+                         headers={**MD, **bearer(token, "*")})
     assert r.json()["created"] == 1
     reduced = CHARTER_MD.replace("### LAM-DIG-02: Administrative domiciliation within 15 days\n", "")
     r = await client.put("/api/v1/charters/lampedusa/document", content=reduced.encode(),
-                         headers={**MD, **bearer(token)})
+                         headers={**MD, **bearer(token, "*")})
     assert r.status_code == 409
     assert "LAM-DIG-02" in r.json()["errors"][0]["message"]
     assert "LAM-EQU-02" in (await client.get("/api/v1/charters/lampedusa/document")).text
@@ -86,7 +86,7 @@ async def test_duplicate_code_is_refused_with_both_lines_and_nothing_written(cli
     token = await builders.token("secretariat")
     source = CHARTER_MD.replace("LAM-DIG-02: Administrative", "LAM-DIG-01\u200b: Administrative")
     r = await client.put("/api/v1/charters/lampedusa/document", content=source.encode(),
-                         headers={**MD, **bearer(token)})
+                         headers={**MD, **bearer(token, "*")})
     assert r.status_code == 422
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["errors"] == [{"field": "line 22",
@@ -102,7 +102,7 @@ async def test_only_the_secretariat_writes_charters(client) -> None:
     for role, city in (("city_editor", "grenoble"), ("reviewer", None)):
         token = await builders.token(role, city)
         r = await client.put("/api/v1/charters/lampedusa/document", content=CHARTER_MD.encode(),
-                             headers={**MD, **bearer(token)})
+                             headers={**MD, **bearer(token, "*")})
         assert r.status_code == 403, role
     r = await client.put("/api/v1/charters/lampedusa/document", content=CHARTER_MD.encode(),
                          headers={**MD, **bearer("ct_not-a-token")})
@@ -113,7 +113,7 @@ async def test_slug_in_url_must_match_and_body_must_be_markdown(client) -> None:
     """The URL names the charter the document is for; JSON is not a document."""
     token = await builders.token("secretariat")
     r = await client.put("/api/v1/charters/other/document", content=CHARTER_MD.encode(),
-                         headers={**MD, **bearer(token)})
+                         headers={**MD, **bearer(token, "*")})
     assert r.status_code == 422
     r = await client.put("/api/v1/charters/lampedusa/document", json={"a": 1}, headers=bearer(token))
     assert r.status_code == 415
@@ -145,3 +145,22 @@ async def test_charter_list_create_and_missing(client) -> None:
         "slug": "y", "lang": "fr", "title": "x", "adopted_on": "2000-05"})
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "adopted_on"
     assert (await client.get("/api/v1/charters/nope/document")).status_code == 404
+
+
+async def test_changing_a_charter_takes_its_etag(client) -> None:
+    """A changed document without If-Match: 428; with a stale ETag: 412 and nothing changes."""
+    token = await builders.token("secretariat")
+    await builders.charter()
+    url = "/api/v1/charters/lampedusa/document"
+    read = await client.get(url)
+    assert read.headers["etag"] == '"v1"'
+    changed = read.text.replace("## DIG: Dignity", "## DIG: Human dignity")
+    r = await client.put(url, content=changed.encode(), headers={**MD, **bearer(token)})
+    assert r.status_code == 428
+    r = await client.put(url, content=changed.encode(), headers={**MD, **bearer(token, '"v5"')})
+    assert r.status_code == 412
+    assert (await client.get(url)).text == read.text
+    r = await client.put(url, content=changed.encode(), headers={**MD, **bearer(token, '"v1"')})
+    assert r.status_code == 200 and r.headers["etag"] == '"v2"' and r.json()["version"] == 2
+    r = await client.put(url, content=changed.encode(), headers={**MD, **bearer(token)})
+    assert r.status_code == 200 and r.json()["updated"] == 0  # the same document changes nothing
