@@ -13,7 +13,8 @@ from kernel.claims import CLAIM_KINDS
 from kernel.errors import FieldError, MalformedInput, NotFound
 from kernel.tables import AuditEntry
 
-ENTITIES = ("charter", "city", "adoption", "target", "evidence", "challenge", *CLAIM_KINDS.values())
+ENTITIES = ("charter", "charter_document", "city", "adoption", "target", "evidence", "challenge",
+            *CLAIM_KINDS.values())
 """The kinds of item whose history can be read; claims are keyed by their claim id."""
 
 

@@ -22,7 +22,7 @@ from commitments.choices import CommitmentStatus
 from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from commitments.services import adoption_for_write, get_adoption_or_raise
 from commitments.tables import CityCommitment, Commitment, StatusUpdate
-from indicators.assurance import current, superseded_by
+from indicators.assurance import OPEN_CHALLENGE, STANDING_OUTCOMES, current, superseded_by
 from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview, ValueType
 from indicators.claims import (
     CLAIM_TABLES,
@@ -67,7 +67,7 @@ from indicators.tables import (
     Target,
     UpdateEvidence,
 )
-from kernel.caller import ANONYMOUS, Caller
+from kernel.caller import Caller
 from kernel.claims import claim_id, history_url
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
@@ -761,8 +761,6 @@ def _facts(view: _CityView, adoption, timeline, per_indicator) -> CommitmentFact
 
 
 def _contested(view: _CityView, cid: str) -> bool:
-    from indicators.assurance import OPEN_CHALLENGE, STANDING_OUTCOMES
-
     return any(c["status"] in OPEN_CHALLENGE or c["outcome"] in STANDING_OUTCOMES
                for c in view.challenges.get(cid, []))
 
@@ -772,8 +770,8 @@ def _flag_reads(facts: CommitmentFacts, today: date, lang: str | None) -> list[F
             for f in commitment_flags(facts, today)]
 
 
-async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None,
-                                caller: Caller = ANONYMOUS) -> list[CityCommitmentSummary]:
+async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None
+                                ) -> list[CityCommitmentSummary]:
     """The city's adopted commitments with last status, progress and flags (published claims)."""
     view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug, PUBLIC)
     today = date.today()
