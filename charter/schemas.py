@@ -46,6 +46,8 @@ class CityCreate(msgspec.Struct, forbid_unknown_fields=True):
     country: str
     locale: str
     population: int | None = None
+    region: str | None = None
+    networks: list[str] = msgspec.field(default_factory=list)
 
 
 class CityUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -55,6 +57,8 @@ class CityUpdate(msgspec.Struct, forbid_unknown_fields=True):
     country: str | msgspec.UnsetType = msgspec.UNSET
     locale: str | msgspec.UnsetType = msgspec.UNSET
     population: int | msgspec.UnsetType | None = msgspec.UNSET
+    region: str | msgspec.UnsetType | None = msgspec.UNSET
+    networks: list[str] | msgspec.UnsetType = msgspec.UNSET
 
 
 class CityRead(msgspec.Struct):
@@ -66,6 +70,9 @@ class CityRead(msgspec.Struct):
     country: str
     locale: str
     population: int | None
+    region: str | None = None
+    region_name: str | None = None
+    networks: list[str] = msgspec.field(default_factory=list)
     version: int = 1
     history: str = ""
 

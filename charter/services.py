@@ -120,6 +120,9 @@ def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
         country=row["country"],
         locale=row["locale"],
         population=row["population"],
+        region=row["region"],
+        region_name=region_name(row["region"], lang),
+        networks=loads(row["networks"]) or [],
         version=row["revision"],
         history=history_url("city", row["slug"]),
     )
@@ -140,6 +143,39 @@ def _check_locale(locale: str) -> str:
         raise InvalidInput(f"Unknown locale {locale!r}.",
                            [FieldError("locale", "Expected a locale such as fr-TN or ar-JO.")]) from None
     return f"{parsed.language}-{parsed.territory}" if parsed.territory else parsed.language
+
+
+_REGIONS = {code for code in Locale("en").territories if code.isdigit()}
+
+
+def _check_region(region: str | None) -> str | None:
+    """A UN M49 region code (three digits), as Babel knows them; None when not given."""
+    if region is None or not region.strip():
+        return None
+    code = region.strip()
+    if code not in _REGIONS:
+        raise InvalidInput(f"Unknown region {region!r}.", [FieldError(
+            "region", "Expected a UN M49 region code such as 015 (Northern Africa), 039 (Southern "
+                      "Europe), 145 (Western Asia) or 155 (Western Europe).")])
+    return code
+
+
+def _check_networks(networks: list[str]) -> list[str]:
+    """Codes of city networks, normalised (upper case, no invisible characters), at most 20."""
+    codes = sorted({check_code(n, "networks").upper() for n in networks})
+    if len(codes) > 20:
+        raise InvalidInput("Too many networks.", [FieldError("networks", "Expected at most 20 codes.")])
+    return codes
+
+
+def region_name(code: str | None, lang: str | None) -> str | None:
+    """The region's name in `lang` (English when Babel does not know the language)."""
+    if code is None:
+        return None
+    try:
+        return Locale.parse(lang or "en").territories.get(code, code)
+    except (UnknownLocaleError, ValueError):
+        return Locale("en").territories.get(code, code)
 
 
 def _check_population(population: int | None) -> int | None:
@@ -196,12 +232,14 @@ async def create_city(caller: Caller, data: CityCreate) -> CityRead:
         "country": _check_country(data.country),
         "locale": locale,
         "population": _check_population(data.population),
+        "region": _check_region(data.region),
+        "networks": _check_networks(data.networks),
     }
     async with write_transaction():
         if await City.exists().where(City.slug == slug):
             raise Conflict(f"A city {slug!r} exists already.",
                            [FieldError("slug", "Expected a slug not yet in use.")])
-        await City.insert(City(**{**row, "name": dumps(row["name"])}))
+        await City.insert(City(**{**row, "name": dumps(row["name"]), "networks": dumps(row["networks"])}))
         await audit(caller, "create", "city", slug, None, row)
     return city_read(await get_city_or_raise(slug), None)
 
@@ -213,8 +251,8 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate,
     async with write_transaction():
         row = await city_for_write(caller, slug)
         check_version(f"City {slug!r}", row["revision"], precondition)
-        before = {k: loads(row[k]) if k == "name" else row[k]
-                  for k in ("name", "country", "locale", "population")}
+        before = {k: loads(row[k]) if k in ("name", "networks") else row[k]
+                  for k in ("name", "country", "locale", "population", "region", "networks")}
         after = dict(before)
         if data.locale is not msgspec.UNSET:
             after["locale"] = _check_locale(data.locale)
@@ -224,11 +262,16 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate,
             after["country"] = _check_country(data.country)
         if data.population is not msgspec.UNSET:
             after["population"] = _check_population(data.population)
+        if data.region is not msgspec.UNSET:
+            after["region"] = _check_region(data.region)
+        if data.networks is not msgspec.UNSET:
+            after["networks"] = _check_networks(data.networks)
         if after != before:
             await update_versioned(
                 City, row["id"], row["revision"],
                 {City.name: dumps(after["name"]), City.country: after["country"],
                  City.locale: after["locale"], City.population: after["population"],
+                 City.region: after["region"], City.networks: dumps(after["networks"]),
                  City.updated_at: datetime.now(UTC)}, f"City {slug!r}")
             await audit(caller, "update", "city", slug, before, after)
     return city_read(await get_city_or_raise(slug), None)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from charter.choices import SignatureStatus
-from kernel.tables import ClaimColumns
 
 
 class Charter(Table, tablename="charter"):
@@ -48,11 +47,14 @@ class City(Table, tablename="city"):
     country = Varchar(length=2, index=True, help_text="ISO 3166-1 alpha-2 code.")
     locale = Varchar(length=16, help_text="Locale for numbers and dates, e.g. fr-TN or ar-JO.")
     population = Integer(null=True, default=None, help_text="Residents, if known.")
+    region = Varchar(length=3, null=True, default=None, index=True,
+                     help_text="UN M49 sub-region code, e.g. 015 Northern Africa, 039 Southern Europe.")
+    networks = JSON(default="[]", help_text="Codes of the city networks it belongs to (MC2CM, UCLG...).")
     revision = Integer(default=1, help_text="Incremented on each change of this row.")
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class Signature(ClaimColumns, Table, tablename="signature"):
+class Signature(Table, tablename="signature"):
     """A city's signature of a charter, by a named act (council decision, mayor's signature)."""
 
     city = ForeignKey(references=City, null=False, index=True)
@@ -62,3 +64,13 @@ class Signature(ClaimColumns, Table, tablename="signature"):
     status = Varchar(length=16, choices=SignatureStatus, default=SignatureStatus.signed)
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = Integer(null=True, default=None, help_text="User id of the author.")
+    draft = Boolean(default=False, help_text="Visible only to the city's editors and the secretariat.")
+    published_at = Timestamptz(null=True, default=None, help_text="When the claim was made public.")
+    supersedes = Integer(null=True, default=None, index=True,
+                         help_text="Row id of the published claim of the same kind this one corrects.")
+    verified_at = Timestamptz(null=True, default=None,
+                              help_text="When a secretariat reviewer checked its evidence.")
+    verified_by = Integer(null=True, default=None, help_text="User id of that reviewer.")
+    verified_by_label = Varchar(length=255, null=True, default=None, help_text="The reviewer's name.")
+    verification_note_md = Text(null=True, default=None)
+    version = Integer(default=1, help_text="Incremented on each change: the ETag.")

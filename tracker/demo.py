@@ -65,7 +65,9 @@ async def load_demo() -> dict[str, int]:
         if not await City.exists().where(City.slug == item["slug"]):
             await create_city(SYSTEM, _as(CityCreate, slug=item["slug"], name=item["name"],
                                                  country=item["country"], locale=item["locale"],
-                                                 population=item.get("population")))
+                                                 population=item.get("population"),
+                                                 region=item.get("region"),
+                                                 networks=item.get("networks") or []))
         counts["cities"] += 1
         city_id = (await City.select(City.id).where(City.slug == item["slug"]).first())["id"]
         for sig in item.get("signatures", []):

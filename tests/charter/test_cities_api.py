@@ -9,13 +9,14 @@ async def test_secretariat_onboards_a_city_with_its_arabic_name(client) -> None:
     token = await builders.token("secretariat")
     r = await client.post("/api/v1/cities", headers=bearer(token), json={
         "slug": "sousse", "name": {"fr": "Sousse", "ar": "سوسة"}, "country": "tn",
-        "locale": "fr_TN", "population": 271428})
+        "locale": "fr_TN", "population": 271428, "region": "015", "networks": ["mc2cm", "UCLG"]})
     assert r.status_code == 201, r.text
     assert r.json() == {"slug": "sousse", "name": "Sousse", "name_i18n": {"fr": "Sousse", "ar": "سوسة"},
-                        "country": "TN", "locale": "fr-TN", "population": 271428, "version": 1,
+                        "country": "TN", "locale": "fr-TN", "population": 271428, "region": "015",
+                        "region_name": "Northern Africa", "networks": ["MC2CM", "UCLG"], "version": 1,
                         "history": "/api/v1/history?entity=city&key=sousse"}
     r = await client.get("/api/v1/cities/sousse?lang=ar")
-    assert r.json()["name"] == "سوسة"
+    assert r.json()["name"] == "سوسة" and r.json()["region_name"] == "شمال أفريقيا"
     r = await client.get("/api/v1/cities?country=TN")
     assert [c["slug"] for c in r.json()["items"]] == ["sousse"] and r.json()["total"] == 1
 
@@ -27,7 +28,9 @@ async def test_city_input_is_checked_field_by_field(client) -> None:
     cases = [({"country": "XX"}, 422, "country"), ({"locale": "zz-ZZZ"}, 422, "locale"),
              ({"population": -5}, 422, "population"), ({"slug": "Sfax City"}, 422, "slug"),
              ({"population": "many"}, 400, "population"), ({"name": {}}, 422, "name"),
-             ({"colour": "red"}, 400, "body")]
+             ({"colour": "red"}, 400, "body"), ({"region": "Maghreb"}, 422, "region"),
+             ({"region": "TN"}, 422, "region"), ({"networks": ["MC 2CM"]}, 422, "networks"),
+             ({"networks": "MC2CM"}, 400, "networks")]
     for change, status, field in cases:
         r = await client.post("/api/v1/cities", headers=bearer(token), json={**base, **change})
         assert r.status_code == status, (change, r.text)
