@@ -9,10 +9,20 @@ from litestar.params import FromPath, QueryParameter
 
 from charter.services import get_charter_or_raise
 from exports.charter_documents import export_document, import_document
+from exports.comparison import (
+    AdoptionOverTime,
+    Filters,
+    Peer,
+    adoption_over_time,
+    comparison,
+    comparison_table,
+    peers,
+)
 from exports.reports import default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported
+from exports.tabular import csv_bytes, xlsx_bytes
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
-from kernel.http import WRITE, CallerDep, IfMatch, precondition, with_etag
+from kernel.http import WRITE, CallerDep, IfMatch, Lang, precondition, with_etag
 from kernel.versions import etag
 
 MARKDOWN = "text/markdown; charset=utf-8"
@@ -100,3 +110,82 @@ class CityReportController(Controller):
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'",
             "X-Content-Type-Options": "nosniff"})
 
+
+
+FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+Country = Annotated[str | None, QueryParameter(description="ISO 3166 codes, comma-separated")]
+Region = Annotated[str | None, QueryParameter(description="UN M49 region code (015, 039, 145...)")]
+Network = Annotated[str | None, QueryParameter(description="City network code, e.g. MC2CM")]
+SignedYear = Annotated[str | None, QueryParameter(description="Year of the standing signature")]
+Band = Annotated[str | None, QueryParameter(
+    description="Population band: small (<100k), medium (100k–500k), large (500k–1M), metropolis")]
+
+
+def _filters(request: Request, own: set[str]) -> Filters:
+    """The query's filters; a parameter that is neither a filter nor one of `own` is 400."""
+    return Filters.parse({k: v for k, v in request.query_params.items() if k not in own})
+
+
+class ComparisonController(Controller):
+    """The secretariat's view: every signatory city of a charter side by side."""
+
+    path = "/charters/{slug:str}"
+    tags = ("Comparison",)
+
+    @get("/comparison", media_type="application/json")
+    async def comparison(
+        self, request: Request, slug: FromPath[str],
+        level: Annotated[str, QueryParameter(description="principle or commitment")] = "principle",
+        format: Annotated[str, QueryParameter(description="json, csv or xlsx")] = "json",
+        lang: Lang = None,
+        sort: Annotated[str, QueryParameter(description="city, country, region, population, signed_on, "
+                                                        "or CODE.metric / total.metric")] = "city",
+        order: Annotated[str, QueryParameter(description="asc or desc")] = "asc",
+        country: Country = None, region: Region = None, network: Network = None,
+        signed_year: SignedYear = None, population_band: Band = None,
+    ) -> Response:
+        """Cities × principles (or × commitments): adopted, achieved, on track, delayed and overdue
+        counts, progress, and the shares of verified and contested claims, with each city's total.
+        Aggregated in the database. An unknown parameter is 400."""
+        if format not in FORMATS:
+            raise MalformedInput(f"Unknown format {format!r}.",
+                                 [FieldError("format", "Expected json, csv or xlsx.")])
+        filters = _filters(request, {"level", "format", "lang", "sort", "order"})
+        read = await comparison(slug, level=level, filters=filters, lang=lang, sort=sort, order=order)
+        if format == "json":
+            return Response(read, media_type=FORMATS["json"])
+        header, rows = comparison_table(read)
+        if format == "csv":
+            content = csv_bytes(header, rows)
+        else:
+            content = xlsx_bytes([("comparison", header, rows),
+                                  ("columns", ("code", "title"), [(c.code, c.title) for c in read.columns])])
+        return Response(content, media_type=FORMATS[format], headers={
+            "Content-Disposition": f'attachment; filename="{slug}-comparison-{level}.{format}"'})
+
+    @get("/adoption-over-time")
+    async def adoption_over_time(
+        self, request: Request, slug: FromPath[str], lang: Lang = None,
+        country: Country = None, region: Region = None, network: Network = None,
+        signed_year: SignedYear = None, population_band: Band = None,
+    ) -> AdoptionOverTime:
+        """For each principle and year, how many cities had adopted it (one of its commitments at
+        least) and how many had reported one of its commitments achieved, by the end of the year."""
+        return await adoption_over_time(slug, filters=_filters(request, {"lang"}), lang=lang)
+
+
+class PeersController(Controller):
+    """Cities comparable to a city."""
+
+    path = "/cities/{city:str}/peers"
+    tags = ("Comparison",)
+
+    @get("/")
+    async def peers(
+        self, city: FromPath[str], charter: Annotated[str | None, QueryParameter(
+            description="Only signatories of this charter")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=50)] = 5, lang: Lang = None,
+    ) -> list[Peer]:
+        """The cities closest to this one: same region first, then nearest in population."""
+        return await peers(city, charter_slug=charter, limit=limit, lang=lang)

@@ -17,7 +17,12 @@ from swagger_ui_bundle import swagger_ui_path
 from accounts.controllers import MeController
 from charter.controllers import CharterController, CityController
 from commitments.controllers import AdoptionController
-from exports.controllers import CharterDocumentController, CityReportController
+from exports.controllers import (
+    CharterDocumentController,
+    CityReportController,
+    ComparisonController,
+    PeersController,
+)
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
 from indicators.controllers import (
     ChallengeController,
@@ -81,7 +86,7 @@ def api_router() -> Router:
             CharterController, CharterTreeController, CharterDocumentController, CityController,
             AdoptionController, CityCommitmentController, EvidenceController, MeController,
             CityReportController, ClaimController, ChallengeController,
-            HistoryController,
+            HistoryController, ComparisonController, PeersController,
         ],
         guards=[writes_need_token],
     )

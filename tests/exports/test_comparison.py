@@ -1,0 +1,281 @@
+"""The comparison across cities: numbers against a hand-computed fixture, the same numbers as the
+city-by-city rules on the demo data, every filter, sorting, CSV and XLSX, adoption over time, peers."""
+
+import csv
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+
+from charter.choices import SignatureStatus
+from charter.schemas import CityCreate, SignatureCreate
+from charter.services import create_city, create_signature
+from commitments.choices import CommitmentStatus
+from commitments.schemas import AdoptionCreate, StatusUpdateCreate
+from commitments.services import adopt
+from exports.comparison import Filters, comparison
+from indicators.challenges import open_challenge
+from indicators.claims import verify_claim
+from indicators.flags import on_track
+from indicators.progress import principle_progress
+from indicators.schemas import ChallengeCreate, EvidenceCreate, MeasurementCreate, TargetSet
+from indicators.services import (
+    add_measurement,
+    add_status_update,
+    city_commitments_full,
+    create_link_evidence,
+    set_target,
+)
+from kernel.caller import SYSTEM, Caller
+from kernel.versions import ANY_VERSION
+from tests import builders
+
+TODAY = date(2026, 11, 26)
+URL = "/api/v1/charters/lampedusa/comparison"
+REVIEWER = Caller(label="ngo", name="Observatoire", roles=frozenset({"reviewer"}), system=True)
+
+
+async def _city(slug: str, country: str, region: str, population: int, networks: list[str],
+                signed: bool = True) -> None:
+    await create_city(SYSTEM, CityCreate(slug=slug, name=slug.title(), country=country, locale="fr-FR",
+                                         population=population, region=region, networks=networks))
+    if signed:
+        await builders.signed(slug)
+
+
+async def _adopt(city: str, code: str, due: date | None) -> None:
+    await adopt(SYSTEM, city, AdoptionCreate(charter="lampedusa", commitment=code,
+                                             adopted_on=date(2023, 1, 15), due_on=due))
+
+
+async def _status(city: str, code: str, status: str, on: date, evidence: list[int] | None = None):
+    return await add_status_update(SYSTEM, city, "lampedusa", code, StatusUpdateCreate(
+        status=CommitmentStatus(status), reported_on=on, evidence=evidence or []))
+
+
+async def _value(city: str, code: str, period: str, value: float, **extra):
+    return await add_measurement(SYSTEM, city, "lampedusa", code, MeasurementCreate(
+        period=period, value=value, **extra))
+
+
+async def _target(city: str, code: str, baseline: float, target: float) -> None:
+    await set_target(SYSTEM, city, "lampedusa", code, TargetSet(target=target, baseline=baseline),
+                     ANY_VERSION)
+
+
+async def fixture() -> None:
+    """alpha (FR, 150 000, MC2CM): DIG-01 overdue at 7/12, DIG-02 achieved and verified, EQU-01 on
+    track at 3/4, one value contested. beta (TN, 600 000, MC2CM+UCLG): DIG-01 delayed, one value
+    corrected, one draft. gamma withdrew its signature; delta never signed."""
+    await builders.charter()
+    await _city("alpha", "FR", "155", 150_000, ["MC2CM"])
+    await _city("beta", "TN", "015", 600_000, ["MC2CM", "UCLG"])
+    await _city("gamma", "ES", "039", 3_300_000, ["MC2CM"])
+    await create_signature(SYSTEM, "gamma", SignatureCreate(charter="lampedusa", signed_on=date(2024, 5, 1),
+                                                           status=SignatureStatus.withdrawn))
+    await _city("delta", "IT", "039", 850_000, [], signed=False)
+
+    await _adopt("alpha", "LAM-DIG-01", date(2025, 12, 31))
+    await _adopt("alpha", "LAM-DIG-02", date(2030, 12, 31))
+    await _adopt("alpha", "LAM-EQU-01", date(2030, 12, 31))
+    await _target("alpha", "LAM-DIG-01-I1", 300, 600)
+    await _target("alpha", "LAM-DIG-01-I2", 30, 15)
+    await _target("alpha", "LAM-EQU-01-I1", 20, 60)
+    contested = await _value("alpha", "LAM-DIG-01-I1", "2023", 450)
+    await _value("alpha", "LAM-DIG-01-I2", "2023", 20)
+    await _value("alpha", "LAM-EQU-01-I1", "2024", 50)
+    await _status("alpha", "LAM-DIG-01", "in_progress", date(2024, 3, 1))
+    proof = await create_link_evidence(SYSTEM, "alpha", EvidenceCreate(
+        title="Arrêté", kind="council_decision", url="https://alpha.example/arrete.pdf"))
+    achieved = await _status("alpha", "LAM-DIG-02", "achieved", date(2024, 6, 30), [proof.id])
+    await verify_claim(SYSTEM, achieved.claim_id, "Checked.", ANY_VERSION)
+    await _status("alpha", "LAM-EQU-01", "in_progress", date(2024, 9, 1))
+    await open_challenge(REVIEWER, contested.claim_id, ChallengeCreate(reason_md="Lower."))
+
+    await builders.adopted("beta")
+    await _target("beta", "LAM-DIG-01-I1", 0, 400)
+    wrong = await _value("beta", "LAM-DIG-01-I1", "2023", 100)
+    await _value("beta", "LAM-DIG-01-I1", "2023", 200, supersedes=wrong.claim_id)
+    await _value("beta", "LAM-DIG-01-I1", "2024", 400, draft=True)
+    await _status("beta", "LAM-DIG-01", "delayed", date(2024, 2, 1))
+
+
+def _cells(read, city: str) -> dict:
+    row = next(r for r in read.rows if r.city == city)
+    return {**{code: cell for code, cell in row.cells.items()}, "total": row.total}
+
+
+async def test_the_numbers_of_a_hand_computed_fixture() -> None:
+    """Counts, progress and shares as computed by hand in the fixture's docstring."""
+    await fixture()
+    read = await comparison("lampedusa", today=TODAY)
+    assert [r.city for r in read.rows] == ["alpha", "beta"]  # gamma withdrew, delta never signed
+    assert [c.code for c in read.columns] == ["DIG", "EQU"]
+    alpha, beta = _cells(read, "alpha"), _cells(read, "beta")
+    dig = alpha["DIG"]
+    assert (dig.adopted, dig.achieved, dig.on_track, dig.delayed, dig.overdue) == (2, 1, 0, 0, 1)
+    assert dig.progress == pytest.approx(((0.5 + 2 / 3) / 2 + 1.0) / 2)
+    assert (dig.claims, dig.verified_share, dig.contested_share) == (4, 0.25, 0.25)
+    equ = alpha["EQU"]
+    assert (equ.adopted, equ.achieved, equ.on_track, equ.delayed, equ.overdue) == (1, 0, 1, 0, 0)
+    assert equ.progress == pytest.approx(0.75) and equ.claims == 2 and equ.verified_share == 0
+    total = alpha["total"]
+    assert (total.adopted, total.achieved, total.on_track, total.overdue, total.claims) == (3, 1, 1, 1, 6)
+    assert total.progress == pytest.approx(((0.5 + 2 / 3) / 2 + 1.0 + 0.75) / 3)
+    assert total.verified_share == pytest.approx(1 / 6) and total.contested_share == pytest.approx(1 / 6)
+    dig = beta["DIG"]
+    assert (dig.adopted, dig.achieved, dig.on_track, dig.delayed, dig.overdue) == (1, 0, 0, 1, 1)
+    assert dig.progress == pytest.approx(0.25)  # the correction counts (200/400), the draft does not
+    assert dig.claims == 2  # the status and the correction; not the corrected value, not the draft
+    assert beta["EQU"].adopted == 0 and beta["EQU"].progress is None and beta["EQU"].claims == 0
+
+
+async def test_commitment_level() -> None:
+    """Drilled down: one column per commitment of the charter."""
+    await fixture()
+    read = await comparison("lampedusa", level="commitment", today=TODAY)
+    assert [c.code for c in read.columns] == ["LAM-DIG-01", "LAM-DIG-02", "LAM-EQU-01"]
+    alpha = _cells(read, "alpha")
+    assert alpha["LAM-DIG-01"].progress == pytest.approx((0.5 + 2 / 3) / 2)
+    assert alpha["LAM-DIG-02"].achieved == 1 and alpha["LAM-DIG-02"].verified_share == 1.0
+    assert alpha["LAM-DIG-01"].contested_share == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize(("query", "cities"), [
+    ({"country": "TN"}, ["beta"]), ({"country": "fr,tn"}, ["alpha", "beta"]), ({"region": "155"}, ["alpha"]),
+    ({"network": "uclg"}, ["beta"]), ({"network": "MC2CM"}, ["alpha", "beta"]),
+    ({"population_band": "medium"}, ["alpha"]), ({"population_band": "large"}, ["beta"]),
+    ({"population_band": "small"}, []), ({"signed_year": "2022"}, ["alpha", "beta"]),
+    ({"signed_year": "2021"}, []), ({"country": "TN", "network": "MC2CM"}, ["beta"]),
+])
+async def test_filters(client, query: dict, cities: list[str]) -> None:
+    """Each filter, and two together, through the API."""
+    await fixture()
+    r = await client.get(URL, params=query)
+    assert r.status_code == 200, r.text
+    assert [row["city"] for row in r.json()["rows"]] == cities
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({"colour": "red"}, "colour"), ({"population_band": "huge"}, "population_band"),
+    ({"signed_year": "last"}, "signed_year"), ({"level": "city"}, "level"), ({"format": "pdf"}, "format"),
+    ({"sort": "DIG.happiness"}, "sort"), ({"order": "up"}, "order"),
+])
+async def test_bad_parameters_are_400_naming_the_field(client, query: dict, field: str) -> None:
+    """An unknown filter, an unknown band, a bad year, level, format, sort or order."""
+    await fixture()
+    r = await client.get(URL, params=query)
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["field"] == field
+
+
+async def test_sorting(client) -> None:
+    """By any column, both ways."""
+    await fixture()
+    by = {}
+    for sort in ("total.progress", "DIG.overdue", "population", "EQU.adopted"):
+        for order in ("asc", "desc"):
+            r = await client.get(URL, params={"sort": sort, "order": order})
+            by[(sort, order)] = [row["city"] for row in r.json()["rows"]]
+    assert by[("total.progress", "desc")] == ["alpha", "beta"]
+    assert by[("total.progress", "asc")] == ["beta", "alpha"]
+    assert by[("population", "desc")] == ["beta", "alpha"]
+    assert by[("EQU.adopted", "desc")] == ["alpha", "beta"]
+
+
+async def test_csv_and_xlsx(client) -> None:
+    """The same matrix as CSV (UTF-8 with BOM) and XLSX; a formula-looking name stays inert text."""
+    await fixture()
+    await create_city(SYSTEM, CityCreate(slug="epsilon", name="=HYPERLINK(\"http://x.example\")",
+                                         country="MA", locale="fr-MA", region="015"))
+    await builders.signed("epsilon")
+    r = await client.get(URL, params={"format": "csv"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert 'filename="lampedusa-comparison-principle.csv"' in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    alpha = next(row for row in rows if row["city"] == "alpha")
+    assert alpha["DIG.adopted"] == "2" and alpha["total.claims"] == "6"
+    assert float(alpha["EQU.progress"]) == pytest.approx(0.75)
+    assert next(row for row in rows if row["city"] == "epsilon")["name"] == "'=HYPERLINK(\"http://x.example\")"
+    r = await client.get(URL, params={"format": "xlsx", "level": "commitment"})
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(io.BytesIO(r.content))
+    sheet = book["comparison"]
+    header = [c.value for c in sheet[1]]
+    values = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert values["alpha"][header.index("LAM-DIG-02.achieved")].value == 1
+    name = values["epsilon"][header.index("name")]
+    assert name.value == "=HYPERLINK(\"http://x.example\")" and name.data_type == "s"
+    assert [c.value for c in book["columns"]["A"]][1:] == ["LAM-DIG-01", "LAM-DIG-02", "LAM-EQU-01"]
+
+
+async def test_adoption_over_time(client) -> None:
+    """DIG: adopted by two cities in 2023; achieved by alpha in 2024 (DIG-02)."""
+    await fixture()
+    r = await client.get("/api/v1/charters/lampedusa/adoption-over-time")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    years = body["years"]
+    assert years[0] == 2023 and years[-1] == date.today().year
+    dig = next(p for p in body["principles"] if p["code"] == "DIG")
+    assert dig["adopted"][:2] == [2, 2] and dig["achieved"][:2] == [0, 1]
+    equ = next(p for p in body["principles"] if p["code"] == "EQU")
+    assert equ["adopted"][0] == 1 and set(equ["achieved"]) == {0}
+    r = await client.get("/api/v1/charters/lampedusa/adoption-over-time", params={"country": "TN"})
+    assert next(p for p in r.json()["principles"] if p["code"] == "DIG")["adopted"][0] == 1
+    assert (await client.get("/api/v1/charters/lampedusa/adoption-over-time",
+                             params={"shape": "x"})).status_code == 400
+
+
+async def test_peers(client) -> None:
+    """Same region first, then nearest in population; among a charter's signatories when asked."""
+    await fixture()
+    await create_city(SYSTEM, CityCreate(slug="sfax", name="Sfax", country="TN", locale="fr-TN",
+                                         population=330_000, region="015"))
+    r = await client.get("/api/v1/cities/beta/peers")
+    assert [p["city"] for p in r.json()] == ["sfax", "delta", "alpha", "gamma"]
+    assert r.json()[0]["same_region"] is True
+    r = await client.get("/api/v1/cities/beta/peers", params={"charter": "lampedusa"})
+    assert [p["city"] for p in r.json()] == ["alpha"]
+
+
+async def test_the_same_numbers_as_the_city_view_on_the_demo_data() -> None:
+    """For every demo city and principle: the SQL matrix equals the city-by-city Python rules."""
+    from tracker.demo import load_demo
+
+    await load_demo()
+    for charter in ("lampedusa", "sousse-local", "gca-2011"):
+        read = await comparison(charter, today=date.today())
+        assert read.rows
+        for row in read.rows:
+            full = await city_commitments_full(row.city, None, charter_slug=charter)
+            for code, cell in row.cells.items():
+                mine = [c for c in full if c.principle == code]
+                statuses = [str(c.status) if c.status else None for c in mine]
+                assert cell.adopted == len(mine)
+                assert cell.achieved == statuses.count("achieved")
+                assert cell.delayed == statuses.count("delayed")
+                assert cell.overdue == sum("overdue" in [f.code for f in c.flags] for c in mine)
+                assert cell.on_track == sum(on_track(status=s, progress=c.progress, adopted_on=c.adopted_on,
+                                                     due_on=c.due_on, today=date.today())
+                                            for c, s in zip(mine, statuses, strict=True))
+                expected = principle_progress((c.progress, s) for c, s in zip(mine, statuses, strict=True))
+                assert (cell.progress is None) == (expected is None)
+                if expected is not None:
+                    assert cell.progress == pytest.approx(expected)
+                claims = [x for c in mine
+                          for x in [*c.timeline, *(m for i in c.indicators for m in i.measurements)]
+                          if x.superseded_by is None]
+                assert cell.claims == len(claims)
+                if claims:
+                    assert cell.contested_share == pytest.approx(
+                        sum(x.assurance == "contested" for x in claims) / len(claims))
+                    assert cell.verified_share == pytest.approx(
+                        sum(x.assurance == "verified" for x in claims) / len(claims))
+
+
+def test_filters_parse_rejects_unknown_names() -> None:
+    """The filter names are a closed set."""
+    with pytest.raises(Exception, match="colour"):
+        Filters.parse({"colour": "red"})
