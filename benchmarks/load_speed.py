@@ -78,6 +78,7 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
     from commitments.services import adopt
     from indicators.schemas import MeasurementCreate, TargetSet
     from indicators.services import add_measurement, set_target
+    from kernel.versions import ANY_VERSION
 
     t0 = time.perf_counter()
     await create_city(SYSTEM, CityCreate(slug="by-service", name="By service", country="TN", locale="fr-TN"))
@@ -89,7 +90,8 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
         writes += 1
     for i in indicators:
         code = i["code"]
-        await set_target(SYSTEM, "by-service", "bench", code, TargetSet(target=200, baseline=100))
+        await set_target(SYSTEM, "by-service", "bench", code, TargetSet(target=200, baseline=100),
+                         ANY_VERSION)
         for y in range(YEARS):
             await add_measurement(SYSTEM, "by-service", "bench", code,
                                   MeasurementCreate(period=str(2017 + y), value=100 + 10 * y))

@@ -8,17 +8,18 @@ from datetime import date
 PRINCIPLES, PER_PRINCIPLE, INDICATORS = 5, 8, 3  # 40 commitments, 120 indicators
 
 
-def charter_document(slug: str = "bench") -> str:
+def charter_document(slug: str = "bench", principles: int = PRINCIPLES, per_principle: int = PER_PRINCIPLE,
+                     indicators: int = INDICATORS) -> str:
     lines = ["---", f"slug: {slug}", "lang: en", "title: Benchmark charter",
              "issuer: Benchmark network", "---", ""]
-    for p in range(PRINCIPLES):
+    for p in range(principles):
         lines += [f"## P{p}: Principle {p}", "", f"What principle {p} asks of cities.", ""]
-        for c in range(PER_PRINCIPLE):
+        for c in range(per_principle):
             code = f"C{p}-{c:02d}"
             lines += [f"### {code}: Commitment {code} of the benchmark charter", "",
                       "| code | indicator | unit | type | direction |", "|---|---|---|---|---|"]
             lines += [f"| {code}-I{i} | Indicator {i} of {code} | persons | count | increase |"
-                      for i in range(INDICATORS)]
+                      for i in range(indicators)]
             lines.append("")
     return "\n".join(lines)
 

@@ -159,11 +159,11 @@ def _scope(filters: Filters, charter_id: int) -> tuple[str, list[Any]]:
             args.append(high)
     sql = f"""
     sig AS (
-      SELECT city, status, signed_on FROM (
-        SELECT s.city, s.status, s.signed_on,
-               ROW_NUMBER() OVER (PARTITION BY s.city ORDER BY s.signed_on DESC, s.id DESC) AS rn
-        FROM signature s WHERE s.charter = {{}} AND s.draft = FALSE
-      ) x WHERE rn = 1 AND status = 'signed'
+      SELECT s.city, s.signed_on FROM signature s
+      WHERE s.charter = {{}} AND s.draft = FALSE AND s.status = 'signed' AND NOT EXISTS (
+        SELECT 1 FROM signature later WHERE later.city = s.city AND later.charter = s.charter
+        AND later.draft = FALSE AND (later.signed_on > s.signed_on
+                                     OR (later.signed_on = s.signed_on AND later.id > s.id)))
     ),
     cities AS (
       SELECT c.id, c.slug, c.name, c.locale, c.country, c.region, c.population, c.networks,
@@ -187,33 +187,19 @@ def _facts_sql(group: str, scope: str) -> str:
       JOIN cities ON cities.id = cc.city
       WHERE cm.charter = {{}}
     ),
-    last_status AS (
-      SELECT city_commitment, status FROM (
-        SELECT su.city_commitment, su.status,
-               ROW_NUMBER() OVER (PARTITION BY su.city_commitment
-                                  ORDER BY su.reported_on DESC, su.id DESC) AS rn
-        FROM status_update su JOIN adoption a ON a.id = su.city_commitment
-        WHERE su.draft = FALSE AND NOT EXISTS (
-          SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
-      ) x WHERE rn = 1
-    ),
-    latest AS (
-      SELECT city, indicator, value FROM (
-        SELECT m.city, m.indicator, m.value,
-               ROW_NUMBER() OVER (PARTITION BY m.city, m.indicator
-                                  ORDER BY m.period_end DESC, m.id DESC) AS rn
-        FROM measurement m JOIN cities ON cities.id = m.city
-        WHERE m.draft = FALSE AND NOT EXISTS (
-          SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
-      ) x WHERE rn = 1
-    ),
     share AS (
-      SELECT a.id AS adoption, i.direction, l.value, t.baseline, t.target,
-             CASE WHEN t.target <> t.baseline
-                  THEN (l.value - t.baseline) * 1.0 / (t.target - t.baseline) END AS raw
+      SELECT a.id AS adoption, i.direction, t.baseline, t.target, (
+        SELECT m.value FROM measurement m
+        WHERE m.city = a.city AND m.indicator = i.id AND m.draft = FALSE AND NOT EXISTS (
+          SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
+        ORDER BY m.period_end DESC, m.id DESC LIMIT 1) AS value
       FROM adoption a JOIN indicator i ON i.commitment = a.commitment
       LEFT JOIN target t ON t.city = a.city AND t.indicator = i.id
-      LEFT JOIN latest l ON l.city = a.city AND l.indicator = i.id
+    ),
+    share_raw AS (
+      SELECT adoption, direction, baseline, target, value,
+             CASE WHEN target <> baseline THEN (value - baseline) * 1.0 / (target - baseline) END AS raw
+      FROM share
     ),
     indicator_progress AS (
       SELECT adoption, AVG(CASE
@@ -222,15 +208,22 @@ def _facts_sql(group: str, scope: str) -> str:
           WHEN (direction = 'increase' AND value >= target) OR (direction <> 'increase' AND value <= target)
           THEN 1.0 ELSE 0.0 END
         WHEN raw < 0 THEN 0.0 WHEN raw > 1 THEN 1.0 ELSE raw END) AS progress
-      FROM share GROUP BY adoption
+      FROM share_raw GROUP BY adoption
+    ),
+    with_status AS (
+      SELECT a.id, a.city, a.grp, a.adopted_on, a.due_on, (
+        SELECT su.status FROM status_update su
+        WHERE su.city_commitment = a.id AND su.draft = FALSE AND NOT EXISTS (
+          SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
+        ORDER BY su.reported_on DESC, su.id DESC LIMIT 1) AS status,
+        CASE WHEN a.due_on IS NOT NULL AND a.due_on > a.adopted_on
+             THEN {elapsed} * 1.0 / {span} END AS elapsed
+      FROM adoption a
     ),
     adopted AS (
-      SELECT a.city, a.grp, a.adopted_on, a.due_on, ls.status,
-             COALESCE(ip.progress, CASE WHEN ls.status = 'achieved' THEN 1.0 ELSE 0.0 END) AS progress,
-             CASE WHEN a.due_on IS NOT NULL AND a.due_on > a.adopted_on
-                  THEN {elapsed} * 1.0 / {span} END AS elapsed
-      FROM adoption a LEFT JOIN last_status ls ON ls.city_commitment = a.id
-      LEFT JOIN indicator_progress ip ON ip.adoption = a.id
+      SELECT w.city, w.grp, w.due_on, w.status, w.elapsed,
+             COALESCE(ip.progress, CASE WHEN w.status = 'achieved' THEN 1.0 ELSE 0.0 END) AS progress
+      FROM with_status w LEFT JOIN indicator_progress ip ON ip.adoption = w.id
     )
     SELECT city, grp, COUNT(*) AS adopted,
       SUM(CASE WHEN status = 'achieved' THEN 1 ELSE 0 END) AS achieved,

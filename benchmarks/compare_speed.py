@@ -1,0 +1,107 @@
+"""Comparison speed: 1 000 signatory cities × 100 adopted commitments (one indicator each, a target,
+a status update and two yearly values), on SQLite and PostgreSQL side by side. Times the matrix by
+principle and by commitment, and adoption over time (warm, median of 5).
+Run: `.venv/bin/python benchmarks/compare_speed.py [--cities 1000]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PRINCIPLES, PER_PRINCIPLE, PERIODS = 5, 20, 2
+
+
+async def timed(call, runs: int) -> float:
+    await call()  # warm: caches, query plans, connections
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        await call()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+async def run(engine_name: str, cities: int, runs: int) -> dict:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from benchmarks.synthetic import charter_document, load_cities
+    from commitments.tables import CityCommitment
+    from exports.charter_documents import import_document
+    from exports.comparison import adoption_over_time, comparison
+    from indicators.tables import Measurement
+    from kernel.caller import SYSTEM
+    from kernel.db import get_engine
+
+    engine = get_engine()
+    if engine_name == "postgres":
+        await engine._run_in_new_connection("DROP SCHEMA public CASCADE")
+        await engine._run_in_new_connection("CREATE SCHEMA public")
+        await engine.start_connection_pool(min_size=1, max_size=4)
+    with contextlib.redirect_stdout(io.StringIO()):
+        await run_forwards("all")
+    await import_document(SYSTEM, charter_document("bench", PRINCIPLES, PER_PRINCIPLE, 1))
+    t0 = time.perf_counter()
+    for start in range(0, cities, 100):  # in slices: one transaction per 100 cities
+        await load_cities("bench", min(100, cities - start), periods=PERIODS, prefix=f"c{start:05d}")
+    load_s = time.perf_counter() - t0
+    if engine_name == "postgres":
+        await engine._run_in_new_connection("ANALYZE")
+    read = await comparison("bench")
+    assert len(read.rows) == cities and len(read.columns) == PRINCIPLES
+    result = {
+        "adoptions": await CityCommitment.count(), "measurements": await Measurement.count(),
+        "load_s": load_s,
+        "principle_ms": await timed(lambda: comparison("bench"), runs),
+        "commitment_ms": await timed(lambda: comparison("bench", level="commitment"), runs),
+        "over_time_ms": await timed(lambda: adoption_over_time("bench"), runs),
+    }
+    if engine_name == "postgres":
+        await engine.close_connection_pool()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cities", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/bench")
+    args = parser.parse_args()
+    if args.engine:
+        print(json.dumps(asyncio.run(run(args.engine, args.cities, args.runs))))
+        return
+    subprocess.run(["psql", args.postgres_url.rsplit("/", 1)[0] + "/postgres", "-qc", "CREATE DATABASE bench"],
+                   capture_output=True, check=False)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, url in (("sqlite", f"sqlite:///{tmp}/bench.db"), ("postgres", args.postgres_url)):
+            out = subprocess.run([sys.executable, __file__, "--engine", name, "--cities", str(args.cities),
+                                  "--runs", str(args.runs)], env={**os.environ, "DATABASE_URL": url},
+                                 capture_output=True, text=True, check=True, cwd=ROOT)
+            results[name] = json.loads(out.stdout.strip().splitlines()[-1])
+    s, p = results["sqlite"], results["postgres"]
+    print(f"{args.cities} cities × {PRINCIPLES * PER_PRINCIPLE} commitments: {s['adoptions']:,} adoptions, "
+          f"{s['measurements']:,} measurements (warm, median of {args.runs})")
+    print(f"{'':36}{'SQLite':>10}{'PostgreSQL':>12}{'PG/SQLite':>11}")
+    for label, key in (("load, bulk (s)", "load_s"), ("comparison by principle (ms)", "principle_ms"),
+                       ("comparison by commitment (ms)", "commitment_ms"),
+                       ("adoption over time (ms)", "over_time_ms")):
+        print(f"{label:36}{s[key]:>10.1f}{p[key]:>12.1f}{p[key] / s[key]:>10.2f}x")
+
+
+if __name__ == "__main__":
+    main()
