@@ -84,8 +84,8 @@ def main() -> None:
     if args.engine:
         print(json.dumps(asyncio.run(run(args.engine, args.cities, args.runs))))
         return
-    subprocess.run(["psql", args.postgres_url.rsplit("/", 1)[0] + "/postgres", "-qc", "CREATE DATABASE bench"],
-                   capture_output=True, check=False)
+    subprocess.run(["psql", args.postgres_url.rsplit("/", 1)[0] + "/postgres", "-qc",
+                    "CREATE DATABASE bench"], capture_output=True, check=False)
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, url in (("sqlite", f"sqlite:///{tmp}/bench.db"), ("postgres", args.postgres_url)):

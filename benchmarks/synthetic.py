@@ -100,4 +100,7 @@ async def load_cities(charter_slug: str, count: int, *, periods: int, evidence_p
             await batched(MeasurementEvidence, [
                 MeasurementEvidence(measurement=m["id"], evidence=by_code[(m["city"], m["code"])][0])
                 for m in last])
+        from indicators.standing import refresh
+
+        await refresh([a["id"] for a in adoptions])
     return slugs

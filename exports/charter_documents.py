@@ -20,6 +20,7 @@ from exports.charter_markdown import (
     parse_charter,
     render_charter,
 )
+from indicators import standing
 from indicators.tables import Indicator
 from kernel.caller import Caller
 from kernel.db import audit, update_versioned, write_transaction
@@ -129,6 +130,7 @@ async def import_document(
                 Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
             }, f"Charter {doc.slug!r}")
             counts = await _write_tree(charter, doc, translation=True)
+        await standing.refresh_charter(charter["id"])
         after = await export_document(doc.slug, doc.lang)
         await audit(caller, "import" if before is None else "update", "charter_document",
                     f"{doc.slug}/{doc.lang}", {"document": before} if before else None,

@@ -2,10 +2,10 @@
 principles (or × commitments), each cell with adopted / achieved / on track / delayed / overdue
 counts, progress and the shares of verified and contested claims; and adoption over time.
 
-Everything is aggregated in SQL (window functions and GROUP BY, on SQLite and PostgreSQL alike):
-Python only receives one row per city and column. The rules are those of
-`indicators/progress.py` and `indicators/flags.py`, written again as SQL; a test holds the two
-to the same numbers.
+Everything is aggregated in SQL (GROUP BY over the adoptions' standings that
+`indicators/standing.py` keeps, on SQLite and PostgreSQL alike): Python only receives one row per
+city and column. On track and overdue depend on the date and are decided here, by the rules of
+`indicators/flags.py` written as SQL; a test holds both to the same numbers.
 """
 
 from __future__ import annotations
@@ -175,55 +175,23 @@ def _scope(filters: Filters, charter_id: int) -> tuple[str, list[Any]]:
 
 
 def _facts_sql(group: str, scope: str) -> str:
-    """One row per (city, column): counts by status, on track, overdue, and the sum and count of
-    progress over the adoptions that are not withdrawn."""
-    elapsed = _days("{}", "a.adopted_on")
-    span = _days("a.due_on", "a.adopted_on")
+    """One row per (city, column) from the adoptions' stored standings: counts by status, on
+    track and overdue as of a date, the sum and count of progress over the adoptions not
+    withdrawn, and the claims with how many are verified or contested."""
+    elapsed = _days("{}", "cc.adopted_on")
+    span = _days("cc.due_on", "cc.adopted_on")
     return f"""
     WITH {scope},
-    adoption AS (
-      SELECT cc.id, cc.city, cc.adopted_on, cc.due_on, cm.id AS commitment, {group} AS grp
+    adopted AS (
+      SELECT cc.city, {group} AS grp, cc.due_on, st.status,
+             COALESCE(st.progress, 0.0) AS progress, COALESCE(st.claims, 0) AS claims,
+             COALESCE(st.verified, 0) AS verified, COALESCE(st.contested, 0) AS contested,
+             CASE WHEN cc.due_on IS NOT NULL AND cc.due_on > cc.adopted_on
+                  THEN {elapsed} * 1.0 / {span} END AS elapsed
       FROM city_commitment cc JOIN commitment cm ON cm.id = cc.commitment
       JOIN cities ON cities.id = cc.city
+      LEFT JOIN adoption_standing st ON st.city_commitment = cc.id
       WHERE cm.charter = {{}}
-    ),
-    share AS (
-      SELECT a.id AS adoption, i.direction, t.baseline, t.target, (
-        SELECT m.value FROM measurement m
-        WHERE m.city = a.city AND m.indicator = i.id AND m.draft = FALSE AND NOT EXISTS (
-          SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
-        ORDER BY m.period_end DESC, m.id DESC LIMIT 1) AS value
-      FROM adoption a JOIN indicator i ON i.commitment = a.commitment
-      LEFT JOIN target t ON t.city = a.city AND t.indicator = i.id
-    ),
-    share_raw AS (
-      SELECT adoption, direction, baseline, target, value,
-             CASE WHEN target <> baseline THEN (value - baseline) * 1.0 / (target - baseline) END AS raw
-      FROM share
-    ),
-    indicator_progress AS (
-      SELECT adoption, AVG(CASE
-        WHEN value IS NULL OR target IS NULL OR baseline IS NULL THEN 0.0
-        WHEN target = baseline THEN CASE
-          WHEN (direction = 'increase' AND value >= target) OR (direction <> 'increase' AND value <= target)
-          THEN 1.0 ELSE 0.0 END
-        WHEN raw < 0 THEN 0.0 WHEN raw > 1 THEN 1.0 ELSE raw END) AS progress
-      FROM share_raw GROUP BY adoption
-    ),
-    with_status AS (
-      SELECT a.id, a.city, a.grp, a.adopted_on, a.due_on, (
-        SELECT su.status FROM status_update su
-        WHERE su.city_commitment = a.id AND su.draft = FALSE AND NOT EXISTS (
-          SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
-        ORDER BY su.reported_on DESC, su.id DESC LIMIT 1) AS status,
-        CASE WHEN a.due_on IS NOT NULL AND a.due_on > a.adopted_on
-             THEN {elapsed} * 1.0 / {span} END AS elapsed
-      FROM adoption a
-    ),
-    adopted AS (
-      SELECT w.city, w.grp, w.due_on, w.status, w.elapsed,
-             COALESCE(ip.progress, CASE WHEN w.status = 'achieved' THEN 1.0 ELSE 0.0 END) AS progress
-      FROM with_status w LEFT JOIN indicator_progress ip ON ip.adoption = w.id
     )
     SELECT city, grp, COUNT(*) AS adopted,
       SUM(CASE WHEN status = 'achieved' THEN 1 ELSE 0 END) AS achieved,
@@ -237,40 +205,9 @@ def _facts_sql(group: str, scope: str) -> str:
         WHEN progress >= CASE WHEN elapsed < 0 THEN 0.0 WHEN elapsed > 1 THEN 1.0 ELSE elapsed END
         THEN 1 ELSE 0 END) AS on_track,
       SUM(CASE WHEN status IS NULL OR status <> 'withdrawn' THEN progress ELSE 0 END) AS progress_sum,
-      SUM(CASE WHEN status IS NULL OR status <> 'withdrawn' THEN 1 ELSE 0 END) AS progress_n
+      SUM(CASE WHEN status IS NULL OR status <> 'withdrawn' THEN 1 ELSE 0 END) AS progress_n,
+      SUM(claims) AS claims, SUM(verified) AS verified, SUM(contested) AS contested
     FROM adopted GROUP BY city, grp"""
-
-
-def _claims_sql(group: str, scope: str) -> str:
-    """One row per (city, column): the claims that count (published, not corrected) and how many
-    are verified or contested."""
-    contested = """EXISTS (SELECT 1 FROM challenge ch WHERE ch.claim_id = '{prefix}-' || {alias}.id
-                   AND (ch.status IN ('open', 'answered') OR ch.outcome IN ('upheld', 'partly_upheld')))"""
-    return f"""
-    WITH {scope},
-    adoption AS (
-      SELECT cc.id, cc.city, cm.id AS commitment, {group} AS grp
-      FROM city_commitment cc JOIN commitment cm ON cm.id = cc.commitment
-      JOIN cities ON cities.id = cc.city
-      WHERE cm.charter = {{}}
-    ),
-    claim AS (
-      SELECT a.city, a.grp, su.verified_at,
-             CASE WHEN {contested.format(prefix="status", alias="su")} THEN 1 ELSE 0 END AS contested
-      FROM status_update su JOIN adoption a ON a.id = su.city_commitment
-      WHERE su.draft = FALSE AND NOT EXISTS (
-        SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
-      UNION ALL
-      SELECT a.city, a.grp, m.verified_at,
-             CASE WHEN {contested.format(prefix="measurement", alias="m")} THEN 1 ELSE 0 END AS contested
-      FROM measurement m JOIN indicator i ON i.id = m.indicator
-      JOIN adoption a ON a.commitment = i.commitment AND a.city = m.city
-      WHERE m.draft = FALSE AND NOT EXISTS (
-        SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
-    )
-    SELECT city, grp, COUNT(*) AS claims, SUM(contested) AS contested,
-           SUM(CASE WHEN contested = 0 AND verified_at IS NOT NULL THEN 1 ELSE 0 END) AS verified
-    FROM claim GROUP BY city, grp"""
 
 
 def _cell(facts: dict[str, Any] | None, claims: dict[str, Any] | None) -> Cell:
@@ -334,16 +271,13 @@ async def comparison(charter_slug: str, *, level: str = "principle", filters: Fi
                 Commitment.position)
         scope, scope_args = _scope(filters, charter["id"])
         group = "cm.principle" if level == "principle" else "cm.id"
-        facts = await Charter.raw(_facts_sql(group, scope), *scope_args, charter["id"], today, today,
-                                  today)
-        claims = await Charter.raw(_claims_sql(group, scope), *scope_args, charter["id"])
+        facts = await Charter.raw(_facts_sql(group, scope), *scope_args, today, charter["id"], today, today)
         cities = await Charter.raw(f"WITH {scope} SELECT * FROM cities", *scope_args)
     codes = {i["id"]: i["code"] for i in items}
     facts_by = {(r["city"], r["grp"]): r for r in facts}
-    claims_by = {(r["city"], r["grp"]): r for r in claims}
     rows = []
     for c in cities:
-        parts = {codes[i]: (facts_by.get((c["id"], i)), claims_by.get((c["id"], i))) for i in codes}
+        parts = {codes[i]: (facts_by.get((c["id"], i)),) * 2 for i in codes}
         names = loads(c["name"])
         signed_on = c["signed_on"]
         rows.append(ComparisonRow(

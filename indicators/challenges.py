@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from charter.tables import City
+from indicators import standing
 from indicators.choices import ChallengeStatus, EvidenceReview
 from indicators.claims import claim_for_read, now
 from indicators.schemas import (
@@ -22,7 +23,7 @@ from indicators.schemas import (
 )
 from indicators.tables import Challenge, ChallengeEvidence, ChallengeReply, Evidence
 from kernel.caller import Caller
-from kernel.claims import history_url
+from kernel.claims import history_url, parse_claim_id
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from kernel.markdown import render_markdown
@@ -86,6 +87,7 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
         )).returning(Challenge.id))[0]
         for evidence_id in cited:
             await ChallengeEvidence.insert(ChallengeEvidence(challenge=challenge["id"], evidence=evidence_id))
+        await standing.refresh(await standing.adoption_of_claim_id(*parse_claim_id(claim)))
         await audit(caller, "create", "challenge", f"challenge-{challenge['id']}", None,
                     {"claim_id": claim, "reason_md": reason, "organisation": organisation,
                      "evidence": cited}, public_label=organisation or caller.public_name)
@@ -140,6 +142,7 @@ async def rule(caller: Caller, challenge_id: int, data: RulingCreate,
         await update_versioned(Challenge, challenge_id, row["version"],
                                {getattr(Challenge, k): v for k, v in values.items()},
                                f"Challenge {challenge_id}")
+        await standing.refresh(await standing.adoption_of_claim_id(*parse_claim_id(row["claim_id"])))
         await audit(caller, "rule", "challenge", f"challenge-{challenge_id}", {"status": row["status"]},
                     {"status": "ruled", "outcome": str(data.outcome), "note_md": data.note_md})
     return await get_challenge(challenge_id)

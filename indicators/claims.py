@@ -16,6 +16,7 @@ from piccolo.table import Table
 
 from charter.tables import Signature
 from commitments.tables import StatusUpdate
+from indicators import standing
 from indicators.assurance import assurance_of
 from indicators.choices import EvidenceReview
 from indicators.schemas import ClaimRead
@@ -98,7 +99,7 @@ async def challenges_of(claim_ids: list[str]) -> dict[str, list[dict[str, Any]]]
     return out
 
 
-def standing(kind: str, row: dict[str, Any], *, replaced_by: int | None,
+def claim_standing(kind: str, row: dict[str, Any], *, replaced_by: int | None,
              challenges: list[dict[str, Any]]) -> dict[str, Any]:
     """The fields of `ClaimStanding` for one claim, given the row that corrects it (among those
     the reader may see) and its challenges."""
@@ -145,7 +146,7 @@ async def claim_read(caller: Caller, kind: str, row: dict[str, Any]) -> ClaimRea
         value_text=row.get("value_text"), status=row.get("status"),
         reported_on=row.get("reported_on") or row.get("signed_on"), note_md=note,
         note_html=render_markdown(note), evidence=cited, version=row["version"],
-        **standing(kind, row, replaced_by=replaced, challenges=(await challenges_of([cid]))[cid]))
+        **claim_standing(kind, row, replaced_by=replaced, challenges=(await challenges_of([cid]))[cid]))
 
 
 # Corrections ------------------------------------------------------------------------------------
@@ -198,6 +199,7 @@ async def publish_claim(caller: Caller, text: str, precondition: Precondition) -
         await update_versioned(table, row["id"], row["version"],
                                {table.draft: False, table.published_at: stamp},  # type: ignore[attr-defined]
                                f"Claim {text}")
+        await standing.refresh(await standing.adoption_of_claim(kind, row))
         await audit(caller, "publish", kind, text, {"draft": True}, {"draft": False, "published_at": stamp})
         kind, row = await claim_for_read(caller, text)
         return await claim_read(caller, kind, row), row["version"]
@@ -228,6 +230,7 @@ async def verify_claim(caller: Caller, text: str, note_md: str | None,
                   "verified_by_label": caller.public_name, "verification_note_md": note_md}
         await update_versioned(table, row["id"], row["version"],
                                {getattr(table, k): v for k, v in values.items()}, f"Claim {text}")
+        await standing.refresh(await standing.adoption_of_claim(kind, row))
         await audit(caller, "verify", kind, text, {"verified_at": row["verified_at"]}, values)
         kind, row = await claim_for_read(caller, text)
         return await claim_read(caller, kind, row), row["version"]
@@ -248,6 +251,7 @@ async def unverify_citing(caller: Caller, evidence_id: int, reason: str) -> list
             await table.update({table.verified_at: None, table.verified_by: None,  # type: ignore[attr-defined]
                                 table.verified_by_label: None, table.verification_note_md: None,  # type: ignore[attr-defined]
                                 table.version: table.version + 1}).where(table.id == row["id"])  # type: ignore[attr-defined]
+            await standing.refresh(await standing.adoption_of_claim(kind, row))
             await audit(caller, "unverify", kind, text,
                         {"verified_at": row["verified_at"], "verified_by": row["verified_by_label"]},
                         {"verified_at": None, "reason": reason})

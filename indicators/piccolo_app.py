@@ -5,6 +5,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from indicators.tables import (
+    AdoptionStanding,
     Challenge,
     ChallengeEvidence,
     ChallengeReply,
@@ -20,7 +21,7 @@ APP_CONFIG = AppConfig(
     app_name="indicators",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
     table_classes=[Indicator, Target, Evidence, Measurement, MeasurementEvidence, UpdateEvidence,
-                   Challenge, ChallengeReply, ChallengeEvidence],
+                   Challenge, ChallengeReply, ChallengeEvidence, AdoptionStanding],
     migration_dependencies=["commitments.piccolo_app"],
     commands=[],
 )

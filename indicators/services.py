@@ -22,6 +22,7 @@ from commitments.choices import CommitmentStatus
 from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from commitments.services import adoption_for_write, get_adoption_or_raise
 from commitments.tables import CityCommitment, Commitment, StatusUpdate
+from indicators import standing
 from indicators.assurance import OPEN_CHALLENGE, STANDING_OUTCOMES, current, superseded_by
 from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview, ValueType
 from indicators.claims import (
@@ -32,8 +33,8 @@ from indicators.claims import (
     claim_for_read,
     claim_for_write,
     claim_read,
+    claim_standing,
     evidence_of,
-    standing,
     unverify_citing,
 )
 from indicators.claims import now as claim_now
@@ -211,6 +212,7 @@ async def set_target(caller: Caller, city_slug: str, charter_slug: str, code: st
                 Target.baseline: baseline, Target.baseline_period: data.baseline_period,
                 Target.target: target, Target.target_period: data.target_period,
                 Target.updated_at: claim_now()}, f"Target {key}")
+        await standing.refresh(await standing.adoption_of_value(city["id"], indicator["id"]))
         await audit(caller, "create" if before is None else "update", "target", key,
                     {k: before[k] for k in values} if before else None, values)
     return _target_read({**values, "revision": before["revision"] + 1 if before else 1})  # type: ignore[return-value]
@@ -443,6 +445,7 @@ async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, c
         )).returning(*StatusUpdate.all_columns()))[0]
         for evidence_id in cited:
             await UpdateEvidence.insert(UpdateEvidence(update=row["id"], evidence=evidence_id))
+        await standing.refresh([adoption["id"]])
         await audit(caller, "create", "status_update", claim_id("status_update", row["id"]), None,
                     {"commitment": adoption["key"], "status": str(data.status),
                      "reported_on": data.reported_on, "note_md": data.note_md, "evidence": cited,
@@ -454,7 +457,7 @@ def _status_read(row: dict[str, Any], cited: list[int], replaced_by: int | None,
                  challenges: list[dict[str, Any]]) -> StatusUpdateRead:
     return StatusUpdateRead(row["id"], CommitmentStatus(row["status"]), row["reported_on"],
                             row["note_md"], render_markdown(row["note_md"]), cited,
-                            **standing("status_update", row, replaced_by=replaced_by,
+                            **claim_standing("status_update", row, replaced_by=replaced_by,
                                        challenges=challenges))
 
 
@@ -465,7 +468,7 @@ def _measurement_read(row: dict[str, Any], cited: list[int], replaced_by: int | 
                       challenges: list[dict[str, Any]] | None = None) -> MeasurementRead:
     return MeasurementRead(row["id"], row["period"], float(row["value"]), row["value_text"],
                            row["note_md"], render_markdown(row["note_md"]), cited, row["created_at"],
-                           **standing("measurement", row, replaced_by=replaced_by,
+                           **claim_standing("measurement", row, replaced_by=replaced_by,
                                       challenges=challenges or []))
 
 
@@ -515,6 +518,7 @@ async def add_measurement(caller: Caller, city_slug: str, charter_slug: str, cod
         for evidence_id in cited:
             await MeasurementEvidence.insert(MeasurementEvidence(measurement=row["id"],
                                                                  evidence=evidence_id))
+        await standing.refresh(await standing.adoption_of_value(city["id"], indicator["id"]))
         await audit(caller, "create", "measurement", claim_id("measurement", row["id"]), None,
                     {"indicator": f"{city_slug}/{charter_slug}/{indicator['code']}",
                      "period": period.label, "value": value, "value_text": text,
@@ -855,6 +859,6 @@ async def list_signatures(city_slug: str) -> list[SignatureRead]:
     challenges = await challenges_of([claim_id("signature", r["id"]) for r in rows])
     return [SignatureRead(id=r["id"], charter=r["charter_slug"], signed_on=r["signed_on"], act=r["act"],
                           status=r["status"],
-                          **standing("signature", r, replaced_by=None,
+                          **claim_standing("signature", r, replaced_by=None,
                                      challenges=challenges.get(claim_id("signature", r["id"]), [])))
             for r in rows]

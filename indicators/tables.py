@@ -6,6 +6,7 @@ from piccolo.columns import (
     JSON,
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     Numeric,
@@ -17,7 +18,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from charter.tables import Charter, City
-from commitments.tables import Commitment, StatusUpdate
+from commitments.tables import CityCommitment, Commitment, StatusUpdate
 from indicators.choices import (
     ChallengeStatus,
     Direction,
@@ -161,3 +162,18 @@ class ChallengeEvidence(Table, tablename="challenge_evidence"):
     challenge = ForeignKey(references=Challenge, null=False, index=True)
     reply = ForeignKey(references=ChallengeReply, null=True, default=None, index=True)
     evidence = ForeignKey(references=Evidence, null=False, index=True)
+
+
+class AdoptionStanding(Table, tablename="adoption_standing"):
+    """Where one adoption stands according to the claims that count (published, not corrected):
+    its last status, its progress (0–1), and how many of its claims are verified or contested.
+    Kept up to date in the same transaction by every write that can change it (see
+    `indicators/standing.py`); the comparison across cities adds these rows up."""
+
+    city_commitment = ForeignKey(references=CityCommitment, null=False, unique=True, index=True)
+    city = ForeignKey(references=City, null=False, index=True)
+    status = Varchar(length=16, null=True, default=None)
+    progress = DoublePrecision(default=0.0)
+    claims = Integer(default=0)
+    verified = Integer(default=0)
+    contested = Integer(default=0)

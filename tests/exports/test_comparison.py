@@ -279,3 +279,36 @@ def test_filters_parse_rejects_unknown_names() -> None:
     """The filter names are a closed set."""
     with pytest.raises(Exception, match="colour"):
         Filters.parse({"colour": "red"})
+
+
+async def test_standings_follow_rulings_reviews_and_text_changes() -> None:
+    """A dismissed challenge, rejected evidence and a new indicator in the charter each change
+    the matrix at once; the standings kept by the writes equal a full recomputation."""
+    from charter.tables import Charter
+    from exports.charter_documents import export_document, import_document
+    from indicators.challenges import rule
+    from indicators.schemas import EvidenceReviewCreate, RulingCreate
+    from indicators.services import review_evidence
+    from indicators.standing import refresh_charter
+    from indicators.tables import AdoptionStanding, Challenge, Evidence
+
+    await fixture()
+    challenge = await Challenge.select(Challenge.id).first()
+    await rule(SYSTEM, challenge["id"], RulingCreate(outcome="dismissed"), ANY_VERSION)
+    proof = await Evidence.select(Evidence.id).where(
+        Evidence.url == "https://alpha.example/arrete.pdf").first()
+    await review_evidence(SYSTEM, proof["id"], EvidenceReviewCreate(review="rejected"), ANY_VERSION)
+    dig = _cells(await comparison("lampedusa", today=TODAY), "alpha")["DIG"]
+    assert dig.contested_share == 0 and dig.verified_share == 0
+    text = await export_document("lampedusa")
+    text = text.replace("| LAM-DIG-01-I2 |", "| LAM-DIG-01-I3 | Staff trained | persons | count | increase |\n"
+                                                 "| LAM-DIG-01-I2 |")
+    await import_document(SYSTEM, text)
+    dig = _cells(await comparison("lampedusa", level="commitment", today=TODAY), "alpha")["LAM-DIG-01"]
+    assert dig.progress == pytest.approx((0.5 + 0 + 2 / 3) / 3)  # the new indicator has no data: 0
+    kept = await AdoptionStanding.select().order_by(AdoptionStanding.city_commitment)
+    charter = await Charter.select(Charter.id).where(Charter.slug == "lampedusa").first()
+    await refresh_charter(charter["id"])
+    rebuilt = await AdoptionStanding.select().order_by(AdoptionStanding.city_commitment)
+    strip = [{k: v for k, v in r.items() if k != "id"} for r in kept]
+    assert strip == [{k: v for k, v in r.items() if k != "id"} for r in rebuilt]

@@ -1,0 +1,128 @@
+"""Each adoption's standing (last status, progress, claims verified and contested), computed in
+SQL from the claims that count and stored in `adoption_standing`, so that comparing a thousand
+cities is a sum over rows rather than a recomputation.
+
+Every write that can change a standing calls `refresh` with the adoptions it touched, inside its
+own transaction. The rules are those of `progress.py` and `assurance.py`, written as SQL; a test
+holds both to the same numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commitments.tables import CityCommitment, StatusUpdate
+from indicators.tables import AdoptionStanding, Indicator, Measurement
+
+_CONTESTED = """EXISTS (SELECT 1 FROM challenge ch WHERE ch.claim_id = '{prefix}-' || {alias}.id
+  AND (ch.status IN ('open', 'answered') OR ch.outcome IN ('upheld', 'partly_upheld')))"""
+
+_STANDING = f"""
+WITH adoption AS (
+  SELECT cc.id, cc.city, cc.commitment FROM city_commitment cc WHERE {{where}}
+),
+share AS (
+  SELECT a.id AS adoption, i.direction, t.baseline, t.target, (
+    SELECT m.value FROM measurement m
+    WHERE m.city = a.city AND m.indicator = i.id AND m.draft = FALSE AND NOT EXISTS (
+      SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
+    ORDER BY m.period_end DESC, m.id DESC LIMIT 1) AS value
+  FROM adoption a JOIN indicator i ON i.commitment = a.commitment
+  LEFT JOIN target t ON t.city = a.city AND t.indicator = i.id
+),
+share_raw AS (
+  SELECT adoption, direction, baseline, target, value,
+         CASE WHEN target <> baseline THEN (value - baseline) * 1.0 / (target - baseline) END AS raw
+  FROM share
+),
+indicator_progress AS (
+  SELECT adoption, AVG(CASE
+    WHEN value IS NULL OR target IS NULL OR baseline IS NULL THEN 0.0
+    WHEN target = baseline THEN CASE
+      WHEN (direction = 'increase' AND value >= target) OR (direction <> 'increase' AND value <= target)
+      THEN 1.0 ELSE 0.0 END
+    WHEN raw < 0 THEN 0.0 WHEN raw > 1 THEN 1.0 ELSE raw END) AS progress
+  FROM share_raw GROUP BY adoption
+),
+claim AS (
+  SELECT su.city_commitment AS adoption, su.verified_at,
+         CASE WHEN {_CONTESTED.format(prefix="status", alias="su")} THEN 1 ELSE 0 END AS contested
+  FROM status_update su JOIN adoption a ON a.id = su.city_commitment
+  WHERE su.draft = FALSE AND NOT EXISTS (
+    SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
+  UNION ALL
+  SELECT a.id AS adoption, m.verified_at,
+         CASE WHEN {_CONTESTED.format(prefix="measurement", alias="m")} THEN 1 ELSE 0 END AS contested
+  FROM measurement m JOIN indicator i ON i.id = m.indicator
+  JOIN adoption a ON a.commitment = i.commitment AND a.city = m.city
+  WHERE m.draft = FALSE AND NOT EXISTS (
+    SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
+),
+claim_count AS (
+  SELECT adoption, COUNT(*) AS claims, SUM(contested) AS contested,
+         SUM(CASE WHEN contested = 0 AND verified_at IS NOT NULL THEN 1 ELSE 0 END) AS verified
+  FROM claim GROUP BY adoption
+),
+with_status AS (
+  SELECT a.id, a.city, (
+    SELECT su.status FROM status_update su
+    WHERE su.city_commitment = a.id AND su.draft = FALSE AND NOT EXISTS (
+      SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
+    ORDER BY su.reported_on DESC, su.id DESC LIMIT 1) AS status
+  FROM adoption a
+)
+INSERT INTO adoption_standing (city_commitment, city, status, progress, claims, verified, contested)
+SELECT w.id, w.city, w.status,
+       COALESCE(ip.progress, CASE WHEN w.status = 'achieved' THEN 1.0 ELSE 0.0 END),
+       COALESCE(cc.claims, 0), COALESCE(cc.verified, 0), COALESCE(cc.contested, 0)
+FROM with_status w LEFT JOIN indicator_progress ip ON ip.adoption = w.id
+LEFT JOIN claim_count cc ON cc.adoption = w.id"""
+
+
+async def refresh(adoption_ids: list[int]) -> None:
+    """Recompute the standing of these adoptions; call it in the transaction of the write."""
+    ids = sorted({i for i in adoption_ids if i is not None})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("{}" for _ in chunk)
+        await AdoptionStanding.delete().where(AdoptionStanding.city_commitment.is_in(chunk))
+        await AdoptionStanding.raw(_STANDING.format(where=f"cc.id IN ({marks})"), *chunk)
+
+
+async def refresh_charter(charter_id: int) -> None:
+    """Recompute every adoption of a charter's commitments (after its text changed, or a bulk load)."""
+    adoptions = ("SELECT id FROM city_commitment WHERE commitment IN "
+                 "(SELECT id FROM commitment WHERE charter = {})")
+    await AdoptionStanding.raw(f"DELETE FROM adoption_standing WHERE city_commitment IN ({adoptions})",
+                               charter_id)
+    await AdoptionStanding.raw(_STANDING.format(
+        where="cc.commitment IN (SELECT id FROM commitment WHERE charter = {})"), charter_id)
+
+
+async def adoption_of_value(city_id: int, indicator_id: int) -> list[int]:
+    """The adoption a value of that city for that indicator counts toward."""
+    indicator = await Indicator.select(Indicator.commitment).where(Indicator.id == indicator_id).first()
+    row = await CityCommitment.select(CityCommitment.id).where(
+        (CityCommitment.city == city_id) & (CityCommitment.commitment == indicator["commitment"])).first()
+    return [row["id"]] if row else []
+
+
+async def adoption_of_claim(kind: str, row: dict[str, Any]) -> list[int]:
+    """The adoption a claim counts toward (none for a signature)."""
+    if kind == "status_update":
+        return [row["city_commitment"]]
+    if kind == "measurement":
+        return await adoption_of_value(row["city"], row["indicator"])
+    return []
+
+
+async def adoption_of_claim_id(kind: str, row_id: int) -> list[int]:
+    if kind == "status_update":
+        found = await StatusUpdate.select(StatusUpdate.city_commitment).where(
+            StatusUpdate.id == row_id).first()
+        return [found["city_commitment"]] if found else []
+    if kind == "measurement":
+        found = await Measurement.select(Measurement.city, Measurement.indicator).where(
+            Measurement.id == row_id).first()
+        return await adoption_of_value(found["city"], found["indicator"]) if found else []
+    return []
