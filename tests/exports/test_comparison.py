@@ -301,8 +301,8 @@ async def test_standings_follow_rulings_reviews_and_text_changes() -> None:
     dig = _cells(await comparison("lampedusa", today=TODAY), "alpha")["DIG"]
     assert dig.contested_share == 0 and dig.verified_share == 0
     text = await export_document("lampedusa")
-    text = text.replace("| LAM-DIG-01-I2 |", "| LAM-DIG-01-I3 | Staff trained | persons | count | increase |\n"
-                                                 "| LAM-DIG-01-I2 |")
+    row = "| LAM-DIG-01-I3 | Staff trained | persons | count | increase |\n"
+    text = text.replace("| LAM-DIG-01-I2 |", row + "| LAM-DIG-01-I2 |")
     await import_document(SYSTEM, text)
     dig = _cells(await comparison("lampedusa", level="commitment", today=TODAY), "alpha")["LAM-DIG-01"]
     assert dig.progress == pytest.approx((0.5 + 0 + 2 / 3) / 3)  # the new indicator has no data: 0
