@@ -78,3 +78,42 @@ def trend_strip(series: Sequence[Series]) -> str:
         parts += _panel(item, col * (PANEL_W + GAP), row * PANEL_H)
     parts.append("</svg>")
     return "".join(parts)
+
+
+CURVE_W, CURVE_H, MARGIN_L, MARGIN_B = 480.0, 170.0, 28.0, 18.0
+PALETTE = ("#1f4e9c", "#c2410c", "#1b7f3b", "#7c3aed", "#b45309", "#0e7490", "#be123c", "#4d7c0f")
+
+
+def curves(years: Sequence[int], series: Sequence[tuple[str, Sequence[int]]]) -> str:
+    """Cumulative counts per year, one line per series (a principle), with year ticks, a count
+    axis and a legend of the series' labels in their colours."""
+    if not years or not series:
+        return ""
+    top = max([1, *(max(values, default=0) for _, values in series)])
+    plot_w, plot_h = CURVE_W - MARGIN_L - 8, CURVE_H - MARGIN_B - 22
+    step = plot_w / max(1, len(years) - 1)
+
+    def x(i: int) -> float:
+        return MARGIN_L + i * step
+
+    def y(v: float) -> float:
+        return 22 + plot_h - v / top * plot_h
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(CURVE_W)}" height="{_fmt(CURVE_H)}" '
+             f'viewBox="0 0 {_fmt(CURVE_W)} {_fmt(CURVE_H)}" font-family="DejaVu Sans" font-size="7">',
+             f'<line x1="{_fmt(MARGIN_L)}" x2="{_fmt(MARGIN_L + plot_w)}" y1="{_fmt(y(0))}" '
+             f'y2="{_fmt(y(0))}" stroke="#999" stroke-width="0.6"/>']
+    for value in sorted({0, top // 2, top}):
+        parts.append(f'<text x="{_fmt(MARGIN_L - 4)}" y="{_fmt(y(value) + 2.5)}" text-anchor="end" '
+                     f'fill="#555">{value}</text>')
+    for i, year in enumerate(years):
+        parts.append(f'<text x="{_fmt(x(i))}" y="{_fmt(CURVE_H - 5)}" text-anchor="middle" '
+                     f'fill="#555">{year}</text>')
+    for n, (label, values) in enumerate(series):
+        colour = PALETTE[n % len(PALETTE)]
+        points = " ".join(f"{_fmt(x(i))},{_fmt(y(v))}" for i, v in enumerate(values))
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.6"/>')
+        parts.append(f'<rect x="{_fmt(MARGIN_L + n * 62)}" y="4" width="8" height="8" fill="{colour}"/>'
+                     f'<text x="{_fmt(MARGIN_L + n * 62 + 11)}" y="11" fill="#333">{escape(label)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

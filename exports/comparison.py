@@ -184,10 +184,11 @@ def _facts_sql(group: str, scope: str) -> str:
     WITH {scope},
     adopted AS (
       SELECT cc.city, {group} AS grp, cc.due_on, st.status,
-             COALESCE(st.progress, 0.0) AS progress, COALESCE(st.claims, 0) AS claims,
+             COALESCE(st.progress, 0) AS progress, COALESCE(st.claims, 0) AS claims,
              COALESCE(st.verified, 0) AS verified, COALESCE(st.contested, 0) AS contested,
              CASE WHEN cc.due_on IS NOT NULL AND cc.due_on > cc.adopted_on
-                  THEN {elapsed} * 1.0 / {span} END AS elapsed
+                  THEN CAST({elapsed} AS DOUBLE PRECISION) / CAST({span} AS DOUBLE PRECISION)
+             END AS elapsed
       FROM city_commitment cc JOIN commitment cm ON cm.id = cc.commitment
       JOIN cities ON cities.id = cc.city
       LEFT JOIN adoption_standing st ON st.city_commitment = cc.id
@@ -202,7 +203,7 @@ def _facts_sql(group: str, scope: str) -> str:
         WHEN status IS NULL OR status NOT IN ('in_progress', 'not_started') THEN 0
         WHEN due_on IS NOT NULL AND due_on < {{}} THEN 0
         WHEN elapsed IS NULL THEN CASE WHEN status = 'in_progress' THEN 1 ELSE 0 END
-        WHEN progress >= CASE WHEN elapsed < 0 THEN 0.0 WHEN elapsed > 1 THEN 1.0 ELSE elapsed END
+        WHEN progress >= CASE WHEN elapsed < 0 THEN 0 WHEN elapsed > 1 THEN 1 ELSE elapsed END
         THEN 1 ELSE 0 END) AS on_track,
       SUM(CASE WHEN status IS NULL OR status <> 'withdrawn' THEN progress ELSE 0 END) AS progress_sum,
       SUM(CASE WHEN status IS NULL OR status <> 'withdrawn' THEN 1 ELSE 0 END) AS progress_n,

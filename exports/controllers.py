@@ -18,6 +18,9 @@ from exports.comparison import (
     comparison_table,
     peers,
 )
+from exports.network_report import build_network_context, network_pdf
+from exports.report_labels import SUPPORTED
+from exports.report_render import render_html
 from exports.reports import default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported
 from exports.tabular import csv_bytes, xlsx_bytes
@@ -173,6 +176,42 @@ class ComparisonController(Controller):
         """For each principle and year, how many cities had adopted it (one of its commitments at
         least) and how many had reported one of its commitments achieved, by the end of the year."""
         return await adoption_over_time(slug, filters=_filters(request, {"lang"}), lang=lang)
+
+
+    @get("/network-report.pdf", media_type="application/pdf")
+    async def network_report_pdf(
+        self, request: Request, slug: FromPath[str], lang: ReportLang = None,
+        country: Country = None, region: Region = None, network: Network = None,
+        signed_year: SignedYear = None, population_band: Band = None,
+    ) -> Response[bytes]:
+        """The network report: heat map of progress by city and principle, adoption curves, a
+        line per city, methodology (fr, en, es, ar; cached by data hash). Takes the comparison's
+        filters."""
+        lang = lang or await _charter_report_lang(slug)
+        report = await network_pdf(slug, lang, filters=_filters(request, {"lang"}))
+        return Response(report.pdf, media_type="application/pdf", headers={
+            "Content-Disposition": f'inline; filename="{report.report_id}.pdf"',
+            "ETag": f'"{report.data_hash}"', "X-Report-Id": report.report_id,
+            "X-Report-Cache": "hit" if report.cached else "miss", "X-Content-Type-Options": "nosniff"})
+
+    @get("/network-report.html", media_type="text/html; charset=utf-8")
+    async def network_report_html(
+        self, request: Request, slug: FromPath[str], lang: ReportLang = None,
+        country: Country = None, region: Region = None, network: Network = None,
+        signed_year: SignedYear = None, population_band: Band = None,
+    ) -> Response[str]:
+        """The same network report as HTML, for preview."""
+        lang = lang or await _charter_report_lang(slug)
+        context = await build_network_context(slug, lang, filters=_filters(request, {"lang"}))
+        return Response(render_html(context, standalone=True), media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                                            "font-src 'self'"})
+
+
+async def _charter_report_lang(slug: str) -> str:
+    """The charter's language when the report speaks it, else English."""
+    lang = (await get_charter_or_raise(slug))["lang"]
+    return lang if lang in SUPPORTED else "en"
 
 
 class PeersController(Controller):

@@ -13,6 +13,12 @@ RTL = {"ar"}
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
+        "network_report": "Network report", "heat_map": "Progress by city and principle",
+        "adoption_curves": "Cities that adopted each principle, by year", "city_summaries": "Cities at a glance",
+        "cities": "Cities", "no_signatories": "No city has a standing signature of this charter.",
+        "heat_legend": "Cells show progress; empty cells: no commitment of the principle adopted.",
+        "method.network": "Only cities whose latest signature act stands are counted. A city adopted a "
+                          "principle once it adopted one of its commitments.",
         "challenge": "Challenge",
         "badge.verified": "verified", "badge.contested": "contested",
         "assurance": "Assurance", "challenges": "Challenges", "challenge.open": "open, awaiting the city's reply",
@@ -55,6 +61,12 @@ LABELS: dict[str, dict[str, str]] = {
         "statuses": "Statuses", "sep": ", ",
     },
     "fr": {
+        "network_report": "Rapport du réseau", "heat_map": "Avancement par ville et par principe",
+        "adoption_curves": "Villes ayant adopté chaque principe, par année", "city_summaries": "Les villes en bref",
+        "cities": "Villes", "no_signatories": "Aucune ville n’a de signature en vigueur de cette charte.",
+        "heat_legend": "Les cases indiquent l’avancement ; case vide : aucun engagement du principe adopté.",
+        "method.network": "Seules les villes dont le dernier acte de signature est en vigueur sont comptées. "
+                          "Une ville a adopté un principe dès qu’elle a adopté l’un de ses engagements.",
         "challenge": "Contestation",
         "badge.verified": "vérifiée", "badge.contested": "contestée",
         "assurance": "Fiabilité", "challenges": "Contestations", "challenge.open": "ouverte, en attente de la réponse de la ville",
@@ -99,6 +111,12 @@ LABELS: dict[str, dict[str, str]] = {
         "statuses": "Statuts", "sep": ", ",
     },
     "es": {
+        "network_report": "Informe de la red", "heat_map": "Avance por ciudad y principio",
+        "adoption_curves": "Ciudades que adoptaron cada principio, por año", "city_summaries": "Las ciudades de un vistazo",
+        "cities": "Ciudades", "no_signatories": "Ninguna ciudad tiene una firma vigente de esta carta.",
+        "heat_legend": "Las celdas muestran el avance; celda vacía: ningún compromiso del principio adoptado.",
+        "method.network": "Solo se cuentan las ciudades cuyo último acto de firma está vigente. Una ciudad "
+                          "adoptó un principio en cuanto adoptó uno de sus compromisos.",
         "challenge": "Impugnación",
         "badge.verified": "verificada", "badge.contested": "impugnada",
         "assurance": "Fiabilidad", "challenges": "Impugnaciones", "challenge.open": "abierta, en espera de la respuesta de la ciudad",
@@ -142,6 +160,12 @@ LABELS: dict[str, dict[str, str]] = {
         "statuses": "Estados", "sep": ", ",
     },
     "ar": {
+        "network_report": "تقرير الشبكة", "heat_map": "التقدّم حسب المدينة والمبدأ",
+        "adoption_curves": "المدن التي اعتمدت كل مبدأ، حسب السنة", "city_summaries": "المدن في لمحة",
+        "cities": "المدن", "no_signatories": "لا توجد مدينة لها توقيع ساري المفعول على هذا الميثاق.",
+        "heat_legend": "تبيّن الخانات نسبة التقدّم؛ الخانة الفارغة: لم يُعتمد أيّ التزام من المبدأ.",
+        "method.network": "لا تُحتسب إلا المدن التي ما زال آخر توقيع لها ساريًا. وتُعدّ المدينة قد اعتمدت "
+                          "مبدأً متى اعتمدت أحد التزاماته.",
         "challenge": "طعن",
         "badge.verified": "موثّق", "badge.contested": "مطعون فيه",
         "assurance": "الموثوقية", "challenges": "الطعون", "challenge.open": "مفتوح، بانتظار ردّ المدينة",

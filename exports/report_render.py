@@ -57,7 +57,7 @@ def render_html(context: dict[str, Any], *, standalone: bool = False, part: str 
     if standalone:
         stylesheet = (ASSET_DIR / "report.css").read_text(encoding="utf-8").replace(
             "url(fonts/", f"url({FONTS_URL}/")
-    return _env.get_template("report.html.j2").render(
+    return _env.get_template(context.get("template", "report.html.j2")).render(
         **context, inline_assets=standalone, stylesheet=stylesheet, part=part,
         part_start=part_start, part_end=part_end)
 
@@ -69,6 +69,8 @@ SPLIT_WEIGHT = 80
 def split_html(context: dict[str, Any], min_weight: int = SPLIT_WEIGHT) -> list[str]:
     """The report in two parts of about equal weight, cut between principles, to be rendered at
     once by two workers; the second part starts a page. A light report stays in one piece."""
+    if context.get("template", "report.html.j2") != "report.html.j2":
+        return [render_html(context)]
     weights = [1 + sum(2 + len(c["indicators"]) for c in p["commitments"])
                for p in context["principles"]]
     if sum(1 for w in weights if w > 1) < 2 or sum(weights) < min_weight:

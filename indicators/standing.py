@@ -4,7 +4,8 @@ cities is a sum over rows rather than a recomputation.
 
 Every write that can change a standing calls `refresh` with the adoptions it touched, inside its
 own transaction. The rules are those of `progress.py` and `assurance.py`, written as SQL; a test
-holds both to the same numbers.
+holds both to the same numbers. The joins are written in the order of the lookups (CROSS JOIN
+keeps SQLite to that order): from the adoptions to their indicators, to the city's values.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ share AS (
     WHERE m.city = a.city AND m.indicator = i.id AND m.draft = FALSE AND NOT EXISTS (
       SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
     ORDER BY m.period_end DESC, m.id DESC LIMIT 1) AS value
-  FROM adoption a JOIN indicator i ON i.commitment = a.commitment
+  FROM adoption a CROSS JOIN indicator i
   LEFT JOIN target t ON t.city = a.city AND t.indicator = i.id
+  WHERE i.commitment = a.commitment
 ),
 share_raw AS (
   SELECT adoption, direction, baseline, target, value,
@@ -47,15 +49,15 @@ indicator_progress AS (
 claim AS (
   SELECT su.city_commitment AS adoption, su.verified_at,
          CASE WHEN {_CONTESTED.format(prefix="status", alias="su")} THEN 1 ELSE 0 END AS contested
-  FROM status_update su JOIN adoption a ON a.id = su.city_commitment
-  WHERE su.draft = FALSE AND NOT EXISTS (
+  FROM adoption a CROSS JOIN status_update su
+  WHERE su.city_commitment = a.id AND su.draft = FALSE AND NOT EXISTS (
     SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
   UNION ALL
   SELECT a.id AS adoption, m.verified_at,
          CASE WHEN {_CONTESTED.format(prefix="measurement", alias="m")} THEN 1 ELSE 0 END AS contested
-  FROM measurement m JOIN indicator i ON i.id = m.indicator
-  JOIN adoption a ON a.commitment = i.commitment AND a.city = m.city
-  WHERE m.draft = FALSE AND NOT EXISTS (
+  FROM adoption a CROSS JOIN indicator i CROSS JOIN measurement m
+  WHERE i.commitment = a.commitment AND m.city = a.city AND m.indicator = i.id
+    AND m.draft = FALSE AND NOT EXISTS (
     SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
 ),
 claim_count AS (

@@ -62,6 +62,29 @@ def demo() -> None:
     click.echo(", ".join(f"{v} {k}" for k, v in summary.items()))
 
 
+@main.group()
+def standings() -> None:
+    """Where each adoption stands (status, progress, claims), as the comparison adds it up."""
+
+
+@standings.command("refresh")
+def standings_refresh() -> None:
+    """Recompute every adoption's standing from the claims (after a restore or a bulk load)."""
+    from charter.tables import Charter
+    from indicators.standing import refresh_charter
+    from kernel.db import write_transaction
+
+    async def run() -> int:
+        async with write_transaction():
+            charters = await Charter.select(Charter.id)
+            for charter in charters:
+                await refresh_charter(charter["id"])
+        return len(charters)
+
+    _run(_migrate())
+    click.echo(f"standings recomputed for {_run(run())} charters")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
