@@ -15,6 +15,7 @@ import pytest
 _TMP = Path(tempfile.mkdtemp(prefix="charter-tracker-tests-"))
 os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
 os.environ["UPLOAD_DIR"] = str(_TMP / "uploads")
+os.environ["REPORT_CACHE_DIR"] = str(_TMP / "reports")
 
 import httpx  # noqa: E402
 from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
@@ -23,11 +24,16 @@ from kernel.db import get_engine  # noqa: E402
 from kernel.settings import get_settings  # noqa: E402
 from tracker.app import create_app  # noqa: E402
 
-TABLES = [
-    "update_evidence", "measurement_evidence", "measurement", "evidence", "target", "indicator",
-    "status_update", "city_commitment", "commitment", "api_token", "membership", "tracker_user",
-    "signature", "principle", "city", "charter", "audit_entry",
-]
+
+def _tables() -> list[str]:
+    """Every table of the project's apps, the ones holding foreign keys first (emptied in order)."""
+    from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
+
+    return [t._meta.tablename for t in reversed(sort_table_classes(Finder().get_table_classes()))]
+
+
+TABLES = _tables()
 
 
 async def _reset_schema() -> None:

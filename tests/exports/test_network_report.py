@@ -51,8 +51,9 @@ async def test_arabic_network_report_and_same_bytes_twice() -> None:
     assert '<html lang="ar" dir="rtl">' in render_html(context)
 
 
-async def test_network_report_endpoint_caches_and_filters(client) -> None:
+async def test_network_report_endpoint_caches_and_filters(client, tmp_path, monkeypatch) -> None:
     """The API serves the PDF, then from the cache; filters narrow the cities; bad ones are 400."""
+    monkeypatch.setenv("REPORT_CACHE_DIR", str(tmp_path / "cache"))
     await load_demo()
     first = await client.get(URL, params={"lang": "en"})
     assert first.status_code == 200, first.text
