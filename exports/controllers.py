@@ -18,6 +18,7 @@ from exports.comparison import (
     comparison_table,
     peers,
 )
+from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
 from exports.report_labels import SUPPORTED
 from exports.report_render import render_html
@@ -228,3 +229,19 @@ class PeersController(Controller):
     ) -> list[Peer]:
         """The cities closest to this one: same region first, then nearest in population."""
         return await peers(city, charter_slug=charter, limit=limit, lang=lang)
+
+
+class OpenDataController(Controller):
+    """Everything published, as open data."""
+
+    path = "/export"
+    tags = ("Open data",)
+
+    @get("/datapackage.zip", media_type="application/zip")
+    async def datapackage(self) -> Response[bytes]:
+        """Every published charter, city, adoption, claim, evidence reference and challenge as CSV
+        files with a `datapackage.json` (Frictionless Table Schema, primary and foreign keys).
+        Drafts are left out; formula-looking text cells carry a leading apostrophe."""
+        content = zip_bytes(await package_files())
+        return Response(content, media_type="application/zip", headers={
+            "Content-Disposition": 'attachment; filename="charter-tracker-datapackage.zip"'})

@@ -18,14 +18,15 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark (spreadsheets then read accents and Arabic right)."""
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> bytes:
+    """UTF-8 CSV, with a byte-order mark unless `bom` is False (spreadsheets need it to read
+    accents and Arabic right; data tools do not)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([safe_text(h) for h in header])
     for row in rows:
         writer.writerow(["" if v is None else safe_text(v) if isinstance(v, str) else v for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:

@@ -21,6 +21,7 @@ from exports.controllers import (
     CharterDocumentController,
     CityReportController,
     ComparisonController,
+    OpenDataController,
     PeersController,
 )
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
@@ -86,7 +87,7 @@ def api_router() -> Router:
             CharterController, CharterTreeController, CharterDocumentController, CityController,
             AdoptionController, CityCommitmentController, EvidenceController, MeController,
             CityReportController, ClaimController, ChallengeController,
-            HistoryController, ComparisonController, PeersController,
+            HistoryController, ComparisonController, PeersController, OpenDataController,
         ],
         guards=[writes_need_token],
     )

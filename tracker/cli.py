@@ -62,6 +62,24 @@ def demo() -> None:
     click.echo(", ".join(f"{v} {k}" for k, v in summary.items()))
 
 
+@main.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--zip", "as_zip", is_flag=True,
+              help="Write DIRECTORY/charter-tracker-datapackage.zip instead.")
+def export(directory: Path, as_zip: bool) -> None:
+    """Write the open data package (CSV files and datapackage.json) of everything published."""
+    from exports.datapackage import package_files, write_directory, zip_bytes
+
+    _run(_migrate())
+    files = _run(package_files())
+    directory.mkdir(parents=True, exist_ok=True)
+    if as_zip:
+        (directory / "charter-tracker-datapackage.zip").write_bytes(zip_bytes(files))
+    else:
+        write_directory(files, directory)
+    click.echo(f"{len(files) - 1} tables written to {directory}")
+
+
 @main.group()
 def standings() -> None:
     """Where each adoption stands (status, progress, claims), as the comparison adds it up."""
