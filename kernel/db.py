@@ -47,7 +47,11 @@ async def read_snapshot():
         async with engine.transaction(transaction_type=TransactionType.deferred):
             yield
     else:
+        outermost = engine.current_transaction.get() is None
         async with engine.transaction():
+            if outermost:
+                # Read committed would let each query see a different state; one snapshot it is.
+                await AuditEntry.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
 
 

@@ -80,6 +80,33 @@ def export(directory: Path, as_zip: bool) -> None:
     click.echo(f"{len(files) - 1} tables written to {directory}")
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Write a backup of the whole database and the evidence files to FILE (a zip), from one
+    consistent snapshot; the service may keep running."""
+    from tracker.backup import backup_bytes
+
+    _run(_migrate())
+    content, counts = _run(backup_bytes())
+    tmp = file.with_name(f".{file.name}.tmp")
+    tmp.write_bytes(content)
+    tmp.replace(file)
+    click.echo(f"{sum(counts.values())} rows from {len(counts)} tables written to {file}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the data of a database that is not empty.")
+def restore(file: Path, force: bool) -> None:
+    """Load a backup into this database: an empty one, unless --force (all or nothing)."""
+    from tracker.backup import restore as run_restore
+
+    _run(_migrate())
+    counts = _run(run_restore(file, force=force))
+    click.echo(f"{sum(counts.values())} rows restored into {len(counts)} tables")
+
+
 @main.group()
 def standings() -> None:
     """Where each adoption stands (status, progress, claims), as the comparison adds it up."""
