@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get, put
+from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import UploadFile
 from litestar.params import FromPath, QueryParameter
 
 from charter.services import get_charter_or_raise
@@ -24,6 +25,7 @@ from exports.report_labels import SUPPORTED
 from exports.report_render import render_html
 from exports.reports import default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported
+from exports.spreadsheet import XLSX, commit_import, get_import, preview_import, template_for
 from exports.tabular import csv_bytes, xlsx_bytes
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
 from kernel.http import WRITE, CallerDep, IfMatch, Lang, precondition, with_etag
@@ -245,3 +247,55 @@ class OpenDataController(Controller):
         content = zip_bytes(await package_files())
         return Response(content, media_type="application/zip", headers={
             "Content-Disposition": 'attachment; filename="charter-tracker-datapackage.zip"'})
+
+
+class SpreadsheetController(Controller):
+    """A city's data as a workbook, and back."""
+
+    path = "/cities/{city:str}"
+    tags = ("Spreadsheets",)
+
+    @get("/template.xlsx", media_type=XLSX)
+    async def template(self, city: FromPath[str], charter: Charter) -> Response[bytes]:
+        """A workbook pre-filled with the city's adopted commitments, indicators, targets and
+        values (sheets measurements, targets, status), a blank row per indicator for its next
+        period, and validation on status and period cells."""
+        content = await template_for(city, charter)
+        return Response(content, media_type=XLSX, headers={
+            "Content-Disposition": f'attachment; filename="{city}-{charter}.xlsx"'})
+
+    @post("/imports", security=WRITE, status_code=201)
+    async def upload(self, caller: CallerDep, city: FromPath[str], charter: Charter,
+                     request: Request) -> dict[str, Any]:
+        """Upload the workbook (or a CSV of one sheet), as the body or as a multipart `file`: the
+        answer is a preview of what would be created or changed, and every error with sheet,
+        row and column. Nothing is written; `POST /imports/{id}/commit` applies it."""
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        name = "upload"
+        if content_type == "multipart/form-data":
+            form = await request.form()
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise MalformedInput("No file part.", [FieldError("file", "Expected a `file` part.")])
+            content, name = await upload.read(), upload.filename or name
+        else:
+            content = await request.body()
+        return await preview_import(caller, city, charter, content, name)
+
+
+class ImportController(Controller):
+    """Previews of uploaded spreadsheets, and their commit."""
+
+    path = "/imports/{import_id:int}"
+    tags = ("Spreadsheets",)
+
+    @get("/")
+    async def get_import(self, caller: CallerDep, import_id: FromPath[int]) -> dict[str, Any]:
+        """A preview (the city's editors and the secretariat)."""
+        return await get_import(caller, import_id)
+
+    @post("/commit", security=WRITE, status_code=200)
+    async def commit(self, caller: CallerDep, import_id: FromPath[int]) -> dict[str, Any]:
+        """Apply the preview in one transaction, exactly as shown, or nothing (409 when the data
+        changed since the preview; 422 when it has errors)."""
+        return await commit_import(caller, import_id)

@@ -10,6 +10,7 @@ from indicators.tables import (
     ChallengeEvidence,
     ChallengeReply,
     Evidence,
+    ImportPreview,
     Indicator,
     Measurement,
     MeasurementEvidence,
@@ -21,7 +22,8 @@ APP_CONFIG = AppConfig(
     app_name="indicators",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
     table_classes=[Indicator, Target, Evidence, Measurement, MeasurementEvidence, UpdateEvidence,
-                   Challenge, ChallengeReply, ChallengeEvidence, AdoptionStanding],
+                   Challenge, ChallengeReply, ChallengeEvidence, AdoptionStanding,
+                   ImportPreview],
     migration_dependencies=["commitments.piccolo_app"],
     commands=[],
 )

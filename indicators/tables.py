@@ -177,3 +177,19 @@ class AdoptionStanding(Table, tablename="adoption_standing"):
     claims = Integer(default=0)
     verified = Integer(default=0)
     contested = Integer(default=0)
+
+
+class ImportPreview(Table, tablename="import_preview"):
+    """A spreadsheet a city uploaded: what applying it would change, and its errors. Nothing is
+    written until it is committed; a commit applies exactly what the preview showed, or nothing."""
+
+    city = ForeignKey(references=City, null=False, index=True)
+    charter = ForeignKey(references=Charter, null=False)
+    file_name = Varchar(length=255, default="")
+    sha256 = Varchar(length=64, help_text="Of the uploaded file.")
+    plan = JSON(help_text="The rows read from the file, normalised, with their changes.")
+    errors = Integer(default=0)
+    status = Varchar(length=16, default="preview", help_text="preview, committed or stale.")
+    created_at = Timestamptz(default=TimestamptzNow())
+    created_by = Integer(null=True, default=None)
+    committed_at = Timestamptz(null=True, default=None)

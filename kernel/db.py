@@ -81,6 +81,29 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def audit_entry(
+    caller: Caller,
+    action: str,
+    entity: str,
+    key: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+    *,
+    public_label: str | None = None,
+) -> AuditEntry:
+    """An audit row, not yet written (for writes of many items, inserted in batches)."""
+    return AuditEntry(
+        actor_id=caller.user_id,
+        actor_label=caller.label,
+        actor_public=public_label or caller.public_name,
+        action=action,
+        entity=entity,
+        key=key,
+        before=json.dumps(_plain(before), ensure_ascii=False) if before is not None else None,
+        after=json.dumps(_plain(after), ensure_ascii=False) if after is not None else None,
+    )
+
+
 async def audit(
     caller: Caller,
     action: str,
@@ -93,15 +116,5 @@ async def audit(
 ) -> None:
     """Append one audit row; call it inside the write's transaction. `public_label` is the name
     the public sees instead of the actor's (a reviewer writing under an organisation's name)."""
-    await AuditEntry.insert(
-        AuditEntry(
-            actor_id=caller.user_id,
-            actor_label=caller.label,
-            actor_public=public_label or caller.public_name,
-            action=action,
-            entity=entity,
-            key=key,
-            before=json.dumps(_plain(before), ensure_ascii=False) if before is not None else None,
-            after=json.dumps(_plain(after), ensure_ascii=False) if after is not None else None,
-        )
-    )
+    await AuditEntry.insert(audit_entry(caller, action, entity, key, before, after,
+                                        public_label=public_label))

@@ -21,8 +21,10 @@ from exports.controllers import (
     CharterDocumentController,
     CityReportController,
     ComparisonController,
+    ImportController,
     OpenDataController,
     PeersController,
+    SpreadsheetController,
 )
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
 from indicators.controllers import (
@@ -88,6 +90,7 @@ def api_router() -> Router:
             AdoptionController, CityCommitmentController, EvidenceController, MeController,
             CityReportController, ClaimController, ChallengeController,
             HistoryController, ComparisonController, PeersController, OpenDataController,
+            SpreadsheetController, ImportController,
         ],
         guards=[writes_need_token],
     )

@@ -80,6 +80,33 @@ def export(directory: Path, as_zip: bool) -> None:
     click.echo(f"{len(files) - 1} tables written to {directory}")
 
 
+@main.command("import")
+@click.argument("city")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--charter", "charter_slug", required=True, help="Charter slug.")
+@click.option("--commit", "commit", is_flag=True, help="Apply the changes (else only show them).")
+def import_file(city: str, file: Path, charter_slug: str, commit: bool) -> None:
+    """Check a city's workbook (XLSX, or a CSV of one sheet) and show what it would change;
+    with --commit, apply it in one transaction (nothing is applied if it has errors)."""
+    from exports.spreadsheet import commit_import, preview_import
+    from kernel.caller import SYSTEM
+
+    _run(_migrate())
+    preview = _run(preview_import(SYSTEM, city, charter_slug, file.read_bytes(), file.name))
+    summary = preview["summary"]
+    click.echo(f"import {preview['id']}: {summary['create']} to create, {summary['change']} to change, "
+               f"{summary['unchanged']} unchanged, {summary['skipped']} blank, {summary['errors']} errors")
+    for warning in preview["warnings"]:
+        click.echo(f"warning: {warning}")
+    for error in preview["errors"]:
+        click.echo(f"{error['sheet']}, row {error['row']}, {error['column']}: {error['message']}", err=True)
+    if preview["errors_total"]:
+        sys.exit(2)
+    if commit:
+        applied = _run(commit_import(SYSTEM, preview["id"]))["applied"]
+        click.echo("applied: " + ", ".join(f"{v} {k}" for k, v in applied.items()))
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:

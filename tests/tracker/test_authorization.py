@@ -19,6 +19,9 @@ title: Global Charter-Agenda for Human Rights in the City
 ### GCA-RTC-01: Recognise every inhabitant as a citizen of the city
 """
 
+IMPORT_CSV = (b"city,charter,indicator,indicator_title,unit,period,value,note\n"
+              b"grenoble,lampedusa,LAM-DIG-01-I1,,,2021,300,\n")
+
 # path template → (sample body, who may write): "secretariat", "city" (the city's editors; the
 # secretariat too), "reviewer" (civil society), "filer" (the city's editors or a reviewer).
 WRITES: dict[tuple[str, str], tuple[object, str]] = {
@@ -47,6 +50,8 @@ WRITES: dict[tuple[str, str], tuple[object, str]] = {
     ("POST", "/api/v1/evidence/{evidence_id}/review"): ({"review": "accepted"}, "secretariat"),
     ("POST", "/api/v1/challenges/{challenge_id}/replies"): ({"body_md": "We stand by it."}, "city"),
     ("POST", "/api/v1/challenges/{challenge_id}/ruling"): ({"outcome": "dismissed"}, "secretariat"),
+    ("POST", "/api/v1/cities/{city}/imports"): (IMPORT_CSV, "city"),
+    ("POST", "/api/v1/imports/{import_id}/commit"): (None, "city"),
 }
 DRAFT_ROUTES = {"/api/v1/claims/{claim_id}", "/api/v1/claims/{claim_id}/publish"}
 
@@ -63,8 +68,10 @@ async def _objects(client, editor: str, reviewer: str) -> dict[str, str]:
         "period": "2022", "value": 380, "evidence": [evidence]})).json()["claim_id"]
     challenge = (await client.post(f"/api/v1/claims/{published}/challenges", headers=bearer(reviewer),
                                    json={"reason_md": "Too high."})).json()["id"]
+    preview = (await client.post(f"{base}/imports?charter=lampedusa", headers=bearer(editor),
+                                 content=IMPORT_CSV.replace(b"2021", b"2020"))).json()["id"]
     return {"evidence_id": str(evidence), "draft": draft, "published": published,
-            "challenge_id": str(challenge)}
+            "challenge_id": str(challenge), "import_id": str(preview)}
 
 
 def _fill(template: str, objects: dict[str, str] | None = None) -> str:
@@ -73,7 +80,7 @@ def _fill(template: str, objects: dict[str, str] | None = None) -> str:
     claim = objects.get("draft" if template in DRAFT_ROUTES else "published", "measurement-1")
     path = (template.replace("{city}", "grenoble").replace("{charter}", "lampedusa")
             .replace("{code}", code).replace("{slug}", "lampedusa").replace("{claim_id}", claim))
-    for key in ("evidence_id", "challenge_id"):
+    for key in ("evidence_id", "challenge_id", "import_id"):
         path = path.replace("{" + key + "}", objects.get(key, "1"))
     return path
 
@@ -86,6 +93,9 @@ async def _send(client, method: str, template: str, token: str | None,
     if isinstance(body, str):
         return await client.request(method, _fill(template, objects), content=body.encode(),
                                     headers={**headers, "Content-Type": "text/markdown"})
+    if isinstance(body, bytes):
+        return await client.request(method, _fill(template, objects) + "?charter=lampedusa", content=body,
+                                    headers={**headers, "Content-Type": "text/csv"})
     if body is None:
         return await client.request(method, _fill(template, objects), headers=headers)
     return await client.request(method, _fill(template, objects), json=body, headers=headers)
@@ -118,7 +128,8 @@ async def test_write_route_authorization(client, method: str, template: str) -> 
     assert (await send(None)).status_code == 401
     assert (await send("ct_forged")).status_code == 401
     _, who = WRITES[(method, template)]
-    refused = (403, 404) if template in DRAFT_ROUTES else (403,)
+    # Drafts and previews are invisible to those who may not touch them: 404 as much as 403.
+    refused = (403, 404) if template in DRAFT_ROUTES | {"/api/v1/imports/{import_id}/commit"} else (403,)
     wrong = {"secretariat": [reviewer, other_editor, editor],
              "city": [reviewer, other_editor] + ([secretariat] if "challenge_id" in template else []),
              "reviewer": [other_editor, editor, secretariat],

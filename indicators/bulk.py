@@ -1,0 +1,144 @@
+"""Many claims at once, for a city's spreadsheet: what the city currently says (to compare a file
+against), and the writes of a checked plan in one transaction, each claim audited as if typed
+one by one. The rules are those of the single writes (`services.py`): ended periods, values fit
+for the indicator, corrections that supersede, published at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from charter.services import loads
+from commitments.tables import CityCommitment, StatusUpdate
+from indicators import standing
+from indicators.assurance import current
+from indicators.claims import now
+from indicators.tables import Indicator, Measurement, Target
+from kernel.caller import Caller
+from kernel.claims import claim_id
+from kernel.db import audit_entry, update_versioned
+from kernel.periods import parse_period
+from kernel.tables import AuditEntry
+from kernel.text import pick
+
+
+@dataclass
+class CityState:
+    """What a city says today on one charter: its adopted commitments and their indicators, its
+    targets, the values that count and the last status of each adoption."""
+
+    adoptions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    indicators: dict[str, dict[str, Any]] = field(default_factory=dict)
+    targets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> CityState:
+    """The city's current state on the charter, in a fixed number of queries."""
+    state = CityState()
+    adoptions = await CityCommitment.select(
+        CityCommitment.id, CityCommitment.adopted_on, CityCommitment.commitment,
+        CityCommitment.commitment.code.as_alias("code"), CityCommitment.commitment.title.as_alias("title"),
+        CityCommitment.commitment.charter.lang.as_alias("lang"),
+    ).where((CityCommitment.city == city_id) & (CityCommitment.commitment.charter == charter_id))
+    by_commitment = {a["commitment"]: a for a in adoptions}
+    for a in adoptions:
+        state.adoptions[a["code"]] = {**a, "title": pick(loads(a["title"]), lang, a["lang"])}
+    rows = await Indicator.select().where(Indicator.commitment.is_in(list(by_commitment) or [-1])).order_by(
+        Indicator.commitment).order_by(Indicator.position).output(load_json=True)
+    base = adoptions[0]["lang"] if adoptions else "en"
+    for i in rows:
+        adoption = by_commitment[i["commitment"]]
+        state.indicators[i["code"]] = {**i, "title": pick(i["title"], lang, base), "adoption": adoption["id"],
+                                       "commitment_code": adoption["code"]}
+    ids = {i["id"]: code for code, i in state.indicators.items()} or {-1: ""}
+    for t in await Target.select().where((Target.city == city_id) & Target.indicator.is_in(list(ids))):
+        state.targets[ids[t["indicator"]]] = t
+    values = await Measurement.select().where(
+        (Measurement.city == city_id) & Measurement.indicator.is_in(list(ids)) & (Measurement.draft == False)  # noqa: E712
+    ).order_by(Measurement.period_end).order_by(Measurement.id)
+    for m in current(values):
+        state.values[(ids[m["indicator"]], m["period"])] = dict(m)
+    adoption_codes = {a["id"]: a["code"] for a in adoptions} or {-1: ""}
+    updates = await StatusUpdate.select().where(
+        StatusUpdate.city_commitment.is_in(list(adoption_codes)) & (StatusUpdate.draft == False)  # noqa: E712
+    ).order_by(StatusUpdate.reported_on).order_by(StatusUpdate.id)
+    for u in current(updates):
+        state.statuses[adoption_codes[u["city_commitment"]]] = dict(u)
+    return state
+
+
+async def apply_changes(caller: Caller, city: dict[str, Any], charter_slug: str, state: CityState,
+                        changes: list[dict[str, Any]]) -> dict[str, int]:
+    """Write checked changes (see `exports/spreadsheet.py`) in the caller's transaction: values,
+    corrections (superseding the value they change), targets, statuses; one audit row each."""
+    stamp = now()
+    audits: list[AuditEntry] = []
+    touched: set[int] = set()
+    counts = {"measurement": 0, "target": 0, "status": 0}
+    values = [c for c in changes if c["kind"] == "measurement"]
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        rows = []
+        for c in chunk:
+            indicator = state.indicators[c["code"]]
+            period = parse_period(c["period"])
+            old = state.values.get((c["code"], c["period"]))
+            rows.append(Measurement(
+                city=city["id"], indicator=indicator["id"], period=period.label, period_end=period.end,
+                value=Decimal(c["value"]), value_text=c["value_text"], note_md=c.get("note_md"),
+                created_by=caller.user_id, draft=False, published_at=stamp,
+                supersedes=old["id"] if old else None))
+            touched.add(indicator["adoption"])
+        created = await Measurement.insert(*rows).returning(Measurement.id)
+        for c, row in zip(chunk, created, strict=True):
+            old = state.values.get((c["code"], c["period"]))
+            key = claim_id("measurement", row["id"])
+            audits.append(audit_entry(caller, "create", "measurement", key, None, {
+                "indicator": f"{city['slug']}/{charter_slug}/{c['code']}", "period": c["period"],
+                "value": c["value"], "value_text": c["value_text"], "note_md": c.get("note_md"),
+                "evidence": [],
+                "draft": False, "supersedes": claim_id("measurement", old["id"]) if old else None,
+                "source": "spreadsheet import"}))
+        counts["measurement"] += len(chunk)
+    for c in (c for c in changes if c["kind"] == "target"):
+        indicator = state.indicators[c["code"]]
+        key = f"{city['slug']}/{charter_slug}/{c['code']}"
+        values_in = {"baseline": Decimal(c["baseline"]) if c["baseline"] is not None else None,
+                     "baseline_period": c["baseline_period"], "target": Decimal(c["target"]),
+                     "target_period": c["target_period"]}
+        before = state.targets.get(c["code"])
+        if before is None:
+            await Target.insert(Target(city=city["id"], indicator=indicator["id"], key=key, **values_in))
+        else:
+            await update_versioned(Target, before["id"], before["revision"],
+                                   {getattr(Target, k): v for k, v in values_in.items()}
+                                   | {Target.updated_at: stamp},
+                                   f"Target {key}")
+        audits.append(audit_entry(caller, "create" if before is None else "update", "target", key,
+                                 {k: before[k] for k in values_in} if before else None, values_in))
+        touched.add(indicator["adoption"])
+        counts["target"] += 1
+    for c in (c for c in changes if c["kind"] == "status"):
+        adoption = state.adoptions[c["code"]]
+        row = (await StatusUpdate.insert(StatusUpdate(
+            city_commitment=adoption["id"], status=c["status"],
+            reported_on=date.fromisoformat(c["reported_on"]),
+            note_md=c.get("note_md"), created_by=caller.user_id, draft=False, published_at=stamp,
+        )).returning(StatusUpdate.id))[0]
+        key = claim_id("status_update", row["id"])
+        audits.append(audit_entry(caller, "create", "status_update", key, None, {
+            "commitment": f"{city['slug']}/{charter_slug}/{c['code']}", "status": c["status"],
+            "reported_on": c["reported_on"], "note_md": c.get("note_md"), "evidence": [], "draft": False,
+            "supersedes": None, "source": "spreadsheet import"}))
+        touched.add(adoption["id"])
+        counts["status"] += 1
+    for start in range(0, len(audits), 500):
+        await AuditEntry.insert(*audits[start:start + 500])
+    await standing.refresh(sorted(touched))
+    return counts
+

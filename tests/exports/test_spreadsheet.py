@@ -1,0 +1,220 @@
+"""The spreadsheet round trip: template → change two values → upload → a preview of exactly two
+changes, nothing written → commit; and every hostile file: formulas, merged headers, extra
+sheets, rows of another city, periods not ended, localized numbers, 100 000 rows, files that are
+not workbooks, zip bombs, Windows-1252 CSV, stale previews."""
+
+import io
+import time
+import zipfile
+
+import openpyxl
+import pytest
+
+from indicators.tables import Measurement, Target
+from kernel.tables import AuditEntry
+from tests import builders
+from tests.builders import bearer
+
+CITY = "/api/v1/cities/grenoble"
+TEMPLATE = f"{CITY}/template.xlsx?charter=lampedusa"
+UPLOAD = f"{CITY}/imports?charter=lampedusa"
+VALUES = f"{CITY}/indicators/lampedusa/LAM-DIG-01-I1/measurements"
+
+
+async def _city(client, locale: str = "fr-FR") -> str:
+    """Grenoble with a target and two values for LAM-DIG-01-I1; returns its editor's token."""
+    token = await builders.editor_with_adoption(locale=locale)
+    await client.put(f"{CITY}/indicators/lampedusa/LAM-DIG-01-I1/target", headers=bearer(token),
+                     json={"baseline": 300, "target": 600})
+    for period, value in (("2022", 350), ("2023", 410)):
+        r = await client.post(VALUES, headers=bearer(token), json={"period": period, "value": value})
+        assert r.status_code == 201, r.text
+    return token
+
+
+async def _workbook(client) -> openpyxl.Workbook:
+    r = await client.get(TEMPLATE)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(r.content))
+
+
+def _bytes(book: openpyxl.Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def _upload(client, token: str, content: bytes, name: str = "grenoble.xlsx"):
+    return await client.post(UPLOAD, headers=bearer(token),
+                             files={"file": (name, content, "application/octet-stream")})
+
+
+def _row(sheet, **match):
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        values = dict(zip(header, row, strict=False))
+        if all(values[k].value == v for k, v in match.items()):
+            return values
+    raise AssertionError(match)
+
+
+async def test_round_trip_two_changes(client) -> None:
+    """Download, change a value and a target, upload: the preview shows exactly those two changes
+    and writes nothing; commit applies them (the value as a correction); a second commit is 409."""
+    token = await _city(client)
+    book = await _workbook(client)
+    assert book.sheetnames == ["about", "measurements", "targets", "status"]
+    validations = book["status"].data_validations.dataValidation
+    assert next(dv.formula1 for dv in validations).startswith('"not_started')
+    _row(book["measurements"], indicator="LAM-DIG-01-I1", period="2023")["value"].value = 420
+    _row(book["targets"], indicator="LAM-DIG-01-I1")["target"].value = "650"
+    before = await Measurement.count()
+    r = await _upload(client, token, _bytes(book))
+    assert r.status_code == 201, r.text
+    preview = r.json()
+    assert preview["summary"]["errors"] == 0 and preview["changes_total"] == 2, preview
+    assert {(c["kind"], c["action"], c["code"]) for c in preview["changes"]} == {
+        ("measurement", "change", "LAM-DIG-01-I1"), ("target", "change", "LAM-DIG-01-I1")}
+    change = next(c for c in preview["changes"] if c["kind"] == "measurement")
+    assert change["old"]["value"] == "410" and change["value"] == "420" and change["row"] > 1
+    assert await Measurement.count() == before  # a preview writes nothing
+    r = await client.post(preview["commit"], headers=bearer(token))
+    assert r.status_code == 200, r.text
+    assert r.json()["applied"] == {"measurement": 1, "target": 1, "status": 0}
+    listed = (await client.get(VALUES)).json()
+    assert [(m["period"], m["value"], m["superseded_by"] is None) for m in listed] == [
+        ("2022", 350.0, True), ("2023", 410.0, False), ("2023", 420.0, True)]
+    assert (await Target.select(Target.target).first())["target"] == 650
+    assert await AuditEntry.count().where(AuditEntry.entity == "import") == 1
+    assert (await client.post(preview["commit"], headers=bearer(token))).status_code == 409
+
+
+async def test_stale_preview_is_refused_and_nothing_applied(client) -> None:
+    """The data changed between preview and commit: 409, nothing applied."""
+    token = await _city(client)
+    book = await _workbook(client)
+    _row(book["measurements"], indicator="LAM-DIG-01-I1", period="2023")["value"].value = 420
+    preview = (await _upload(client, token, _bytes(book))).json()
+    r = await client.post(VALUES, headers=bearer(token), json={
+        "period": "2023", "value": 430, "supersedes": preview["changes"][0]["old"]["claim_id"]})
+    assert r.status_code == 201
+    count = await Measurement.count()
+    r = await client.post(preview["commit"], headers=bearer(token))
+    assert r.status_code == 409 and "changed since this preview" in r.json()["detail"]
+    assert await Measurement.count() == count
+
+
+@pytest.mark.parametrize(("case", "sheet", "column"), [
+    ("formula", "measurements", "value"), ("merged header", "measurements", "header"),
+    ("another city", "measurements", "city"), ("period not ended", "measurements", "period"),
+    ("unknown indicator", "measurements", "indicator"), ("bad status", "status", "status"),
+    ("not a number", "targets", "target"),
+])
+async def test_each_bad_row_is_named_and_nothing_written(client, case: str, sheet: str, column: str) -> None:
+    """Every error names its sheet, row and column; the preview cannot be committed."""
+    token = await _city(client)
+    book = await _workbook(client)
+    rows = book[sheet]
+    if case == "formula":
+        _row(rows, period="2023")["value"].value = "=400+20"
+    elif case == "merged header":
+        rows.merge_cells("A1:C1")
+    elif case == "another city":
+        _row(rows, period="2023")["city"].value = "sousse"
+    elif case == "period not ended":
+        rows.append(["grenoble", "lampedusa", "LAM-DIG-01-I1", "", "", "2099", 5, ""])
+    elif case == "unknown indicator":
+        rows.append(["grenoble", "lampedusa", "LAM-XXX-99", "", "", "2024", 5, ""])
+    elif case == "bad status":
+        _row(rows, commitment="LAM-DIG-01")["status"].value = "finished"
+        _row(rows, commitment="LAM-DIG-01")["reported_on"].value = "2024-01-31"
+    else:
+        _row(rows, indicator="LAM-DIG-01-I1")["target"].value = "beaucoup"
+    r = await _upload(client, token, _bytes(book))
+    assert r.status_code == 201, r.text
+    errors = r.json()["errors"]
+    assert [(e["sheet"], e["column"]) for e in errors] == [(sheet, column)], errors
+    assert errors[0]["row"] >= 1 and errors[0]["message"]
+    assert r.json()["commit"] is None
+    r = await client.post(f"/api/v1/imports/{r.json()['id']}/commit", headers=bearer(token))
+    assert r.status_code == 422
+
+
+async def test_extra_sheet_is_a_warning(client) -> None:
+    """A sheet the template does not have is ignored, and the preview says so."""
+    token = await _city(client)
+    book = await _workbook(client)
+    book.create_sheet("my notes").append(["anything", "=SUM(1,2)"])
+    r = await _upload(client, token, _bytes(book))
+    assert r.json()["errors"] == [] and "my notes" in r.json()["warnings"][0]
+
+
+@pytest.mark.parametrize(("locale", "typed", "stored"), [("fr-FR", "12,5", 12.5), ("ar-TN", "٤٧", 47.0)])
+async def test_numbers_in_the_city_locale(client, locale: str, typed: str, stored: float) -> None:
+    """`12,5` in a French city, `٤٧` in an Arabic-speaking one: read as typed, kept as typed."""
+    token = await _city(client, locale=locale)
+    await builders.adopted("grenoble", "LAM-EQU-01")
+    book = await _workbook(client)
+    book["measurements"].append(["grenoble", "lampedusa", "LAM-EQU-01-I1", "", "", "2024", typed, ""])
+    preview = (await _upload(client, token, _bytes(book))).json()
+    assert preview["errors"] == [] and preview["changes"][0]["value_text"] == typed
+    assert (await client.post(preview["commit"], headers=bearer(token))).status_code == 200
+    listed = (await client.get(f"{CITY}/indicators/lampedusa/LAM-EQU-01-I1/measurements")).json()
+    assert [(m["value"], m["value_text"]) for m in listed] == [(stored, typed)]
+
+
+async def test_csv_in_windows_1252(client) -> None:
+    """A CSV saved by an older spreadsheet in Windows-1252: read, with a warning, accents intact."""
+    token = await _city(client)
+    text = ("city,charter,indicator,indicator_title,unit,period,value,note\n"
+            "grenoble,lampedusa,LAM-DIG-01-I1,,,2024,455,Comptage révisé (données de l'année)\n")
+    r = await _upload(client, token, text.encode("cp1252"), "values.csv")
+    preview = r.json()
+    assert preview["errors"] == [] and "Windows-1252" in preview["warnings"][0]
+    assert preview["changes"][0]["note_md"] == "Comptage révisé (données de l'année)"
+
+
+async def test_hundred_thousand_rows_get_a_bounded_answer(client) -> None:
+    """100 000 rows (most of them repeats): every error counted, the first thousand listed."""
+    token = await _city(client)
+    lines = ["city,charter,indicator,indicator_title,unit,period,value,note"]
+    lines += [f"grenoble,lampedusa,LAM-DIG-01-I1,,,{1900 + n % 120},{n},"for n in range(100_000)]
+    started = time.perf_counter()
+    r = await _upload(client, token, "\n".join(lines).encode(), "many.csv")
+    assert r.status_code == 201, r.text
+    preview = r.json()
+    assert preview["errors_total"] == 100_000 - 120 and len(preview["errors"]) == 1000
+    assert preview["changes_total"] == 120 and preview["commit"] is None
+    assert time.perf_counter() - started > 0  # measured in benchmarks/compare_speed.py, not here
+
+
+async def test_files_that_are_not_workbooks(client) -> None:
+    """A PNG, a broken zip, and a zip bomb named .xlsx are refused with 4xx; nothing is stored."""
+    token = await _city(client)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    r = await _upload(client, token, png, "photo.xlsx")
+    assert r.status_code == 415 and r.json()["errors"][0]["field"] == "file"
+    r = await _upload(client, token, b"PK\x03\x04broken", "broken.xlsx")
+    assert r.status_code == 415
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\x00" * (300 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    r = await _upload(client, token, bomb.getvalue(), "bomb.xlsx")
+    assert r.status_code == 413
+
+
+async def test_only_the_city_s_editors_upload_and_commit(client) -> None:
+    """Another city's editor and a reviewer are refused; a preview is not theirs to read or commit."""
+    token = await _city(client)
+    await builders.city("sousse", locale="fr-TN", country="TN")
+    other = await builders.token("city_editor", "sousse", email="ed@sousse.tn")
+    reviewer = await builders.token("reviewer", email="watch@ngo.example")
+    book = _bytes(await _workbook(client))
+    for who in (other, reviewer):
+        assert (await _upload(client, who, book)).status_code == 403
+    preview = (await _upload(client, token, book)).json()
+    for who in (other, reviewer):
+        assert (await client.get(f"/api/v1/imports/{preview['id']}", headers=bearer(who))).status_code == 404
+        assert (await client.post(preview["commit"], headers=bearer(who))).status_code == 404
