@@ -19,10 +19,13 @@ from indicators.claims import now
 from indicators.tables import Indicator, Measurement, Target
 from kernel.caller import Caller
 from kernel.claims import claim_id
-from kernel.db import audit_entry, update_versioned
+from kernel.db import audit_entry, bulk_insert, update_versioned
 from kernel.periods import parse_period
 from kernel.tables import AuditEntry
 from kernel.text import pick
+
+AUDIT_COLUMNS = ["at", "actor_id", "actor_label", "actor_public", "action", "entity", "key", "before",
+                 "after"]
 
 
 @dataclass
@@ -81,30 +84,33 @@ async def apply_changes(caller: Caller, city: dict[str, Any], charter_slug: str,
     touched: set[int] = set()
     counts = {"measurement": 0, "target": 0, "status": 0}
     values = [c for c in changes if c["kind"] == "measurement"]
-    for start in range(0, len(values), 500):
-        chunk = values[start:start + 500]
-        rows = []
-        for c in chunk:
-            indicator = state.indicators[c["code"]]
-            period = parse_period(c["period"])
+    columns = ["city", "indicator", "period", "period_end", "value", "value_text", "note_md", "created_at",
+               "created_by", "draft", "published_at", "supersedes", "version"]
+    rows = []
+    for c in values:
+        indicator = state.indicators[c["code"]]
+        period = parse_period(c["period"])
+        old = state.values.get((c["code"], c["period"]))
+        rows.append((city["id"], indicator["id"], period.label, period.end, Decimal(c["value"]),
+                     c["value_text"], c.get("note_md"), stamp, caller.user_id, False, stamp,
+                     old["id"] if old else None, 1))
+        touched.add(indicator["adoption"])
+    await bulk_insert(Measurement, columns, rows)
+    if values:
+        # The new rows are those of this city published at this instant.
+        created = await Measurement.select(Measurement.id, Measurement.indicator, Measurement.period).where(
+            (Measurement.city == city["id"]) & (Measurement.published_at == stamp))
+        ids = {(r["indicator"], r["period"]): r["id"] for r in created}
+        for c in values:
             old = state.values.get((c["code"], c["period"]))
-            rows.append(Measurement(
-                city=city["id"], indicator=indicator["id"], period=period.label, period_end=period.end,
-                value=Decimal(c["value"]), value_text=c["value_text"], note_md=c.get("note_md"),
-                created_by=caller.user_id, draft=False, published_at=stamp,
-                supersedes=old["id"] if old else None))
-            touched.add(indicator["adoption"])
-        created = await Measurement.insert(*rows).returning(Measurement.id)
-        for c, row in zip(chunk, created, strict=True):
-            old = state.values.get((c["code"], c["period"]))
-            key = claim_id("measurement", row["id"])
+            key = claim_id("measurement", ids[(state.indicators[c["code"]]["id"], c["period"])])
             audits.append(audit_entry(caller, "create", "measurement", key, None, {
                 "indicator": f"{city['slug']}/{charter_slug}/{c['code']}", "period": c["period"],
                 "value": c["value"], "value_text": c["value_text"], "note_md": c.get("note_md"),
-                "evidence": [],
-                "draft": False, "supersedes": claim_id("measurement", old["id"]) if old else None,
+                "evidence": [], "draft": False,
+                "supersedes": claim_id("measurement", old["id"]) if old else None,
                 "source": "spreadsheet import"}))
-        counts["measurement"] += len(chunk)
+        counts["measurement"] = len(values)
     for c in (c for c in changes if c["kind"] == "target"):
         indicator = state.indicators[c["code"]]
         key = f"{city['slug']}/{charter_slug}/{c['code']}"
@@ -137,8 +143,8 @@ async def apply_changes(caller: Caller, city: dict[str, Any], charter_slug: str,
             "supersedes": None, "source": "spreadsheet import"}))
         touched.add(adoption["id"])
         counts["status"] += 1
-    for start in range(0, len(audits), 500):
-        await AuditEntry.insert(*audits[start:start + 500])
+    await bulk_insert(AuditEntry, AUDIT_COLUMNS,
+                      [tuple(getattr(a, c) for c in AUDIT_COLUMNS) for a in audits])
     await standing.refresh(sorted(touched))
     return counts
 
