@@ -183,6 +183,18 @@ def _read_xlsx(content: bytes, plan: Plan) -> list[Sheet]:
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise UnsupportedMedia(f"The workbook cannot be read: {exc}", [FieldError(
             "file", "Expected an XLSX workbook.")]) from None
+    try:
+        return _sheets_of(book, plan)
+    except DomainError:
+        raise
+    except Exception as exc:  # a damaged or hostile sheet (entity expansion...) fails while read
+        raise UnsupportedMedia(f"The workbook cannot be read: {type(exc).__name__}", [FieldError(
+            "file", "Expected an XLSX workbook as saved by a spreadsheet program.")]) from None
+    finally:
+        book.close()
+
+
+def _sheets_of(book, plan: Plan) -> list[Sheet]:
     sheets = []
     for ws in book.worksheets:
         if ws.title == ABOUT:
@@ -212,7 +224,6 @@ def _read_xlsx(content: bytes, plan: Plan) -> list[Sheet]:
             if len(sheet.rows) > MAX_ROWS:
                 raise TooLarge(f"Sheet {ws.title!r} has more than {MAX_ROWS} rows.")
         sheets.append(sheet)
-    book.close()
     return sheets
 
 

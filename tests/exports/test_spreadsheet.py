@@ -203,6 +203,18 @@ async def test_files_that_are_not_workbooks(client) -> None:
     assert len(bomb.getvalue()) < 1024 * 1024
     r = await _upload(client, token, bomb.getvalue(), "bomb.xlsx")
     assert r.status_code == 413
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+              '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>')
+    book = io.BytesIO(_bytes(await _workbook(client)))
+    hostile = io.BytesIO()
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for item in src.infolist():
+            hostile_sheet = item.filename == "xl/worksheets/sheet2.xml"
+            dst.writestr(item, laughs if hostile_sheet else src.read(item.filename))
+    r = await _upload(client, token, hostile.getvalue(), "laughs.xlsx")
+    assert r.status_code == 415, r.text
 
 
 async def test_only_the_city_s_editors_upload_and_commit(client) -> None:
