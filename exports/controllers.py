@@ -23,7 +23,7 @@ from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
 from exports.report_labels import SUPPORTED
 from exports.report_render import render_html
-from exports.reports import default_report_lang, report_html, report_pdf
+from exports.reports import RenderedReport, default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported
 from exports.spreadsheet import XLSX, commit_import, get_import, preview_import, template_for
 from exports.tabular import csv_bytes, xlsx_bytes
@@ -84,6 +84,14 @@ Drafts = Annotated[bool, QueryParameter(description="Include drafts (the city's 
                                                     "secretariat only)")]
 
 
+def _pdf(report: RenderedReport) -> Response[bytes]:
+    """A finished report: its id as file name, its data hash as ETag, whether it came from the cache."""
+    return Response(report.pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{report.report_id}.pdf"',
+        "ETag": f'"{report.data_hash}"', "X-Report-Id": report.report_id,
+        "X-Report-Cache": "hit" if report.cached else "miss", "X-Content-Type-Options": "nosniff"})
+
+
 class CityReportController(Controller):
     """The city progress report: what is proven, self-reported or contested."""
 
@@ -98,11 +106,7 @@ class CityReportController(Controller):
     ) -> Response[bytes]:
         """The city's progress report on one charter, as PDF (cached by data hash)."""
         lang = lang or await default_report_lang(city, charter)
-        report = await report_pdf(city, charter, lang, variant=variant, caller=caller, drafts=drafts)
-        return Response(report.pdf, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="{report.report_id}.pdf"',
-            "ETag": f'"{report.data_hash}"', "X-Report-Id": report.report_id,
-            "X-Report-Cache": "hit" if report.cached else "miss", "X-Content-Type-Options": "nosniff"})
+        return _pdf(await report_pdf(city, charter, lang, variant=variant, caller=caller, drafts=drafts))
 
     @get("/report.html", media_type="text/html; charset=utf-8")
     async def report_html(
@@ -191,11 +195,7 @@ class ComparisonController(Controller):
         line per city, methodology (fr, en, es, ar; cached by data hash). Takes the comparison's
         filters."""
         lang = lang or await _charter_report_lang(slug)
-        report = await network_pdf(slug, lang, filters=_filters(request, {"lang"}))
-        return Response(report.pdf, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="{report.report_id}.pdf"',
-            "ETag": f'"{report.data_hash}"', "X-Report-Id": report.report_id,
-            "X-Report-Cache": "hit" if report.cached else "miss", "X-Content-Type-Options": "nosniff"})
+        return _pdf(await network_pdf(slug, lang, filters=_filters(request, {"lang"})))
 
     @get("/network-report.html", media_type="text/html; charset=utf-8")
     async def network_report_html(
