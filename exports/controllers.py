@@ -265,8 +265,10 @@ class SpreadsheetController(Controller):
             "Content-Disposition": f'attachment; filename="{city}-{charter}.xlsx"'})
 
     @post("/imports", security=WRITE, status_code=201)
-    async def upload(self, caller: CallerDep, city: FromPath[str], charter: Charter,
-                     request: Request) -> dict[str, Any]:
+    async def upload(self, caller: CallerDep, city: FromPath[str], request: Request,
+                     charter: Annotated[str | None, QueryParameter(
+                         description="Charter slug (default: the charter the file's rows name)")] = None,
+                     ) -> dict[str, Any]:
         """Upload the workbook (or a CSV of one sheet), as the body or as a multipart `file`: the
         answer is a preview of what would be created or changed, and every error with sheet,
         row and column. Nothing is written; `POST /imports/{id}/commit` applies it."""

@@ -446,14 +446,24 @@ def preview_read(row: dict[str, Any], city_slug: str, charter_slug: str) -> dict
     }
 
 
-async def preview_import(caller: Caller, city_slug: str, charter_slug: str, content: bytes,
+def _charter_of(sheets: list[Sheet]) -> str:
+    """The charter the file's rows name, when the upload does not say (the template fills it)."""
+    named = {_text(values.get("charter")) for sheet in sheets for _, values in sheet.rows} - {""}
+    if len(named) != 1:
+        raise InvalidInput("Which charter is this file about?", [FieldError(
+            "charter", "Expected ?charter=SLUG (or --charter), or rows that all name the same charter.")])
+    return named.pop()
+
+
+async def preview_import(caller: Caller, city_slug: str, charter_slug: str | None, content: bytes,
                          file_name: str) -> dict[str, Any]:
     """Read the file and check it against the city's data; store and return the preview. No
-    claim, target or status is written."""
+    claim, target or status is written. Without `charter_slug`, the rows' charter column says."""
     city = await city_for_write(caller, city_slug)
-    charter = await get_charter_or_raise(charter_slug)
     plan = Plan()
     sheets = read_file(content, file_name, plan)
+    charter_slug = charter_slug or _charter_of(sheets)
+    charter = await get_charter_or_raise(charter_slug)
     today = datetime.now(UTC).date()
     state = await city_state(city["id"], charter["id"])
     build_plan(sheets, city, charter_slug, state, today, plan)

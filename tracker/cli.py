@@ -83,9 +83,10 @@ def export(directory: Path, as_zip: bool) -> None:
 @main.command("import")
 @click.argument("city")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--charter", "charter_slug", required=True, help="Charter slug.")
+@click.option("--charter", "charter_slug", default=None,
+              help="Charter slug (default: the charter the file's rows name).")
 @click.option("--commit", "commit", is_flag=True, help="Apply the changes (else only show them).")
-def import_file(city: str, file: Path, charter_slug: str, commit: bool) -> None:
+def import_file(city: str, file: Path, charter_slug: str | None, commit: bool) -> None:
     """Check a city's workbook (XLSX, or a CSV of one sheet) and show what it would change;
     with --commit, apply it in one transaction (nothing is applied if it has errors)."""
     from exports.spreadsheet import commit_import, preview_import
@@ -211,7 +212,8 @@ def charter_export(slug: str, lang: str | None, output: Path | None) -> None:
 
 @main.command()
 @click.argument("city", required=False)
-@click.option("--charter", "charter_slug", required=True, help="Charter slug.")
+@click.option("--charter", "charter_slug", default=None,
+              help="Charter slug (default: the charter the file's rows name).")
 @click.option("--lang", default="fr", show_default=True, help="fr, en, es or ar.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The PDF file (one city), or a folder (--all).")

@@ -230,3 +230,27 @@ async def test_only_the_city_s_editors_upload_and_commit(client) -> None:
     for who in (other, reviewer):
         assert (await client.get(f"/api/v1/imports/{preview['id']}", headers=bearer(who))).status_code == 404
         assert (await client.post(preview["commit"], headers=bearer(who))).status_code == 404
+
+
+async def test_the_command_line_previews_then_commits(client, tmp_path) -> None:
+    """`charter-tracker import CITY FILE` shows the changes (the charter comes from the rows);
+    `--commit` applies them; a file with errors exits 2 and applies nothing."""
+    from tests.tracker.test_cli import cli
+
+    await _city(client)
+    book = await _workbook(client)
+    _row(book["measurements"], indicator="LAM-DIG-01-I1", period="2023")["value"].value = 425
+    path = tmp_path / "grenoble.xlsx"
+    path.write_bytes(_bytes(book))
+    result = cli("import", "grenoble", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "1 to change" in result.stdout and "0 errors" in result.stdout
+    assert [m["value"] for m in (await client.get(VALUES)).json()] == [350.0, 410.0]
+    result = cli("import", "grenoble", str(path), "--commit")
+    assert result.returncode == 0 and "applied: 1 measurement" in result.stdout, result.stderr
+    assert [m["value"] for m in (await client.get(VALUES)).json()] == [350.0, 410.0, 425.0]
+    _row(book["measurements"], indicator="LAM-DIG-01-I1", period="2023")["value"].value = "=1/0"
+    path.write_bytes(_bytes(book))
+    result = cli("import", "grenoble", str(path), "--commit")
+    assert result.returncode == 2 and "measurements, row" in result.stderr and "formula" in result.stderr
+    assert len((await client.get(VALUES)).json()) == 3
