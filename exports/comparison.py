@@ -226,12 +226,19 @@ def _cell(facts: dict[str, Any] | None, claims: dict[str, Any] | None) -> Cell:
     return cell
 
 
-def _total(parts: list[tuple[dict[str, Any] | None, dict[str, Any] | None]]) -> Cell:
-    """A city's total from its cells' sums: progress over all its adoptions not withdrawn."""
-    keys = ("adopted", "achieved", "delayed", "overdue", "on_track", "progress_sum", "progress_n")
-    facts = {k: sum(float(f[k] or 0) for f, _ in parts if f) for k in keys}
-    claims = {k: sum(int(c[k] or 0) for _, c in parts if c) for k in ("claims", "verified", "contested")}
-    return _cell(facts if any(f for f, _ in parts) else None, claims)
+SUMMED = ("adopted", "achieved", "delayed", "overdue", "on_track", "progress_sum", "progress_n", "claims",
+          "verified", "contested")
+
+
+def _totals(facts: list[dict[str, Any]]) -> dict[int, dict[str, float]]:
+    """Each city's sums over its cells, in one pass: its total is progress over all its
+    adoptions not withdrawn, and its claims."""
+    sums: dict[int, list[float]] = {}
+    for row in facts:
+        into = sums.setdefault(row["city"], [0.0] * len(SUMMED))
+        for n, key in enumerate(SUMMED):
+            into[n] += float(row[key] or 0)
+    return {city: dict(zip(SUMMED, values, strict=True)) for city, values in sums.items()}
 
 
 def _sort_key(sort: str, columns: set[str]):
@@ -276,9 +283,13 @@ async def comparison(charter_slug: str, *, level: str = "principle", filters: Fi
         cities = await Charter.raw(f"WITH {scope} SELECT * FROM cities", *scope_args)
     codes = {i["id"]: i["code"] for i in items}
     facts_by = {(r["city"], r["grp"]): r for r in facts}
+    totals = _totals(facts)
     rows = []
     for c in cities:
-        parts = {codes[i]: (facts_by.get((c["id"], i)),) * 2 for i in codes}
+        cells = {}
+        for i, code in codes.items():
+            found = facts_by.get((c["id"], i))
+            cells[code] = _cell(found, found)
         names = loads(c["name"])
         signed_on = c["signed_on"]
         rows.append(ComparisonRow(
@@ -286,8 +297,7 @@ async def comparison(charter_slug: str, *, level: str = "principle", filters: Fi
             country=c["country"], region=c["region"], region_name=region_name(c["region"], lang),
             population=c["population"], networks=loads(c["networks"]) or [],
             signed_on=signed_on if isinstance(signed_on, date) else date.fromisoformat(str(signed_on)),
-            cells={code: _cell(*part) for code, part in parts.items()},
-            total=_total(list(parts.values()))))
+            cells=cells, total=_cell(totals.get(c["id"]), totals.get(c["id"]))))
     rows.sort(key=_sort_key(sort, set(codes.values())), reverse=order == "desc")
     return ComparisonRead(
         charter=charter_slug, level=level, today=today,
