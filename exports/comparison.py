@@ -211,7 +211,8 @@ def _facts_sql(group: str, scope: str) -> str:
     FROM adopted GROUP BY city, grp"""
 
 
-def _cell(facts: dict[str, Any] | None, claims: dict[str, Any] | None) -> Cell:
+def _cell(facts: dict[str, Any] | None) -> Cell:
+    """A cell from its row of sums (None: nothing adopted)."""
     cell = Cell()
     if facts:
         cell.adopted, cell.achieved, cell.delayed = int(facts["adopted"]), int(facts["achieved"]), int(
@@ -219,10 +220,10 @@ def _cell(facts: dict[str, Any] | None, claims: dict[str, Any] | None) -> Cell:
         cell.overdue, cell.on_track = int(facts["overdue"]), int(facts["on_track"])
         n = int(facts["progress_n"] or 0)
         cell.progress = float(facts["progress_sum"]) / n if n else None
-    if claims and claims["claims"]:
-        cell.claims = int(claims["claims"])
-        cell.verified_share = int(claims["verified"]) / cell.claims
-        cell.contested_share = int(claims["contested"]) / cell.claims
+        if facts["claims"]:
+            cell.claims = int(facts["claims"])
+            cell.verified_share = int(facts["verified"]) / cell.claims
+            cell.contested_share = int(facts["contested"]) / cell.claims
     return cell
 
 
@@ -286,10 +287,7 @@ async def comparison(charter_slug: str, *, level: str = "principle", filters: Fi
     totals = _totals(facts)
     rows = []
     for c in cities:
-        cells = {}
-        for i, code in codes.items():
-            found = facts_by.get((c["id"], i))
-            cells[code] = _cell(found, found)
+        cells = {code: _cell(facts_by.get((c["id"], i))) for i, code in codes.items()}
         names = loads(c["name"])
         signed_on = c["signed_on"]
         rows.append(ComparisonRow(
@@ -297,7 +295,7 @@ async def comparison(charter_slug: str, *, level: str = "principle", filters: Fi
             country=c["country"], region=c["region"], region_name=region_name(c["region"], lang),
             population=c["population"], networks=loads(c["networks"]) or [],
             signed_on=signed_on if isinstance(signed_on, date) else date.fromisoformat(str(signed_on)),
-            cells=cells, total=_cell(totals.get(c["id"]), totals.get(c["id"]))))
+            cells=cells, total=_cell(totals.get(c["id"]))))
     rows.sort(key=_sort_key(sort, set(codes.values())), reverse=order == "desc")
     return ComparisonRead(
         charter=charter_slug, level=level, today=today,

@@ -23,7 +23,7 @@ from exports.report_labels import EVIDENCE_KINDS, LABELS, RTL, SUPPORTED
 from indicators.challenges import list_challenges
 from indicators.flags import FLAG_CODES, on_track
 from indicators.progress import principle_progress
-from indicators.services import Visibility, charter_tree, city_commitments_full, get_evidence
+from indicators.services import Visibility, charter_tree, city_commitments_full, evidence_read
 from indicators.tables import Evidence, Measurement, Target
 from kernel.caller import Caller
 from kernel.db import read_snapshot
@@ -74,8 +74,9 @@ async def _as_of(city_id: int, charter_id: int) -> datetime | None:
 
 
 async def _evidence_reads(city_slug: str, ids: list[int]) -> list:
-    """Counter-evidence and evidence of replies, which no claim of the city cites."""
-    return [await get_evidence(i) for i in ids]
+    """Counter-evidence and evidence of replies, which no claim of the city cites (one query)."""
+    rows = await Evidence.select().where(Evidence.id.is_in(ids or [-1])).order_by(Evidence.id)
+    return [evidence_read(row, city_slug) for row in rows]
 
 
 async def build_report_context(

@@ -231,8 +231,9 @@ def _read_csv(content: bytes, plan: Plan) -> Sheet:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="strict") if _is_cp1252(content) else None
-        if text is None:
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError:
             raise UnsupportedMedia("The CSV file is not UTF-8 text.", [FieldError(
                 "file", "Expected a CSV file in UTF-8 (or Windows-1252).")]) from None
         plan.warnings.append("The CSV file is not UTF-8: it was read as Windows-1252.")
@@ -255,14 +256,6 @@ def _read_csv(content: bytes, plan: Plan) -> Sheet:
         if len(sheet.rows) > MAX_ROWS:
             raise TooLarge(f"The file has more than {MAX_ROWS} rows.")
     return sheet
-
-
-def _is_cp1252(content: bytes) -> bool:
-    try:
-        content.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 # Checking rows against the city's data -----------------------------------------------------------

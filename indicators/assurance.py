@@ -27,11 +27,16 @@ def current(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [r for r in rows if r["id"] not in replaced]
 
 
+def is_contested(challenges: Iterable[tuple[str, str | None]], *, superseded: bool = False) -> bool:
+    """A challenge is open or answered, or was upheld (even partly) and the claim not corrected."""
+    return any(status in OPEN_CHALLENGE or (outcome in STANDING_OUTCOMES and not superseded)
+               for status, outcome in challenges)
+
+
 def assurance_of(*, verified: bool, challenges: Iterable[tuple[str, str | None]],
                  superseded: bool) -> Assurance:
-    """Contested while a challenge is open or answered, or upheld (even partly) and the claim not
-    corrected; else verified when the secretariat checked its evidence; else self-reported."""
-    for status, outcome in challenges:
-        if status in OPEN_CHALLENGE or (outcome in STANDING_OUTCOMES and not superseded):
-            return Assurance.contested
+    """Contested (see `is_contested`); else verified when the secretariat checked its evidence;
+    else self-reported."""
+    if is_contested(challenges, superseded=superseded):
+        return Assurance.contested
     return Assurance.verified if verified else Assurance.self_reported

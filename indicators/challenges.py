@@ -21,6 +21,7 @@ from indicators.schemas import (
     RulingCreate,
     RulingRead,
 )
+from indicators.services import check_cited
 from indicators.tables import Challenge, ChallengeEvidence, ChallengeReply, Evidence
 from kernel.caller import Caller
 from kernel.claims import history_url, parse_claim_id
@@ -44,20 +45,6 @@ def _text(value: str, field: str) -> str:
     return text
 
 
-async def _check_evidence(city_id: int, ids: list[int]) -> list[int]:
-    """Evidence attached to a challenge or a reply must be on file for the claim's city."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return []
-    found = {r["id"] for r in await Evidence.select(Evidence.id).where(
-        Evidence.id.is_in(wanted) & (Evidence.city == city_id))}
-    missing = [i for i in wanted if i not in found]
-    if missing:
-        raise InvalidInput("Some evidence is not on file for this city.", [FieldError(
-            "evidence", f"Expected ids of evidence filed for this city; unknown: {missing}.")])
-    return wanted
-
-
 async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate) -> ChallengeRead:
     """A civil-society reviewer questions a published claim. Drafts are invisible to reviewers
     (404); one reviewer opens at most `CHALLENGES_PER_MINUTE` challenges a minute (429)."""
@@ -79,7 +66,7 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
         if recent >= limit:
             raise TooManyRequests(f"You opened {recent} challenges in the last minute; the limit is "
                                   f"{limit}. Try again in a minute.", 60)
-        cited = await _check_evidence(row["city_id"], data.evidence)
+        cited = await check_cited(row["city_id"], data.evidence, own=False)
         claim = claim_text.strip()
         challenge = (await Challenge.insert(Challenge(
             city=row["city_id"], claim_id=claim, reason_md=reason, organisation=organisation,
@@ -104,7 +91,7 @@ async def reply(caller: Caller, challenge_id: int, data: ReplyCreate) -> Challen
             raise Forbidden("Only the editors of the city whose claim is challenged may reply.")
         if row["status"] == ChallengeStatus.ruled:
             raise Conflict(f"Challenge {challenge_id} has been ruled on; it takes no more replies.")
-        cited = await _check_evidence(row["city"], data.evidence)
+        cited = await check_cited(row["city"], data.evidence, own=False)
         if cited:
             rejected = await Evidence.count().where(
                 Evidence.id.is_in(cited) & (Evidence.review == EvidenceReview.rejected))

@@ -23,7 +23,7 @@ from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from commitments.services import adoption_for_write, get_adoption_or_raise
 from commitments.tables import CityCommitment, Commitment, StatusUpdate
 from indicators import standing
-from indicators.assurance import OPEN_CHALLENGE, STANDING_OUTCOMES, current, superseded_by
+from indicators.assurance import current, is_contested, superseded_by
 from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview, ValueType
 from indicators.claims import (
     CLAIM_TABLES,
@@ -396,18 +396,21 @@ async def evidence_file(evidence_id: int) -> tuple[Path, str, str]:
     return path, row["file_name"] or row["sha256"], row["media_type"]
 
 
-async def _check_cited(city_id: int, ids: list[int]) -> list[int]:
-    """Evidence cited by a claim must exist and be the city's own (filed by its editors)."""
+async def check_cited(city_id: int, ids: list[int], *, own: bool = True) -> list[int]:
+    """Evidence cited must be on file for the city; a claim cites only the city's own evidence
+    (filed by its editors), a challenge or a reply any evidence of that city (`own=False`)."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    found = {r["id"] for r in await Evidence.select(Evidence.id).where(
-        Evidence.id.is_in(wanted) & (Evidence.city == city_id) & (Evidence.origin == EvidenceOrigin.city))}
+    where = Evidence.id.is_in(wanted) & (Evidence.city == city_id)
+    if own:
+        where &= Evidence.origin == EvidenceOrigin.city
+    found = {r["id"] for r in await Evidence.select(Evidence.id).where(where)}
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise InvalidInput("Some cited evidence is not this city's.", [FieldError(
-            "evidence", f"Expected ids of this city's own evidence (not counter-evidence); "
-                        f"unknown: {missing}.")])
+        kind = "this city's own evidence (not counter-evidence)" if own else "evidence filed for this city"
+        raise InvalidInput("Some cited evidence is not on file for this city.", [FieldError(
+            "evidence", f"Expected ids of {kind}; unknown: {missing}.")])
     return wanted
 
 
@@ -436,7 +439,7 @@ async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, c
         if data.supersedes is not None:
             corrected = await check_supersedes("status_update", data.supersedes,
                                                parent=("city_commitment", adoption["id"]))
-        cited = await _check_cited(adoption["city"], data.evidence)
+        cited = await check_cited(adoption["city"], data.evidence)
         row = (await StatusUpdate.insert(StatusUpdate(
             city_commitment=adoption["id"], status=data.status, reported_on=data.reported_on,
             note_md=data.note_md, created_by=caller.user_id, draft=data.draft,
@@ -508,7 +511,7 @@ async def add_measurement(caller: Caller, city_slug: str, charter_slug: str, cod
                 raise InvalidInput(f"{data.supersedes} is not a value of {city_slug!r}.",
                                    [FieldError("supersedes", "Expected a value of this city.")])
         await _check_period_free(city["id"], indicator, period.label, corrected["id"] if corrected else None)
-        cited = await _check_cited(city["id"], data.evidence)
+        cited = await check_cited(city["id"], data.evidence)
         row = (await Measurement.insert(Measurement(
             city=city["id"], indicator=indicator["id"], period=period.label, period_end=period.end,
             value=value, value_text=text, note_md=data.note_md, created_by=caller.user_id,
@@ -538,19 +541,11 @@ async def list_measurements(caller: Caller, city_slug: str, charter_slug: str, c
     if not caller.may_see_drafts_of(city["id"]):
         query = query.where(Measurement.draft == False)  # noqa: E712
     rows = await query.order_by(Measurement.period_end).order_by(Measurement.id)
-    cited = await _measurement_citations([r["id"] for r in rows])
+    cited = await evidence_of("measurement", [r["id"] for r in rows])
     replaced = superseded_by(rows)
     challenges = await challenges_of([claim_id("measurement", r["id"]) for r in rows])
     return [_measurement_read(r, cited[r["id"]], replaced.get(r["id"]),
                               challenges.get(claim_id("measurement", r["id"]), [])) for r in rows]
-
-
-async def _measurement_citations(ids: list[int]) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = defaultdict(list)
-    if ids:
-        for link in await MeasurementEvidence.select().where(MeasurementEvidence.measurement.is_in(ids)):
-            out[link["measurement"]].append(link["evidence"])
-    return out
 
 
 # Edits of drafts --------------------------------------------------------------------------------
@@ -597,7 +592,7 @@ async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: P
                                {getattr(table, k): v for k, v in values.items()}, f"Claim {text}")
         before = {k: row[k] for k in values}
         if "evidence" in given:
-            cited = await _check_cited(row["city_id"], data.evidence)  # type: ignore[arg-type]
+            cited = await check_cited(row["city_id"], data.evidence)  # type: ignore[arg-type]
             link_table, column = LINK_TABLES[kind]
             before["evidence"] = (await evidence_of(kind, [row["id"]])).get(row["id"], [])
             await link_table.delete().where(column == row["id"])
@@ -765,8 +760,8 @@ def _facts(view: _CityView, adoption, timeline, per_indicator) -> CommitmentFact
 
 
 def _contested(view: _CityView, cid: str) -> bool:
-    return any(c["status"] in OPEN_CHALLENGE or c["outcome"] in STANDING_OUTCOMES
-               for c in view.challenges.get(cid, []))
+    """Only claims that count reach the flags: none of them is superseded."""
+    return is_contested((c["status"], c["outcome"]) for c in view.challenges.get(cid, []))
 
 
 def _flag_reads(facts: CommitmentFacts, today: date, lang: str | None) -> list[FlagRead]:
