@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
 
 from accounts.choices import Role
 from accounts.schemas import MembershipRead, UserRead
 from accounts.tables import ApiToken, Membership, User
 from charter.tables import City
+from kernel import clock
 from kernel.caller import ANONYMOUS, Caller
 from kernel.db import audit, write_transaction
 from kernel.errors import FieldError, InvalidInput, NotFound
@@ -99,7 +99,7 @@ async def revoke_tokens(actor: Caller, email: str) -> int:
         live = await ApiToken.select(ApiToken.id).where(
             (ApiToken.user == user["id"]) & ApiToken.revoked_at.is_null())
         if live:
-            await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+            await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
                 ApiToken.id.is_in([r["id"] for r in live]))
             await audit(actor, "revoke", "api_token", user["email"], {"live": len(live)}, {"live": 0})
     return len(live)

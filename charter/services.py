@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
 from typing import Any
 
 import msgspec
@@ -21,6 +20,7 @@ from charter.schemas import (
     SignatureRead,
 )
 from charter.tables import Charter, City, Signature
+from kernel import clock
 from kernel.caller import Caller
 from kernel.claims import claim_id, history_url
 from kernel.db import audit, update_versioned, write_transaction
@@ -272,7 +272,7 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate,
                 {City.name: dumps(after["name"]), City.country: after["country"],
                  City.locale: after["locale"], City.population: after["population"],
                  City.region: after["region"], City.networks: dumps(after["networks"]),
-                 City.updated_at: datetime.now(UTC)}, f"City {slug!r}")
+                 City.updated_at: clock.now()}, f"City {slug!r}")
             await audit(caller, "update", "city", slug, before, after)
     return city_read(await get_city_or_raise(slug), None)
 
@@ -285,7 +285,7 @@ async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate
     async with write_transaction():
         city = await city_for_write(caller, city_slug)
         charter = await get_charter_or_raise(data.charter)
-        if data.signed_on > date.today():
+        if data.signed_on > clock.today():
             raise InvalidInput("A signature cannot be dated in the future.",
                                [FieldError("signed_on", "Expected a date not after today.")])
         current = await current_signature(city["id"], charter["id"])
@@ -296,7 +296,7 @@ async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate
         row = (await Signature.insert(Signature(
             city=city["id"], charter=charter["id"], signed_on=data.signed_on,
             act=data.act.strip(), status=data.status, created_by=caller.user_id,
-            published_at=datetime.now(UTC),
+            published_at=clock.now(),
         )).returning(Signature.id, Signature.published_at))[0]
         after = {"city": city_slug, "charter": data.charter, "signed_on": data.signed_on,
                  "act": data.act.strip(), "status": data.status.value}

@@ -11,6 +11,7 @@ from charter.choices import SignatureStatus
 from charter.services import city_for_write, current_signature, get_charter_or_raise, get_city_or_raise
 from commitments.schemas import AdoptionCreate, AdoptionRead, AdoptionUpdate
 from commitments.tables import CityCommitment, Commitment
+from kernel import clock
 from kernel.caller import Caller
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -53,7 +54,7 @@ async def adoption_for_write(caller: Caller, city_slug: str, charter_slug: str, 
 
 def _check_adoption(adopted_on: date, due_on: date | None, owner: str | None) -> None:
     errors = []
-    if adopted_on > date.today():
+    if adopted_on > clock.today():
         errors.append(FieldError("adopted_on", "Expected a date not after today."))
     if due_on and due_on < adopted_on:
         errors.append(FieldError("due_on", "Expected a date on or after adopted_on."))

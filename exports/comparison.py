@@ -20,6 +20,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from charter.services import get_charter_or_raise, get_city_or_raise, loads, region_name
 from charter.tables import Charter, Principle
 from commitments.tables import Commitment
+from kernel import clock
 from kernel.db import get_engine, read_snapshot
 from kernel.errors import FieldError, MalformedInput
 from kernel.text import language_of, pick
@@ -267,7 +268,7 @@ async def comparison(charter_slug: str, *, level: str = "principle", filters: Fi
     if order not in ("asc", "desc"):
         raise MalformedInput(f"Unknown order {order!r}.", [FieldError("order", "Expected asc or desc.")])
     filters = filters or Filters()
-    today = today or date.today()
+    today = today or clock.today()
     async with read_snapshot():
         charter = await get_charter_or_raise(charter_slug)
         base = charter["lang"]
@@ -355,7 +356,7 @@ async def adoption_over_time(charter_slug: str, *, filters: Filters | None = Non
     """Per principle and year (from the first adoption to this year), the number of filtered
     signatory cities that had adopted it, and that had reported one of its commitments achieved."""
     filters = filters or Filters()
-    today = today or date.today()
+    today = today or clock.today()
     async with read_snapshot():
         charter = await get_charter_or_raise(charter_slug)
         principles = await Principle.select(Principle.id, Principle.code, Principle.title).where(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from babel.dates import format_date
@@ -21,6 +21,7 @@ from exports.report_context import check_report_lang
 from exports.report_labels import LABELS, RTL
 from exports.report_render import cached_pdf, render_pdf_in_worker, store_pdf
 from exports.reports import RenderedReport
+from kernel import clock
 from kernel.db import read_snapshot
 from kernel.text import pick, strip_bidi_controls
 
@@ -36,7 +37,7 @@ async def build_network_context(charter_slug: str, lang: str, *, filters: Filter
                                 today: date | None = None) -> dict[str, Any]:
     """Plain data for the network report; `hash` identifies it (the report date included)."""
     check_report_lang(lang)
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     labels = LABELS[lang]
     async with read_snapshot():
         charter = await get_charter_or_raise(charter_slug)

@@ -25,6 +25,7 @@ from indicators.flags import FLAG_CODES, on_track
 from indicators.progress import principle_progress
 from indicators.services import Visibility, charter_tree, city_commitments_full, evidence_read
 from indicators.tables import Evidence, Measurement, Target
+from kernel import clock
 from kernel.caller import Caller
 from kernel.db import read_snapshot
 from kernel.errors import FieldError, Forbidden, MalformedInput
@@ -96,7 +97,7 @@ async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | 
     charter_row = await get_charter_or_raise(charter_slug)
     if drafts and (caller is None or not caller.may_see_drafts_of(city["id"])):
         raise Forbidden("Only the city's editors and the secretariat may include drafts.")
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     labels = LABELS[lang]
     locale = _babel_locale(lang, city["locale"])
     tree = await charter_tree(charter_slug, lang)

@@ -16,7 +16,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,7 @@ from indicators.bulk import CityState, apply_changes, city_state
 from indicators.flags import latest_ended_period
 from indicators.services import check_value, read_number
 from indicators.tables import ImportPreview
+from kernel import clock
 from kernel.caller import Caller
 from kernel.db import audit, write_transaction
 from kernel.errors import (
@@ -457,7 +458,7 @@ async def preview_import(caller: Caller, city_slug: str, charter_slug: str | Non
     sheets = read_file(content, file_name, plan)
     charter_slug = charter_slug or _charter_of(sheets)
     charter = await get_charter_or_raise(charter_slug)
-    today = datetime.now(UTC).date()
+    today = clock.today()
     state = await city_state(city["id"], charter["id"])
     build_plan(sheets, city, charter_slug, state, today, plan)
     body = {"rows": _stored_rows(sheets), "changes": plan.changes, "unchanged": plan.unchanged,
@@ -516,7 +517,7 @@ async def commit_import(caller: Caller, import_id: int) -> dict[str, Any]:
         for item in plan_body["rows"]:
             sheets.setdefault(item["sheet"], Sheet(item["sheet"], SHEETS[item["sheet"]])).rows.append(
                 (item["row"], item["values"]))
-        again = build_plan(list(sheets.values()), city, row["charter_slug"], state, datetime.now(UTC).date(),
+        again = build_plan(list(sheets.values()), city, row["charter_slug"], state, clock.today(),
                            Plan())
         if again.errors or again.changes != plan_body["changes"]:
             raise Conflict(f"The data of {row['city_slug']!r} changed since this preview: applying it now "
@@ -524,7 +525,7 @@ async def commit_import(caller: Caller, import_id: int) -> dict[str, Any]:
                            [FieldError("import", "Expected a preview of the current data.")])
         counts = await apply_changes(caller, city, row["charter_slug"], state, plan_body["changes"])
         await ImportPreview.update({ImportPreview.status: "committed",
-                                    ImportPreview.committed_at: datetime.now(UTC)}).where(
+                                    ImportPreview.committed_at: clock.now()}).where(
             ImportPreview.id == import_id)
         await audit(caller, "commit", "import", f"import-{import_id}", None,
                     {"file_name": row["file_name"], "sha256": row["sha256"], **counts})
@@ -535,4 +536,4 @@ async def template_for(city_slug: str, charter_slug: str) -> bytes:
     city = await get_city_or_raise(city_slug)
     charter = await get_charter_or_raise(charter_slug)
     state = await city_state(city["id"], charter["id"])
-    return template_xlsx(city, charter_slug, state, datetime.now(UTC).date())
+    return template_xlsx(city, charter_slug, state, clock.today())

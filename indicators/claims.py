@@ -9,7 +9,7 @@ one; both stay visible and only the newest counts.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from piccolo.table import Table
@@ -21,6 +21,7 @@ from indicators.assurance import assurance_of
 from indicators.choices import EvidenceReview
 from indicators.schemas import ClaimRead
 from indicators.tables import Challenge, Evidence, Measurement, MeasurementEvidence, UpdateEvidence
+from kernel import clock
 from kernel.caller import Caller
 from kernel.claims import VerificationRead, claim_id, history_url, parse_claim_id
 from kernel.db import audit, update_versioned, write_transaction
@@ -35,7 +36,7 @@ LINK_TABLES = {"status_update": (UpdateEvidence, UpdateEvidence.update),
 
 
 def now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 async def load_claim(kind: str, row_id: int) -> dict[str, Any] | None:

@@ -68,6 +68,7 @@ from indicators.tables import (
     Target,
     UpdateEvidence,
 )
+from kernel import clock
 from kernel.caller import Caller
 from kernel.claims import claim_id, history_url
 from kernel.db import audit, update_versioned, write_transaction
@@ -255,7 +256,7 @@ def _check_evidence_fields(title: str, issued_on: date | None, url: str | None) 
     errors = []
     if not title.strip() or len(title) > 500:
         errors.append(FieldError("title", "Expected a title of 1 to 500 characters."))
-    if issued_on and issued_on > date.today():
+    if issued_on and issued_on > clock.today():
         errors.append(FieldError("issued_on", "Expected a date not after today."))
     if url is not None:
         parts = urlsplit(url.strip())
@@ -419,7 +420,7 @@ async def check_cited(city_id: int, ids: list[int], *, own: bool = True) -> list
 
 def _check_status_date(reported_on: date, adopted_on: date) -> None:
     errors = []
-    if reported_on > date.today():
+    if reported_on > clock.today():
         errors.append(FieldError("reported_on", "Expected a date not after today."))
     if reported_on < adopted_on:
         errors.append(FieldError("reported_on", f"Expected a date on or after the adoption "
@@ -500,7 +501,7 @@ async def add_measurement(caller: Caller, city_slug: str, charter_slug: str, cod
     async with write_transaction():
         city = await city_for_write(caller, city_slug)
         indicator = await indicator_for_city(city, charter_slug, code)
-        period = ended_period(data.period, date.today())
+        period = ended_period(data.period, clock.today())
         value, text = read_number(data.value, city["locale"], "value")
         check_value(value, indicator["value_kind"], "value")
         corrected = None
@@ -773,7 +774,7 @@ async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: 
                                 ) -> list[CityCommitmentSummary]:
     """The city's adopted commitments with last status, progress and flags (published claims)."""
     view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug, PUBLIC)
-    today = date.today()
+    today = clock.today()
     out = []
     for a in view.adoptions:
         timeline, status, per_indicator, total = _progress_of(a, view)
@@ -801,7 +802,7 @@ async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slu
     in charter order, with a fixed number of queries whatever their count. Every claim shown is
     marked with its standing; progress and flags come from the claims that count."""
     view = await _load_view(await get_city_or_raise(city_slug), adoption_ids, charter_slug, seen)
-    today = date.today()
+    today = clock.today()
     out = []
     for a in view.adoptions:
         counted, status, per_indicator, total = _progress_of(a, view)

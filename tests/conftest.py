@@ -16,6 +16,8 @@ _TMP = Path(tempfile.mkdtemp(prefix="charter-tracker-tests-"))
 os.environ["DATABASE_URL"] = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
 os.environ["UPLOAD_DIR"] = str(_TMP / "uploads")
 os.environ["REPORT_CACHE_DIR"] = str(_TMP / "reports")
+# No test depends on the day it runs: the service's clock stands still on a known instant.
+os.environ["CLOCK"] = "2026-11-26T12:00:00+00:00"
 
 import httpx  # noqa: E402
 from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402

@@ -27,6 +27,7 @@ from indicators.services import (
     create_link_evidence,
     set_target,
 )
+from kernel import clock
 from kernel.caller import SYSTEM, Caller
 from kernel.versions import ANY_VERSION
 from tests import builders
@@ -217,7 +218,7 @@ async def test_adoption_over_time(client) -> None:
     assert r.status_code == 200, r.text
     body = r.json()
     years = body["years"]
-    assert years[0] == 2023 and years[-1] == date.today().year
+    assert years[0] == 2023 and years[-1] == clock.today().year
     dig = next(p for p in body["principles"] if p["code"] == "DIG")
     assert dig["adopted"][:2] == [2, 2] and dig["achieved"][:2] == [0, 1]
     equ = next(p for p in body["principles"] if p["code"] == "EQU")
@@ -246,7 +247,7 @@ async def test_the_same_numbers_as_the_city_view_on_the_demo_data() -> None:
 
     await load_demo()
     for charter in ("lampedusa", "sousse-local", "gca-2011"):
-        read = await comparison(charter, today=date.today())
+        read = await comparison(charter, today=clock.today())
         assert read.rows
         for row in read.rows:
             full = await city_commitments_full(row.city, None, charter_slug=charter)
@@ -258,7 +259,7 @@ async def test_the_same_numbers_as_the_city_view_on_the_demo_data() -> None:
                 assert cell.delayed == statuses.count("delayed")
                 assert cell.overdue == sum("overdue" in [f.code for f in c.flags] for c in mine)
                 assert cell.on_track == sum(on_track(status=s, progress=c.progress, adopted_on=c.adopted_on,
-                                                     due_on=c.due_on, today=date.today())
+                                                     due_on=c.due_on, today=clock.today())
                                             for c, s in zip(mine, statuses, strict=True))
                 expected = principle_progress((c.progress, s) for c, s in zip(mine, statuses, strict=True))
                 assert (cell.progress is None) == (expected is None)

@@ -85,6 +85,20 @@ async def test_measurement_hostile_inputs(client, body: dict, status: int, field
     assert (await client.get(url())).json() == []
 
 
+@pytest.mark.parametrize(("clock", "period", "status"), [
+    ("2027-01-01T00:00:00+00:00", "2026", 201), ("2027-01-01T00:00:00+00:00", "2026-Q4", 201),
+    ("2027-01-01T00:00:00+00:00", "2027-01", 422), ("2026-12-31T23:00:00+00:00", "2026", 422),
+    ("2031-07-01T00:00:00+00:00", "2031-Q2", 201),
+])
+async def test_a_period_has_ended_by_the_service_clock(client, monkeypatch, clock: str, period: str,
+                                                       status: int) -> None:
+    """Whether a period has ended is read from the service's clock, not from the calendar."""
+    monkeypatch.setenv("CLOCK", clock)
+    token = await builders.editor_with_adoption()
+    r = await client.post(url(), headers=bearer(token), json={"period": period, "value": 5})
+    assert r.status_code == status, r.text
+
+
 async def test_percent_above_100_and_boolean_not_0_or_1(client) -> None:
     """A percent is 0–100 and a boolean 0 or 1, in targets and measurements alike."""
     token = await builders.editor_with_adoption()
