@@ -9,9 +9,14 @@ import functools
 import gc
 import mimetypes
 import multiprocessing
+import os
+import re
 import unicodedata
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -141,11 +146,50 @@ def _report_html_class():
     return ReportHTML
 
 
+_AS_OF = re.compile(r'<meta name="dcterms\.modified" content="([^"]+)">')
+_TRAILER_ID = re.compile(rb"/ID \[\(([0-9a-f]{32})\) \(([0-9a-f]{32})\)\]")
+
+
+def _as_of_epoch(html: str) -> int:
+    """The document's own "as of" instant (its `dcterms.modified`), in seconds since 1970: the
+    time stamp written into embedded fonts, instead of the moment of rendering."""
+    match = _AS_OF.search(html)
+    if match is None:
+        return 0
+    return int(datetime.fromisoformat(match[1]).timestamp())
+
+
+@contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    """Pin the time stamp that font subsetting writes (fontTools reads SOURCE_DATE_EPOCH when
+    HarfBuzz's subsetter is not installed), so that the same data gives the same bytes."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _pin_trailer_id(pdf: bytes, identifier: bytes) -> bytes:
+    """Both halves of the trailer /ID from the data hash: the second half would otherwise be a
+    digest of the bytes, which differs whenever anything in them does."""
+    match = _TRAILER_ID.search(pdf, max(0, len(pdf) - 4096))
+    if match is None or len(identifier) != 32:
+        return pdf
+    return pdf[:match.start(2)] + identifier + pdf[match.end(2):]
+
+
 def html_to_pdf(html: str, identifier: str, variant: str | None = None, fetcher=None,
                 charts: dict[str, str] | None = None) -> bytes:
-    """HTML → PDF bytes. The PDF /ID comes from the data hash, dates from the HTML's metadata,
-    so that the same context gives the same bytes."""
-    options: dict[str, Any] = {"pdf_identifier": identifier[:32].encode(), "uncompressed_pdf": False}
+    """HTML → PDF bytes. The PDF /ID comes from the data hash, dates (those of the metadata and
+    those stamped into the embedded fonts) from the HTML's metadata, so that the same context
+    gives the same bytes whichever font subsetter runs."""
+    pdf_id = identifier[:32].encode()
+    options: dict[str, Any] = {"pdf_identifier": pdf_id, "uncompressed_pdf": False}
     if variant:
         options["pdf_variant"] = VARIANTS[variant]
         if variant == "pdf/ua-1":
@@ -155,9 +199,10 @@ def html_to_pdf(html: str, identifier: str, variant: str | None = None, fetcher=
     collecting = gc.isenabled()
     gc.disable()
     try:
-        document = _report_html_class()(string=html, base_url=BASE_URL,
-                                        url_fetcher=fetcher or asset_fetcher(charts))
-        return document.write_pdf(**options)
+        with _source_date(_as_of_epoch(html)):
+            document = _report_html_class()(string=html, base_url=BASE_URL,
+                                            url_fetcher=fetcher or asset_fetcher(charts))
+            return _pin_trailer_id(document.write_pdf(**options), pdf_id)
     finally:
         if collecting:
             gc.enable()
