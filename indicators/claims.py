@@ -232,7 +232,8 @@ async def verify_claim(caller: Caller, text: str, note_md: str | None,
         await update_versioned(table, row["id"], row["version"],
                                {getattr(table, k): v for k, v in values.items()}, f"Claim {text}")
         await standing.refresh(await standing.adoption_of_claim(kind, row))
-        await audit(caller, "verify", kind, text, {"verified_at": row["verified_at"]}, values)
+        await audit(caller, "verify", kind, text, {"verified_at": row["verified_at"]},
+                    {**values, "verified_by": caller.public_name})
         kind, row = await claim_for_read(caller, text)
         return await claim_read(caller, kind, row), row["version"]
 

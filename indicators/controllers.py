@@ -16,6 +16,7 @@ from charter.schemas import SignatureRead
 from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from indicators import challenges, claims, services
 from indicators.history import ENTITIES, item_history
+from indicators.openapi import EvidenceUpload
 from indicators.schemas import (
     ChallengeCreate,
     ChallengePage,
@@ -128,7 +129,7 @@ class CityCommitmentController(Controller):
         """The city's evidence."""
         return await services.list_evidence(city)
 
-    @post("/evidence", security=WRITE)
+    @post("/evidence", security=WRITE, operation_class=EvidenceUpload)
     async def add_evidence(self, caller: CallerDep, city: FromPath[str], request: Request) -> EvidenceRead:
         """Add evidence: JSON `{title, kind, url, issued_on, description_md}` for a link, or
         multipart/form-data with `file` (PDF, PNG, JPEG or WebP) and the same fields."""

@@ -22,6 +22,15 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _published(state: Any) -> Any:
+    """An item's state as the public may read it: no account ids (`verified_by: 2`); people
+    appear only under the names they publish under."""
+    if not isinstance(state, dict):
+        return state
+    return {k: v for k, v in state.items()
+            if not (k.endswith("_by") and isinstance(v, int) and not isinstance(v, bool))}
+
+
 async def item_history(caller: Caller, entity: str, key: str) -> list[HistoryEntry]:
     """Every audit row of the item, oldest first; 404 for an item the caller may not see."""
     if entity not in ENTITIES:
@@ -34,7 +43,8 @@ async def item_history(caller: Caller, entity: str, key: str) -> list[HistoryEnt
     if not rows:
         raise NotFound(f"No history for {entity} {key!r}.")
     private = caller.is_secretariat
+    shown = (lambda state: state) if private else _published
     return [HistoryEntry(
         at=r["at"], action=r["action"],
         by=(r["actor_label"] if private else r["actor_public"]) or r["actor_public"] or "—",
-        before=_json(r["before"]), after=_json(r["after"])) for r in rows]
+        before=shown(_json(r["before"])), after=shown(_json(r["after"]))) for r in rows]

@@ -8,9 +8,6 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar, Router
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from swagger_ui_bundle import swagger_ui_path
 
@@ -38,25 +35,8 @@ from indicators.controllers import (
 from kernel.db import get_engine
 from kernel.settings import get_settings
 from tracker.auth import provide_caller, writes_need_token
+from tracker.openapi import document_refusals, openapi_config
 from tracker.problems import EXCEPTION_HANDLERS
-
-API_DESCRIPTION = """
-Cities sign human-rights charters, adopt their commitments, set targets and report measurements
-and status updates backed by evidence. Anyone can read what is published; writes need a bearer
-token (`Authorization: Bearer ct_...`, issued with `charter-tracker user token EMAIL`).
-
-**Progress** (0 to 1) is computed, never typed:
-
-* an indicator's progress = (latest − baseline) / (target − baseline), clamped to [0, 1]; the same
-  formula serves indicators that should decrease (both differences are then negative);
-* a commitment's progress = the mean of its indicators' progress, or 1 when it is reported
-  achieved and has no indicators (0 when not achieved);
-* a principle's progress = the mean over the city's adopted commitments under it.
-
-Errors are RFC 9457 problem details (`application/problem+json`) with an `errors` list naming
-each field and what was expected. Texts take `?lang=` and fall back to the charter's or the
-city's language.
-"""
 
 
 @asynccontextmanager
@@ -98,7 +78,7 @@ def api_router() -> Router:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             api_router(),
             # Swagger UI's files come from a package, so the docs work without any CDN.
@@ -111,20 +91,7 @@ def create_app() -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[lifespan],
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
-        openapi_config=OpenAPIConfig(
-            title="Charter tracker API",
-            version="1",
-            description=API_DESCRIPTION,
-            path="/schema",
-            render_plugins=[SwaggerRenderPlugin(
-                js_url="/static/swagger/swagger-ui-bundle.js",
-                css_url="/static/swagger/swagger-ui.css",
-                favicon="",
-                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
-            )],
-            components=Components(security_schemes={
-                "BearerToken": SecurityScheme(type="http", scheme="bearer",
-                                              description="An API token from `charter-tracker user token`."),
-            }),
-        ),
+        openapi_config=openapi_config(),
     )
+    document_refusals(app)
+    return app

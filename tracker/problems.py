@@ -16,6 +16,8 @@ from kernel.schemas import FieldErrorOut, Problem
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("tracker")
 _MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
+_MISSING_PARAMETER = re.compile(
+    r"Missing required (?P<source>query|header|path|cookie) parameter '(?P<field>[^']+)'")
 
 _TITLES = {400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
            412: "Precondition failed", 428: "Precondition required",
@@ -50,7 +52,12 @@ def validation_error(_: Request, exc: ValidationException) -> Response:
                 field = "body"
             errors.append(FieldErrorOut(str(field), message))
     if not errors:
-        errors.append(FieldErrorOut("body", str(exc.detail)))
+        missing = _MISSING_PARAMETER.search(str(exc.detail))
+        if missing:
+            errors.append(FieldErrorOut(missing["field"],
+                                        f"Required {missing['source']} parameter is missing."))
+        else:
+            errors.append(FieldErrorOut("body", str(exc.detail)))
     detail = "The request does not have the expected shape: " + "; ".join(
         f"{e.field}: {e.message}" for e in errors)
     return _problem(400, "Malformed input", detail, errors)

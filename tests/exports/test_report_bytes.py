@@ -1,8 +1,8 @@
 """The same data gives the same PDF bytes whichever font subsetter runs: HarfBuzz's when the
 system has it, fontTools' otherwise (forced here, so that the rule is proven on every machine)."""
 
+import asyncio
 import re
-import time
 from datetime import date
 
 import pytest
@@ -29,7 +29,7 @@ async def test_cold_renders_give_the_same_bytes_and_id(monkeypatch, subsetter: s
     context = await build_report_context("sousse", "sousse-local", "ar", today=date(2026, 11, 26))
     html = render_html(context)
     first = html_to_pdf(html, context["hash"], charts=context["charts"])
-    time.sleep(1.1)  # font time stamps count whole seconds
+    await asyncio.sleep(1.1)  # font time stamps count whole seconds
     second = html_to_pdf(html, context["hash"], charts=context["charts"])
     assert first == second
     assert trailer_id(first) == (context["hash"][:32].encode(),) * 2

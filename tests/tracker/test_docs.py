@@ -17,3 +17,41 @@ async def test_report_preview_fonts_are_served(client) -> None:
     """The HTML preview's fonts come from the application itself."""
     r = await client.get("/static/report-fonts/DejaVuSans.ttf")
     assert r.status_code == 200 and r.content[:4] == b"\x00\x01\x00\x00"
+
+
+async def test_every_operation_is_described_and_refusals_are_problems(client) -> None:
+    """Each operation carries its handler's docstring; every error response it documents is the
+    RFC 9457 problem the API sends, never Litestar's {status_code, detail, extra}."""
+    schema = (await client.get("/schema/openapi.json")).json()
+    operations = [(path, method, op) for path, item in schema["paths"].items()
+                  for method, op in item.items() if method in {"get", "post", "put", "patch", "delete"}]
+    assert len(operations) >= 40
+    assert [f"{m.upper()} {p}" for p, m, op in operations if not op.get("description")] == []
+    for path, method, op in operations:
+        refusals = {code: r for code, r in op["responses"].items() if code.startswith(("4", "5"))}
+        assert "400" in refusals, f"{method} {path}"
+        for code, response in refusals.items():
+            assert list(response["content"]) == ["application/problem+json"], f"{method} {path} {code}"
+            assert response["content"]["application/problem+json"]["schema"] == {
+                "$ref": "#/components/schemas/Problem"}, f"{method} {path} {code}"
+    problem = schema["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail"} <= set(problem["required"])
+
+
+async def test_evidence_upload_documents_its_multipart_fields(client) -> None:
+    """POST /cities/{city}/evidence says what it reads: a multipart file with its fields, or a
+    JSON link."""
+    schema = (await client.get("/schema/openapi.json")).json()
+    body = schema["paths"]["/api/v1/cities/{city}/evidence"]["post"]["requestBody"]["content"]
+    multipart = body["multipart/form-data"]["schema"]
+    assert set(multipart["properties"]) == {"file", "title", "kind", "issued_on", "description_md"}
+    assert multipart["properties"]["file"]["format"] == "binary" and multipart["required"] == ["file"]
+    assert set(body["application/json"]["schema"]["required"]) == {"title", "kind", "url"}
+
+
+async def test_a_missing_query_parameter_is_named(client) -> None:
+    """A required query parameter left out is reported under its own name, not as "body"."""
+    r = await client.get("/api/v1/history")
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+    assert r.json()["errors"][0]["field"] == "entity"
+    assert "query parameter" in r.json()["errors"][0]["message"]

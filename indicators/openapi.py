@@ -1,0 +1,43 @@
+"""What the OpenAPI document says of routes that read their bodies themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+
+from indicators.choices import EvidenceKind
+
+
+def _evidence_fields(*, file: bool) -> dict[str, Schema]:
+    """The fields of a piece of evidence as the upload takes them (a link, or a file)."""
+    fields = {
+        "title": Schema(type=OpenAPIType.STRING, max_length=500,
+                        description="What the document is, as a reader will see it."),
+        "kind": Schema(type=OpenAPIType.STRING, enum=[k.value for k in EvidenceKind],
+                       description="What kind of evidence it is (default `other` for a file)."),
+        "issued_on": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE,
+                            description="When the document was issued (not after today)."),
+        "description_md": Schema(type=OpenAPIType.STRING, description="A description in Markdown."),
+    }
+    if file:
+        return {"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY,
+                               description="The document: PDF, PNG, JPEG or WebP, within the size cap."),
+                **fields}
+    return {**fields, "url": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.URI,
+                                    description="Where the document is published (http or https).")}
+
+
+@dataclass
+class EvidenceUpload(Operation):
+    """The evidence route reads its body itself (a JSON link or a multipart file): this says so
+    in the OpenAPI document."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(required=True, content={
+            "multipart/form-data": OpenAPIMediaType(schema=Schema(
+                type=OpenAPIType.OBJECT, properties=_evidence_fields(file=True), required=["file"])),
+            "application/json": OpenAPIMediaType(schema=Schema(
+                type=OpenAPIType.OBJECT, properties=_evidence_fields(file=False),
+                required=["title", "kind", "url"])),
+        })
