@@ -1,3 +1,5 @@
+"""The accounts app's schema: users, their memberships (roles) and API tokens."""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
 from piccolo.columns.base import OnDelete
@@ -38,9 +40,9 @@ class User(Table, tablename="tracker_user", schema=None):
     )
 
 
-ID = "2026-11-26T11:30:33:438463"
+ID = "2026-12-02T10:41:26:011671"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "Creates the tracker_user, membership and api_token tables."
 
 
 async def forwards():
@@ -49,7 +51,7 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="ApiToken", tablename="api_token", schema=None, columns=None
+        class_name="Membership", tablename="membership", schema=None, columns=None
     )
 
     manager.add_table(
@@ -57,12 +59,12 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Membership", tablename="membership", schema=None, columns=None
+        class_name="ApiToken", tablename="api_token", schema=None, columns=None
     )
 
     manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
+        table_class_name="Membership",
+        tablename="membership",
         column_name="user",
         db_column_name="user",
         column_class_name="ForeignKey",
@@ -85,42 +87,28 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="token_hash",
-        db_column_name="token_hash",
+        table_class_name="Membership",
+        tablename="membership",
+        column_name="role",
+        db_column_name="role",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 64,
+            "length": 32,
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": None,
+            "choices": Enum(
+                "Role",
+                {
+                    "secretariat": "secretariat",
+                    "city_editor": "city_editor",
+                    "reviewer": "reviewer",
+                },
+            ),
             "db_column_name": None,
             "secret": False,
         },
@@ -128,18 +116,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="revoked_at",
-        db_column_name="revoked_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="Membership",
+        tablename="membership",
+        column_name="city",
+        db_column_name="city",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "default": None,
+            "references": City,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
             "null": True,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -235,8 +226,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Membership",
-        tablename="membership",
+        table_class_name="ApiToken",
+        tablename="api_token",
         column_name="user",
         db_column_name="user",
         column_class_name="ForeignKey",
@@ -259,28 +250,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Membership",
-        tablename="membership",
-        column_name="role",
-        db_column_name="role",
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="token_hash",
+        db_column_name="token_hash",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 32,
+            "length": 64,
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "Role",
-                {
-                    "secretariat": "secretariat",
-                    "city_editor": "city_editor",
-                    "reviewer": "reviewer",
-                },
-            ),
+            "choices": None,
             "db_column_name": None,
             "secret": False,
         },
@@ -288,21 +272,39 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Membership",
-        tablename="membership",
-        column_name="city",
-        db_column_name="city",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
-            "references": City,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="revoked_at",
+        db_column_name="revoked_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
             "null": True,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
