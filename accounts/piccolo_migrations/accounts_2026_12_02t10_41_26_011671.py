@@ -1,4 +1,5 @@
-"""The accounts app's schema: users, their memberships (roles) and API tokens."""
+"""The accounts app's schema: users (with the organisation a reviewer speaks for), their memberships
+(roles) and API tokens."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
@@ -42,7 +43,10 @@ class User(Table, tablename="tracker_user", schema=None):
 
 ID = "2026-12-02T10:41:26:011671"
 VERSION = "1.38.0"
-DESCRIPTION = "Creates the tracker_user, membership and api_token tables."
+DESCRIPTION = (
+    "Creates the tracker_user (with the organisation a reviewer speaks for), membership and "
+    "api_token tables."
+)
 
 
 async def forwards():
@@ -172,6 +176,28 @@ async def forwards():
             "length": 255,
             "default": "",
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="User",
+        tablename="tracker_user",
+        column_name="organisation",
+        db_column_name="organisation",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 255,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
