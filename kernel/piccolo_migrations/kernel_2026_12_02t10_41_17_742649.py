@@ -1,3 +1,5 @@
+"""The kernel app's schema: the audit log table (audit_entry)."""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import JSON
@@ -6,9 +8,9 @@ from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-26T11:30:26:059626"
+ID = "2026-12-02T10:41:17:742649"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "Creates the audit log table (audit_entry)."
 
 
 async def forwards():
@@ -76,6 +78,28 @@ async def forwards():
             "length": 255,
             "default": "",
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AuditEntry",
+        tablename="audit_entry",
+        column_name="actor_public",
+        db_column_name="actor_public",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 255,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
