@@ -1,11 +1,5 @@
-"""Vocabularies of the accounts app."""
+"""Vocabularies of the accounts app: the roles a membership gives are the kernel's."""
 
-from enum import StrEnum
+from kernel.caller import Role
 
-
-class Role(StrEnum):
-    """What a membership lets its holder do."""
-
-    secretariat = "secretariat"
-    city_editor = "city_editor"
-    reviewer = "reviewer"
+__all__ = ["Role"]

@@ -19,3 +19,5 @@ class UserRead(msgspec.Struct):
     display_name: str
     active: bool
     memberships: list[MembershipRead]
+    organisation: str | None = None
+    """The organisation a reviewer speaks for."""

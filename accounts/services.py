@@ -13,6 +13,7 @@ from kernel import clock
 from kernel.caller import ANONYMOUS, Caller
 from kernel.db import audit, write_transaction
 from kernel.errors import FieldError, InvalidInput, NotFound
+from kernel.text import language_of, pick, strip_bidi_controls
 
 TOKEN_PREFIX = "ct_"  # noqa: S105 (a prefix, not a secret)
 
@@ -37,10 +38,13 @@ async def _user_or_raise(email: str) -> dict:
 
 
 async def add_user(
-    actor: Caller, email: str, role: str, city_slug: str | None = None, display_name: str = ""
+    actor: Caller, email: str, role: str, city_slug: str | None = None, display_name: str = "",
+    organisation: str | None = None,
 ) -> UserRead:
-    """Create the user if needed and give them a membership (a role, with a city for editors)."""
+    """Create the user if needed and give them a membership (a role, with a city for editors).
+    A reviewer's organisation is set here, on the account: challenges are published under it."""
     email = _normalise_email(email)
+    organisation = _organisation(organisation)
     try:
         role_value = Role(role)
     except ValueError:
@@ -51,6 +55,9 @@ async def add_user(
     if role_value != Role.city_editor and city_slug:
         raise InvalidInput("Only city editors belong to a city.",
                            [FieldError("city", "Expected no city for this role.")])
+    if organisation and role_value != Role.reviewer:
+        raise InvalidInput("Only reviewers speak for an organisation.",
+                           [FieldError("organisation", "Expected no organisation for this role.")])
     async with write_transaction():
         city_id = None
         if city_slug:
@@ -60,9 +67,15 @@ async def add_user(
             city_id = city["id"]
         user = await User.select().where(User.email == email).first()
         if user is None:
-            user = (await User.insert(User(email=email, display_name=display_name.strip()))
+            user = (await User.insert(User(email=email, display_name=display_name.strip(),
+                                           organisation=organisation))
                     .returning(*User.all_columns()))[0]
-            await audit(actor, "create", "user", email, None, {"email": email})
+            await audit(actor, "create", "user", email, None,
+                        {"email": email, "organisation": organisation})
+        elif organisation and organisation != user["organisation"]:
+            await User.update({User.organisation: organisation}).where(User.id == user["id"])
+            await audit(actor, "update", "user", email, {"organisation": user["organisation"]},
+                        {"organisation": organisation})
         exists = await Membership.exists().where(
             (Membership.user == user["id"]) & (Membership.role == role_value.value)
             & (Membership.city.is_null() if city_id is None else Membership.city == city_id)
@@ -74,12 +87,21 @@ async def add_user(
     return await get_user(email)
 
 
+def _organisation(name: str | None) -> str | None:
+    """An organisation's name as published: bidi controls removed, trimmed, at most 255."""
+    text = strip_bidi_controls(name or "").strip()
+    if len(text) > 255:
+        raise InvalidInput("The organisation name is too long.",
+                           [FieldError("organisation", "Expected at most 255 characters.")])
+    return text or None
+
+
 async def get_user(email: str) -> UserRead:
     user = await _user_or_raise(email)
     rows = await Membership.select(Membership.role, Membership.city.slug.as_alias("city")).where(
         Membership.user == user["id"]).order_by(Membership.id)
     return UserRead(user["email"], user["display_name"], user["active"],
-                    [MembershipRead(**r) for r in rows])
+                    [MembershipRead(**r) for r in rows], user["organisation"])
 
 
 async def issue_token(actor: Caller, email: str) -> str:
@@ -112,17 +134,23 @@ async def caller_for_token(token: str | None) -> Caller | None:
     row = await ApiToken.select(ApiToken.user.id.as_alias("user_id"),
                                 ApiToken.user.email.as_alias("email"),
                                 ApiToken.user.display_name.as_alias("display_name"),
+                                ApiToken.user.organisation.as_alias("organisation"),
                                 ApiToken.user.active.as_alias("active")).where(
         (ApiToken.token_hash == hash_token(token)) & ApiToken.revoked_at.is_null()).first()
     if row is None or not row["active"]:
         return None
-    memberships = await Membership.select(Membership.role, Membership.city).where(
-        Membership.user == row["user_id"])
+    memberships = await Membership.select(
+        Membership.role, Membership.city, Membership.city.name.as_alias("city_name"),
+        Membership.city.locale.as_alias("city_locale"),
+    ).where(Membership.user == row["user_id"]).output(load_json=True)
+    cities = {m["city"]: pick(m["city_name"], language_of(m["city_locale"]), "en")
+              for m in memberships if m["role"] == Role.city_editor and m["city"]}
     return Caller(
         user_id=row["user_id"],
         label=row["email"],
         name=row["display_name"] if row["display_name"] != row["email"] else "",
+        organisation=row["organisation"],
         roles=frozenset(m["role"] for m in memberships),
-        editable_city_ids=frozenset(
-            m["city"] for m in memberships if m["role"] == Role.city_editor and m["city"]),
+        editable_city_ids=frozenset(cities),
+        city_name=next(iter(cities.values())) if len(cities) == 1 else "",
     )

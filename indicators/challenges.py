@@ -29,7 +29,6 @@ from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from kernel.markdown import render_markdown
 from kernel.settings import get_settings
-from kernel.text import strip_bidi_controls
 from kernel.versions import Precondition, check_version
 
 REPLY_DAYS = 30
@@ -52,10 +51,7 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
     if not caller.is_reviewer:
         raise Forbidden("Only civil-society reviewers open challenges.")
     reason = _text(data.reason_md, "reason_md")
-    organisation = strip_bidi_controls(data.organisation or "").strip() or None
-    if organisation and len(organisation) > 255:
-        raise InvalidInput("The organisation name is too long.",
-                           [FieldError("organisation", "Expected at most 255 characters.")])
+    organisation = caller.organisation
     async with write_transaction():
         _, row = await claim_for_read(caller, claim_text)
         if row["draft"]:  # a reviewer cannot see drafts; this guards a reviewer who edits too

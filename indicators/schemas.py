@@ -246,12 +246,11 @@ class CityCommitmentRead(CityCommitmentSummary):
 
 
 class ChallengeCreate(msgspec.Struct, forbid_unknown_fields=True):
-    """A reviewer questions a claim: why (Markdown), counter-evidence ids, and the organisation
-    name to publish under (else the reviewer's own name)."""
+    """A reviewer questions a claim: why (Markdown) and counter-evidence ids. It is published
+    under the organisation set on the reviewer's account (else the reviewer's own name)."""
 
     reason_md: str
     evidence: list[int] = msgspec.field(default_factory=list)
-    organisation: str | None = None
 
 
 class ReplyCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from kernel.errors import Forbidden, NotAuthenticated
+
+
+class Role(StrEnum):
+    """What a membership lets its holder do: the secretariat rules over every city and writes
+    charters; a city editor writes its own city's data; a reviewer (civil society) challenges."""
+
+    secretariat = "secretariat"
+    city_editor = "city_editor"
+    reviewer = "reviewer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,23 +32,32 @@ class Caller:
     system: bool = False
     name: str = ""
     """The person's display name, as the public may see it (`label` is their e-mail)."""
+    city_name: str = ""
+    """For a city editor of one city: that city's name, which the public sees on what they
+    write when they have no display name."""
+    organisation: str | None = None
+    """The organisation a reviewer speaks for, set on their account: challenges are published
+    under it."""
 
     @property
     def public_name(self) -> str:
-        """How histories name this caller to the public: never an e-mail address."""
+        """How histories name this caller to the public: never an e-mail address. Without a
+        display name, the role (`secretariat`, `city_editor`, `reviewer`), which reports and
+        pages translate."""
         if self.system:
             return "system"
         if self.name:
             return self.name
-        for role, word in (("secretariat", "secretariat"), ("city_editor", "city editor"),
-                           ("reviewer", "reviewer")):
+        if self.city_name:
+            return self.city_name
+        for role in Role:
             if role in self.roles:
-                return word
+                return role.value
         return "anonymous"
 
     @property
     def is_reviewer(self) -> bool:
-        return "reviewer" in self.roles
+        return Role.reviewer in self.roles
 
     def edits_city(self, city_id: int) -> bool:
         """True for the city's own editors (not the secretariat, which rules over cities)."""
@@ -50,7 +69,7 @@ class Caller:
 
     @property
     def is_secretariat(self) -> bool:
-        return "secretariat" in self.roles
+        return Role.secretariat in self.roles
 
     def may_edit_city(self, city_id: int) -> bool:
         """True when this caller may write the data of that city."""
@@ -71,5 +90,5 @@ class Caller:
 
 
 ANONYMOUS = Caller()
-SYSTEM = Caller(label="system", roles=frozenset({"secretariat"}), system=True)
+SYSTEM = Caller(label="system", roles=frozenset({Role.secretariat}), system=True)
 """The command line and the demo loader act as the system, with the secretariat's rights."""

@@ -65,9 +65,10 @@ async def signed(city_slug: str, charter_slug: str = "lampedusa") -> None:
                                                               act="Council decision 2022-118"))
 
 
-async def token(role: str, city_slug: str | None = None, email: str | None = None) -> str:
+async def token(role: str, city_slug: str | None = None, email: str | None = None,
+                organisation: str | None = None) -> str:
     email = email or f"{role}-{city_slug or 'x'}@example.org"
-    await add_user(SYSTEM, email, role, city_slug)
+    await add_user(SYSTEM, email, role, city_slug, organisation=organisation)
     return await issue_token(SYSTEM, email)
 
 

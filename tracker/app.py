@@ -37,6 +37,7 @@ from kernel.settings import get_settings
 from tracker.auth import provide_caller, writes_need_token
 from tracker.openapi import document_refusals, openapi_config
 from tracker.problems import EXCEPTION_HANDLERS
+from tracker.strict_query import learn_query_parameters, refuse_unknown_query_parameters
 
 
 @asynccontextmanager
@@ -73,6 +74,7 @@ def api_router() -> Router:
             SpreadsheetController, ImportController,
         ],
         guards=[writes_need_token],
+        before_request=refuse_unknown_query_parameters,
     )
 
 
@@ -94,4 +96,5 @@ def create_app() -> Litestar:
         openapi_config=openapi_config(),
     )
     document_refusals(app)
+    learn_query_parameters(app)
     return app

@@ -38,7 +38,7 @@ from indicators.services import (
     set_target,
 )
 from indicators.tables import Challenge, Evidence, Indicator, Measurement, Target
-from kernel.caller import SYSTEM, Caller
+from kernel.caller import SYSTEM, Caller, Role
 from kernel.claims import claim_id
 from kernel.versions import ANY_VERSION
 
@@ -128,7 +128,8 @@ async def _load_reviews(item: dict[str, Any], city_id: int) -> int:
             opened += target is not None
             continue
         organisation = review["reviewer"]["name"]
-        reviewer = Caller(label=organisation, name=organisation, roles=frozenset({"reviewer"}), system=True)
+        reviewer = Caller(label=organisation, name=organisation, organisation=organisation,
+                          roles=frozenset({Role.reviewer}), system=True)
         counter = []
         for ev in review.get("evidence", []):
             created = await create_link_evidence(reviewer, item["slug"], _as(EvidenceCreate,
@@ -136,7 +137,7 @@ async def _load_reviews(item: dict[str, Any], city_id: int) -> int:
                 issued_on=date.fromisoformat(ev["date"]) if ev.get("date") else None))
             counter.append(created.id)
         await open_challenge(reviewer, target, ChallengeCreate(
-            reason_md=review["summary"], evidence=counter, organisation=organisation))
+            reason_md=review["summary"], evidence=counter))
         opened += 1
     return opened
 

@@ -16,6 +16,7 @@ from kernel.schemas import FieldErrorOut, Problem
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("tracker")
 _MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
+_UNKNOWN = re.compile(r"unknown field `(?P<field>[^`]+)`")
 _MISSING_PARAMETER = re.compile(
     r"Missing required (?P<source>query|header|path|cookie) parameter '(?P<field>[^']+)'")
 
@@ -45,9 +46,13 @@ def validation_error(_: Request, exc: ValidationException) -> Response:
             field = str(item.get("key") or item.get("source") or "body")
             message = str(item.get("message", "invalid"))
             missing = _MISSING.search(message)
+            unknown = _UNKNOWN.search(message)
             if missing:
                 field = missing["field"] if field in {"data", "body"} else f"{field}.{missing['field']}"
                 message = "Required field is missing."
+            elif unknown:
+                field = unknown["field"] if field in {"data", "body"} else f"{field}.{unknown['field']}"
+                message = "This body has no such field; leave it out."
             elif field == "data":
                 field = "body"
             errors.append(FieldErrorOut(str(field), message))

@@ -11,6 +11,7 @@ async def test_me_shows_email_and_memberships(client) -> None:
     r = await client.get("/api/v1/me", headers=bearer(token))
     assert r.status_code == 200
     assert r.json() == {"email": "ed@sousse.tn", "display_name": "", "active": True,
-                        "memberships": [{"role": "city_editor", "city": "sousse"}]}
+                        "memberships": [{"role": "city_editor", "city": "sousse"}],
+                        "organisation": None}
     assert (await client.get("/api/v1/me")).status_code == 401
     assert (await client.get("/api/v1/me", headers=bearer("ct_nope"))).status_code == 401

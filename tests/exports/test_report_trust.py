@@ -19,7 +19,8 @@ VALUES = f"{CITY}/indicators/lampedusa/LAM-DIG-01-I1/measurements"
 async def _story(client) -> dict:
     """A verified value, a challenged value with two replies and an upheld ruling, a status."""
     editor = await builders.editor_with_adoption()
-    reviewer = await builders.token("reviewer", email="watch@ngo.example")
+    reviewer = await builders.token("reviewer", email="watch@ngo.example",
+                                    organisation="Collectif Accès aux Droits 38")
     secretariat = await builders.token("secretariat", email="sec@uclg.example")
     evidence = (await client.post(f"{CITY}/evidence", headers=bearer(editor), json={
         "title": "Rapport annuel 2023", "kind": "report", "url": "https://grenoble.example/ra.pdf",
@@ -35,8 +36,7 @@ async def _story(client) -> dict:
                                 json={"status": "in_progress", "reported_on": "2024-03-01",
                                       "note_md": "Deux permanences ouvertes."})).json()["claim_id"]
     challenge = (await client.post(f"/api/v1/claims/{challenged}/challenges", headers=bearer(reviewer), json={
-        "reason_md": "Notre décompte donne **210** consultations.",
-        "organisation": "Collectif Accès aux Droits 38"})).json()
+        "reason_md": "Notre décompte donne **210** consultations."})).json()
     url = f"/api/v1/challenges/{challenge['id']}"
     for body in ("Le décompte inclut Teisseire.", "Registre joint."):
         await client.post(f"{url}/replies", headers=bearer(editor), json={"body_md": body})

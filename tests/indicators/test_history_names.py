@@ -35,3 +35,20 @@ async def test_public_history_of_a_verified_claim_shows_no_account_id(client) ->
     assert "sec@uclg.example" not in str(public)
     private = (await client.get(url, headers=bearer(secretariat))).json()
     assert any(h["by"] == "sec@uclg.example" for h in private)
+
+
+async def test_a_challenge_is_published_under_the_account_organisation(client) -> None:
+    """The organisation belongs to the reviewer's account: a request cannot name another one."""
+    editor = await builders.editor_with_adoption()
+    reviewer = await builders.token("reviewer", email="watch@ngo.example",
+                                    organisation="Collectif Accès aux Droits 38")
+    claim = (await client.post(VALUES, headers=bearer(editor), json={
+        "period": "2023", "value": 410})).json()["claim_id"]
+    url = f"/api/v1/claims/{claim}/challenges"
+    r = await client.post(url, headers=bearer(reviewer), json={
+        "reason_md": "Doubtful.", "organisation": "UNHCR Tunisia"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "organisation"
+    assert (await client.get("/api/v1/challenges")).json()["items"] == []
+    r = await client.post(url, headers=bearer(reviewer), json={"reason_md": "Doubtful."})
+    assert r.status_code == 201 and r.json()["by"] == "Collectif Accès aux Droits 38"
+    assert "UNHCR" not in (await client.get("/api/v1/challenges")).text

@@ -24,7 +24,9 @@ async def _setup(client) -> dict[str, str | int]:
     assert r.status_code == 201, r.text
     return {
         "editor": editor, "evidence": r.json()["id"],
-        "reviewer": await builders.token("reviewer", email="watch@ngo.example"),
+        "reviewer": await builders.token("reviewer", email="watch@ngo.example",
+                                         organisation="Collectif Accès aux Droits 38"),
+        "anonymous_reviewer": await builders.token("reviewer", email="solo@ngo.example"),
         "other": await builders.token("city_editor", "sousse", email="ed@sousse.tn"),
         "secretariat": await builders.token("secretariat", email="sec@uclg.example"),
     }
@@ -168,8 +170,7 @@ async def test_the_whole_challenge_loop(client) -> None:
         "status": "in_progress", "reported_on": "2024-01-31", "evidence": [counter]})
     assert r.status_code == 422  # a city cannot cite the reviewer's counter-evidence as its own
     r = await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]), json={
-        "reason_md": "Our survey counts 210, not 410. <script>alert(1)</script>", "evidence": [counter],
-        "organisation": "Collectif Accès aux Droits 38"})
+        "reason_md": "Our survey counts 210, not 410. <script>alert(1)</script>", "evidence": [counter]})
     assert r.status_code == 201, r.text
     challenge = r.json()
     assert challenge["status"] == "open" and challenge["by"] == "Collectif Accès aux Droits 38"
@@ -226,7 +227,8 @@ async def test_a_dismissed_challenge_leaves_the_claim_as_it_was(client) -> None:
     """Dismissed: the claim is no longer contested."""
     s = await _setup(client)
     cid = (await _value(client, s["editor"]))["claim_id"]
-    challenge = (await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]),
+    challenge = (await client.post(f"/api/v1/claims/{cid}/challenges",
+                                   headers=bearer(s["anonymous_reviewer"]),
                                    json={"reason_md": "Doubtful."})).json()
     assert challenge["by"] == "reviewer"  # no organisation, no display name: never the e-mail
     r = await client.post(f"/api/v1/challenges/{challenge['id']}/ruling",
@@ -277,7 +279,7 @@ async def test_history_of_published_items_only(client) -> None:
     await client.post(f"/api/v1/claims/{key}/publish", headers=bearer(s["editor"], '"v1"'))
     history = (await client.get(draft["history"])).json()
     assert [h["action"] for h in history] == ["create", "publish"]
-    assert history[0]["after"]["value_text"] == "410" and history[0]["by"] == "city editor"
+    assert history[0]["after"]["value_text"] == "410" and history[0]["by"] == "Grenoble"
     assert (await client.get("/api/v1/history?entity=password&key=x")).status_code == 400
     assert (await client.get("/api/v1/history?entity=city&key=nowhere")).status_code == 404
 

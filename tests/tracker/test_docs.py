@@ -55,3 +55,12 @@ async def test_a_missing_query_parameter_is_named(client) -> None:
     assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
     assert r.json()["errors"][0]["field"] == "entity"
     assert "query parameter" in r.json()["errors"][0]["message"]
+
+
+async def test_an_unknown_query_parameter_is_refused_by_name(client) -> None:
+    """A parameter the address does not read is a 400 naming it, never silently ignored."""
+    r = await client.get("/api/v1/cities?limit=5&stauts=achieved")
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in r.json()["errors"]] == ["stauts"]
+    assert "limit" in r.json()["errors"][0]["message"]
+    assert (await client.get("/api/v1/cities?limit=5")).status_code == 200
