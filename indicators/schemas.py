@@ -18,9 +18,7 @@ from indicators.choices import (
     ValueType,
 )
 from kernel.claims import ClaimStanding
-
-NumberIn = bool | int | float | str
-"""A number as JSON, or as text typed in the city's locale (`"12,5"`, `"1 250"`, `"٤٧"`)."""
+from kernel.numbers import NumberIn
 
 
 class TargetSet(msgspec.Struct, forbid_unknown_fields=True):

@@ -8,7 +8,6 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ from commitments.services import adoption_for_write, get_adoption_or_raise
 from commitments.tables import CityCommitment, Commitment, StatusUpdate
 from indicators import standing
 from indicators.assurance import current, is_contested, superseded_by
-from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview, ValueType
+from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview
 from indicators.claims import (
     CLAIM_TABLES,
     LINK_TABLES,
@@ -55,7 +54,6 @@ from indicators.schemas import (
     IndicatorProgress,
     MeasurementCreate,
     MeasurementRead,
-    NumberIn,
     PrincipleDef,
     TargetRead,
     TargetSet,
@@ -74,7 +72,7 @@ from kernel.claims import claim_id, history_url
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from kernel.markdown import render_markdown
-from kernel.numbers import parse_localized_number
+from kernel.numbers import check_value, read_number
 from kernel.periods import ended_period, parse_period
 from kernel.settings import get_settings
 from kernel.text import normalize_code, pick
@@ -119,42 +117,6 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
             for p in principles
         ],
     )
-
-
-# Numbers by indicator type ----------------------------------------------------------------------
-
-
-def read_number(value: NumberIn, locale: str, field: str) -> tuple[Decimal, str]:
-    """The exact value and the text as given: JSON numbers as written, text in the city's locale."""
-    if isinstance(value, bool):
-        return Decimal(int(value)), "true" if value else "false"
-    if isinstance(value, int):
-        return Decimal(value), str(value)
-    if isinstance(value, float):
-        number = Decimal(repr(value))
-        if not number.is_finite():
-            raise InvalidInput("Not a finite number.", [FieldError(field, "Expected a number.")])
-        return number, repr(value)
-    text = value.strip()
-    if len(text) > 64:
-        raise InvalidInput("Number text too long.", [FieldError(field, "Expected at most 64 characters.")])
-    return parse_localized_number(text, locale, field), text
-
-
-def check_value(value: Decimal, value_type: str, field: str) -> None:
-    """Refuse values that the indicator's type cannot hold (negative counts, percents over 100...)."""
-    rules = {
-        ValueType.count: (value >= 0 and value == value.to_integral_value(), "a whole number ≥ 0"),
-        ValueType.percent: (0 <= value <= 100, "a percentage from 0 to 100"),
-        ValueType.ratio: (value >= 0, "a ratio ≥ 0"),
-        ValueType.boolean: (value in (0, 1), "0 (no) or 1 (yes)"),
-        ValueType.days: (value >= 0, "a number of days ≥ 0"),
-        ValueType.amount: (abs(value) < Decimal(10) ** 17, "an amount below 10^17"),
-    }
-    ok, expected = rules[ValueType(value_type)]
-    if not ok:
-        raise InvalidInput(f"{value} is not valid for a {value_type} indicator.",
-                           [FieldError(field, f"Expected {expected}.")])
 
 
 # Indicators of a city ---------------------------------------------------------------------------
