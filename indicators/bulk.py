@@ -18,7 +18,7 @@ from indicators.assurance import current
 from indicators.claims import now
 from indicators.tables import Indicator, Measurement, Target
 from kernel.caller import Caller
-from kernel.claims import claim_id
+from kernel.claim_ids import claim_id
 from kernel.db import audit_entry, bulk_insert, update_versioned
 from kernel.periods import parse_period
 from kernel.tables import AuditEntry

@@ -24,7 +24,7 @@ from indicators.schemas import (
 from indicators.services import check_cited
 from indicators.tables import Challenge, ChallengeEvidence, ChallengeReply, Evidence
 from kernel.caller import Caller
-from kernel.claims import history_url, parse_claim_id
+from kernel.claim_ids import history_url, parse_claim_id
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from kernel.markdown import render_markdown

@@ -1,6 +1,7 @@
 """Claims as one kind of thing: a signature, a status update or a measurement, named by a stable
 `claim_id`. Drafts and their publication, corrections by supersession, the secretariat's
-verification, and what every claim carries (its standing) live here.
+verification, and what every claim carries (its standing) live here; claim ids and the shapes
+of a standing are in `kernel.claim_ids`.
 
 Published claims are never edited in place: a correction is a new claim that `supersedes` the old
 one; both stay visible and only the newest counts.
@@ -23,7 +24,7 @@ from indicators.schemas import ClaimRead
 from indicators.tables import Challenge, Evidence, Measurement, MeasurementEvidence, UpdateEvidence
 from kernel import clock
 from kernel.caller import Caller
-from kernel.claims import VerificationRead, claim_id, history_url, parse_claim_id
+from kernel.claim_ids import VerificationRead, claim_id, history_url, parse_claim_id
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kernel.markdown import render_markdown

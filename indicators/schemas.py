@@ -17,7 +17,7 @@ from indicators.choices import (
     RulingOutcome,
     ValueType,
 )
-from kernel.claims import ClaimStanding
+from kernel.claim_ids import ClaimStanding
 from kernel.numbers import NumberIn
 
 

@@ -68,7 +68,7 @@ from indicators.tables import (
 )
 from kernel import clock
 from kernel.caller import Caller
-from kernel.claims import claim_id, history_url
+from kernel.claim_ids import claim_id, history_url
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from kernel.markdown import render_markdown

@@ -39,7 +39,7 @@ from indicators.services import (
 )
 from indicators.tables import Challenge, Evidence, Indicator, Measurement, Target
 from kernel.caller import SYSTEM, Caller
-from kernel.claims import claim_id
+from kernel.claim_ids import claim_id
 from kernel.versions import ANY_VERSION
 
 T = TypeVar("T")
