@@ -1,7 +1,8 @@
 """Many claims at once, for a city's spreadsheet: what the city currently says (to compare a file
 against), and the writes of a checked plan in one transaction, each claim audited as if typed
-one by one. The rules are those of the single writes (`services.py`): ended periods, values fit
-for the indicator, corrections that supersede, published at once.
+one by one. The rules are those of the single writes (`measurements.py`, `targets.py`,
+`status_updates.py`): ended periods, values fit for the indicator, corrections that supersede,
+published at once.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ from typing import Any
 
 from piccolo.table import Table
 
+from charter.schemas import SignatureRead
+from charter.services import get_city_or_raise
 from charter.tables import Signature
 from commitments.tables import StatusUpdate
 from indicators import standing
@@ -151,6 +153,23 @@ async def claim_read(caller: Caller, kind: str, row: dict[str, Any]) -> ClaimRea
         **claim_standing(kind, row, replaced_by=replaced, challenges=(await challenges_of([cid]))[cid]))
 
 
+# Signatures, as claims --------------------------------------------------------------------------
+
+
+async def list_signatures(city_slug: str) -> list[SignatureRead]:
+    """The city's signature acts, oldest first, each with its standing as a claim."""
+    city = await get_city_or_raise(city_slug)
+    rows = await Signature.select(
+        *Signature.all_columns(), Signature.charter.slug.as_alias("charter_slug"),
+    ).where(Signature.city == city["id"]).order_by(Signature.signed_on).order_by(Signature.id)
+    challenges = await challenges_of([claim_id("signature", r["id"]) for r in rows])
+    return [SignatureRead(id=r["id"], charter=r["charter_slug"], signed_on=r["signed_on"], act=r["act"],
+                          status=r["status"],
+                          **claim_standing("signature", r, replaced_by=None,
+                                     challenges=challenges.get(claim_id("signature", r["id"]), [])))
+            for r in rows]
+
+
 # Corrections ------------------------------------------------------------------------------------
 
 
@@ -179,7 +198,7 @@ async def check_supersedes(kind: str, text: str, *, parent: tuple[str, int]) -> 
     return row
 
 
-# Publication, edits of drafts, verification ----------------------------------------------------
+# Publication, verification ------------------------------------------------------------------------
 
 
 async def publish_claim(caller: Caller, text: str, precondition: Precondition) -> tuple[ClaimRead, int]:
