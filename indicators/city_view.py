@@ -10,12 +10,20 @@ from datetime import date
 from typing import Any
 
 from charter.services import get_city_or_raise, loads
+from commitments.choices import CommitmentStatus
 from commitments.services import get_adoption_or_raise
 from commitments.tables import CityCommitment, StatusUpdate
-from indicators.assurance import current, is_contested, superseded_by
+from indicators.assurance import assurance_of, current, is_contested, superseded_by
 from indicators.claims import challenges_of, evidence_of
 from indicators.evidence import evidence_read
-from indicators.flags import ClaimFacts, CommitmentFacts, IndicatorFacts, commitment_flags, flag_message
+from indicators.flags import (
+    FLAG_CODES,
+    ClaimFacts,
+    CommitmentFacts,
+    IndicatorFacts,
+    commitment_flags,
+    flag_message,
+)
 from indicators.measurements import measurement_read
 from indicators.progress import commitment_progress, indicator_progress
 from indicators.schemas import CityCommitmentRead, CityCommitmentSummary, FlagRead, IndicatorProgress
@@ -24,9 +32,10 @@ from indicators.tables import Evidence, Indicator, Measurement, Target
 from indicators.targets import target_read
 from kernel import clock
 from kernel.caller import Caller
-from kernel.claim_ids import claim_id, history_url
+from kernel.claim_ids import Assurance, claim_id, history_url
+from kernel.errors import check_choice
 from kernel.markdown import render_markdown
-from kernel.text import pick
+from kernel.text import normalize_code, pick
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,21 +200,67 @@ def _flag_reads(facts: CommitmentFacts, today: date, lang: str | None) -> list[F
             for f in commitment_flags(facts, today)]
 
 
-async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None
-                                ) -> list[CityCommitmentSummary]:
-    """The city's adopted commitments with last status, progress and flags (published claims)."""
+def _status_assurance(view: _CityView, last: dict[str, Any] | None) -> Assurance | None:
+    """The assurance of the status that counts, as its entry of the timeline shows it."""
+    if last is None:
+        return None
+    challenges = view.challenges.get(claim_id("status_update", last["id"]), [])
+    return assurance_of(verified=last["verified_at"] is not None,
+                        superseded=last["id"] in view.replaced_updates,
+                        challenges=[(c["status"], c["outcome"]) for c in challenges])
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentFilters:
+    """Which of a city's adopted commitments a list keeps: by last status, by the assurance of
+    that status, by principle code, by a flag raised. A filter left at None keeps every row."""
+
+    status: str | None = None
+    assurance: str | None = None
+    principle: str | None = None
+    flag: str | None = None
+
+    @classmethod
+    def parse(cls, *, status: str | None = None, assurance: str | None = None,
+              principle: str | None = None, flag: str | None = None) -> CommitmentFilters:
+        """Filters as a query gives them; a value outside its vocabulary is refused, naming it."""
+        return cls(status=check_choice(status, CommitmentStatus, "status"),
+                   assurance=check_choice(assurance, Assurance, "assurance"),
+                   principle=normalize_code(principle or "") or None,
+                   flag=check_choice(flag, FLAG_CODES, "flag"))
+
+    def keeps(self, summary: CityCommitmentSummary) -> bool:
+        """Whether the list keeps this adopted commitment: every filter given holds."""
+        return ((self.status is None or summary.status == self.status)
+                and (self.assurance is None or summary.status_assurance == self.assurance)
+                and (self.principle is None or summary.principle == self.principle)
+                and (self.flag is None or any(f.code == self.flag for f in summary.flags)))
+
+
+ALL = CommitmentFilters()
+
+
+def _summary(view: _CityView, a: dict[str, Any], today: date, lang: str | None) -> CityCommitmentSummary:
+    """One adoption as the city's list shows it, from the claims that count."""
+    timeline, status, per_indicator, total = _progress_of(a, view)
+    last = timeline[-1] if timeline else None
+    return CityCommitmentSummary(
+        charter=a["charter"], commitment=a["code"], principle=a["principle"],
+        title=pick(loads(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
+        due_on=a["due_on"], owner=a["owner"], status=status,
+        status_reported_on=last["reported_on"] if last else None,
+        status_assurance=_status_assurance(view, last), progress=total,
+        flags=_flag_reads(_facts(view, a, timeline, per_indicator), today, lang))
+
+
+async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None,
+                                filters: CommitmentFilters = ALL) -> list[CityCommitmentSummary]:
+    """The city's adopted commitments with last status, progress and flags (published claims),
+    those that `filters` keep."""
     view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug, PUBLIC)
     today = clock.today()
-    out = []
-    for a in view.adoptions:
-        timeline, status, per_indicator, total = _progress_of(a, view)
-        out.append(CityCommitmentSummary(
-            charter=a["charter"], commitment=a["code"], principle=a["principle"],
-            title=pick(loads(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
-            due_on=a["due_on"], owner=a["owner"], status=status,
-            status_reported_on=timeline[-1]["reported_on"] if timeline else None, progress=total,
-            flags=_flag_reads(_facts(view, a, timeline, per_indicator), today, lang)))
-    return out
+    summaries = (_summary(view, a, today, lang) for a in view.adoptions)
+    return [s for s in summaries if filters.keeps(s)]
 
 
 async def get_city_commitment(caller: Caller, city_slug: str, charter_slug: str, code: str,
@@ -240,11 +295,12 @@ async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slu
             title=pick(loads(a["title"]), lang, base), description_md=description,
             description_html=render_markdown(description), adopted_on=a["adopted_on"],
             due_on=a["due_on"], owner=a["owner"], status=status,
-            status_reported_on=counted[-1]["reported_on"] if counted else None, progress=total,
+            status_reported_on=counted[-1]["reported_on"] if counted else None,
+            status_assurance=_status_assurance(view, counted[-1] if counted else None), progress=total,
             flags=_flag_reads(_facts(view, a, counted, per_indicator), today, lang),
             timeline=[status_read(u, view.update_links.get(u["id"], []),
-                                   view.replaced_updates.get(u["id"]),
-                                   view.challenges.get(claim_id("status_update", u["id"]), []))
+                                  view.replaced_updates.get(u["id"]),
+                                  view.challenges.get(claim_id("status_update", u["id"]), []))
                       for u in timeline],
             indicators=[
                 IndicatorProgress(
@@ -252,8 +308,8 @@ async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slu
                     value_type=ind["value_kind"], direction=ind["direction"],
                     target=target_read(target),
                     measurements=[measurement_read(m, view.measurement_links.get(m["id"], []),
-                                                    view.replaced_measurements.get(m["id"]),
-                                                    view.challenges.get(claim_id("measurement", m["id"]), []))
+                                                   view.replaced_measurements.get(m["id"]),
+                                                   view.challenges.get(claim_id("measurement", m["id"]), []))
                                   for m in series_by[ind["id"]]],
                     latest=float(latest) if latest is not None else None, progress=progress)
                 for ind, target, _series, latest, progress in per_indicator

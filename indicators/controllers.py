@@ -3,8 +3,9 @@ measurements and evidence, and of the charter tree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeAlias
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post, put
@@ -13,6 +14,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import File
 
 from charter.schemas import SignatureRead
+from commitments.choices import CommitmentStatus
 from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from indicators import (
     challenges,
@@ -25,6 +27,8 @@ from indicators import (
     status_updates,
     targets,
 )
+from indicators.choices import EvidenceOrigin, EvidenceReview
+from indicators.flags import FLAG_CODES
 from indicators.history import ENTITIES, item_history
 from indicators.schemas import (
     ChallengeCreate,
@@ -47,8 +51,25 @@ from indicators.schemas import (
     TargetSet,
     VerificationCreate,
 )
+from kernel.claim_ids import Assurance
 from kernel.errors import FieldError, InvalidInput, MalformedInput, UnsupportedMedia
 from kernel.http import WRITE, CallerDep, IfMatch, Lang, Limit, Offset, precondition, with_etag
+
+
+def _choice(description: str, choices: Iterable[str]) -> QueryParameter:
+    """A filter taking one word of a vocabulary, listed in the OpenAPI schema (the service checks
+    it, so that an unknown word is refused with the list of those accepted)."""
+    words = [str(c) for c in choices]
+    return QueryParameter(description=f"{description}: {', '.join(words)}", schema_extra={"enum": words})
+
+
+StatusFilter: TypeAlias = Annotated[str | None, _choice("Only those whose last status is", CommitmentStatus)]
+AssuranceFilter: TypeAlias = Annotated[str | None, _choice(
+    "Only those whose last status has this assurance", Assurance)]
+FlagFilter: TypeAlias = Annotated[str | None, _choice("Only those that raise this flag", FLAG_CODES)]
+ReviewFilter: TypeAlias = Annotated[str | None, _choice("Only evidence with this review", EvidenceReview)]
+OriginFilter: TypeAlias = Annotated[str | None, _choice(
+    "Only evidence filed by the city or by reviewers (counter-evidence)", EvidenceOrigin)]
 
 
 class CharterTreeController(Controller):
@@ -73,9 +94,16 @@ class CityCommitmentController(Controller):
     async def list_commitments(
         self, city: FromPath[str], lang: Lang = None,
         charter: Annotated[str | None, QueryParameter(description="Only this charter")] = None,
+        status: StatusFilter = None, assurance: AssuranceFilter = None,
+        principle: Annotated[str | None, QueryParameter(
+            description="Only the commitments of this principle (its code, e.g. DIG)")] = None,
+        flag: FlagFilter = None,
     ) -> list[CityCommitmentSummary]:
-        """The city's adopted commitments with their last status and progress (0–1)."""
-        return await city_view.list_city_commitments(city, lang, charter)
+        """The city's adopted commitments with their last status, its assurance, progress (0–1)
+        and flags; every filter given must hold."""
+        filters = city_view.CommitmentFilters.parse(status=status, assurance=assurance,
+                                                    principle=principle, flag=flag)
+        return await city_view.list_city_commitments(city, lang, charter, filters)
 
     @get("/commitments/{charter:str}/{code:str}")
     async def get_commitment(
@@ -134,9 +162,11 @@ class CityCommitmentController(Controller):
         return await claims.list_signatures(city)
 
     @get("/evidence")
-    async def list_evidence(self, city: FromPath[str]) -> list[EvidenceRead]:
-        """The city's evidence."""
-        return await evidence.list_evidence(city)
+    async def list_evidence(
+        self, city: FromPath[str], review: ReviewFilter = None, origin: OriginFilter = None,
+    ) -> list[EvidenceRead]:
+        """The city's evidence, oldest first; every filter given must hold."""
+        return await evidence.list_evidence(city, review=review, origin=origin)
 
     @post("/evidence", security=WRITE)
     async def add_evidence(self, caller: CallerDep, city: FromPath[str], request: Request) -> EvidenceRead:

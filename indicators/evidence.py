@@ -21,7 +21,7 @@ from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import history_url
 from kernel.db import audit, update_versioned, write_transaction
-from kernel.errors import FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from kernel.errors import FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia, check_choice
 from kernel.markdown import render_markdown
 from kernel.settings import get_settings
 from kernel.versions import Precondition, check_version
@@ -149,9 +149,19 @@ async def create_file_evidence(
     return evidence_read(row, city_slug)
 
 
-async def list_evidence(city_slug: str) -> list[EvidenceRead]:
+async def list_evidence(city_slug: str, *, review: str | None = None, origin: str | None = None
+                        ) -> list[EvidenceRead]:
+    """The evidence filed for the city, oldest first; `review` keeps what the secretariat has
+    not reviewed, accepted or rejected, `origin` the city's own proof or reviewers' counter-evidence."""
+    review = check_choice(review, EvidenceReview, "review")
+    origin = check_choice(origin, EvidenceOrigin, "origin")
     city = await get_city_or_raise(city_slug)
-    rows = await Evidence.select().where(Evidence.city == city["id"]).order_by(Evidence.id)
+    where = Evidence.city == city["id"]
+    if review is not None:
+        where &= Evidence.review == review
+    if origin is not None:
+        where &= Evidence.origin == origin
+    rows = await Evidence.select().where(where).order_by(Evidence.id)
     return [evidence_read(r, city_slug) for r in rows]
 
 

@@ -17,7 +17,7 @@ from indicators.choices import (
     RulingOutcome,
     ValueType,
 )
-from kernel.claim_ids import ClaimStanding
+from kernel.claim_ids import Assurance, ClaimStanding
 from kernel.numbers import NumberIn
 
 
@@ -215,7 +215,9 @@ class FlagRead(msgspec.Struct):
 
 
 class CityCommitmentSummary(msgspec.Struct):
-    """An adopted commitment in the city's list: last status and computed progress (0–1)."""
+    """An adopted commitment in the city's list: last status, how far that status can be trusted
+    (`status_assurance`: self-reported, verified or contested; null with no status) and computed
+    progress (0–1)."""
 
     charter: str
     commitment: str
@@ -226,6 +228,7 @@ class CityCommitmentSummary(msgspec.Struct):
     owner: str | None
     status: CommitmentStatus | None
     status_reported_on: date | None
+    status_assurance: Assurance | None
     progress: float
     flags: list[FlagRead]
 
