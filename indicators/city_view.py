@@ -101,6 +101,8 @@ def _counted(rows: list[dict[str, Any]], seen: Visibility) -> list[dict[str, Any
 
 
 def _progress_of(adoption, view: _CityView):
+    """The adoption's counted timeline and last status, each indicator with its target, counted
+    series, latest value and progress, and the commitment's progress."""
     timeline = view.counted_updates_by.get(adoption["id"], [])
     status = timeline[-1]["status"] if timeline else None
     per_indicator = []
@@ -145,6 +147,7 @@ class _CityView:
 
 async def _load_view(city: dict[str, Any], adoption_ids: list[int] | None,
                      charter_slug: str | None, seen: Visibility) -> _CityView:
+    """The city's view: its rows, the evidence the claims cite and the challenges made to them."""
     adoptions, updates, indicators, targets, measurements = await _view_rows(
         city, adoption_ids, charter_slug, seen)
     update_links = await evidence_of("status_update", [u["id"] for u in updates])

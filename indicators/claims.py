@@ -140,6 +140,7 @@ async def get_claim(caller: Caller, text: str) -> tuple[ClaimRead, int]:
 
 
 async def claim_read(caller: Caller, kind: str, row: dict[str, Any]) -> ClaimRead:
+    """The claim as the caller may see it: what it says, the evidence it cites, its standing."""
     cid = claim_id(kind, row["id"])
     replaced = await _replaced_by(kind, row["id"], caller.may_see_drafts_of(row["city_id"]))
     cited = (await evidence_of(kind, [row["id"]])).get(row["id"], [])

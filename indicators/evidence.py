@@ -44,6 +44,7 @@ def sniff_media_type(head: bytes) -> str | None:
 
 
 def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
+    """A piece of evidence as the API shows it, with its review and where to download its file."""
     return EvidenceRead(
         id=row["id"], city=city_slug, title=row["title"], kind=row["kind"], url=row["url"],
         issued_on=row["issued_on"], description_md=row["description_md"],
@@ -109,6 +110,7 @@ def store_file(content: bytes) -> str:
 
 
 def stored_file_path(sha256: str) -> Path:
+    """Where the file with that SHA-256 is kept."""
     return get_settings().upload_dir / sha256[:2] / sha256
 
 
@@ -166,6 +168,7 @@ async def list_evidence(city_slug: str, *, review: str | None = None, origin: st
 
 
 async def get_evidence(evidence_id: int) -> EvidenceRead:
+    """One piece of evidence, whichever city it was filed for (public)."""
     row = await Evidence.select(*Evidence.all_columns(), Evidence.city.slug.as_alias("city_slug")).where(
         Evidence.id == evidence_id).first()
     if row is None:
