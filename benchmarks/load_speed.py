@@ -39,7 +39,7 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
 
     from commitments.tables import Commitment
     from exports.charter_documents import import_document
-    from indicators.services import list_city_commitments
+    from indicators.city_view import list_city_commitments
     from indicators.tables import Indicator, Measurement
     from kernel.caller import SYSTEM
     from kernel.db import get_engine
@@ -76,8 +76,9 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
     from charter.services import create_city, create_signature
     from commitments.schemas import AdoptionCreate
     from commitments.services import adopt
+    from indicators.measurements import add_measurement
     from indicators.schemas import MeasurementCreate, TargetSet
-    from indicators.services import add_measurement, set_target
+    from indicators.targets import set_target
     from kernel.versions import ANY_VERSION
 
     t0 = time.perf_counter()

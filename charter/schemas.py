@@ -7,7 +7,7 @@ from datetime import date
 import msgspec
 
 from charter.choices import SignatureStatus
-from kernel.claims import ClaimStanding
+from kernel.claim_ids import ClaimStanding
 from kernel.schemas import TranslatableIn
 
 

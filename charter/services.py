@@ -22,7 +22,7 @@ from charter.schemas import (
 from charter.tables import Charter, City, Signature
 from kernel import clock
 from kernel.caller import Caller
-from kernel.claims import claim_id, history_url
+from kernel.claim_ids import claim_id, history_url
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kernel.text import LANG_PATTERN, check_code, language_of, pick, translatable

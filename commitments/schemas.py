@@ -7,7 +7,7 @@ from datetime import date
 import msgspec
 
 from commitments.choices import CommitmentStatus
-from kernel.claims import ClaimStanding
+from kernel.claim_ids import ClaimStanding
 
 
 class AdoptionCreate(msgspec.Struct, forbid_unknown_fields=True):

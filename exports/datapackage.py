@@ -34,7 +34,7 @@ from indicators.tables import (
     Target,
     UpdateEvidence,
 )
-from kernel.claims import claim_id
+from kernel.claim_ids import claim_id
 from kernel.db import read_snapshot
 from kernel.text import language_of, pick
 

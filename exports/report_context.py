@@ -21,9 +21,11 @@ from commitments.tables import CityCommitment, StatusUpdate
 from exports.charts import Series, strip_size, trend_strip
 from exports.report_labels import EVIDENCE_KINDS, LABELS, RTL, SUPPORTED
 from indicators.challenges import list_challenges
+from indicators.charter_tree import charter_tree
+from indicators.city_view import Visibility, city_commitments_full
+from indicators.evidence import evidence_read
 from indicators.flags import FLAG_CODES, on_track
 from indicators.progress import principle_progress
-from indicators.services import Visibility, charter_tree, city_commitments_full, evidence_read
 from indicators.tables import Evidence, Measurement, Target
 from kernel import clock
 from kernel.caller import Caller

@@ -25,7 +25,6 @@ from commitments.choices import CommitmentStatus
 from exports.tabular import safe_text
 from indicators.bulk import CityState, apply_changes, city_state
 from indicators.flags import latest_ended_period
-from indicators.services import check_value, read_number
 from indicators.tables import ImportPreview
 from kernel import clock
 from kernel.caller import Caller
@@ -39,6 +38,7 @@ from kernel.errors import (
     TooLarge,
     UnsupportedMedia,
 )
+from kernel.numbers import check_value, read_number
 from kernel.periods import ended_period, parse_period
 from kernel.settings import get_settings
 

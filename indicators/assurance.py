@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kernel.claims import Assurance
+from kernel.claim_ids import Assurance
 
 OPEN_CHALLENGE = ("open", "answered")
 """A challenge not yet ruled keeps its claim contested."""

@@ -1,13 +1,14 @@
 """Many claims at once, for a city's spreadsheet: what the city currently says (to compare a file
 against), and the writes of a checked plan in one transaction, each claim audited as if typed
-one by one. The rules are those of the single writes (`services.py`): ended periods, values fit
-for the indicator, corrections that supersede, published at once.
+one by one. The rules are those of the single writes (`measurements.py`, `targets.py`,
+`status_updates.py`): ended periods, values fit for the indicator, corrections that supersede,
+published at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from indicators.assurance import current
 from indicators.claims import now
 from indicators.tables import Indicator, Measurement, Target
 from kernel.caller import Caller
-from kernel.claims import claim_id
+from kernel.claim_ids import claim_id
 from kernel.db import audit_entry, bulk_insert, update_versioned
 from kernel.periods import parse_period
 from kernel.tables import AuditEntry
@@ -75,76 +76,120 @@ async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> 
     return state
 
 
+@dataclass
+class _Batch:
+    """One spreadsheet's writes: who, for which city and charter, at which instant (every claim
+    of the batch is published at once), and what they leave to do at the end (the audit rows and
+    the adoptions whose standing changed)."""
+
+    caller: Caller
+    city: dict[str, Any]
+    charter_slug: str
+    state: CityState
+    stamp: datetime
+    audits: list[AuditEntry] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+
+    def key(self, code: str) -> str:
+        """The public key of an indicator or adoption of this city: `city/charter/code`."""
+        return f"{self.city['slug']}/{self.charter_slug}/{code}"
+
+
 async def apply_changes(caller: Caller, city: dict[str, Any], charter_slug: str, state: CityState,
                         changes: list[dict[str, Any]]) -> dict[str, int]:
     """Write checked changes (see `exports/spreadsheet.py`) in the caller's transaction: values,
     corrections (superseding the value they change), targets, statuses; one audit row each."""
-    stamp = now()
-    audits: list[AuditEntry] = []
-    touched: set[int] = set()
-    counts = {"measurement": 0, "target": 0, "status": 0}
-    values = [c for c in changes if c["kind"] == "measurement"]
-    columns = ["city", "indicator", "period", "period_end", "value", "value_text", "note_md", "created_at",
-               "created_by", "draft", "published_at", "supersedes", "version"]
+    batch = _Batch(caller, city, charter_slug, state, now())
+    counts = {
+        "measurement": await _write_values(batch, [c for c in changes if c["kind"] == "measurement"]),
+        "target": await _write_targets(batch, [c for c in changes if c["kind"] == "target"]),
+        "status": await _write_statuses(batch, [c for c in changes if c["kind"] == "status"]),
+    }
+    await bulk_insert(AuditEntry, AUDIT_COLUMNS,
+                      [tuple(getattr(a, c) for c in AUDIT_COLUMNS) for a in batch.audits])
+    await standing.refresh(sorted(batch.touched))
+    return counts
+
+
+_VALUE_COLUMNS = ["city", "indicator", "period", "period_end", "value", "value_text", "note_md", "created_at",
+                  "created_by", "draft", "published_at", "supersedes", "version"]
+
+
+async def _write_values(batch: _Batch, values: list[dict[str, Any]]) -> int:
+    """Insert the values in one statement, each correcting the value of its period if there was
+    one, then audit each under its new claim id."""
+    state, city, stamp = batch.state, batch.city, batch.stamp
     rows = []
     for c in values:
         indicator = state.indicators[c["code"]]
         period = parse_period(c["period"])
         old = state.values.get((c["code"], c["period"]))
         rows.append((city["id"], indicator["id"], period.label, period.end, Decimal(c["value"]),
-                     c["value_text"], c.get("note_md"), stamp, caller.user_id, False, stamp,
+                     c["value_text"], c.get("note_md"), stamp, batch.caller.user_id, False, stamp,
                      old["id"] if old else None, 1))
-        touched.add(indicator["adoption"])
-    await bulk_insert(Measurement, columns, rows)
+        batch.touched.add(indicator["adoption"])
+    await bulk_insert(Measurement, _VALUE_COLUMNS, rows)
     if values:
-        # The new rows are those of this city published at this instant.
-        created = await Measurement.select(Measurement.id, Measurement.indicator, Measurement.period).where(
-            (Measurement.city == city["id"]) & (Measurement.published_at == stamp))
-        ids = {(r["indicator"], r["period"]): r["id"] for r in created}
-        for c in values:
-            old = state.values.get((c["code"], c["period"]))
-            key = claim_id("measurement", ids[(state.indicators[c["code"]]["id"], c["period"])])
-            audits.append(audit_entry(caller, "create", "measurement", key, None, {
-                "indicator": f"{city['slug']}/{charter_slug}/{c['code']}", "period": c["period"],
-                "value": c["value"], "value_text": c["value_text"], "note_md": c.get("note_md"),
-                "evidence": [], "draft": False,
-                "supersedes": claim_id("measurement", old["id"]) if old else None,
-                "source": "spreadsheet import"}))
-        counts["measurement"] = len(values)
-    for c in (c for c in changes if c["kind"] == "target"):
-        indicator = state.indicators[c["code"]]
-        key = f"{city['slug']}/{charter_slug}/{c['code']}"
+        await _audit_values(batch, values)
+    return len(values)
+
+
+async def _audit_values(batch: _Batch, values: list[dict[str, Any]]) -> None:
+    """One audit row per value just inserted, as if it had been typed alone."""
+    state = batch.state
+    # The new rows are those of this city published at this instant.
+    created = await Measurement.select(Measurement.id, Measurement.indicator, Measurement.period).where(
+        (Measurement.city == batch.city["id"]) & (Measurement.published_at == batch.stamp))
+    ids = {(r["indicator"], r["period"]): r["id"] for r in created}
+    for c in values:
+        old = state.values.get((c["code"], c["period"]))
+        key = claim_id("measurement", ids[(state.indicators[c["code"]]["id"], c["period"])])
+        batch.audits.append(audit_entry(batch.caller, "create", "measurement", key, None, {
+            "indicator": batch.key(c["code"]), "period": c["period"],
+            "value": c["value"], "value_text": c["value_text"], "note_md": c.get("note_md"),
+            "evidence": [], "draft": False,
+            "supersedes": claim_id("measurement", old["id"]) if old else None,
+            "source": "spreadsheet import"}))
+
+
+async def _write_targets(batch: _Batch, targets: list[dict[str, Any]]) -> int:
+    """Set or replace each indicator's baseline and target."""
+    for c in targets:
+        indicator = batch.state.indicators[c["code"]]
+        key = batch.key(c["code"])
         values_in = {"baseline": Decimal(c["baseline"]) if c["baseline"] is not None else None,
                      "baseline_period": c["baseline_period"], "target": Decimal(c["target"]),
                      "target_period": c["target_period"]}
-        before = state.targets.get(c["code"])
+        before = batch.state.targets.get(c["code"])
         if before is None:
-            await Target.insert(Target(city=city["id"], indicator=indicator["id"], key=key, **values_in))
+            await Target.insert(Target(city=batch.city["id"], indicator=indicator["id"], key=key,
+                                       **values_in))
         else:
             await update_versioned(Target, before["id"], before["revision"],
                                    {getattr(Target, k): v for k, v in values_in.items()}
-                                   | {Target.updated_at: stamp},
+                                   | {Target.updated_at: batch.stamp},
                                    f"Target {key}")
-        audits.append(audit_entry(caller, "create" if before is None else "update", "target", key,
-                                 {k: before[k] for k in values_in} if before else None, values_in))
-        touched.add(indicator["adoption"])
-        counts["target"] += 1
-    for c in (c for c in changes if c["kind"] == "status"):
-        adoption = state.adoptions[c["code"]]
+        batch.audits.append(audit_entry(batch.caller, "create" if before is None else "update", "target",
+                                        key, {k: before[k] for k in values_in} if before else None,
+                                        values_in))
+        batch.touched.add(indicator["adoption"])
+    return len(targets)
+
+
+async def _write_statuses(batch: _Batch, statuses: list[dict[str, Any]]) -> int:
+    """Append each status to its adoption's timeline, published at once."""
+    for c in statuses:
+        adoption = batch.state.adoptions[c["code"]]
         row = (await StatusUpdate.insert(StatusUpdate(
             city_commitment=adoption["id"], status=c["status"],
             reported_on=date.fromisoformat(c["reported_on"]),
-            note_md=c.get("note_md"), created_by=caller.user_id, draft=False, published_at=stamp,
+            note_md=c.get("note_md"), created_by=batch.caller.user_id, draft=False,
+            published_at=batch.stamp,
         )).returning(StatusUpdate.id))[0]
         key = claim_id("status_update", row["id"])
-        audits.append(audit_entry(caller, "create", "status_update", key, None, {
-            "commitment": f"{city['slug']}/{charter_slug}/{c['code']}", "status": c["status"],
+        batch.audits.append(audit_entry(batch.caller, "create", "status_update", key, None, {
+            "commitment": batch.key(c["code"]), "status": c["status"],
             "reported_on": c["reported_on"], "note_md": c.get("note_md"), "evidence": [], "draft": False,
             "supersedes": None, "source": "spreadsheet import"}))
-        touched.add(adoption["id"])
-        counts["status"] += 1
-    await bulk_insert(AuditEntry, AUDIT_COLUMNS,
-                      [tuple(getattr(a, c) for c in AUDIT_COLUMNS) for a in audits])
-    await standing.refresh(sorted(touched))
-    return counts
-
+        batch.touched.add(adoption["id"])
+    return len(statuses)

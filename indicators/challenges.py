@@ -12,6 +12,7 @@ from charter.tables import City
 from indicators import standing
 from indicators.choices import ChallengeStatus, EvidenceReview
 from indicators.claims import claim_for_read, now
+from indicators.evidence import check_cited
 from indicators.schemas import (
     ChallengeCreate,
     ChallengePage,
@@ -21,10 +22,9 @@ from indicators.schemas import (
     RulingCreate,
     RulingRead,
 )
-from indicators.services import check_cited
 from indicators.tables import Challenge, ChallengeEvidence, ChallengeReply, Evidence
 from kernel.caller import Caller
-from kernel.claims import history_url, parse_claim_id
+from kernel.claim_ids import history_url, parse_claim_id
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from kernel.markdown import render_markdown

@@ -1,17 +1,12 @@
-"""Vocabularies of the indicators app."""
+"""Vocabularies of the indicators app. `ValueType` lives in the kernel, beside the reading of
+numbers that depends on it, and is named here too because indicators are typed by it."""
 
 from enum import StrEnum
 
+from kernel.numbers import ValueType
 
-class ValueType(StrEnum):
-    """What an indicator's numbers are."""
-
-    count = "count"
-    percent = "percent"
-    ratio = "ratio"
-    amount = "amount"
-    boolean = "boolean"
-    days = "days"
+__all__ = ["ChallengeStatus", "Direction", "EvidenceKind", "EvidenceOrigin", "EvidenceReview",
+           "RulingOutcome", "ValueType"]
 
 
 class Direction(StrEnum):

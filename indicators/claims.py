@@ -1,6 +1,7 @@
 """Claims as one kind of thing: a signature, a status update or a measurement, named by a stable
 `claim_id`. Drafts and their publication, corrections by supersession, the secretariat's
-verification, and what every claim carries (its standing) live here.
+verification, and what every claim carries (its standing) live here; claim ids and the shapes
+of a standing are in `kernel.claim_ids`.
 
 Published claims are never edited in place: a correction is a new claim that `supersedes` the old
 one; both stay visible and only the newest counts.
@@ -14,6 +15,8 @@ from typing import Any
 
 from piccolo.table import Table
 
+from charter.schemas import SignatureRead
+from charter.services import get_city_or_raise
 from charter.tables import Signature
 from commitments.tables import StatusUpdate
 from indicators import standing
@@ -23,7 +26,7 @@ from indicators.schemas import ClaimRead
 from indicators.tables import Challenge, Evidence, Measurement, MeasurementEvidence, UpdateEvidence
 from kernel import clock
 from kernel.caller import Caller
-from kernel.claims import VerificationRead, claim_id, history_url, parse_claim_id
+from kernel.claim_ids import VerificationRead, claim_id, history_url, parse_claim_id
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kernel.markdown import render_markdown
@@ -137,6 +140,7 @@ async def get_claim(caller: Caller, text: str) -> tuple[ClaimRead, int]:
 
 
 async def claim_read(caller: Caller, kind: str, row: dict[str, Any]) -> ClaimRead:
+    """The claim as the caller may see it: what it says, the evidence it cites, its standing."""
     cid = claim_id(kind, row["id"])
     replaced = await _replaced_by(kind, row["id"], caller.may_see_drafts_of(row["city_id"]))
     cited = (await evidence_of(kind, [row["id"]])).get(row["id"], [])
@@ -148,6 +152,23 @@ async def claim_read(caller: Caller, kind: str, row: dict[str, Any]) -> ClaimRea
         reported_on=row.get("reported_on") or row.get("signed_on"), note_md=note,
         note_html=render_markdown(note), evidence=cited, version=row["version"],
         **claim_standing(kind, row, replaced_by=replaced, challenges=(await challenges_of([cid]))[cid]))
+
+
+# Signatures, as claims --------------------------------------------------------------------------
+
+
+async def list_signatures(city_slug: str) -> list[SignatureRead]:
+    """The city's signature acts, oldest first, each with its standing as a claim."""
+    city = await get_city_or_raise(city_slug)
+    rows = await Signature.select(
+        *Signature.all_columns(), Signature.charter.slug.as_alias("charter_slug"),
+    ).where(Signature.city == city["id"]).order_by(Signature.signed_on).order_by(Signature.id)
+    challenges = await challenges_of([claim_id("signature", r["id"]) for r in rows])
+    return [SignatureRead(id=r["id"], charter=r["charter_slug"], signed_on=r["signed_on"], act=r["act"],
+                          status=r["status"],
+                          **claim_standing("signature", r, replaced_by=None,
+                                     challenges=challenges.get(claim_id("signature", r["id"]), [])))
+            for r in rows]
 
 
 # Corrections ------------------------------------------------------------------------------------
@@ -178,7 +199,7 @@ async def check_supersedes(kind: str, text: str, *, parent: tuple[str, int]) -> 
     return row
 
 
-# Publication, edits of drafts, verification ----------------------------------------------------
+# Publication, verification ------------------------------------------------------------------------
 
 
 async def publish_claim(caller: Caller, text: str, precondition: Precondition) -> tuple[ClaimRead, int]:

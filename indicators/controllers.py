@@ -3,8 +3,9 @@ measurements and evidence, and of the charter tree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeAlias
 
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post, put
@@ -13,8 +14,21 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import File
 
 from charter.schemas import SignatureRead
+from commitments.choices import CommitmentStatus
 from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
-from indicators import challenges, claims, services
+from indicators import (
+    challenges,
+    charter_tree,
+    city_view,
+    claims,
+    drafts,
+    evidence,
+    measurements,
+    status_updates,
+    targets,
+)
+from indicators.choices import EvidenceOrigin, EvidenceReview
+from indicators.flags import FLAG_CODES
 from indicators.history import ENTITIES, item_history
 from indicators.openapi import EvidenceUpload
 from indicators.schemas import (
@@ -38,8 +52,25 @@ from indicators.schemas import (
     TargetSet,
     VerificationCreate,
 )
+from kernel.claim_ids import Assurance
 from kernel.errors import FieldError, InvalidInput, MalformedInput, UnsupportedMedia
 from kernel.http import WRITE, CallerDep, IfMatch, Lang, Limit, Offset, precondition, with_etag
+
+
+def _choice(description: str, choices: Iterable[str]) -> QueryParameter:
+    """A filter taking one word of a vocabulary, listed in the OpenAPI schema (the service checks
+    it, so that an unknown word is refused with the list of those accepted)."""
+    words = [str(c) for c in choices]
+    return QueryParameter(description=f"{description}: {', '.join(words)}", schema_extra={"enum": words})
+
+
+StatusFilter: TypeAlias = Annotated[str | None, _choice("Only those whose last status is", CommitmentStatus)]
+AssuranceFilter: TypeAlias = Annotated[str | None, _choice(
+    "Only those whose last status has this assurance", Assurance)]
+FlagFilter: TypeAlias = Annotated[str | None, _choice("Only those that raise this flag", FLAG_CODES)]
+ReviewFilter: TypeAlias = Annotated[str | None, _choice("Only evidence with this review", EvidenceReview)]
+OriginFilter: TypeAlias = Annotated[str | None, _choice(
+    "Only evidence filed by the city or by reviewers (counter-evidence)", EvidenceOrigin)]
 
 
 class CharterTreeController(Controller):
@@ -51,7 +82,7 @@ class CharterTreeController(Controller):
     @get("/")
     async def get_charter(self, slug: FromPath[str], lang: Lang = None) -> CharterRead:
         """The charter with its principles, commitments and indicators."""
-        return await services.charter_tree(slug, lang)
+        return await charter_tree.charter_tree(slug, lang)
 
 
 class CityCommitmentController(Controller):
@@ -64,9 +95,16 @@ class CityCommitmentController(Controller):
     async def list_commitments(
         self, city: FromPath[str], lang: Lang = None,
         charter: Annotated[str | None, QueryParameter(description="Only this charter")] = None,
+        status: StatusFilter = None, assurance: AssuranceFilter = None,
+        principle: Annotated[str | None, QueryParameter(
+            description="Only the commitments of this principle (its code, e.g. DIG)")] = None,
+        flag: FlagFilter = None,
     ) -> list[CityCommitmentSummary]:
-        """The city's adopted commitments with their last status and progress (0–1)."""
-        return await services.list_city_commitments(city, lang, charter)
+        """The city's adopted commitments with their last status, its assurance, progress (0–1)
+        and flags; every filter given must hold."""
+        filters = city_view.CommitmentFilters.parse(status=status, assurance=assurance,
+                                                    principle=principle, flag=flag)
+        return await city_view.list_city_commitments(city, lang, charter, filters)
 
     @get("/commitments/{charter:str}/{code:str}")
     async def get_commitment(
@@ -77,7 +115,7 @@ class CityCommitmentController(Controller):
         measurements, and the evidence cited; every claim with its `claim_id`, assurance and
         history. The city's editors also see its drafts (marked `draft`, not counted). The ETag
         is the adoption's version, for `PATCH /cities/{city}/commitments/{charter}/{code}`."""
-        read = await services.get_city_commitment(caller, city, charter, code, lang)
+        read = await city_view.get_city_commitment(caller, city, charter, code, lang)
         return with_etag(read, read.version)
 
     @post("/commitments/{charter:str}/{code:str}/updates", security=WRITE)
@@ -88,7 +126,7 @@ class CityCommitmentController(Controller):
         """Report the commitment's status, with a Markdown note and evidence ids. `"draft": true`
         keeps it to the city's editors and the secretariat until published; a correction of a
         published status names it in `supersedes`."""
-        return await services.add_status_update(caller, city, charter, code, data)
+        return await status_updates.add_status_update(caller, city, charter, code, data)
 
     @put("/indicators/{charter:str}/{code:str}/target", security=WRITE, status_code=200)
     async def set_target(
@@ -97,7 +135,7 @@ class CityCommitmentController(Controller):
     ) -> Response[TargetRead]:
         """Set the city's baseline and target for an indicator (numbers, or text in its locale).
         Replacing a target takes its ETag (from the previous answer) in `If-Match`."""
-        read = await services.set_target(caller, city, charter, code, data, precondition(if_match))
+        read = await targets.set_target(caller, city, charter, code, data, precondition(if_match))
         return with_etag(read, read.version)
 
     @get("/indicators/{charter:str}/{code:str}/measurements")
@@ -106,7 +144,7 @@ class CityCommitmentController(Controller):
     ) -> list[MeasurementRead]:
         """The city's values for an indicator, oldest period first, corrections marked
         (`supersedes`, `superseded_by`); the city's editors also see drafts."""
-        return await services.list_measurements(caller, city, charter, code)
+        return await measurements.list_measurements(caller, city, charter, code)
 
     @post("/indicators/{charter:str}/{code:str}/measurements", security=WRITE)
     async def add_measurement(
@@ -117,17 +155,19 @@ class CityCommitmentController(Controller):
         or text typed in the city's locale (`"12,5"`, `"1 250"`, `"٤٧"`), kept as `value_text`.
         `"draft": true` keeps it private until published; a second value for a period is a
         correction and names the first in `supersedes`."""
-        return await services.add_measurement(caller, city, charter, code, data)
+        return await measurements.add_measurement(caller, city, charter, code, data)
 
     @get("/signatures")
     async def list_signatures(self, city: FromPath[str]) -> list[SignatureRead]:
         """The city's signature acts, oldest first, each a claim with its standing."""
-        return await services.list_signatures(city)
+        return await claims.list_signatures(city)
 
     @get("/evidence")
-    async def list_evidence(self, city: FromPath[str]) -> list[EvidenceRead]:
-        """The city's evidence."""
-        return await services.list_evidence(city)
+    async def list_evidence(
+        self, city: FromPath[str], review: ReviewFilter = None, origin: OriginFilter = None,
+    ) -> list[EvidenceRead]:
+        """The city's evidence, oldest first; every filter given must hold."""
+        return await evidence.list_evidence(city, review=review, origin=origin)
 
     @post("/evidence", security=WRITE, operation_class=EvidenceUpload)
     async def add_evidence(self, caller: CallerDep, city: FromPath[str], request: Request) -> EvidenceRead:
@@ -141,7 +181,7 @@ class CityCommitmentController(Controller):
                 raise MalformedInput(str(exc), [FieldError(_field_of(exc), str(exc))]) from None
             except msgspec.DecodeError as exc:
                 raise MalformedInput("The body is not JSON.", [FieldError("body", str(exc))]) from None
-            return await services.create_link_evidence(caller, city, data)
+            return await evidence.create_link_evidence(caller, city, data)
         if content_type == "multipart/form-data":
             form = await request.form()
             upload = form.get("file")
@@ -152,7 +192,7 @@ class CityCommitmentController(Controller):
                 issued_on = date.fromisoformat(issued) if issued else None
             except ValueError:
                 raise InvalidInput("Bad date.", [FieldError("issued_on", "Expected YYYY-MM-DD.")]) from None
-            return await services.create_file_evidence(
+            return await evidence.create_file_evidence(
                 caller, city, content=await upload.read(), file_name=upload.filename or "",
                 title=str(form.get("title") or upload.filename or ""), kind=str(form.get("kind") or "other"),
                 issued_on=issued_on, description_md=form.get("description_md") or None)
@@ -180,7 +220,7 @@ class EvidenceController(Controller):
     @get("/")
     async def get_evidence(self, evidence_id: FromPath[int]) -> Response[EvidenceRead]:
         """One piece of evidence, with its review; the ETag is for `POST .../review`."""
-        read = await services.get_evidence(evidence_id)
+        read = await evidence.get_evidence(evidence_id)
         return with_etag(read, read.version)
 
     @post("/review", security=WRITE, status_code=200)
@@ -190,13 +230,13 @@ class EvidenceController(Controller):
     ) -> Response[EvidenceRead]:
         """The secretariat accepts or rejects the evidence, with a note (`If-Match`: its ETag).
         Claims verified on the strength of rejected evidence fall back to self-reported."""
-        read, version = await services.review_evidence(caller, evidence_id, data, precondition(if_match))
+        read, version = await evidence.review_evidence(caller, evidence_id, data, precondition(if_match))
         return with_etag(read, version)
 
     @get("/file")
     async def get_file(self, evidence_id: FromPath[int]) -> File:
         """The stored file, as an attachment (never rendered inline)."""
-        path, name, media_type = await services.evidence_file(evidence_id)
+        path, name, media_type = await evidence.evidence_file(evidence_id)
         return File(path=path, filename=name, media_type=media_type,
                     content_disposition_type="attachment",
                     headers={"X-Content-Type-Options": "nosniff",
@@ -224,7 +264,7 @@ class ClaimController(Controller):
     ) -> Response[ClaimRead]:
         """Change a draft (`If-Match`: its ETag). A published claim is never edited in place:
         409, and the way to correct it, a new claim with `supersedes`."""
-        read, version = await services.edit_draft(caller, claim_id, data, precondition(if_match))
+        read, version = await drafts.edit_draft(caller, claim_id, data, precondition(if_match))
         return with_etag(read, version)
 
     @post("/publish", security=WRITE, status_code=200)

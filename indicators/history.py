@@ -9,7 +9,7 @@ from typing import Any
 from indicators.claims import claim_for_read
 from indicators.schemas import HistoryEntry
 from kernel.caller import Caller
-from kernel.claims import CLAIM_KINDS
+from kernel.claim_ids import CLAIM_KINDS
 from kernel.errors import FieldError, MalformedInput, NotFound
 from kernel.tables import AuditEntry
 

@@ -17,10 +17,8 @@ from indicators.choices import (
     RulingOutcome,
     ValueType,
 )
-from kernel.claims import ClaimStanding
-
-NumberIn = bool | int | float | str
-"""A number as JSON, or as text typed in the city's locale (`"12,5"`, `"1 250"`, `"٤٧"`)."""
+from kernel.claim_ids import Assurance, ClaimStanding
+from kernel.numbers import NumberIn
 
 
 class TargetSet(msgspec.Struct, forbid_unknown_fields=True):
@@ -217,7 +215,9 @@ class FlagRead(msgspec.Struct):
 
 
 class CityCommitmentSummary(msgspec.Struct):
-    """An adopted commitment in the city's list: last status and computed progress (0–1)."""
+    """An adopted commitment in the city's list: last status, how far that status can be trusted
+    (`status_assurance`: self-reported, verified or contested; null with no status) and computed
+    progress (0–1)."""
 
     charter: str
     commitment: str
@@ -228,6 +228,7 @@ class CityCommitmentSummary(msgspec.Struct):
     owner: str | None
     status: CommitmentStatus | None
     status_reported_on: date | None
+    status_assurance: Assurance | None
     progress: float
     flags: list[FlagRead]
 

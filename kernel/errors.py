@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -104,3 +105,15 @@ class TooManyRequests(DomainError):
 
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail, [], 429, "Too many requests", {"Retry-After": str(retry_after)})
+
+
+def check_choice(value: str | None, choices: Iterable[str], field: str) -> str | None:
+    """A filter's value when it is one of `choices`; None when it is absent or empty (no filter).
+    Any other value is malformed (400): the problem names the field and lists what it accepts."""
+    if not value:
+        return None
+    accepted = [str(c) for c in choices]
+    if value not in accepted:
+        raise MalformedInput(f"Unknown {field} {value!r}.",
+                             [FieldError(field, f"Expected one of {', '.join(accepted)}.")])
+    return value

@@ -1,14 +1,32 @@
-"""Numbers as cities type them: decimal comma, Arabic-Indic digits, spaces between thousands."""
+"""Numbers as cities type them (decimal comma, Arabic-Indic digits, spaces between thousands),
+and the kinds of number an indicator holds (counts, percentages, amounts...) with what each
+accepts. The single writes and the spreadsheet import read values through here alike."""
 
 from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
 from kernel.errors import FieldError, InvalidInput
+
+NumberIn = bool | int | float | str
+"""A number as JSON, or as text typed in the city's locale (`"12,5"`, `"1 250"`, `"٤٧"`)."""
+
+
+class ValueType(StrEnum):
+    """What an indicator's numbers are."""
+
+    count = "count"
+    percent = "percent"
+    ratio = "ratio"
+    amount = "amount"
+    boolean = "boolean"
+    days = "days"
+
 
 _SPACES = {" ", "\u00a0", "\u202f", "\u2009", "\u2007"}
 
@@ -65,3 +83,36 @@ def parse_localized_number(text: str, locale: str, field: str = "value") -> Deci
     if not value.is_finite():
         raise InvalidInput(f"{text!r} is not a finite number.", [FieldError(field, "Expected a number.")])
     return value
+
+
+def read_number(value: NumberIn, locale: str, field: str) -> tuple[Decimal, str]:
+    """The exact value and the text as given: JSON numbers as written, text in the city's locale."""
+    if isinstance(value, bool):
+        return Decimal(int(value)), "true" if value else "false"
+    if isinstance(value, int):
+        return Decimal(value), str(value)
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+        if not number.is_finite():
+            raise InvalidInput("Not a finite number.", [FieldError(field, "Expected a number.")])
+        return number, repr(value)
+    text = value.strip()
+    if len(text) > 64:
+        raise InvalidInput("Number text too long.", [FieldError(field, "Expected at most 64 characters.")])
+    return parse_localized_number(text, locale, field), text
+
+
+def check_value(value: Decimal, value_type: str, field: str) -> None:
+    """Refuse values that the indicator's type cannot hold (negative counts, percents over 100...)."""
+    rules = {
+        ValueType.count: (value >= 0 and value == value.to_integral_value(), "a whole number ≥ 0"),
+        ValueType.percent: (0 <= value <= 100, "a percentage from 0 to 100"),
+        ValueType.ratio: (value >= 0, "a ratio ≥ 0"),
+        ValueType.boolean: (value in (0, 1), "0 (no) or 1 (yes)"),
+        ValueType.days: (value >= 0, "a number of days ≥ 0"),
+        ValueType.amount: (abs(value) < Decimal(10) ** 17, "an amount below 10^17"),
+    }
+    ok, expected = rules[ValueType(value_type)]
+    if not ok:
+        raise InvalidInput(f"{value} is not valid for a {value_type} indicator.",
+                           [FieldError(field, f"Expected {expected}.")])

@@ -21,7 +21,7 @@ from piccolo.columns import JSON, Boolean, Date, DoublePrecision, Numeric, Real,
 from piccolo.conf.apps import Finder
 from piccolo.table import Table, sort_table_classes
 
-from indicators.services import store_file, stored_file_path
+from indicators.evidence import store_file, stored_file_path
 from indicators.tables import Evidence
 from kernel.db import read_snapshot, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput

@@ -23,6 +23,8 @@ from exports.charter_documents import import_document
 from indicators.challenges import open_challenge
 from indicators.choices import EvidenceReview
 from indicators.claims import LINK_TABLES, get_claim, verify_claim
+from indicators.evidence import create_link_evidence, review_evidence
+from indicators.measurements import add_measurement
 from indicators.schemas import (
     ChallengeCreate,
     EvidenceCreate,
@@ -30,16 +32,11 @@ from indicators.schemas import (
     MeasurementCreate,
     TargetSet,
 )
-from indicators.services import (
-    add_measurement,
-    add_status_update,
-    create_link_evidence,
-    review_evidence,
-    set_target,
-)
+from indicators.status_updates import add_status_update
 from indicators.tables import Challenge, Evidence, Indicator, Measurement, Target
+from indicators.targets import set_target
 from kernel.caller import SYSTEM, Caller, Role
-from kernel.claims import claim_id
+from kernel.claim_ids import claim_id
 from kernel.versions import ANY_VERSION
 
 T = TypeVar("T")

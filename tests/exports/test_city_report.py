@@ -15,7 +15,7 @@ from commitments.schemas import StatusUpdateCreate
 from exports.batch import run_batch
 from exports.report_context import build_report_context
 from exports.report_render import asset_fetcher, html_to_pdf, render_html
-from indicators.services import add_status_update
+from indicators.status_updates import add_status_update
 from kernel.caller import SYSTEM
 from tests import builders
 from tests.builders import bearer

@@ -16,17 +16,15 @@ from commitments.schemas import AdoptionCreate, StatusUpdateCreate
 from commitments.services import adopt
 from exports.comparison import Filters, comparison
 from indicators.challenges import open_challenge
+from indicators.city_view import city_commitments_full
 from indicators.claims import verify_claim
+from indicators.evidence import create_link_evidence
 from indicators.flags import on_track
+from indicators.measurements import add_measurement
 from indicators.progress import principle_progress
 from indicators.schemas import ChallengeCreate, EvidenceCreate, MeasurementCreate, TargetSet
-from indicators.services import (
-    add_measurement,
-    add_status_update,
-    city_commitments_full,
-    create_link_evidence,
-    set_target,
-)
+from indicators.status_updates import add_status_update
+from indicators.targets import set_target
 from kernel import clock
 from kernel.caller import SYSTEM, Caller
 from kernel.versions import ANY_VERSION
@@ -288,8 +286,8 @@ async def test_standings_follow_rulings_reviews_and_text_changes() -> None:
     from charter.tables import Charter
     from exports.charter_documents import export_document, import_document
     from indicators.challenges import rule
+    from indicators.evidence import review_evidence
     from indicators.schemas import EvidenceReviewCreate, RulingCreate
-    from indicators.services import review_evidence
     from indicators.standing import refresh_charter
     from indicators.tables import AdoptionStanding, Challenge, Evidence
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from frictionless import Package, validate
 
 from exports.datapackage import package_files, write_directory
+from indicators.measurements import add_measurement
 from indicators.schemas import MeasurementCreate
-from indicators.services import add_measurement
 from kernel.caller import SYSTEM
 from tests import builders
 from tests.tracker.test_cli import cli

@@ -1,0 +1,81 @@
+"""Edits of draft claims (status updates and measurements): the same rules as a new claim. A
+published claim is never edited; it is corrected by a new claim that supersedes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from charter.services import get_city_or_raise
+from commitments.tables import CityCommitment
+from indicators.claims import (
+    CLAIM_TABLES,
+    LINK_TABLES,
+    claim_for_read,
+    claim_for_write,
+    claim_read,
+    evidence_of,
+)
+from indicators.evidence import check_cited
+from indicators.schemas import ClaimEdit, ClaimRead
+from indicators.status_updates import check_status_date
+from indicators.tables import Indicator
+from kernel.caller import Caller
+from kernel.db import audit, update_versioned, write_transaction
+from kernel.errors import Conflict, FieldError, InvalidInput
+from kernel.numbers import check_value, read_number
+from kernel.versions import Precondition, check_version
+
+
+async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: Precondition
+                     ) -> tuple[ClaimRead, int]:
+    """Change a draft claim, with the same rules as a new one. A published claim is never edited
+    in place: 409, with the way to correct it (a new claim that supersedes it)."""
+    async with write_transaction():
+        kind, row = await claim_for_write(caller, text)
+        if not row["draft"]:
+            raise Conflict(
+                f"{text} is published, and published claims are never edited in place. Post a "
+                f'correction with "supersedes": "{text}"; both stay visible and only the newest counts.',
+                [FieldError("supersedes", f'Expected a new claim with "supersedes": "{text}".')])
+        check_version(f"Claim {text}", row["version"], precondition)
+        allowed = {"status_update": {"status", "reported_on", "note_md", "evidence"},
+                   "measurement": {"value", "note_md", "evidence"}}[kind]
+        given = {f for f in ClaimEdit.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
+        wrong = sorted(given - allowed)
+        if wrong:
+            raise InvalidInput(f"A {kind.replace('_', ' ')} draft cannot change {', '.join(wrong)}.",
+                               [FieldError(f, f"Expected only {', '.join(sorted(allowed))}.") for f in wrong])
+        values: dict[str, Any] = {}
+        if "note_md" in given:
+            values["note_md"] = data.note_md
+        if kind == "status_update":
+            adoption = await CityCommitment.select().where(
+                CityCommitment.id == row["city_commitment"]).first()
+            if "status" in given:
+                values["status"] = str(data.status)
+            if "reported_on" in given:
+                check_status_date(data.reported_on, adoption["adopted_on"])  # type: ignore[arg-type]
+                values["reported_on"] = data.reported_on
+        elif "value" in given:
+            city = await get_city_or_raise(row["city_slug"])
+            indicator = await Indicator.select().where(Indicator.id == row["indicator"]).first()
+            value, value_text = read_number(data.value, city["locale"], "value")  # type: ignore[arg-type]
+            check_value(value, indicator["value_kind"], "value")
+            values |= {"value": value, "value_text": value_text}
+        table = CLAIM_TABLES[kind]
+        await update_versioned(table, row["id"], row["version"],
+                               {getattr(table, k): v for k, v in values.items()}, f"Claim {text}")
+        before = {k: row[k] for k in values}
+        if "evidence" in given:
+            cited = await check_cited(row["city_id"], data.evidence)  # type: ignore[arg-type]
+            link_table, column = LINK_TABLES[kind]
+            before["evidence"] = (await evidence_of(kind, [row["id"]])).get(row["id"], [])
+            await link_table.delete().where(column == row["id"])
+            for evidence_id in cited:
+                await link_table.insert(link_table(**{column._meta.name: row["id"], "evidence": evidence_id}))
+            values["evidence"] = cited
+        await audit(caller, "update", kind, text, before, values)
+        kind, row = await claim_for_read(caller, text)
+        return await claim_read(caller, kind, row), row["version"]

@@ -1,0 +1,233 @@
+"""Evidence: the proof a city files for its claims (a link, or a file kept under its SHA-256),
+the counter-evidence a civil-society reviewer files, and the secretariat's review of both.
+Claims cite evidence by id; `check_cited` says which evidence a claim may cite."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from charter.services import city_for_write, get_city_or_raise
+from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview
+from indicators.claims import now as claim_now
+from indicators.claims import unverify_citing
+from indicators.schemas import EvidenceCreate, EvidenceRead, EvidenceReviewCreate
+from indicators.tables import Evidence
+from kernel import clock
+from kernel.caller import Caller
+from kernel.claim_ids import history_url
+from kernel.db import audit, update_versioned, write_transaction
+from kernel.errors import FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia, check_choice
+from kernel.markdown import render_markdown
+from kernel.settings import get_settings
+from kernel.versions import Precondition, check_version
+
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """The media type the bytes really are (PDF, PNG, JPEG, WebP), whatever the file is called."""
+    for magic, media_type in _MAGIC:
+        if head.startswith(magic):
+            return media_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
+    """A piece of evidence as the API shows it, with its review and where to download its file."""
+    return EvidenceRead(
+        id=row["id"], city=city_slug, title=row["title"], kind=row["kind"], url=row["url"],
+        issued_on=row["issued_on"], description_md=row["description_md"],
+        description_html=render_markdown(row["description_md"]), sha256=row["sha256"],
+        file_name=row["file_name"], media_type=row["media_type"], size=row["size"],
+        file_url=f"/api/v1/evidence/{row['id']}/file" if row["sha256"] else None,
+        origin=row.get("origin") or "city", review=row.get("review") or "unreviewed",
+        review_note_md=row.get("review_note_md"), review_note_html=render_markdown(row.get("review_note_md")),
+        reviewed_by=row.get("reviewed_by_label"), reviewed_at=row.get("reviewed_at"),
+        version=row.get("version") or 1, history=history_url("evidence", f"evidence-{row['id']}"),
+    )
+
+
+def _check_evidence_fields(title: str, issued_on: date | None, url: str | None) -> None:
+    errors = []
+    if not title.strip() or len(title) > 500:
+        errors.append(FieldError("title", "Expected a title of 1 to 500 characters."))
+    if issued_on and issued_on > clock.today():
+        errors.append(FieldError("issued_on", "Expected a date not after today."))
+    if url is not None:
+        parts = urlsplit(url.strip())
+        if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or len(url) > 2048:
+            errors.append(FieldError("url", "Expected an http:// or https:// URL with a host."))
+    if errors:
+        raise InvalidInput("The evidence is not valid.", errors)
+
+
+async def _filer(caller: Caller, city_slug: str) -> tuple[dict[str, Any], EvidenceOrigin]:
+    """Who files evidence for a city: its editors (and the secretariat) file the city's own
+    proof; a civil-society reviewer files counter-evidence, to attach to a challenge."""
+    caller.require_authenticated()
+    if caller.is_reviewer and not caller.may_edit_city((await get_city_or_raise(city_slug))["id"]):
+        return await get_city_or_raise(city_slug), EvidenceOrigin.reviewer
+    return await city_for_write(caller, city_slug), EvidenceOrigin.city
+
+
+async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCreate) -> EvidenceRead:
+    """Record evidence published elsewhere, by its http(s) link."""
+    _check_evidence_fields(data.title, data.issued_on, data.url)
+    async with write_transaction():
+        city, origin = await _filer(caller, city_slug)
+        row = (await Evidence.insert(Evidence(
+            city=city["id"], title=data.title.strip(), kind=data.kind, issued_on=data.issued_on,
+            description_md=data.description_md, url=data.url.strip(), created_by=caller.user_id,
+            origin=origin,
+        )).returning(*Evidence.all_columns()))[0]
+        await audit(caller, "create", "evidence", f"evidence-{row['id']}", None,
+                    {"title": row["title"], "kind": row["kind"], "url": row["url"]})
+    return evidence_read(row, city_slug)
+
+
+def store_file(content: bytes) -> str:
+    """Keep the file under its SHA-256 (the same bytes are stored once); returns the digest."""
+    digest = hashlib.sha256(content).hexdigest()
+    folder = get_settings().upload_dir / digest[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / digest
+    if not path.exists():
+        tmp = folder / f".{digest}.{os.getpid()}.tmp"
+        tmp.write_bytes(content)
+        tmp.replace(path)
+    return digest
+
+
+def stored_file_path(sha256: str) -> Path:
+    """Where the file with that SHA-256 is kept."""
+    return get_settings().upload_dir / sha256[:2] / sha256
+
+
+async def create_file_evidence(
+    caller: Caller, city_slug: str, *, content: bytes, file_name: str, title: str, kind: str,
+    issued_on: date | None, description_md: str | None,
+) -> EvidenceRead:
+    """Record an uploaded file: PDF, PNG, JPEG or WebP by its bytes, within the size cap."""
+    await _filer(caller, city_slug)
+    limit = get_settings().max_upload_bytes
+    if len(content) > limit:
+        raise TooLarge(f"The file has {len(content)} bytes; the limit is {limit}.")
+    if not content:
+        raise InvalidInput("The file is empty.", [FieldError("file", "Expected a non-empty file.")])
+    media_type = sniff_media_type(content[:16])
+    if media_type is None:
+        raise UnsupportedMedia(f"{file_name!r} is not a PDF, PNG, JPEG or WebP file.",
+                               [FieldError("file", "Expected a PDF, PNG, JPEG or WebP file "
+                                                   "(checked by its content, not its name).")])
+    try:
+        kind_value = EvidenceKind(kind)
+    except ValueError:
+        raise InvalidInput(f"Unknown kind {kind!r}.", [FieldError(
+            "kind", f"Expected one of {', '.join(EvidenceKind)}.")]) from None
+    _check_evidence_fields(title, issued_on, None)
+    safe_name = Path(file_name.replace("\\", "/")).name[:255] or "evidence"
+    digest = store_file(content)
+    async with write_transaction():
+        city, origin = await _filer(caller, city_slug)
+        row = (await Evidence.insert(Evidence(
+            city=city["id"], title=title.strip(), kind=kind_value, issued_on=issued_on,
+            description_md=description_md, sha256=digest, file_name=safe_name,
+            media_type=media_type, size=len(content), created_by=caller.user_id, origin=origin,
+        )).returning(*Evidence.all_columns()))[0]
+        await audit(caller, "create", "evidence", f"evidence-{row['id']}", None,
+                    {"title": row["title"], "kind": row["kind"], "sha256": digest,
+                     "file_name": safe_name, "size": len(content)})
+    return evidence_read(row, city_slug)
+
+
+async def list_evidence(city_slug: str, *, review: str | None = None, origin: str | None = None
+                        ) -> list[EvidenceRead]:
+    """The evidence filed for the city, oldest first; `review` keeps what the secretariat has
+    not reviewed, accepted or rejected, `origin` the city's own proof or reviewers' counter-evidence."""
+    review = check_choice(review, EvidenceReview, "review")
+    origin = check_choice(origin, EvidenceOrigin, "origin")
+    city = await get_city_or_raise(city_slug)
+    where = Evidence.city == city["id"]
+    if review is not None:
+        where &= Evidence.review == review
+    if origin is not None:
+        where &= Evidence.origin == origin
+    rows = await Evidence.select().where(where).order_by(Evidence.id)
+    return [evidence_read(r, city_slug) for r in rows]
+
+
+async def get_evidence(evidence_id: int) -> EvidenceRead:
+    """One piece of evidence, whichever city it was filed for (public)."""
+    row = await Evidence.select(*Evidence.all_columns(), Evidence.city.slug.as_alias("city_slug")).where(
+        Evidence.id == evidence_id).first()
+    if row is None:
+        raise NotFound(f"No evidence {evidence_id}.")
+    return evidence_read(row, row["city_slug"])
+
+
+async def review_evidence(caller: Caller, evidence_id: int, data: EvidenceReviewCreate,
+                          precondition: Precondition) -> tuple[EvidenceRead, int]:
+    """The secretariat accepts or rejects a piece of evidence, with a note. Claims verified on the
+    strength of evidence now rejected fall back to self-reported, and their history says why."""
+    caller.require_secretariat("review evidence")
+    key = f"evidence-{evidence_id}"
+    async with write_transaction():
+        row = await Evidence.select().where(Evidence.id == evidence_id).first()
+        if row is None:
+            raise NotFound(f"No evidence {evidence_id}.")
+        check_version(f"Evidence {evidence_id}", row["version"], precondition)
+        values = {"review": str(data.review), "review_note_md": data.note_md, "reviewed_at": claim_now(),
+                  "reviewed_by": caller.user_id, "reviewed_by_label": caller.public_name}
+        await update_versioned(Evidence, evidence_id, row["version"],
+                               {getattr(Evidence, k): v for k, v in values.items()},
+                               f"Evidence {evidence_id}")
+        await audit(caller, "review", "evidence", key,
+                    {"review": row["review"], "review_note_md": row["review_note_md"]},
+                    {"review": values["review"], "review_note_md": data.note_md})
+        if data.review == EvidenceReview.rejected:
+            await unverify_citing(caller, evidence_id, f"{key} was rejected by the secretariat"
+                                                       + (f": {data.note_md}" if data.note_md else "."))
+    read = await get_evidence(evidence_id)
+    return read, read.version
+
+
+async def evidence_file(evidence_id: int) -> tuple[Path, str, str]:
+    """Path, download name and media type of an evidence file."""
+    row = await Evidence.select().where(Evidence.id == evidence_id).first()
+    if row is None:
+        raise NotFound(f"No evidence {evidence_id}.")
+    if not row["sha256"]:
+        raise NotFound(f"Evidence {evidence_id} is a link, not a file: {row['url']}")
+    path = stored_file_path(row["sha256"])
+    if not path.exists():
+        raise NotFound(f"The file of evidence {evidence_id} is not on this server.")
+    return path, row["file_name"] or row["sha256"], row["media_type"]
+
+
+async def check_cited(city_id: int, ids: list[int], *, own: bool = True) -> list[int]:
+    """Evidence cited must be on file for the city; a claim cites only the city's own evidence
+    (filed by its editors), a challenge or a reply any evidence of that city (`own=False`)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    where = Evidence.id.is_in(wanted) & (Evidence.city == city_id)
+    if own:
+        where &= Evidence.origin == EvidenceOrigin.city
+    found = {r["id"] for r in await Evidence.select(Evidence.id).where(where)}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        kind = "this city's own evidence (not counter-evidence)" if own else "evidence filed for this city"
+        raise InvalidInput("Some cited evidence is not on file for this city.", [FieldError(
+            "evidence", f"Expected ids of {kind}; unknown: {missing}.")])
+    return wanted
