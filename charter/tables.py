@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from charter.choices import SignatureStatus
+from kernel.claim_columns import ClaimColumns
 
 
 class Charter(Table, tablename="charter"):
@@ -54,7 +55,7 @@ class City(Table, tablename="city"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class Signature(Table, tablename="signature"):
+class Signature(ClaimColumns, Table, tablename="signature"):
     """A city's signature of a charter, by a named act (council decision, mayor's signature)."""
 
     city = ForeignKey(references=City, null=False, index=True)
@@ -63,14 +64,3 @@ class Signature(Table, tablename="signature"):
     act = Text(default="", help_text="The act: council decision number, signature by the mayor...")
     status = Varchar(length=16, choices=SignatureStatus, default=SignatureStatus.signed)
     created_at = Timestamptz(default=TimestamptzNow())
-    created_by = Integer(null=True, default=None, help_text="User id of the author.")
-    draft = Boolean(default=False, help_text="Visible only to the city's editors and the secretariat.")
-    published_at = Timestamptz(null=True, default=None, help_text="When the claim was made public.")
-    supersedes = Integer(null=True, default=None, index=True,
-                         help_text="Row id of the published claim of the same kind this one corrects.")
-    verified_at = Timestamptz(null=True, default=None,
-                              help_text="When a secretariat reviewer checked its evidence.")
-    verified_by = Integer(null=True, default=None, help_text="User id of that reviewer.")
-    verified_by_label = Varchar(length=255, null=True, default=None, help_text="The reviewer's name.")
-    verification_note_md = Text(null=True, default=None)
-    version = Integer(default=1, help_text="Incremented on each change: the ETag.")

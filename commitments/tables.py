@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from charter.tables import Charter, City, Principle
 from commitments.choices import CommitmentStatus
+from kernel.claim_columns import ClaimColumns
 
 
 class Commitment(Table, tablename="commitment"):
@@ -35,7 +36,7 @@ class CityCommitment(Table, tablename="city_commitment"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-class StatusUpdate(Table, tablename="status_update"):
+class StatusUpdate(ClaimColumns, Table, tablename="status_update"):
     """A dated entry in an adoption's timeline: the status the city reports, and why."""
 
     city_commitment = ForeignKey(references=CityCommitment, null=False, index=True)
@@ -43,14 +44,3 @@ class StatusUpdate(Table, tablename="status_update"):
     reported_on = Date(help_text="The date the city gives to this status.")
     note_md = Text(null=True, default=None, help_text="Narrative, in Markdown.")
     created_at = Timestamptz(default=TimestamptzNow())
-    created_by = Integer(null=True, default=None, help_text="User id of the author.")
-    draft = Boolean(default=False, help_text="Visible only to the city's editors and the secretariat.")
-    published_at = Timestamptz(null=True, default=None, help_text="When the claim was made public.")
-    supersedes = Integer(null=True, default=None, index=True,
-                         help_text="Row id of the published claim of the same kind this one corrects.")
-    verified_at = Timestamptz(null=True, default=None,
-                              help_text="When a secretariat reviewer checked its evidence.")
-    verified_by = Integer(null=True, default=None, help_text="User id of that reviewer.")
-    verified_by_label = Varchar(length=255, null=True, default=None, help_text="The reviewer's name.")
-    verification_note_md = Text(null=True, default=None)
-    version = Integer(default=1, help_text="Incremented on each change: the ETag.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSON,
-    Boolean,
     Date,
     DoublePrecision,
     ForeignKey,
@@ -28,6 +27,7 @@ from indicators.choices import (
     RulingOutcome,
     ValueType,
 )
+from kernel.claim_columns import ClaimColumns
 
 DIGITS = (24, 6)
 
@@ -85,7 +85,7 @@ class Evidence(Table, tablename="evidence"):
     version = Integer(default=1, help_text="Incremented on each change: the ETag.")
 
 
-class Measurement(Table, tablename="measurement"):
+class Measurement(ClaimColumns, Table, tablename="measurement"):
     """A value a city reports for an indicator over an ended period, with the text as typed."""
 
     city = ForeignKey(references=City, null=False, index=True)
@@ -96,17 +96,6 @@ class Measurement(Table, tablename="measurement"):
     value_text = Varchar(length=64, help_text="The value exactly as the city typed it.")
     note_md = Text(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
-    created_by = Integer(null=True, default=None)
-    draft = Boolean(default=False, help_text="Visible only to the city's editors and the secretariat.")
-    published_at = Timestamptz(null=True, default=None, help_text="When the claim was made public.")
-    supersedes = Integer(null=True, default=None, index=True,
-                         help_text="Row id of the published claim of the same kind this one corrects.")
-    verified_at = Timestamptz(null=True, default=None,
-                              help_text="When a secretariat reviewer checked its evidence.")
-    verified_by = Integer(null=True, default=None, help_text="User id of that reviewer.")
-    verified_by_label = Varchar(length=255, null=True, default=None, help_text="The reviewer's name.")
-    verification_note_md = Text(null=True, default=None)
-    version = Integer(default=1, help_text="Incremented on each change: the ETag.")
 
 
 class MeasurementEvidence(Table, tablename="measurement_evidence"):
