@@ -51,7 +51,7 @@ async def test_evidence_upload_documents_its_multipart_fields(client) -> None:
 
 async def test_a_missing_query_parameter_is_named(client) -> None:
     """A required query parameter left out is reported under its own name, not as "body"."""
-    r = await client.get("/api/v1/history")
+    r = await client.get("/api/v1/history?key=status-1")
     assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
     assert r.json()["errors"][0]["field"] == "entity"
     assert "query parameter" in r.json()["errors"][0]["message"]
