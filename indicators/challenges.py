@@ -83,7 +83,7 @@ async def reply(caller: Caller, challenge_id: int, data: ReplyCreate) -> Challen
     body = _text(data.body_md, "body_md")
     async with write_transaction():
         row = await _challenge_or_raise(challenge_id)
-        if not caller.edits_city(row["city"]):
+        if not caller.is_editor_of(row["city"]):
             raise Forbidden("Only the editors of the city whose claim is challenged may reply.")
         if row["status"] == ChallengeStatus.ruled:
             raise Conflict(f"Challenge {challenge_id} has been ruled on; it takes no more replies.")

@@ -59,8 +59,9 @@ class Caller:
     def is_reviewer(self) -> bool:
         return Role.reviewer in self.roles
 
-    def edits_city(self, city_id: int) -> bool:
-        """True for the city's own editors (not the secretariat, which rules over cities)."""
+    def is_editor_of(self, city_id: int) -> bool:
+        """True for one of the city's own editors: who answers for the city (a challenge's
+        reply), which the secretariat, ruling over cities, does not."""
         return city_id in self.editable_city_ids
 
     @property
@@ -72,8 +73,9 @@ class Caller:
         return Role.secretariat in self.roles
 
     def may_edit_city(self, city_id: int) -> bool:
-        """True when this caller may write the data of that city."""
-        return self.is_secretariat or city_id in self.editable_city_ids
+        """True when this caller may write the data of that city: its own editors, and the
+        secretariat, which may write any city's."""
+        return self.is_secretariat or self.is_editor_of(city_id)
 
     def may_see_drafts_of(self, city_id: int) -> bool:
         """Drafts are visible to their city's editors and to the secretariat."""
