@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -12,6 +12,8 @@ from charter.tables import City
 
 class User(Table, tablename="tracker_user"):
     """A person with an account: secretariat staff, a city's editor, a civil-society reviewer."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     email = Varchar(length=320, unique=True)
     display_name = Varchar(length=255, default="")
@@ -25,6 +27,8 @@ class User(Table, tablename="tracker_user"):
 class Membership(Table, tablename="membership"):
     """A role a user holds; city editors hold it for one city."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     user = ForeignKey(references=User, null=False, index=True)
     role = Varchar(length=32, choices=Role)
     city = ForeignKey(references=City, null=True, default=None, index=True)
@@ -32,6 +36,8 @@ class Membership(Table, tablename="membership"):
 
 class ApiToken(Table, tablename="api_token"):
     """A bearer token, stored only as its SHA-256; revoked tokens are kept for the record."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     user = ForeignKey(references=User, null=False, index=True)
     token_hash = Varchar(length=64, unique=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -16,6 +16,8 @@ class Charter(Table, tablename="charter"):
     Its texts are translatable: `{"fr": ..., "ar": ...}`; `lang` is the language of the text the
     charter was first imported in, used when a translation is missing.
     """
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     slug = Varchar(length=64, unique=True, help_text="Stable public key used in URLs and exports.")
     lang = Varchar(length=8, help_text="Language of the base text, the fallback for translations.")
@@ -32,6 +34,8 @@ class Charter(Table, tablename="charter"):
 class Principle(Table, tablename="principle"):
     """A principle of a charter (Dignity, Equity, Recognition...), grouping commitments."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     charter = ForeignKey(references=Charter, null=False, index=True)
     code = Varchar(length=64, help_text="Code, unique within the charter (e.g. DIG).")
     key = Varchar(length=160, unique=True, help_text="`charter-slug/CODE`, globally unique.")
@@ -42,6 +46,8 @@ class Principle(Table, tablename="principle"):
 
 class City(Table, tablename="city"):
     """A local government that can sign charters and report on its commitments."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     slug = Varchar(length=64, unique=True, help_text="Stable public key (e.g. sousse).")
     name = JSON(help_text="Name by language, in its own script too (سوسة beside Sousse).")
@@ -57,6 +63,8 @@ class City(Table, tablename="city"):
 
 class Signature(ClaimColumns, Table, tablename="signature"):
     """A city's signature of a charter, by a named act (council decision, mayor's signature)."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     city = ForeignKey(references=City, null=False, index=True)
     charter = ForeignKey(references=Charter, null=False, index=True)

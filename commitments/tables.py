@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -13,6 +13,8 @@ from kernel.claim_columns import ClaimColumns
 
 class Commitment(Table, tablename="commitment"):
     """A municipal commitment under a principle (e.g. free legal advice for every resident)."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     charter = ForeignKey(references=Charter, null=False, index=True)
     principle = ForeignKey(references=Principle, null=False, index=True)
@@ -26,6 +28,8 @@ class Commitment(Table, tablename="commitment"):
 class CityCommitment(Table, tablename="city_commitment"):
     """A city's adoption of a commitment: when, by which local due date, owned by which unit."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     city = ForeignKey(references=City, null=False, index=True)
     commitment = ForeignKey(references=Commitment, null=False, index=True)
     key = Varchar(length=256, unique=True, help_text="`city/charter/CODE`.")
@@ -38,6 +42,8 @@ class CityCommitment(Table, tablename="city_commitment"):
 
 class StatusUpdate(ClaimColumns, Table, tablename="status_update"):
     """A dated entry in an adoption's timeline: the status the city reports, and why."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     city_commitment = ForeignKey(references=CityCommitment, null=False, index=True)
     status = Varchar(length=16, choices=CommitmentStatus)

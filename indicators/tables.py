@@ -9,6 +9,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     Numeric,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -35,6 +36,8 @@ DIGITS = (24, 6)
 class Indicator(Table, tablename="indicator"):
     """A measure of a commitment (e.g. residents receiving free legal consultations, per year)."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     charter = ForeignKey(references=Charter, null=False, index=True)
     commitment = ForeignKey(references=Commitment, null=False, index=True)
     code = Varchar(length=64, help_text="Code, unique within the charter.")
@@ -49,6 +52,8 @@ class Indicator(Table, tablename="indicator"):
 class Target(Table, tablename="target"):
     """A city's baseline and target for one indicator."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     city = ForeignKey(references=City, null=False, index=True)
     indicator = ForeignKey(references=Indicator, null=False, index=True)
     key = Varchar(length=256, unique=True, help_text="`city/charter/CODE`.")
@@ -62,6 +67,8 @@ class Target(Table, tablename="target"):
 
 class Evidence(Table, tablename="evidence"):
     """A document, dataset, photo or link a city offers as proof; a file is stored by SHA-256."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     city = ForeignKey(references=City, null=False, index=True)
     title = Varchar(length=500)
@@ -88,6 +95,8 @@ class Evidence(Table, tablename="evidence"):
 class Measurement(ClaimColumns, Table, tablename="measurement"):
     """A value a city reports for an indicator over an ended period, with the text as typed."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     city = ForeignKey(references=City, null=False, index=True)
     indicator = ForeignKey(references=Indicator, null=False, index=True)
     period = Varchar(length=16, help_text="YYYY, YYYY-Qn or YYYY-MM.")
@@ -101,12 +110,16 @@ class Measurement(ClaimColumns, Table, tablename="measurement"):
 class MeasurementEvidence(Table, tablename="measurement_evidence"):
     """Evidence cited by a measurement."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     measurement = ForeignKey(references=Measurement, null=False, index=True)
     evidence = ForeignKey(references=Evidence, null=False, index=True)
 
 
 class UpdateEvidence(Table, tablename="update_evidence"):
     """Evidence cited by a status update."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     update = ForeignKey(references=StatusUpdate, null=False, index=True)
     evidence = ForeignKey(references=Evidence, null=False, index=True)
@@ -118,6 +131,8 @@ class Challenge(Table, tablename="challenge"):
     `claim_id` is the public id of the claim (`measurement-12`, `status-3`, `signature-1`);
     `organisation` is the name the reviewer publishes under.
     """
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     city = ForeignKey(references=City, null=False, index=True)
     claim_id = Varchar(length=64, index=True)
@@ -138,6 +153,8 @@ class Challenge(Table, tablename="challenge"):
 class ChallengeReply(Table, tablename="challenge_reply"):
     """One round of the city's answer to a challenge."""
 
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
     challenge = ForeignKey(references=Challenge, null=False, index=True)
     body_md = Text()
     created_at = Timestamptz(default=TimestamptzNow())
@@ -147,6 +164,8 @@ class ChallengeReply(Table, tablename="challenge_reply"):
 
 class ChallengeEvidence(Table, tablename="challenge_evidence"):
     """Evidence attached to a challenge (counter-evidence) or to one of its replies."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     challenge = ForeignKey(references=Challenge, null=False, index=True)
     reply = ForeignKey(references=ChallengeReply, null=True, default=None, index=True)
@@ -158,6 +177,8 @@ class AdoptionStanding(Table, tablename="adoption_standing"):
     its last status, its progress (0–1), and how many of its claims are verified or contested.
     Kept up to date in the same transaction by every write that can change it (see
     `indicators/standing.py`); the comparison across cities adds these rows up."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     city_commitment = ForeignKey(references=CityCommitment, null=False, unique=True, index=True)
     city = ForeignKey(references=City, null=False, index=True)
@@ -171,6 +192,8 @@ class AdoptionStanding(Table, tablename="adoption_standing"):
 class ImportPreview(Table, tablename="import_preview"):
     """A spreadsheet a city uploaded: what applying it would change, and its errors. Nothing is
     written until it is committed; a commit applies exactly what the preview showed, or nothing."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     city = ForeignKey(references=City, null=False, index=True)
     charter = ForeignKey(references=Charter, null=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -13,6 +13,8 @@ class AuditEntry(Table, tablename="audit_entry"):
     `entity` and `key` name the item publicly (`measurement`, `grenoble/lampedusa/LAM-DIG-01-I1/2024`);
     the actor is kept by id and by label so that the row stays readable if the account goes.
     """
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     at = Timestamptz(default=TimestamptzNow(), index=True, help_text="When the write happened.")
     actor_id = Integer(null=True, help_text="The user who wrote; null for the system (demo loader).")
