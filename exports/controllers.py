@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import UploadFile
@@ -24,8 +24,9 @@ from exports.network_report import build_network_context, network_pdf
 from exports.report_labels import SUPPORTED
 from exports.report_render import render_html
 from exports.reports import RenderedReport, default_report_lang, report_html, report_pdf
-from exports.schemas import DocumentImported
-from exports.spreadsheet import XLSX, commit_import, get_import, preview_import, template_for
+from exports.schemas import DocumentImported, ImportCommitted, ImportPreviewRead
+from exports.spreadsheet_imports import commit_import, get_import, preview_import
+from exports.spreadsheet_template import XLSX, template_for
 from exports.tabular import csv_bytes, xlsx_bytes
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
 from kernel.http import WRITE, CallerDep, IfMatch, Lang, precondition, with_etag
@@ -268,7 +269,7 @@ class SpreadsheetController(Controller):
     async def upload(self, caller: CallerDep, city: FromPath[str], request: Request,
                      charter: Annotated[str | None, QueryParameter(
                          description="Charter slug (default: the charter the file's rows name)")] = None,
-                     ) -> dict[str, Any]:
+                     ) -> ImportPreviewRead:
         """Upload the workbook (or a CSV of one sheet), as the body or as a multipart `file`: the
         answer is a preview of what would be created or changed, and every error with sheet,
         row and column. Nothing is written; `POST /imports/{id}/commit` applies it."""
@@ -292,12 +293,12 @@ class ImportController(Controller):
     tags = ("Spreadsheets",)
 
     @get("/")
-    async def get_import(self, caller: CallerDep, import_id: FromPath[int]) -> dict[str, Any]:
+    async def get_import(self, caller: CallerDep, import_id: FromPath[int]) -> ImportPreviewRead:
         """A preview (the city's editors and the secretariat)."""
         return await get_import(caller, import_id)
 
     @post("/commit", security=WRITE, status_code=200)
-    async def commit(self, caller: CallerDep, import_id: FromPath[int]) -> dict[str, Any]:
+    async def commit(self, caller: CallerDep, import_id: FromPath[int]) -> ImportCommitted:
         """Apply the preview in one transaction, exactly as shown, or nothing (409 when the data
         changed since the preview; 422 when it has errors)."""
         return await commit_import(caller, import_id)

@@ -89,22 +89,22 @@ def export(directory: Path, as_zip: bool) -> None:
 def import_file(city: str, file: Path, charter_slug: str | None, commit: bool) -> None:
     """Check a city's workbook (XLSX, or a CSV of one sheet) and show what it would change;
     with --commit, apply it in one transaction (nothing is applied if it has errors)."""
-    from exports.spreadsheet import commit_import, preview_import
+    from exports.spreadsheet_imports import commit_import, preview_import
     from kernel.caller import SYSTEM
 
     _run(_migrate())
     preview = _run(preview_import(SYSTEM, city, charter_slug, file.read_bytes(), file.name))
-    summary = preview["summary"]
-    click.echo(f"import {preview['id']}: {summary['create']} to create, {summary['change']} to change, "
-               f"{summary['unchanged']} unchanged, {summary['skipped']} blank, {summary['errors']} errors")
-    for warning in preview["warnings"]:
+    summary = preview.summary
+    click.echo(f"import {preview.id}: {summary.create} to create, {summary.change} to change, "
+               f"{summary.unchanged} unchanged, {summary.skipped} blank, {summary.errors} errors")
+    for warning in preview.warnings:
         click.echo(f"warning: {warning}")
-    for error in preview["errors"]:
-        click.echo(f"{error['sheet']}, row {error['row']}, {error['column']}: {error['message']}", err=True)
-    if preview["errors_total"]:
+    for error in preview.errors:
+        click.echo(f"{error.sheet}, row {error.row}, {error.column}: {error.message}", err=True)
+    if preview.errors_total:
         sys.exit(2)
     if commit:
-        applied = _run(commit_import(SYSTEM, preview["id"]))["applied"]
+        applied = _run(commit_import(SYSTEM, preview.id)).applied
         click.echo("applied: " + ", ".join(f"{v} {k}" for k, v in applied.items()))
 
 
