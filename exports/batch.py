@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.choices import SignatureStatus
-from charter.services import current_signature, get_charter_or_raise
-from charter.tables import City, Signature
+from charter.services import get_charter_or_raise, signatories
 from exports.report_context import build_report_context, check_report_lang
 from exports.report_render import html_to_pdf, render_html
 from kernel.errors import DomainError
@@ -37,15 +35,9 @@ class BatchResult:
 
 
 async def signatory_cities(charter_slug: str) -> list[str]:
-    """Cities whose latest signature act on the charter stands."""
+    """Cities whose latest signature act on the charter stands, in slug order."""
     charter = await get_charter_or_raise(charter_slug)
-    rows = await Signature.select(Signature.city).where(Signature.charter == charter["id"]).distinct()
-    slugs = []
-    for row in rows:
-        if await current_signature(row["city"], charter["id"]) == SignatureStatus.signed:
-            city = await City.select(City.slug).where(City.id == row["city"]).first()
-            slugs.append(city["slug"])
-    return sorted(slugs)
+    return sorted(await signatories(charter["id"]))
 
 
 def _manifest(out_dir: Path) -> dict[str, Any]:

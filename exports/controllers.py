@@ -12,13 +12,13 @@ from charter.services import get_charter_or_raise
 from exports.charter_documents import export_document, import_document
 from exports.comparison import (
     AdoptionOverTime,
-    Filters,
     Peer,
     adoption_over_time,
     comparison,
     comparison_table,
     peers,
 )
+from exports.comparison_query import Filters
 from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
 from exports.report_labels import SUPPORTED

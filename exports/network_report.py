@@ -16,7 +16,8 @@ from babel.numbers import format_percent
 
 from charter.services import get_charter_or_raise, loads
 from exports.charts import curves
-from exports.comparison import Filters, adoption_over_time, comparison
+from exports.comparison import adoption_over_time, comparison
+from exports.comparison_query import Filters
 from exports.report_context import check_report_lang
 from exports.report_labels import LABELS, RTL
 from exports.report_render import cached_pdf, render_pdf_in_worker, store_pdf
