@@ -226,15 +226,19 @@ def report(city: str | None, charter_slug: str, lang: str, output: Path, all_cit
     """Render the progress report of CITY (or of every signatory city with --all)."""
     from exports.batch import run_batch, signatory_cities
     from exports.report_context import build_report_context
-    from exports.report_render import html_to_pdf, render_html
+    from exports.report_render import shutdown_pool
+    from exports.reports import render_cached
 
     if all_cities == bool(city):
         raise click.UsageError("Name one CITY, or use --all.")
     if city:
         context = _run(build_report_context(city, charter_slug, lang))
-        output.write_bytes(html_to_pdf(render_html(context), context["hash"], variant,
-                                       charts=context["charts"]))
-        click.echo(f"{output} ({context['report_id']})")
+        try:
+            report = _run(render_cached(context, variant))
+        finally:
+            shutdown_pool()
+        output.write_bytes(report.pdf)
+        click.echo(f"{output} ({report.report_id})")
         return
     cities = _run(signatory_cities(charter_slug))
     with click.progressbar(length=len(cities), label=f"{len(cities)} signatory cities",

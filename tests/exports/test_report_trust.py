@@ -48,7 +48,7 @@ async def _story(client) -> dict:
 
 async def _pdf_text(lang: str, **kw) -> tuple[dict, str]:
     context = await build_report_context("grenoble", "lampedusa", lang, today=date(2026, 11, 26), **kw)
-    return context, pdftotext(html_to_pdf(render_html(context), context["hash"], charts=context["charts"]))
+    return context, pdftotext(html_to_pdf(render_html(context), context.hash, charts=context.charts))
 
 
 async def test_report_shows_assurance_flags_and_challenges(client) -> None:
@@ -64,8 +64,8 @@ async def test_report_shows_assurance_flags_and_challenges(client) -> None:
     assert "Le décompte inclut Teisseire." in flat and "Registre joint." in flat
     assert "Décision: fondée" in flat and "La permanence de Teisseire a ouvert en 2023." in flat
     assert "watch@ngo.example" not in flat and "sec@uclg.example" not in flat
-    commitment = context["principles"][0]["commitments"][0]
-    assert [c["status"] for c in commitment["challenges"]] == ["ruled"]
+    commitment = context.principles[0].commitments[0]
+    assert [c.status for c in commitment.challenges] == ["ruled"]
 
 
 async def test_arabic_report_shows_the_challenge(client) -> None:
@@ -99,7 +99,7 @@ async def test_drafts_only_in_the_preview(client) -> None:
     editor = Caller(user_id=1, roles=frozenset({"city_editor"}), editable_city_ids=frozenset({city_id}))
     preview, text = await _pdf_text("fr", caller=editor, drafts=True)
     assert "999" in text and "brouillon" in text and "Aperçu incluant des brouillons" in text
-    assert preview["hash"] != public["hash"]
+    assert preview.hash != public.hash
 
 
 async def test_the_demo_loop_from_challenge_to_report(client) -> None:
