@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import builders
 from tests.builders import CHARTER_MD, bearer
 
 CLI = [sys.executable, "-m", "tracker"]
@@ -46,3 +47,30 @@ async def test_charter_import_and_export(tmp_path: Path) -> None:
     out = cli("charter", "import", str(broken))
     assert out.returncode == 2
     assert "line 7: Commitment 'C-1' comes before any principle" in out.stderr
+
+
+async def test_report_takes_the_only_charter_a_city_signed(tmp_path: Path) -> None:
+    """`report CITY -o FILE` without --charter reports on the one charter the city has signed."""
+    await builders.charter()
+    await builders.city("sousse", locale="ar-TN", country="TN")
+    await builders.signed("sousse")
+    output = tmp_path / "sousse.pdf"
+    out = cli("report", "sousse", "--lang", "en", "-o", str(output))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"{output} (sousse-lampedusa-en-")
+    assert output.read_bytes().startswith(b"%PDF")
+
+
+async def test_report_without_charter_lists_a_citys_two_charters(tmp_path: Path) -> None:
+    """A city that signed two charters must name one: the error lists both, nothing is written."""
+    await builders.charter()
+    await builders.charter(CHARTER_MD.replace("slug: lampedusa", "slug: sousse-local"))
+    await builders.city("sousse", locale="ar-TN", country="TN")
+    await builders.signed("sousse")
+    await builders.signed("sousse", "sousse-local")
+    output = tmp_path / "sousse.pdf"
+    out = cli("report", "sousse", "-o", str(output))
+    assert out.returncode == 2 and not output.exists()
+    assert "pass --charter SLUG" in out.stderr
+    assert "  lampedusa\n" in out.stderr and "  sousse-local\n" in out.stderr
+    assert "None" not in out.stderr
