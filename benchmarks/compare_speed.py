@@ -44,7 +44,7 @@ def workbook(city: str, codes: list[str], rows: int) -> bytes:
 
     from openpyxl import Workbook
 
-    from exports.spreadsheet import SHEETS
+    from exports.spreadsheet_template import SHEETS
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("measurements")
@@ -97,7 +97,7 @@ async def run(engine_name: str, cities: int, runs: int, rows: int) -> dict:
         "commitment_ms": await timed(lambda: comparison("bench", level="commitment"), runs),
         "over_time_ms": await timed(lambda: adoption_over_time("bench"), runs),
     }
-    from exports.spreadsheet import commit_import, preview_import
+    from exports.spreadsheet_imports import commit_import, preview_import
     from indicators.tables import Indicator
     codes = [r["code"] for r in await Indicator.select(Indicator.code).where(
         Indicator.charter.slug == "bench")]

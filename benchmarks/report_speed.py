@@ -58,7 +58,7 @@ async def single(city: str, charter: str, lang: str, runs: int) -> dict:
         context = await build_report_context(city, charter, lang)
         html = render_html(context)
         t1 = time.perf_counter()
-        pdf = html_to_pdf(html, context["hash"], charts=context["charts"])
+        pdf = html_to_pdf(html, context.hash, charts=context.charts)
         t2 = time.perf_counter()
         render_pdf_parallel(context, pool)
         t3 = time.perf_counter()

@@ -307,9 +307,36 @@ async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate
                          published_at=row["published_at"], history=history_url("signature", cid))
 
 
+_LATEST_ACTS = """SELECT s.city, s.signed_on, s.status FROM signature s
+  WHERE s.charter = {{}}{city} AND s.draft = FALSE AND NOT EXISTS (
+    SELECT 1 FROM signature later WHERE later.city = s.city AND later.charter = s.charter
+    AND later.draft = FALSE AND (later.signed_on > s.signed_on
+                                 OR (later.signed_on = s.signed_on AND later.id > s.id)))"""
+
+
+def latest_signature_acts_sql(*, one_city: bool = False) -> str:
+    """SQL selecting each city's latest published signature act on a charter (`city`,
+    `signed_on`, `status`): the latest by date, then the latest recorded. Its parameters: the
+    charter's id, then the city's id with `one_city`."""
+    return _LATEST_ACTS.format(city=" AND s.city = {}" if one_city else "")
+
+
+def standing_signatures_sql() -> str:
+    """SQL selecting the cities that hold a standing signature of a charter (`city`,
+    `signed_on`): their latest act is a signature, not a withdrawal. Its parameter: the
+    charter's id."""
+    return f"{latest_signature_acts_sql()} AND s.status = '{SignatureStatus.signed}'"
+
+
 async def current_signature(city_id: int, charter_id: int) -> SignatureStatus | None:
     """The standing of the city's latest signature act on that charter."""
-    row = await Signature.select(Signature.status).where(
-        (Signature.city == city_id) & (Signature.charter == charter_id)
-    ).order_by(Signature.signed_on, ascending=False).order_by(Signature.id, ascending=False).first()
-    return SignatureStatus(row["status"]) if row else None
+    rows = await Signature.raw(latest_signature_acts_sql(one_city=True), charter_id, city_id)
+    return SignatureStatus(rows[0]["status"]) if rows else None
+
+
+async def signatories(charter_id: int) -> set[str]:
+    """The slugs of the cities that hold a standing signature of the charter."""
+    # A constant fragment; the charter's id goes as a parameter.
+    sql = f"SELECT c.slug FROM city c JOIN ({standing_signatures_sql()}) sig ON sig.city = c.id"  # noqa: S608
+    rows = await City.raw(sql, charter_id)
+    return {row["slug"] for row in rows}

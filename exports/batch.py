@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from charter.choices import SignatureStatus
-from charter.services import current_signature, get_charter_or_raise
-from charter.tables import City, Signature
+from charter.services import get_charter_or_raise, signatories
 from exports.report_context import build_report_context, check_report_lang
-from exports.report_render import html_to_pdf, render_html
+from exports.report_model import ReportContext
+from exports.report_render import render_pdf_here
+from exports.reports import render_cached
 from kernel.errors import DomainError
 from kernel.settings import get_settings
 
@@ -37,15 +37,9 @@ class BatchResult:
 
 
 async def signatory_cities(charter_slug: str) -> list[str]:
-    """Cities whose latest signature act on the charter stands."""
+    """Cities whose latest signature act on the charter stands, in slug order."""
     charter = await get_charter_or_raise(charter_slug)
-    rows = await Signature.select(Signature.city).where(Signature.charter == charter["id"]).distinct()
-    slugs = []
-    for row in rows:
-        if await current_signature(row["city"], charter["id"]) == SignatureStatus.signed:
-            city = await City.select(City.slug).where(City.id == row["city"]).first()
-            slugs.append(city["slug"])
-    return sorted(slugs)
+    return sorted(await signatories(charter["id"]))
 
 
 def _manifest(out_dir: Path) -> dict[str, Any]:
@@ -56,20 +50,25 @@ def _manifest(out_dir: Path) -> dict[str, Any]:
 def _report_city(city: str, charter_slug: str, lang: str, out_dir: str, file_name: str,
                  known_hash: str | None) -> tuple[str, str]:
     """In a worker process: build the city's context from the database, skip the city if its
-    data hash is the one already on disk, else render and write its PDF. Returns (outcome,
-    hash or reason): contexts are built by the workers too, so that every step runs in parallel."""
+    data hash is the one already on disk, else write its finished PDF. Returns (outcome, hash or
+    reason): contexts are built by the workers too, so that every step runs in parallel."""
     try:
         context = asyncio.run(build_report_context(city, charter_slug, lang))
     except DomainError as exc:
         return "failed", exc.detail
     target = Path(out_dir) / file_name
-    if known_hash == context["hash"] and target.is_file():
-        return "skipped", context["hash"]
-    pdf = html_to_pdf(render_html(context), context["hash"], charts=context["charts"])
+    if known_hash == context.hash and target.is_file():
+        return "skipped", context.hash
+    report = asyncio.run(render_cached(context, render=_render_here))
     tmp = target.with_name(f".{file_name}.tmp")
-    tmp.write_bytes(pdf)
+    tmp.write_bytes(report.pdf)
     tmp.replace(target)
-    return "rendered", context["hash"]
+    return "rendered", context.hash
+
+
+async def _render_here(context: ReportContext, variant: str | None) -> bytes:
+    """A batch worker renders in its own process: the batch runs one city per worker."""
+    return render_pdf_here(context, variant)
 
 
 async def run_batch(charter_slug: str, lang: str, out_dir: Path, *, workers: int = 1,

@@ -150,14 +150,29 @@ async def _create_charter(doc: CharterDoc) -> dict[str, Any]:
 
 async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: bool) -> dict[str, int]:
     """Insert new items and set this language's texts on existing ones."""
-    lang = doc.lang
     principles, commitments, indicators = await _stored(charter["id"])
     stored = {("principle", p["code"]): p for p in principles}
     stored |= {("commitment", c["code"]): c for c in commitments}
     stored |= {("indicator", i["code"]): i for i in indicators}
+    _check_codes(charter, doc, stored, translation)
+    counts = {"created": 0, "updated": 0}
+    for p_pos, p in enumerate(doc.principles):
+        row = await _write_principle(charter, doc.lang, p, p_pos, stored.get(("principle", p.code)), counts)
+        for c_pos, c in enumerate(p.commitments):
+            crow = await _write_commitment(charter, doc.lang, c, c_pos, row["id"],
+                                           stored.get(("commitment", c.code)), counts)
+            for i_pos, i in enumerate(c.indicators):
+                await _write_indicator(charter, doc.lang, i, i_pos, crow["id"],
+                                       stored.get(("indicator", i.code)), counts, translation)
+    return counts
+
+
+def _check_codes(charter: dict[str, Any], doc: CharterDoc, stored: dict[tuple[str, str], dict],
+                 translation: bool) -> None:
+    """A translation has exactly the charter's codes; a document in the charter's language
+    removes or moves none, and gives no code to two kinds of item."""
     stored_codes = {(kind, code, row.get("parent")) for (kind, code), row in stored.items()}
     doc_codes = set(doc.codes())
-    by_code = {code: kind for kind, code, _ in doc.codes()}
     errors: list[FieldError] = []
     if translation:
         for kind, code, parent in sorted(doc_codes - stored_codes, key=str):
@@ -168,67 +183,77 @@ async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: 
         if errors:
             raise InvalidInput("A translation must have exactly the same codes as the charter.",
                                errors)
-    else:
-        for kind, code, _parent in sorted(stored_codes - doc_codes, key=str):
-            moved = by_code.get(code)
-            errors.append(FieldError("document", f"{kind} {code!r} is {'moved' if moved else 'missing'}"
-                                                 "; codes are never removed or moved."))
-        if errors:
-            raise Conflict("The document would remove or move existing items.", errors)
-        taken = {code: kind for kind, code in stored}
-        for kind, code, _ in doc.codes():
-            if code in taken and taken[code] != kind:
-                errors.append(FieldError("document", f"Code {code!r} is already a {taken[code]}."))
-        if errors:
-            raise Conflict("Codes are unique within a charter.", errors)
-    counts = {"created": 0, "updated": 0}
-    slug = charter["slug"]
-    for p_pos, p in enumerate(doc.principles):
-        row = stored.get(("principle", p.code))
-        if row is None:
-            row = (await Principle.insert(Principle(
-                charter=charter["id"], code=p.code, key=f"{slug}/{p.code}", position=p_pos,
-                title=dumps({lang: p.title}), description=dumps(_with({}, lang, p.description)),
-            )).returning(Principle.id))[0]
-            counts["created"] += 1
-        else:
-            await Principle.update({
-                Principle.title: dumps(_with(row["title"], lang, p.title)),
-                Principle.description: dumps(_with(row["description"], lang, p.description)),
-            }).where(Principle.id == row["id"])
-            counts["updated"] += 1
-        for c_pos, c in enumerate(p.commitments):
-            crow = stored.get(("commitment", c.code))
-            if crow is None:
-                crow = (await Commitment.insert(Commitment(
-                    charter=charter["id"], principle=row["id"], code=c.code, key=f"{slug}/{c.code}",
-                    position=c_pos, title=dumps({lang: c.title}),
-                    description=dumps(_with({}, lang, c.description)),
-                )).returning(Commitment.id))[0]
-                counts["created"] += 1
-            else:
-                await Commitment.update({
-                    Commitment.title: dumps(_with(crow["title"], lang, c.title)),
-                    Commitment.description: dumps(_with(crow["description"], lang, c.description)),
-                }).where(Commitment.id == crow["id"])
-                counts["updated"] += 1
-            for i_pos, i in enumerate(c.indicators):
-                irow = stored.get(("indicator", i.code))
-                if irow is None:
-                    await Indicator.insert(Indicator(
-                        charter=charter["id"], commitment=crow["id"], code=i.code,
-                        key=f"{slug}/{i.code}", position=i_pos, title=dumps({lang: i.title}),
-                        unit=i.unit, value_kind=i.value_type, direction=i.direction,
-                    ))
-                    counts["created"] += 1
-                    continue
-                if (irow["value_kind"], irow["direction"]) != (i.value_type, i.direction):
-                    raise Conflict(f"Indicator {i.code!r} changes type or direction.", [FieldError(
-                        f"line {i.line}", f"Expected {irow['value_kind']} | {irow['direction']}: "
-                                          "an indicator's type and direction do not change.")])
-                values = {Indicator.title: dumps(_with(irow["title"], lang, i.title))}
-                if not translation:
-                    values[Indicator.unit] = i.unit
-                await Indicator.update(values).where(Indicator.id == irow["id"])
-                counts["updated"] += 1
-    return counts
+        return
+    by_code = {code: kind for kind, code, _ in doc.codes()}
+    for kind, code, _parent in sorted(stored_codes - doc_codes, key=str):
+        moved = by_code.get(code)
+        errors.append(FieldError("document", f"{kind} {code!r} is {'moved' if moved else 'missing'}"
+                                             "; codes are never removed or moved."))
+    if errors:
+        raise Conflict("The document would remove or move existing items.", errors)
+    taken = {code: kind for kind, code in stored}
+    for kind, code, _ in doc.codes():
+        if code in taken and taken[code] != kind:
+            errors.append(FieldError("document", f"Code {code!r} is already a {taken[code]}."))
+    if errors:
+        raise Conflict("Codes are unique within a charter.", errors)
+
+
+async def _write_principle(charter: dict[str, Any], lang: str, p: PrincipleDoc, position: int,
+                           row: dict[str, Any] | None, counts: dict[str, int]) -> dict[str, Any]:
+    """Insert the principle, or set its texts in `lang`; returns its row (with its id)."""
+    if row is None:
+        counts["created"] += 1
+        return (await Principle.insert(Principle(
+            charter=charter["id"], code=p.code, key=f"{charter['slug']}/{p.code}", position=position,
+            title=dumps({lang: p.title}), description=dumps(_with({}, lang, p.description)),
+        )).returning(Principle.id))[0]
+    await Principle.update({
+        Principle.title: dumps(_with(row["title"], lang, p.title)),
+        Principle.description: dumps(_with(row["description"], lang, p.description)),
+    }).where(Principle.id == row["id"])
+    counts["updated"] += 1
+    return row
+
+
+async def _write_commitment(charter: dict[str, Any], lang: str, c: CommitmentDoc, position: int,
+                            principle_id: int, row: dict[str, Any] | None,
+                            counts: dict[str, int]) -> dict[str, Any]:
+    """Insert the commitment under its principle, or set its texts in `lang`; returns its row."""
+    if row is None:
+        counts["created"] += 1
+        return (await Commitment.insert(Commitment(
+            charter=charter["id"], principle=principle_id, code=c.code, key=f"{charter['slug']}/{c.code}",
+            position=position, title=dumps({lang: c.title}),
+            description=dumps(_with({}, lang, c.description)),
+        )).returning(Commitment.id))[0]
+    await Commitment.update({
+        Commitment.title: dumps(_with(row["title"], lang, c.title)),
+        Commitment.description: dumps(_with(row["description"], lang, c.description)),
+    }).where(Commitment.id == row["id"])
+    counts["updated"] += 1
+    return row
+
+
+async def _write_indicator(charter: dict[str, Any], lang: str, i: IndicatorDoc, position: int,
+                           commitment_id: int, row: dict[str, Any] | None, counts: dict[str, int],
+                           translation: bool) -> None:
+    """Insert the indicator under its commitment, or set its texts in `lang` (and its unit, in
+    the charter's language); its type and direction never change."""
+    if row is None:
+        await Indicator.insert(Indicator(
+            charter=charter["id"], commitment=commitment_id, code=i.code,
+            key=f"{charter['slug']}/{i.code}", position=position, title=dumps({lang: i.title}),
+            unit=i.unit, value_kind=i.value_type, direction=i.direction,
+        ))
+        counts["created"] += 1
+        return
+    if (row["value_kind"], row["direction"]) != (i.value_type, i.direction):
+        raise Conflict(f"Indicator {i.code!r} changes type or direction.", [FieldError(
+            f"line {i.line}", f"Expected {row['value_kind']} | {row['direction']}: "
+                              "an indicator's type and direction do not change.")])
+    values = {Indicator.title: dumps(_with(row["title"], lang, i.title))}
+    if not translation:
+        values[Indicator.unit] = i.unit
+    await Indicator.update(values).where(Indicator.id == row["id"])
+    counts["updated"] += 1

@@ -194,77 +194,107 @@ def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
     return indicators, i + 1
 
 
-def parse_charter(source: str, *, lang: str | None = None, base: bool = True) -> CharterDoc:
-    """Parse a charter document; `base=False` for a translation, where titles may be left out."""
-    errors = _Errors()
-    lines = source.splitlines()
-    tokens = _PARSER.parse(source)
-    meta: dict = {}
-    principles: list[PrincipleDoc] = []
-    preamble: list[str] = []
-    principle: PrincipleDoc | None = None
-    commitment: CommitmentDoc | None = None
-    first_seen: dict[str, int] = {}
+class _Reader:
+    """Reads a document's tokens in order, keeping where it is: the current principle and
+    commitment, the preamble so far, and the line where each code was first seen."""
 
-    def remember(code: str, line: int) -> None:
+    def __init__(self, source: str, lang: str | None, base: bool) -> None:
+        self.lines = source.splitlines()
+        self.tokens = _PARSER.parse(source)
+        self.lang = lang
+        self.base = base
+        self.errors = _Errors()
+        self.meta: dict = {}
+        self.seen_front = False
+        self.principles: list[PrincipleDoc] = []
+        self.preamble: list[str] = []
+        self.principle: PrincipleDoc | None = None
+        self.commitment: CommitmentDoc | None = None
+        self.first_seen: dict[str, int] = {}
+
+    def read(self) -> None:
+        """Walk the tokens: front matter, headings, indicator tables, and text blocks."""
+        i = 0
+        while i < len(self.tokens):
+            tok = self.tokens[i]
+            line = (tok.map[0] + 1) if tok.map else 0
+            if tok.type == "front_matter":
+                self.meta = _front_matter(tok, self.errors, self.lang)
+                self.seen_front = True
+                i += 1
+            elif tok.type == "heading_open":
+                self.heading(tok, _inline_text(self.tokens, i), line)
+                i += 3
+            elif tok.type == "table_open":
+                i = self.table(i, line)
+            elif tok.level == 0 and tok.map and tok.nesting >= 0:
+                self.block(tok)
+                i = _skip_block(self.tokens, i)
+            else:
+                i += 1
+
+    def remember(self, code: str, line: int) -> None:
+        """Note where a code first appears; a second appearance is an error."""
         if not code:
             return
-        if code in first_seen:
-            errors.add(line, f"Duplicate code {code!r}: also on line {first_seen[code]}.")
+        if code in self.first_seen:
+            self.errors.add(line, f"Duplicate code {code!r}: also on line {self.first_seen[code]}.")
         else:
-            first_seen[code] = line
+            self.first_seen[code] = line
 
-    i = 0
-    seen_front = False
-    while i < len(tokens):
-        tok = tokens[i]
-        line = (tok.map[0] + 1) if tok.map else 0
-        if tok.type == "front_matter":
-            meta = _front_matter(tok, errors, lang)
-            seen_front = True
-            i += 1
-        elif tok.type == "heading_open":
-            text = _inline_text(tokens, i)
-            if tok.tag == "h2":
-                code, title = _heading(text, line, errors, base)
-                remember(code, line)
-                principle = PrincipleDoc(code, title, line=line)
-                principles.append(principle)
-                commitment = None
-            elif tok.tag == "h3":
-                code, title = _heading(text, line, errors, base)
-                remember(code, line)
-                if principle is None:
-                    errors.add(line, f"Commitment {code!r} comes before any principle (`## CODE: Title`).")
-                else:
-                    commitment = CommitmentDoc(code, title, line=line)
-                    principle.commitments.append(commitment)
-            else:
-                errors.add(line, f"Unexpected heading level {tok.tag}: use ## for principles and "
-                                 "### for commitments; the title goes in the front matter.")
-            i += 3
-        elif tok.type == "table_open":
-            indicators, i = _table(tokens, i, errors, base)
-            for ind in indicators:
-                remember(ind.code, ind.line)
-            if commitment is None:
-                errors.add(line, "An indicator table must come under a commitment (`### CODE: Title`).")
-            else:
-                commitment.indicators.extend(indicators)
-        elif tok.level == 0 and tok.map and tok.nesting >= 0:
-            # A top-level block (paragraph, list, quote, code...): keep its Markdown as written.
-            block = "\n".join(lines[tok.map[0]:tok.map[1]]).strip()
-            target = commitment or principle
-            if target is None:
-                preamble.append(block)
-            else:
-                target.description = f"{target.description}\n\n{block}".strip()
-            i = _skip_block(tokens, i)
+    def heading(self, tok: Token, text: str, line: int) -> None:
+        """`## CODE: Title` opens a principle, `### CODE: Title` a commitment under it."""
+        if tok.tag not in ("h2", "h3"):
+            self.errors.add(line, f"Unexpected heading level {tok.tag}: use ## for principles and "
+                                  "### for commitments; the title goes in the front matter.")
+            return
+        code, title = _heading(text, line, self.errors, self.base)
+        self.remember(code, line)
+        if tok.tag == "h2":
+            self.principle = PrincipleDoc(code, title, line=line)
+            self.principles.append(self.principle)
+            self.commitment = None
+        elif self.principle is None:
+            self.errors.add(line, f"Commitment {code!r} comes before any principle (`## CODE: Title`).")
         else:
-            i += 1
-    if not seen_front:
+            self.commitment = CommitmentDoc(code, title, line=line)
+            self.principle.commitments.append(self.commitment)
+
+    def table(self, start: int, line: int) -> int:
+        """An indicator table, under the current commitment; returns the index after it."""
+        indicators, after = _table(self.tokens, start, self.errors, self.base)
+        for ind in indicators:
+            self.remember(ind.code, ind.line)
+        if self.commitment is None:
+            self.errors.add(line, "An indicator table must come under a commitment (`### CODE: Title`).")
+        else:
+            self.commitment.indicators.extend(indicators)
+        return after
+
+    def block(self, tok: Token) -> None:
+        """A top-level block (paragraph, list, quote, code...): its Markdown as written, in the
+        preamble or the description of the current commitment or principle."""
+        block = "\n".join(self.lines[tok.map[0]:tok.map[1]]).strip()
+        target = self.commitment or self.principle
+        if target is None:
+            self.preamble.append(block)
+        else:
+            target.description = f"{target.description}\n\n{block}".strip()
+
+
+def parse_charter(source: str, *, lang: str | None = None, base: bool = True) -> CharterDoc:
+    """Parse a charter document; `base=False` for a translation, where titles may be left out."""
+    reader = _Reader(source, lang, base)
+    reader.read()
+    errors = reader.errors
+    if not reader.seen_front:
         errors.add(1, "The document must start with YAML front matter (--- slug, lang, title ---).")
     errors.raise_if_any()
+    return _charter_doc(reader.meta, errors, "\n\n".join(reader.preamble), reader.principles)
+
+
+def _charter_doc(meta: dict, errors: _Errors, preamble: str, principles: list[PrincipleDoc]) -> CharterDoc:
+    """The document from its checked front matter (slug, lang, adoption date, source URL)."""
     slug = normalize_code(str(meta["slug"]))
     doc_lang = str(meta["lang"])
     if not SLUG_PATTERN.match(slug):
@@ -290,7 +320,7 @@ def parse_charter(source: str, *, lang: str | None = None, base: bool = True) ->
         adopted_on=adopted_on,
         source_url=str(source_url) if source_url else None,
         version=str(meta.get("version") or "1"),
-        preamble="\n\n".join(preamble),
+        preamble=preamble,
         principles=principles,
     )
 

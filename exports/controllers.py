@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import UploadFile
@@ -12,26 +12,29 @@ from charter.services import get_charter_or_raise
 from exports.charter_documents import export_document, import_document
 from exports.comparison import (
     AdoptionOverTime,
-    Filters,
     Peer,
     adoption_over_time,
     comparison,
     comparison_table,
     peers,
 )
+from exports.comparison_query import Filters
 from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
 from exports.report_labels import SUPPORTED
 from exports.report_render import render_html
 from exports.reports import RenderedReport, default_report_lang, report_html, report_pdf
-from exports.schemas import DocumentImported
-from exports.spreadsheet import XLSX, commit_import, get_import, preview_import, template_for
+from exports.schemas import DocumentImported, ImportCommitted, ImportPreviewRead
+from exports.spreadsheet_imports import commit_import, get_import, preview_import
+from exports.spreadsheet_template import XLSX, template_for
 from exports.tabular import csv_bytes, xlsx_bytes
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
 from kernel.http import WRITE, CallerDep, IfMatch, Lang, precondition, with_etag
 from kernel.versions import etag
 
-MARKDOWN = "text/markdown; charset=utf-8"
+# Litestar adds "; charset=utf-8" to every text/* type: naming it here would say it twice.
+MARKDOWN = "text/markdown"
+HTML = "text/html"
 
 class CharterDocumentController(Controller):
     """A charter as one Markdown document per language."""
@@ -108,7 +111,7 @@ class CityReportController(Controller):
         lang = lang or await default_report_lang(city, charter)
         return _pdf(await report_pdf(city, charter, lang, variant=variant, caller=caller, drafts=drafts))
 
-    @get("/report.html", media_type="text/html; charset=utf-8")
+    @get("/report.html", media_type=HTML)
     async def report_html(
         self, caller: CallerDep, city: FromPath[str], charter: Charter, lang: ReportLang = None,
         drafts: Drafts = False,
@@ -116,13 +119,13 @@ class CityReportController(Controller):
         """The same report as HTML, for preview."""
         lang = lang or await default_report_lang(city, charter)
         html = await report_html(city, charter, lang, caller=caller, drafts=drafts)
-        return Response(html, media_type="text/html; charset=utf-8", headers={
+        return Response(html, media_type=HTML, headers={
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'",
             "X-Content-Type-Options": "nosniff"})
 
 
 
-FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8",
+FORMATS = {"json": "application/json", "csv": "text/csv",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 Country = Annotated[str | None, QueryParameter(description="ISO 3166 codes, comma-separated")]
 Region = Annotated[str | None, QueryParameter(description="UN M49 region code (015, 039, 145...)")]
@@ -197,7 +200,7 @@ class ComparisonController(Controller):
         lang = lang or await _charter_report_lang(slug)
         return _pdf(await network_pdf(slug, lang, filters=_filters(request, {"lang"})))
 
-    @get("/network-report.html", media_type="text/html; charset=utf-8")
+    @get("/network-report.html", media_type=HTML)
     async def network_report_html(
         self, request: Request, slug: FromPath[str], lang: ReportLang = None,
         country: Country = None, region: Region = None, network: Network = None,
@@ -206,7 +209,7 @@ class ComparisonController(Controller):
         """The same network report as HTML, for preview."""
         lang = lang or await _charter_report_lang(slug)
         context = await build_network_context(slug, lang, filters=_filters(request, {"lang"}))
-        return Response(render_html(context, standalone=True), media_type="text/html; charset=utf-8",
+        return Response(render_html(context, standalone=True), media_type=HTML,
                         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                                             "font-src 'self'"})
 
@@ -268,7 +271,7 @@ class SpreadsheetController(Controller):
     async def upload(self, caller: CallerDep, city: FromPath[str], request: Request,
                      charter: Annotated[str | None, QueryParameter(
                          description="Charter slug (default: the charter the file's rows name)")] = None,
-                     ) -> dict[str, Any]:
+                     ) -> ImportPreviewRead:
         """Upload the workbook (or a CSV of one sheet), as the body or as a multipart `file`: the
         answer is a preview of what would be created or changed, and every error with sheet,
         row and column. Nothing is written; `POST /imports/{id}/commit` applies it."""
@@ -292,12 +295,12 @@ class ImportController(Controller):
     tags = ("Spreadsheets",)
 
     @get("/")
-    async def get_import(self, caller: CallerDep, import_id: FromPath[int]) -> dict[str, Any]:
+    async def get_import(self, caller: CallerDep, import_id: FromPath[int]) -> ImportPreviewRead:
         """A preview (the city's editors and the secretariat)."""
         return await get_import(caller, import_id)
 
     @post("/commit", security=WRITE, status_code=200)
-    async def commit(self, caller: CallerDep, import_id: FromPath[int]) -> dict[str, Any]:
+    async def commit(self, caller: CallerDep, import_id: FromPath[int]) -> ImportCommitted:
         """Apply the preview in one transaction, exactly as shown, or nothing (409 when the data
         changed since the preview; 422 when it has errors)."""
         return await commit_import(caller, import_id)

@@ -1,48 +1,73 @@
-"""The city report's context: everything the template shows, gathered through the domain services,
-computed (progress, flags, scorecard, evidence numbering) and hashed. No query runs in a template.
+"""The city report's context: the data read by `report_data.py`, computed (progress, flags,
+scorecard, evidence numbering, charts) and formatted in the report's language, then hashed. No
+query runs in a template, and nothing here queries: the formatting is pure.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
-from piccolo.query.functions.aggregate import Max
 
-from charter.services import current_signature, get_charter_or_raise, get_city_or_raise, loads
-from charter.tables import City, Signature
-from commitments.tables import CityCommitment, StatusUpdate
+from charter.services import loads
+from commitments.choices import CommitmentStatus
 from exports.charts import Series, strip_size, trend_strip
+from exports.report_data import ReportData, load_report_data
 from exports.report_labels import EVIDENCE_KINDS, LABELS, RTL, SUPPORTED
-from indicators.challenges import list_challenges
-from indicators.charter_tree import charter_tree
-from indicators.city_view import Visibility, city_commitments_full
-from indicators.evidence import evidence_read
+from exports.report_model import (
+    ChallengeItem,
+    CharterHeading,
+    CityHeading,
+    CityReport,
+    ClaimBadge,
+    CommitmentSection,
+    Counts,
+    EvidenceEntry,
+    FlagLine,
+    IndicatorLine,
+    PrincipleSection,
+    ReplyItem,
+    RulingItem,
+    SignatureLine,
+    Totals,
+    sealed,
+)
 from indicators.flags import FLAG_CODES, on_track
 from indicators.progress import principle_progress
-from indicators.tables import Evidence, Measurement, Target
 from kernel import clock
-from kernel.caller import Caller
+from kernel.caller import Caller, Role
 from kernel.db import read_snapshot
-from kernel.errors import FieldError, Forbidden, MalformedInput
+from kernel.errors import FieldError, MalformedInput
 from kernel.markdown import render_markdown
 from kernel.text import language_of, pick, strip_bidi_controls
 
 
 def check_report_lang(lang: str) -> str:
+    """The language, if reports speak it."""
     if lang not in SUPPORTED:
         raise MalformedInput(f"The report is not available in {lang!r}.", [FieldError(
             "lang", f"Expected one of the supported languages: {', '.join(SUPPORTED)}.")])
     return lang
 
 
+async def build_report_context(
+    city_slug: str, charter_slug: str, lang: str, *, caller: Caller | None = None,
+    drafts: bool = False, today: date | None = None,
+) -> CityReport:
+    """Plain data for one city, one charter, one language; `hash` identifies it. Read in one
+    snapshot, so that a write landing meanwhile cannot give a report half old and half new."""
+    check_report_lang(lang)
+    async with read_snapshot():
+        data = await load_report_data(city_slug, charter_slug, lang, caller, drafts)
+    return format_report(data, city_slug, charter_slug, lang, today or clock.today(), drafts)
+
+
 def _babel_locale(lang: str, city_locale: str) -> Locale:
+    """The report's language with the city's territory (fr_TN), for numbers and dates."""
     territory = city_locale.replace("_", "-").split("-")[1] if "-" in city_locale else None
     try:
         return Locale.parse(f"{lang}_{territory}") if territory else Locale.parse(lang)
@@ -54,244 +79,195 @@ def _clean(text: str | None) -> str:
     return strip_bidi_controls(text or "")
 
 
-async def _as_of(city_id: int, charter_id: int) -> datetime | None:
-    """The time of the latest change the report includes (not the clock)."""
-    stamps: list[datetime] = []
-    for query in (
-        City.select(Max(City.updated_at)).where(City.id == city_id),
-        Signature.select(Max(Signature.created_at)).where(Signature.city == city_id),
-        CityCommitment.select(Max(CityCommitment.created_at)).where(CityCommitment.city == city_id),
-        StatusUpdate.select(Max(StatusUpdate.created_at)).where(
-            StatusUpdate.city_commitment.city == city_id),
-        Measurement.select(Max(Measurement.created_at)).where(Measurement.city == city_id),
-        Target.select(Max(Target.updated_at)).where(Target.city == city_id),
-        Evidence.select(Max(Evidence.created_at)).where(Evidence.city == city_id),
-    ):
-        row = await query.first()
-        value = next(iter(row.values())) if row else None
-        if isinstance(value, str):  # SQLite returns an aggregate of timestamps as text
-            value = datetime.fromisoformat(value)
-        if value is not None:
-            stamps.append(value if value.tzinfo else value.replace(tzinfo=UTC))
-    return max(stamps) if stamps else None
+class _Writer:
+    """Writes one report's sections in its language. As it goes, it numbers evidence in order of
+    first citation, names the charts, and counts the claims that count by assurance."""
 
+    def __init__(self, lang: str, city_locale: str, data: ReportData) -> None:
+        self.lang = lang
+        self.labels = LABELS[lang]
+        self.locale = _babel_locale(lang, city_locale)
+        self.data = data
+        self.evidence_numbers: dict[int, int] = {}
+        self.evidence: list[EvidenceEntry] = []
+        self.charts: dict[str, str] = {}
+        self.assurance = {"verified": 0, "self_reported": 0, "contested": 0}
+        self.claims = 0
+        self.periods: list[str] = []
 
-async def _evidence_reads(city_slug: str, ids: list[int]) -> list:
-    """Counter-evidence and evidence of replies, which no claim of the city cites (one query)."""
-    rows = await Evidence.select().where(Evidence.id.is_in(ids or [-1])).order_by(Evidence.id)
-    return [evidence_read(row, city_slug) for row in rows]
+    def num(self, value: float | None) -> str:
+        return "—" if value is None else format_decimal(value, format="#,##0.##", locale=self.locale)
 
+    def pct(self, value: float | None) -> str:
+        return "—" if value is None else format_percent(value, format="#,##0 %", locale=self.locale)
 
-async def build_report_context(
-    city_slug: str, charter_slug: str, lang: str, *, caller: Caller | None = None,
-    drafts: bool = False, today: date | None = None,
-) -> dict[str, Any]:
-    """Plain data for one city, one charter, one language; `hash` identifies it. Read in one
-    snapshot, so that a write landing meanwhile cannot give a report half old and half new."""
-    check_report_lang(lang)
-    async with read_snapshot():
-        return await _build(city_slug, charter_slug, lang, caller, drafts, today)
+    def day(self, value: date | None) -> str:
+        return format_date(value, format="long", locale=self.locale) if value else "—"
 
-
-async def _build(city_slug: str, charter_slug: str, lang: str, caller: Caller | None, drafts: bool,
-                 today: date | None) -> dict[str, Any]:
-    city = await get_city_or_raise(city_slug)
-    charter_row = await get_charter_or_raise(charter_slug)
-    if drafts and (caller is None or not caller.may_see_drafts_of(city["id"])):
-        raise Forbidden("Only the city's editors and the secretariat may include drafts.")
-    today = today or clock.today()
-    labels = LABELS[lang]
-    locale = _babel_locale(lang, city["locale"])
-    tree = await charter_tree(charter_slug, lang)
-    # A preview with drafts shows and counts them; the public report has published claims only.
-    seen = Visibility(show_drafts=drafts, count_drafts=drafts)
-    commitments = await city_commitments_full(city_slug, lang, charter_slug=charter_slug, seen=seen)
-    challenges_by_claim: dict[str, list] = {}
-    for challenge in (await list_challenges(city=city_slug, status=None, overdue=None, claim=None,
-                                            limit=100_000, offset=0)).items:
-        challenges_by_claim.setdefault(challenge.claim_id, []).append(challenge)
-    signature_status = await current_signature(city["id"], charter_row["id"])
-    signature = await Signature.select().where(
-        (Signature.city == city["id"]) & (Signature.charter == charter_row["id"])
-    ).order_by(Signature.signed_on, ascending=False).first()
-    as_of = await _as_of(city["id"], charter_row["id"])
-
-    def num(value: float | None) -> str:
-        return "—" if value is None else format_decimal(value, format="#,##0.##", locale=locale)
-
-    def pct(value: float | None) -> str:
-        return "—" if value is None else format_percent(value, format="#,##0 %", locale=locale)
-
-    def day(value: date | None) -> str:
-        return format_date(value, format="long", locale=locale) if value else "—"
-
-    names = loads(city["name"])
-    city_lang = language_of(city["locale"])
-    evidence_numbers: dict[int, int] = {}
-    evidence_items: list[dict[str, Any]] = []
-
-    def cite(items) -> list[int]:
-        out = []
-        for ev in items:
-            if ev.id not in evidence_numbers:
-                evidence_numbers[ev.id] = len(evidence_numbers) + 1
-                evidence_items.append({
-                    "n": evidence_numbers[ev.id], "title": _clean(ev.title),
-                    "kind": EVIDENCE_KINDS[lang].get(ev.kind, ev.kind), "date": day(ev.issued_on),
-                    "url": ev.url, "file_name": ev.file_name, "sha256": ev.sha256,
-                })
-            out.append(evidence_numbers[ev.id])
-        return sorted(set(out))
-
-    charts: dict[str, str] = {}
-    assurance = {"verified": 0, "self_reported": 0, "contested": 0}
-
-    def standing_of(claim) -> dict[str, Any]:
-        """A claim that counts, as the report shows it: its id and assurance."""
-        assurance[str(claim.assurance)] += 1
-        return {"claim_id": claim.claim_id, "assurance": str(claim.assurance),
-                "assurance_label": labels.get(f"badge.{claim.assurance}", ""), "draft": claim.draft}
-
+    @staticmethod
     def md(text: str | None) -> Markup | None:
         # Sanitised by nh3 in render_markdown: no raw HTML, no images, http(s) links only.
         return Markup(render_markdown(_clean(text))) if text else None  # noqa: S704
 
-    def challenge_item(ch, subject: str) -> dict[str, Any]:
-        return {
-            "id": ch.id, "by": _clean(ch.by), "date": day(ch.opened_at.date()), "subject": subject,
-            "claim_id": ch.claim_id, "status": str(ch.status),
-            "status_label": labels[f"challenge.{ch.status}"], "overdue": ch.overdue,
-            "reason": md(ch.reason_md), "evidence": cite(evidence_by_any[e] for e in ch.evidence
-                                                         if e in evidence_by_any),
-            "replies": [{"by": _clean(r.by), "date": day(r.at.date()), "body": md(r.body_md),
-                         "evidence": cite(evidence_by_any[e] for e in r.evidence if e in evidence_by_any)}
-                        for r in ch.replies],
-            "ruling": {"outcome": labels[f"outcome.{ch.ruling.outcome}"],
-                       "outcome_code": str(ch.ruling.outcome), "by": _clean(ch.ruling.by),
-                       "date": day(ch.ruling.at.date()), "note": md(ch.ruling.note_md)}
-            if ch.ruling else None,
-        }
+    def cite(self, items: Any) -> list[int]:
+        """The annex numbers of these evidence items, numbering those cited for the first time."""
+        out = []
+        for ev in items:
+            if ev.id not in self.evidence_numbers:
+                self.evidence_numbers[ev.id] = len(self.evidence_numbers) + 1
+                self.evidence.append(EvidenceEntry(
+                    n=self.evidence_numbers[ev.id], title=_clean(ev.title),
+                    kind=EVIDENCE_KINDS[self.lang].get(ev.kind, ev.kind), date=self.day(ev.issued_on),
+                    url=ev.url, file_name=ev.file_name, sha256=ev.sha256))
+            out.append(self.evidence_numbers[ev.id])
+        return sorted(set(out))
 
-    def chart(svg: str) -> str | None:
+    def badge(self, claim: Any) -> ClaimBadge:
+        """A claim that counts, as the report marks it: its id and assurance."""
+        self.assurance[str(claim.assurance)] += 1
+        return ClaimBadge(claim.claim_id, str(claim.assurance),
+                          self.labels.get(f"badge.{claim.assurance}", ""), claim.draft)
+
+    def chart(self, svg: str) -> str | None:
         """Charts are kept apart and referred to by name: the PDF loads them as images."""
         if not svg:
             return None
-        name = f"c{len(charts) + 1}"
-        charts[name] = svg
+        name = f"c{len(self.charts) + 1}"
+        self.charts[name] = svg
         return name
 
-    challenge_evidence = sorted({e for items in challenges_by_claim.values() for ch in items
-                                 for e in [*ch.evidence, *(x for r in ch.replies for x in r.evidence)]})
-    evidence_by_any = {e.id: e for c in commitments for e in c.evidence}
-    for ev in await _evidence_reads(city_slug, challenge_evidence):
-        evidence_by_any.setdefault(ev.id, ev)
+    def cited(self, ids: list[int]) -> list[int]:
+        """Annex numbers of evidence named by id, from anywhere in the city's data."""
+        known = self.data.evidence_by_id
+        return self.cite(known[e] for e in ids if e in known)
 
-    by_principle: dict[str, list] = {}
-    for c in commitments:
+    def person(self, name: str) -> str:
+        """Who wrote, as the public sees them: their published name, or their role (a person
+        without a display name) in the report's language."""
+        return self.labels[f"role.{name}"] if name in Role.__members__ else _clean(name)
+
+    def challenge(self, ch: Any, subject: str) -> ChallengeItem:
+        """A challenge of a claim, with the city's replies and the ruling."""
+        labels = self.labels
+        return ChallengeItem(
+            id=ch.id, by=self.person(ch.by), date=self.day(ch.opened_at.date()), subject=subject,
+            claim_id=ch.claim_id, status=str(ch.status), status_label=labels[f"challenge.{ch.status}"],
+            overdue=ch.overdue, reason=self.md(ch.reason_md), evidence=self.cited(ch.evidence),
+            replies=[ReplyItem(self.person(r.by), self.day(r.at.date()), self.md(r.body_md),
+                               self.cited(r.evidence)) for r in ch.replies],
+            ruling=RulingItem(labels[f"outcome.{ch.ruling.outcome}"], str(ch.ruling.outcome),
+                              self.person(ch.ruling.by), self.day(ch.ruling.at.date()),
+                              self.md(ch.ruling.note_md)) if ch.ruling else None)
+
+    def indicator(self, i: Any, series: list[Any], evidence_by_id: dict[int, Any]) -> IndicatorLine:
+        """An indicator's line: baseline, latest value (its claim marked) and target."""
+        labels = self.labels
+        self.periods += [m.period for m in series]
+        for m in series[:-1]:
+            self.badge(m)
+        target = i.target
+        return IndicatorLine(
+            code=i.code, title=_clean(i.title), unit=i.unit,
+            baseline=self.num(target.baseline if target else None),
+            baseline_period=(target.baseline_period or "") if target else "",
+            latest=self.num(i.latest) if i.latest is not None else labels["no_measurement"],
+            latest_period=series[-1].period if series else "",
+            latest_claim=self.badge(series[-1]) if series else None,
+            target=self.num(target.target) if target else labels["no_target"],
+            target_period=(target.target_period or "") if target else "",
+            progress=self.pct(i.progress), progress_value=i.progress or 0.0,
+            evidence=self.cite(evidence_by_id[e] for m in series for e in m.evidence if e in evidence_by_id))
+
+    def commitment(self, c: Any) -> CommitmentSection:
+        """An adopted commitment, its indicators, chart, challenges, narrative and flags."""
+        labels = self.labels
+        evidence_by_id = {e.id: e for e in c.evidence}
+        status = str(c.status) if c.status else None
+        timeline = [u for u in c.timeline if u.superseded_by is None]
+        series_of = {i.code: [m for m in i.measurements if m.superseded_by is None] for i in c.indicators}
+        self.claims += len(timeline) + sum(len(v) for v in series_of.values())
+        indicators = [self.indicator(i, series_of[i.code], evidence_by_id) for i in c.indicators]
+        strip = [Series(i.code.removeprefix(c.commitment).lstrip("-") or i.code,
+                        [m.value for m in series_of[i.code]],
+                        i.target.baseline if i.target else None,
+                        i.target.target if i.target else None) for i in c.indicators]
+        last = timeline[-1] if timeline else None
+        for u in timeline[:-1]:
+            self.badge(u)
+        subjects = {u.claim_id: f"{labels['status.' + str(u.status)]}, {self.day(u.reported_on)}"
+                    for u in c.timeline}
+        subjects |= {m.claim_id: f"{i.code}, {m.period}: {self.num(m.value)}"
+                     for i in c.indicators for m in i.measurements}
+        challenges = self.data.challenges_by_claim
+        return CommitmentSection(
+            code=c.commitment, title=_clean(c.title), status=status,
+            status_label=labels[f"status.{status}"] if status else labels["not_reported"],
+            status_date=self.day(c.status_reported_on), owner=_clean(c.owner) or "—",
+            due=self.day(c.due_on) if c.due_on else labels["no_due"], progress=self.pct(c.progress),
+            progress_value=c.progress, indicators=indicators,
+            chart=self.chart(trend_strip(strip)), chart_size=strip_size(len(strip)),
+            narrative=self.md(last.note_md) if last else None,
+            status_claim=self.badge(last) if last else None,
+            challenges=[self.challenge(ch, subjects[cid]) for cid in subjects
+                        for ch in challenges.get(cid, [])],
+            status_evidence=self.cite(evidence_by_id[e] for e in (last.evidence if last else [])
+                                      if e in evidence_by_id),
+            flags=[FlagLine(f.code, labels[f"flag.{f.code}"], f.indicator, f.claim_id) for f in c.flags])
+
+    def principle(self, p: Any, adopted: list[Any], today: date) -> PrincipleSection:
+        """A principle with the city's adoptions under it, counted for the scorecard."""
+        statuses = [str(c.status) if c.status else None for c in adopted]
+        counts = Counts(
+            adopted=len(adopted),
+            achieved=sum(s == CommitmentStatus.achieved for s in statuses),
+            on_track=sum(on_track(status=s, progress=c.progress, adopted_on=c.adopted_on, due_on=c.due_on,
+                                  today=today) for s, c in zip(statuses, adopted, strict=True)),
+            delayed=sum(s == CommitmentStatus.delayed for s in statuses),
+            overdue=sum("overdue" in [f.code for f in c.flags] for c in adopted))
+        items = [self.commitment(c) for c in adopted]
+        progress = principle_progress((i.progress_value, i.status) for i in items)
+        return PrincipleSection(code=p.code, title=_clean(p.title), commitments=items, counts=counts,
+                                progress=self.pct(progress), progress_value=progress or 0.0)
+
+    def totals(self, principles: list[PrincipleSection]) -> Totals:
+        """The scorecard's total line over every adopted commitment, and the claims' assurance."""
+        overall = principle_progress((c.progress_value, c.status) for p in principles for c in p.commitments)
+        claims, shares = self.claims, self.assurance
+        return Totals(
+            **{key: sum(getattr(p.counts, key) for p in principles)
+               for key in ("adopted", "achieved", "on_track", "delayed", "overdue")},
+            progress=self.pct(overall), progress_value=overall or 0.0, claims=claims,
+            **{k: self.pct(n / claims if claims else None) for k, n in shares.items()},
+            **{f"{k}_count": n for k, n in shares.items()})
+
+
+def format_report(data: ReportData, city_slug: str, charter_slug: str, lang: str, today: date,
+                  drafts: bool) -> CityReport:
+    """The report of one city in one language, from its data, as of `today`; sealed with its hash."""
+    city, tree = data.city, data.tree
+    writer = _Writer(lang, city["locale"], data)
+    by_principle: dict[str, list[Any]] = {}
+    for c in data.commitments:
         by_principle.setdefault(c.principle, []).append(c)
-    principles = []
-    periods: list[str] = []
-    claims = 0
-    totals = {"adopted": 0, "achieved": 0, "on_track": 0, "delayed": 0, "overdue": 0}
-    all_progress: list[tuple[float, str | None]] = []
-    for p in tree.principles:
-        items = []
-        counts = {"adopted": 0, "achieved": 0, "on_track": 0, "delayed": 0, "overdue": 0}
-        for c in by_principle.get(p.code, []):
-            evidence_by_id = {e.id: e for e in c.evidence}
-            status = str(c.status) if c.status else None
-            flags = [f.code for f in c.flags]
-            counts["adopted"] += 1
-            counts["achieved"] += status == "achieved"
-            counts["delayed"] += status == "delayed"
-            counts["overdue"] += "overdue" in flags
-            counts["on_track"] += on_track(status=status, progress=c.progress, adopted_on=c.adopted_on,
-                                           due_on=c.due_on, today=today)
-            timeline = [u for u in c.timeline if u.superseded_by is None]
-            series_of = {i.code: [m for m in i.measurements if m.superseded_by is None] for i in c.indicators}
-            claims += len(timeline) + sum(len(v) for v in series_of.values())
-            indicators = []
-            for i in c.indicators:
-                series = series_of[i.code]
-                periods += [m.period for m in series]
-                for m in series[:-1]:
-                    standing_of(m)
-                target = i.target
-                indicators.append({
-                    "code": i.code, "title": _clean(i.title), "unit": i.unit,
-                    "baseline": num(target.baseline if target else None),
-                    "baseline_period": (target.baseline_period or "") if target else "",
-                    "latest": num(i.latest) if i.latest is not None else labels["no_measurement"],
-                    "latest_period": series[-1].period if series else "",
-                    "latest_claim": standing_of(series[-1]) if series else None,
-                    "target": num(target.target) if target else labels["no_target"],
-                    "target_period": (target.target_period or "") if target else "",
-                    "progress": pct(i.progress), "progress_value": i.progress or 0.0,
-                    "evidence": cite(evidence_by_id[e] for m in series for e in m.evidence
-                                     if e in evidence_by_id),
-                })
-            strip = [Series(i.code.removeprefix(c.commitment).lstrip("-") or i.code,
-                            [m.value for m in series_of[i.code]],
-                            i.target.baseline if i.target else None,
-                            i.target.target if i.target else None) for i in c.indicators]
-            last = timeline[-1] if timeline else None
-            for u in timeline[:-1]:
-                standing_of(u)
-            subjects = {u.claim_id: f"{labels['status.' + str(u.status)]}, {day(u.reported_on)}"
-                        for u in c.timeline}
-            subjects |= {m.claim_id: f"{i.code}, {m.period}: {num(m.value)}"
-                         for i in c.indicators for m in i.measurements}
-            items.append({
-                "code": c.commitment, "title": _clean(c.title), "status": status,
-                "status_label": labels[f"status.{status}"] if status else labels["not_reported"],
-                "status_date": day(c.status_reported_on), "owner": _clean(c.owner) or "—",
-                "due": day(c.due_on) if c.due_on else labels["no_due"], "progress": pct(c.progress),
-                "progress_value": c.progress, "indicators": indicators,
-                "chart": chart(trend_strip(strip)), "chart_size": strip_size(len(strip)),
-                # Sanitised by nh3 in render_markdown: no raw HTML, no images, http(s) links only.
-                "narrative": md(last.note_md) if last else None,
-                "status_claim": standing_of(last) if last else None,
-                "challenges": [challenge_item(ch, subjects[cid]) for cid in subjects
-                               for ch in challenges_by_claim.get(cid, [])],
-                "status_evidence": cite(evidence_by_id[e] for e in (last.evidence if last else [])
-                                        if e in evidence_by_id),
-                "flags": [{"code": f.code, "label": labels[f"flag.{f.code}"], "indicator": f.indicator,
-                           "claim_id": f.claim_id} for f in c.flags],
-            })
-            all_progress.append((c.progress, status))
-        for key in totals:
-            totals[key] += counts[key]
-        principles.append({
-            "code": p.code, "title": _clean(p.title), "commitments": items, "counts": counts,
-            "progress": pct(principle_progress((i["progress_value"], i["status"]) for i in items)),
-            "progress_value": principle_progress((i["progress_value"], i["status"]) for i in items) or 0.0,
-        })
-    overall = principle_progress(all_progress)
-    ordered = sorted(set(periods), key=lambda s: (s[:4], s))
-    context: dict[str, Any] = {
-        "lang": lang, "dir": "rtl" if lang in RTL else "ltr", "labels": labels,
-        "city": {"slug": city_slug, "name": _clean(pick(names, lang, city_lang)),
-                 "native_name": _clean(names.get(city_lang, "")) if names.get(city_lang) != pick(
-                     names, lang, city_lang) else "", "native_lang": city_lang, "country": city["country"]},
-        "charter": {"slug": charter_slug, "title": _clean(tree.title), "issuer": _clean(tree.issuer)},
-        "signature": {"signed_on": day(signature["signed_on"]), "act": _clean(signature["act"]),
-                      "status": str(signature_status) if signature_status else None}
+    principles = [writer.principle(p, by_principle.get(p.code, []), today) for p in tree.principles]
+    ordered = sorted(set(writer.periods), key=lambda s: (s[:4], s))
+    names = loads(city["name"])
+    city_lang = language_of(city["locale"])
+    name = pick(names, lang, city_lang)
+    signature, as_of = data.signature, data.as_of
+    report = CityReport(
+        lang=lang, dir="rtl" if lang in RTL else "ltr", labels=writer.labels,
+        city=CityHeading(city_slug, _clean(name), _clean(names.get(city_lang, ""))
+                         if names.get(city_lang) != name else "", city_lang, city["country"]),
+        charter=CharterHeading(charter_slug, _clean(tree.title), _clean(tree.issuer)),
+        signature=SignatureLine(writer.day(signature["signed_on"]), _clean(signature["act"]),
+                                str(data.signature_status) if data.signature_status else None)
         if signature else None,
-        "period": f"{ordered[0]} – {ordered[-1]}" if ordered else "—",
-        "as_of": as_of.astimezone(UTC).replace(microsecond=0).isoformat() if as_of else None,
-        "as_of_text": format_datetime(as_of, format="long", locale=locale, tzinfo=UTC) if as_of else "—",
-        "report_date": today.isoformat(), "report_date_text": day(today),
-        "principles": principles, "evidence": evidence_items, "charts": charts,
-        "totals": {**totals, "progress": pct(overall), "progress_value": overall or 0.0,
-                   "claims": claims,
-                   **{k: pct(n / claims if claims else None) for k, n in assurance.items()},
-                   **{f"{k}_count": n for k, n in assurance.items()}},
-        "flag_codes": list(FLAG_CODES),
-        "statuses": ["not_started", "in_progress", "achieved", "delayed", "withdrawn"],
-        "drafts": drafts,
-    }
-    digest = hashlib.sha256(json.dumps(context, sort_keys=True, ensure_ascii=False,
-                                       default=str).encode()).hexdigest()
-    context["hash"] = digest
-    context["report_id"] = f"{city_slug}-{charter_slug}-{lang}-{digest[:12]}"
-    return context
+        period=f"{ordered[0]} – {ordered[-1]}" if ordered else "—",
+        as_of=as_of.astimezone(UTC).replace(microsecond=0).isoformat() if as_of else None,
+        as_of_text=format_datetime(as_of, format="long", locale=writer.locale, tzinfo=UTC) if as_of else "—",
+        report_date=today.isoformat(), report_date_text=writer.day(today),
+        principles=principles, evidence=writer.evidence, charts=writer.charts,
+        totals=writer.totals(principles), flag_codes=list(FLAG_CODES),
+        statuses=[str(s) for s in CommitmentStatus], drafts=drafts)
+    return sealed(report, f"{city_slug}-{charter_slug}-{lang}")

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from exports.report_labels import RTL
+from exports.report_model import CityReport, ReportContext, template_vars
 from kernel.errors import DomainError
 from kernel.settings import get_settings
 
@@ -53,7 +54,7 @@ def text_direction(text: object) -> str:
 _env.filters["dir"] = text_direction
 
 
-def render_html(context: dict[str, Any], *, standalone: bool = False, part: str | None = None,
+def render_html(context: ReportContext, *, standalone: bool = False, part: str | None = None,
                 part_start: int | None = None, part_end: int | None = None) -> str:
     """The report as HTML. For the PDF, the stylesheet and charts are loaded through the asset
     fetcher; `standalone` inlines them, for a browser preview. `part` ("first" or "rest") with a
@@ -62,8 +63,8 @@ def render_html(context: dict[str, Any], *, standalone: bool = False, part: str 
     if standalone:
         stylesheet = (ASSET_DIR / "report.css").read_text(encoding="utf-8").replace(
             "url(fonts/", f"url({FONTS_URL}/")
-    return _env.get_template(context.get("template", "report.html.j2")).render(
-        **context, inline_assets=standalone, stylesheet=stylesheet, part=part,
+    return _env.get_template(context.template).render(
+        **template_vars(context), inline_assets=standalone, stylesheet=stylesheet, part=part,
         part_start=part_start, part_end=part_end)
 
 
@@ -71,17 +72,17 @@ SPLIT_WEIGHT = 80
 """Reports lighter than this (about 16 commitments with 3 indicators) render in one piece."""
 
 
-def split_html(context: dict[str, Any], min_weight: int = SPLIT_WEIGHT) -> list[str]:
+def split_html(context: ReportContext, min_weight: int = SPLIT_WEIGHT) -> list[str]:
     """The report in two parts of about equal weight, cut between principles, to be rendered at
     once by two workers; the second part starts a page. A light report stays in one piece."""
-    if context.get("template", "report.html.j2") != "report.html.j2":
+    if not isinstance(context, CityReport):
         return [render_html(context)]
-    weights = [1 + sum(2 + len(c["indicators"]) for c in p["commitments"])
-               for p in context["principles"]]
+    weights = [1 + sum(2 + len(c.indicators) for c in p.commitments)
+               for p in context.principles]
     if sum(1 for w in weights if w > 1) < 2 or sum(weights) < min_weight:
         return [render_html(context)]
-    front = 6 + len(context["principles"])  # cover and scorecard
-    back = 4 + len(context["evidence"]) * 0.6  # annex and methodology
+    front = 6 + len(context.principles)  # cover and scorecard
+    back = 4 + len(context.evidence) * 0.6  # annex and methodology
     total, best, cut = front + sum(weights) + back, None, 1
     running = front
     for index, weight in enumerate(weights[:-1], start=1):
@@ -247,22 +248,34 @@ def _page_numbers_html(total: int, lang: str) -> str:
             "</body></html>")
 
 
-def render_pdf_parallel(context: dict[str, Any], pool: ProcessPoolExecutor | None = None,
+def render_pdf_parallel(context: ReportContext, pool: ProcessPoolExecutor | None = None,
                         min_weight: int = SPLIT_WEIGHT) -> bytes:
     """Render the report's parts in two worker processes at once and join them: on a two-core
     machine a large report takes a little over half the time of one rendering."""
     futures = _submit_parts(pool or _pool_for(), context, None, min_weight)
     pdfs = [f.result() for f in futures]
-    return pdfs[0] if len(pdfs) == 1 else join_parts(pdfs, context["hash"], context["lang"])
+    return pdfs[0] if len(pdfs) == 1 else join_parts(pdfs, context.hash, context.lang)
 
 
-def _submit_parts(pool: ProcessPoolExecutor, context: dict[str, Any], variant: str | None,
+def pdf_parts(context: ReportContext, variant: str | None, min_weight: int = SPLIT_WEIGHT) -> list[str]:
+    """The HTML of the parts the report is rendered in: one piece for a variant (its structure
+    must be whole) or a light report, else two parts to be rendered at once."""
+    return [render_html(context)] if variant else split_html(context, min_weight)
+
+
+def _submit_parts(pool: ProcessPoolExecutor, context: ReportContext, variant: str | None,
                   min_weight: int = SPLIT_WEIGHT) -> list:
-    """Hand the report to the workers: in one piece for a variant (its structure must be
-    whole) or a light report, else in two parts rendered at once."""
-    parts = [render_html(context)] if variant else split_html(context, min_weight)
-    return [pool.submit(html_to_pdf, html, context["hash"], variant, None, context["charts"])
-            for html in parts]
+    """Hand the report's parts to the workers."""
+    return [pool.submit(html_to_pdf, html, context.hash, variant, None, context.charts)
+            for html in pdf_parts(context, variant, min_weight)]
+
+
+def render_pdf_here(context: ReportContext, variant: str | None = None) -> bytes:
+    """The same document as `render_pdf_in_worker`, its parts rendered one after the other in
+    this process (a process of a batch)."""
+    pdfs = [html_to_pdf(html, context.hash, variant, None, context.charts)
+            for html in pdf_parts(context, variant)]
+    return pdfs[0] if len(pdfs) == 1 else join_parts(pdfs, context.hash, context.lang)
 
 
 # The worker pool ---------------------------------------------------------------------------------
@@ -309,7 +322,7 @@ class RenderTimeout(DomainError):
                          [], 503, "Report rendering timed out")
 
 
-async def render_pdf_in_worker(context: dict[str, Any], variant: str | None = None) -> bytes:
+async def render_pdf_in_worker(context: ReportContext, variant: str | None = None) -> bytes:
     """Render in the worker processes, within the configured time limit: the two parts of the
     report at once (archival and tagged variants in one piece, their structure must be whole)."""
     seconds = get_settings().report_timeout_s
@@ -319,7 +332,7 @@ async def render_pdf_in_worker(context: dict[str, Any], variant: str | None = No
         pdfs = [await asyncio.wrap_future(f) for f in _submit_parts(pool, context, variant)]
         if len(pdfs) == 1:
             return pdfs[0]
-        return await asyncio.wrap_future(pool.submit(join_parts, pdfs, context["hash"], context["lang"]))
+        return await asyncio.wrap_future(pool.submit(join_parts, pdfs, context.hash, context.lang))
 
     try:
         return await asyncio.wait_for(run(), timeout=seconds)

@@ -1,16 +1,24 @@
-"""City progress reports: build the context, then serve the PDF from the cache or render it once."""
+"""Finished reports: a city's progress report, or a network report, as PDF. There is one way to
+get one: `render_cached`, which serves it from the cache when the same data (hash) was rendered
+before, else renders it and keeps it. The API, the batch and the command line all use it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from charter.services import get_charter_or_raise, get_city_or_raise
 from exports.report_context import build_report_context
 from exports.report_labels import SUPPORTED
+from exports.report_model import ReportContext
 from exports.report_render import VARIANTS, cached_pdf, render_html, render_pdf_in_worker, store_pdf
 from kernel.caller import Caller
 from kernel.errors import FieldError, MalformedInput
 from kernel.text import language_of
+
+Renderer = Callable[[ReportContext, str | None], Awaitable[bytes]]
+"""Renders a report (context, variant) to PDF bytes; every renderer gives the same bytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +32,24 @@ class RenderedReport:
 
 
 def check_variant(variant: str | None) -> str | None:
+    """The PDF variant, if it is one we make (none: a plain PDF)."""
     if variant is not None and variant not in VARIANTS:
         raise MalformedInput(f"Unknown PDF variant {variant!r}.", [FieldError(
             "variant", f"Expected one of {', '.join(VARIANTS)}, or none.")])
     return variant
+
+
+async def render_cached(context: ReportContext, variant: str | None = None, *,
+                        render: Renderer = render_pdf_in_worker) -> RenderedReport:
+    """The report as PDF: from the cache when its data was rendered before in this variant, else
+    rendered (by the worker processes, unless told otherwise) and kept."""
+    check_variant(variant)
+    pdf = cached_pdf(context.hash, variant)
+    if pdf is not None:
+        return RenderedReport(pdf, context.report_id, context.hash, True)
+    pdf = await render(context, variant)
+    store_pdf(context.hash, variant, pdf)
+    return RenderedReport(pdf, context.report_id, context.hash, False)
 
 
 async def report_html(city: str, charter: str, lang: str, *, caller: Caller | None = None,
@@ -39,15 +61,10 @@ async def report_html(city: str, charter: str, lang: str, *, caller: Caller | No
 
 async def report_pdf(city: str, charter: str, lang: str, *, variant: str | None = None,
                      caller: Caller | None = None, drafts: bool = False) -> RenderedReport:
-    """The report as PDF; an unchanged city (same data hash) is never rendered again."""
+    """The city's report as PDF; an unchanged city (same data hash) is never rendered again."""
     check_variant(variant)
     context = await build_report_context(city, charter, lang, caller=caller, drafts=drafts)
-    pdf = cached_pdf(context["hash"], variant)
-    if pdf is not None:
-        return RenderedReport(pdf, context["report_id"], context["hash"], True)
-    pdf = await render_pdf_in_worker(context, variant)
-    store_pdf(context["hash"], variant, pdf)
-    return RenderedReport(pdf, context["report_id"], context["hash"], False)
+    return await render_cached(context, variant)
 
 
 async def default_report_lang(city: str, charter: str) -> str:

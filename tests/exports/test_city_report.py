@@ -34,8 +34,8 @@ def pdftotext(pdf: bytes) -> str:
 
 async def render(city: str, charter: str, lang: str):
     context = await build_report_context(city, charter, lang, today=date(2026, 11, 26))
-    fetcher = asset_fetcher(context["charts"])
-    pdf = html_to_pdf(render_html(context), context["hash"], fetcher=fetcher)
+    fetcher = asset_fetcher(context.charts)
+    pdf = html_to_pdf(render_html(context), context.hash, fetcher=fetcher)
     return context, pdf, fetcher
 
 
@@ -48,7 +48,7 @@ async def test_french_report_reads_back() -> None:
     assert "RAPPORT D’AVANCEMENT" in text and "Grenoble" in text
     assert "Charte de Lampedusa" in text and "Tableau de bord" in text
     assert "Annexe des preuves" in text and "Méthodologie" in text
-    assert context["report_id"] in text and context["hash"] in text
+    assert context.report_id in text and context.hash in text
     assert "LAM-DIG-01" in text and "Échéance dépassée" in text
     assert len(reader.pages) >= 4
     assert re.search(rf"\b1\s*/\s*{len(reader.pages)}\b", text)
@@ -84,11 +84,11 @@ async def test_same_data_same_bytes() -> None:
     await load_demo()
     first, pdf1, _ = await render("sousse", "sousse-local", "fr")
     second, pdf2, _ = await render("sousse", "sousse-local", "fr")
-    assert first["hash"] == second["hash"] and pdf1 == pdf2
+    assert first.hash == second.hash and pdf1 == pdf2
     await add_status_update(SYSTEM, "sousse", "sousse-local", "SOU-ENG-01", StatusUpdateCreate(
         status="achieved", reported_on=date(2026, 6, 30)))
     third, _, _ = await render("sousse", "sousse-local", "fr")
-    assert third["hash"] != first["hash"]
+    assert third.hash != first.hash
 
 
 async def test_hostile_markdown_is_inert_and_fetches_nothing() -> None:
@@ -101,7 +101,7 @@ async def test_hostile_markdown_is_inert_and_fetches_nothing() -> None:
     names = {Path(u).name for u in fetcher.calls}
     assert {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} <= names
     assert names - {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} == {
-        f"{name}.svg" for name in context["charts"]}
+        f"{name}.svg" for name in context.charts}
     html = render_html(context)
     assert "<script" not in html and "<link rel=stylesheet href=\"http" not in html
     assert all(src.startswith("charts/") for src in re.findall(r'<img src="([^"]+)"', html))
@@ -134,7 +134,7 @@ async def test_bidi_override_in_titles_is_neutralised() -> None:
     await builders.city("evil", name="Evil\u202eytic")
     await builders.signed("evil")
     context = await build_report_context("evil", "lampedusa", "en")
-    assert context["city"]["name"] == "Evilytic"
+    assert context.city.name == "Evilytic"
     assert "\u202e" not in render_html(context)
 
 
@@ -185,7 +185,7 @@ async def test_archival_and_accessible_variants(variant: str) -> None:
     """PDF/A-3u carries its XMP identification; PDF/UA-1 is tagged."""
     await builders.editor_with_adoption()
     context = await build_report_context("grenoble", "lampedusa", "fr")
-    pdf = html_to_pdf(render_html(context), context["hash"], variant, charts=context["charts"])
+    pdf = html_to_pdf(render_html(context), context.hash, variant, charts=context.charts)
     reader = PdfReader(BytesIO(pdf))
     if variant == "pdf/a-3u":
         xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
@@ -222,8 +222,8 @@ async def test_report_rendered_in_two_parts_joins_into_one_document() -> None:
 
     await load_demo()
     context = await build_report_context("grenoble", "lampedusa", "fr", today=date(2026, 11, 26))
-    single = PdfReader(BytesIO(html_to_pdf(render_html(context), context["hash"],
-                                           charts=context["charts"])))
+    single = PdfReader(BytesIO(html_to_pdf(render_html(context), context.hash,
+                                           charts=context.charts)))
     joined_bytes = render_pdf_parallel(context, min_weight=0)
     assert render_pdf_parallel(context, min_weight=0) == joined_bytes
     joined = PdfReader(BytesIO(joined_bytes))

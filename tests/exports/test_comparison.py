@@ -14,7 +14,8 @@ from charter.services import create_city, create_signature
 from commitments.choices import CommitmentStatus
 from commitments.schemas import AdoptionCreate, StatusUpdateCreate
 from commitments.services import adopt
-from exports.comparison import Filters, comparison
+from exports.comparison import comparison
+from exports.comparison_query import Filters
 from indicators.challenges import open_challenge
 from indicators.city_view import city_commitments_full
 from indicators.claims import verify_claim

@@ -17,8 +17,8 @@ URL = "/api/v1/charters/lampedusa/network-report.pdf"
 
 async def _render(lang: str, **kw):
     context = await build_network_context("lampedusa", lang, today=date(2026, 11, 26), **kw)
-    fetcher = asset_fetcher(context["charts"])
-    return context, html_to_pdf(render_html(context), context["hash"], fetcher=fetcher), fetcher
+    fetcher = asset_fetcher(context.charts)
+    return context, html_to_pdf(render_html(context), context.hash, fetcher=fetcher), fetcher
 
 
 async def test_french_network_report_reads_back() -> None:
@@ -28,13 +28,13 @@ async def test_french_network_report_reads_back() -> None:
     text = re.sub(r"\s+", " ", pdftotext(pdf))
     assert "RAPPORT DU RÉSEAU" in text and "Avancement par ville et par principe" in text
     assert "Villes ayant adopté chaque principe, par année" in text and "Les villes en bref" in text
-    assert "Méthodologie" in text and context["hash"] in text
+    assert "Méthodologie" in text and context.hash in text
     for city in ("Grenoble", "Madrid", "Turin", "Sfax", "Tanger"):
         assert city in text
-    assert len(context["rows"]) == 8 and [c["code"] for c in context["columns"]] == [
+    assert len(context.rows) == 8 and [c.code for c in context.columns] == [
         "DIG", "EQU", "REC", "PAR", "COM"]
-    grenoble = next(r for r in context["rows"] if r["city"] == "grenoble")
-    assert "Grenoble (FR, Europe de l’Ouest)" in text and f"Adoptés {grenoble['total']['adopted']}" in text
+    grenoble = next(r for r in context.rows if r.city == "grenoble")
+    assert "Grenoble (FR, Europe de l’Ouest)" in text and f"Adoptés {grenoble.total.adopted}" in text
     reader = PdfReader(BytesIO(pdf))
     assert reader.metadata.title.startswith("Rapport du réseau — Charte de Lampedusa")
     assert fetcher.refused == [] and any(url.endswith("charts/curve.svg") for url in fetcher.calls)
@@ -76,5 +76,5 @@ async def test_a_charter_without_signatories_gets_a_short_report() -> None:
 
     await builders.charter()
     context, pdf, _ = await _render("en")
-    assert context["rows"] == []
+    assert context.rows == []
     assert "No city has a standing signature of this charter." in re.sub(r"\s+", " ", pdftotext(pdf))

@@ -4,6 +4,8 @@ shares in the scorecard, the flags, and each challenge with its replies and ruli
 import re
 from datetime import date
 
+import pytest
+
 from charter.tables import City
 from exports.report_context import build_report_context
 from exports.report_render import html_to_pdf, render_html
@@ -48,7 +50,7 @@ async def _story(client) -> dict:
 
 async def _pdf_text(lang: str, **kw) -> tuple[dict, str]:
     context = await build_report_context("grenoble", "lampedusa", lang, today=date(2026, 11, 26), **kw)
-    return context, pdftotext(html_to_pdf(render_html(context), context["hash"], charts=context["charts"]))
+    return context, pdftotext(html_to_pdf(render_html(context), context.hash, charts=context.charts))
 
 
 async def test_report_shows_assurance_flags_and_challenges(client) -> None:
@@ -64,8 +66,23 @@ async def test_report_shows_assurance_flags_and_challenges(client) -> None:
     assert "Le décompte inclut Teisseire." in flat and "Registre joint." in flat
     assert "Décision: fondée" in flat and "La permanence de Teisseire a ouvert en 2023." in flat
     assert "watch@ngo.example" not in flat and "sec@uclg.example" not in flat
-    commitment = context["principles"][0]["commitments"][0]
-    assert [c["status"] for c in commitment["challenges"]] == ["ruled"]
+    commitment = context.principles[0].commitments[0]
+    assert [c.status for c in commitment.challenges] == ["ruled"]
+
+
+@pytest.mark.parametrize(("lang", "secretariat"), [
+    ("fr", "Secrétariat du réseau"), ("ar", "أمانة الشبكة"), ("es", "Secretaría de la red")])
+async def test_people_are_named_in_the_report_language(client, lang: str, secretariat: str) -> None:
+    """The city's replies are signed with the city's name and the ruling with the secretariat's
+    name in the report's language: no English role word in a French, Arabic or Spanish report."""
+    await _story(client)
+    context, text = await _pdf_text(lang)
+    challenge = context.principles[0].commitments[0].challenges[0]
+    assert [r.by for r in challenge.replies] == ["Grenoble", "Grenoble"]
+    assert challenge.ruling is not None and challenge.ruling.by == secretariat
+    assert secretariat in text
+    for english in ("city editor", "city_editor", "secretariat"):
+        assert english not in text
 
 
 async def test_arabic_report_shows_the_challenge(client) -> None:
@@ -99,7 +116,7 @@ async def test_drafts_only_in_the_preview(client) -> None:
     editor = Caller(user_id=1, roles=frozenset({"city_editor"}), editable_city_ids=frozenset({city_id}))
     preview, text = await _pdf_text("fr", caller=editor, drafts=True)
     assert "999" in text and "brouillon" in text and "Aperçu incluant des brouillons" in text
-    assert preview["hash"] != public["hash"]
+    assert preview.hash != public.hash
 
 
 async def test_the_demo_loop_from_challenge_to_report(client) -> None:

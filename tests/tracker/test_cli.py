@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import builders
 from tests.builders import CHARTER_MD, bearer
 
 CLI = [sys.executable, "-m", "tracker"]
@@ -31,6 +32,23 @@ async def test_user_add_token_and_revoke(client) -> None:
     assert r.status_code == 401
 
 
+async def test_a_reviewer_speaks_for_the_organisation_set_on_the_account(client) -> None:
+    """`user add --organisation` sets the name a reviewer's challenges are published under."""
+    out = cli("user", "add", "watch@ngo.example", "--role", "reviewer",
+              "--organisation", "Collectif Accès aux Droits 38")
+    assert out.returncode == 0 and "(Collectif Accès aux Droits 38)" in out.stdout
+    assert cli("user", "add", "ed@x.example", "--role", "secretariat",
+               "--organisation", "UNHCR").returncode == 2
+    editor = await builders.editor_with_adoption()
+    reviewer = cli("user", "token", "watch@ngo.example").stdout.strip()
+    values = "/api/v1/cities/grenoble/indicators/lampedusa/LAM-DIG-01-I1/measurements"
+    claim = (await client.post(values, headers=bearer(editor),
+                               json={"period": "2023", "value": 4})).json()["claim_id"]
+    r = await client.post(f"/api/v1/claims/{claim}/challenges", headers=bearer(reviewer),
+                          json={"reason_md": "Our count differs."})
+    assert r.status_code == 201 and r.json()["by"] == "Collectif Accès aux Droits 38"
+
+
 async def test_charter_import_and_export(tmp_path: Path) -> None:
     """A document imported from a file exports back identically; a broken one names its line."""
     source = tmp_path / "lampedusa.en.md"
@@ -46,3 +64,30 @@ async def test_charter_import_and_export(tmp_path: Path) -> None:
     out = cli("charter", "import", str(broken))
     assert out.returncode == 2
     assert "line 7: Commitment 'C-1' comes before any principle" in out.stderr
+
+
+async def test_report_takes_the_only_charter_a_city_signed(tmp_path: Path) -> None:
+    """`report CITY -o FILE` without --charter reports on the one charter the city has signed."""
+    await builders.charter()
+    await builders.city("sousse", locale="ar-TN", country="TN")
+    await builders.signed("sousse")
+    output = tmp_path / "sousse.pdf"
+    out = cli("report", "sousse", "--lang", "en", "-o", str(output))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith(f"{output} (sousse-lampedusa-en-")
+    assert output.read_bytes().startswith(b"%PDF")
+
+
+async def test_report_without_charter_lists_a_citys_two_charters(tmp_path: Path) -> None:
+    """A city that signed two charters must name one: the error lists both, nothing is written."""
+    await builders.charter()
+    await builders.charter(CHARTER_MD.replace("slug: lampedusa", "slug: sousse-local"))
+    await builders.city("sousse", locale="ar-TN", country="TN")
+    await builders.signed("sousse")
+    await builders.signed("sousse", "sousse-local")
+    output = tmp_path / "sousse.pdf"
+    out = cli("report", "sousse", "-o", str(output))
+    assert out.returncode == 2 and not output.exists()
+    assert "pass --charter SLUG" in out.stderr
+    assert "  lampedusa\n" in out.stderr and "  sousse-local\n" in out.stderr
+    assert "None" not in out.stderr

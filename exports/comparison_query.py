@@ -1,0 +1,220 @@
+"""The comparison's questions to the database: which signatory cities pass the filters, and one
+row per city and principle (or commitment) of sums over the adoptions' standings that
+`indicators/standing.py` keeps, on SQLite and PostgreSQL alike; adoption over time; nearest peers.
+
+On track and overdue depend on the date and are decided here, by the rules of
+`indicators/flags.py` written as SQL; a test holds both to the same numbers. Statuses come from
+the vocabularies (`CommitmentStatus`), the signature rule from `charter.services`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from piccolo.engine.sqlite import SQLiteEngine
+
+from charter.services import standing_signatures_sql
+from charter.tables import Charter
+from commitments.choices import CommitmentStatus
+from kernel.db import get_engine
+from kernel.errors import FieldError, MalformedInput
+
+BANDS: dict[str, tuple[int, int | None]] = {
+    "small": (0, 100_000), "medium": (100_000, 500_000), "large": (500_000, 1_000_000),
+    "metropolis": (1_000_000, None),
+}
+"""Population bands: residents from (inclusive) to (exclusive)."""
+ACHIEVED = f"'{CommitmentStatus.achieved}'"
+DELAYED = f"'{CommitmentStatus.delayed}'"
+WITHDRAWN = f"'{CommitmentStatus.withdrawn}'"
+IN_PROGRESS = f"'{CommitmentStatus.in_progress}'"
+UNDER_WAY = f"{IN_PROGRESS}, '{CommitmentStatus.not_started}'"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which signatory cities to compare."""
+
+    country: list[str] = field(default_factory=list)
+    region: str | None = None
+    network: str | None = None
+    signed_year: int | None = None
+    population_band: str | None = None
+
+    @classmethod
+    def parse(cls, query: dict[str, str]) -> Filters:
+        """From query parameters; an unknown parameter or value is 400 naming it."""
+        known = {"country", "region", "network", "signed_year", "population_band"}
+        unknown = sorted(set(query) - known)
+        if unknown:
+            raise MalformedInput(f"Unknown filter {unknown[0]!r}.", [FieldError(
+                name, f"Expected a filter among {', '.join(sorted(known))}.") for name in unknown])
+        errors = []
+        year = None
+        if query.get("signed_year"):
+            try:
+                year = int(query["signed_year"])
+            except ValueError:
+                errors.append(FieldError("signed_year", "Expected a year such as 2021."))
+        band = query.get("population_band") or None
+        if band is not None and band not in BANDS:
+            errors.append(FieldError("population_band", f"Expected one of {', '.join(BANDS)}."))
+        if errors:
+            raise MalformedInput("A filter cannot be read.", errors)
+        countries = [c.strip().upper() for c in (query.get("country") or "").split(",") if c.strip()]
+        return cls(countries, query.get("region") or None,
+                   (query.get("network") or "").strip().upper() or None, year, band)
+
+    def as_dict(self) -> dict[str, str]:
+        out = {"country": ",".join(self.country), "region": self.region or "",
+               "network": self.network or "", "signed_year": str(self.signed_year or ""),
+               "population_band": self.population_band or ""}
+        return {k: v for k, v in out.items() if v}
+
+
+def _days(later: str, earlier: str) -> str:
+    """Days between two dates, as each engine writes it."""
+    if isinstance(get_engine(), SQLiteEngine):
+        return f"(julianday({later}) - julianday({earlier}))"
+    return f"(CAST({later} AS DATE) - CAST({earlier} AS DATE))"
+
+
+def _scope(filters: Filters) -> tuple[str, list[Any]]:
+    """CTEs `sig` (each city's standing signature of the charter) and `cities` (those that pass
+    the filters), with their parameters after the charter's id."""
+    args: list[Any] = []
+    where = []
+    if filters.country:
+        where.append("c.country IN (" + ", ".join("{}" for _ in filters.country) + ")")
+        args += filters.country
+    if filters.region:
+        where.append("c.region = {}")
+        args.append(filters.region)
+    if filters.network:
+        where.append("CAST(c.networks AS TEXT) LIKE {}")
+        args.append(f'%"{filters.network}"%')
+    if filters.signed_year:
+        where.append("sig.signed_on >= {} AND sig.signed_on <= {}")
+        args += [date(filters.signed_year, 1, 1), date(filters.signed_year, 12, 31)]
+    if filters.population_band:
+        low, high = BANDS[filters.population_band]
+        where.append("c.population >= {}")
+        args.append(low)
+        if high is not None:
+            where.append("c.population < {}")
+            args.append(high)
+    sql = f"""
+    sig AS ({standing_signatures_sql()}),
+    cities AS (
+      SELECT c.id, c.slug, c.name, c.locale, c.country, c.region, c.population, c.networks,
+             sig.signed_on
+      FROM city c JOIN sig ON sig.city = c.id
+      {"WHERE " + " AND ".join(where) if where else ""}
+    )"""
+    return sql, args
+
+
+def _facts_sql(group: str, scope: str) -> str:
+    """One row per (city, column) from the adoptions' stored standings: counts by status, on
+    track and overdue as of a date, the sum and count of progress over the adoptions not
+    withdrawn, and the claims with how many are verified or contested."""
+    elapsed = _days("{}", "cc.adopted_on")
+    span = _days("cc.due_on", "cc.adopted_on")
+    return f"""
+    WITH {scope},
+    adopted AS (
+      SELECT cc.city, {group} AS grp, cc.due_on, st.status,
+             COALESCE(st.progress, 0) AS progress, COALESCE(st.claims, 0) AS claims,
+             COALESCE(st.verified, 0) AS verified, COALESCE(st.contested, 0) AS contested,
+             CASE WHEN cc.due_on IS NOT NULL AND cc.due_on > cc.adopted_on
+                  THEN CAST({elapsed} AS DOUBLE PRECISION) / CAST({span} AS DOUBLE PRECISION)
+             END AS elapsed
+      FROM city_commitment cc JOIN commitment cm ON cm.id = cc.commitment
+      JOIN cities ON cities.id = cc.city
+      LEFT JOIN adoption_standing st ON st.city_commitment = cc.id
+      WHERE cm.charter = {{}}
+    )
+    SELECT city, grp, COUNT(*) AS adopted,
+      SUM(CASE WHEN status = {ACHIEVED} THEN 1 ELSE 0 END) AS achieved,
+      SUM(CASE WHEN status = {DELAYED} THEN 1 ELSE 0 END) AS delayed,
+      SUM(CASE WHEN due_on < {{}} AND (status IS NULL OR status NOT IN ({ACHIEVED}, {WITHDRAWN}))
+               THEN 1 ELSE 0 END) AS overdue,
+      SUM(CASE
+        WHEN status IS NULL OR status NOT IN ({UNDER_WAY}) THEN 0
+        WHEN due_on IS NOT NULL AND due_on < {{}} THEN 0
+        WHEN elapsed IS NULL THEN CASE WHEN status = {IN_PROGRESS} THEN 1 ELSE 0 END
+        WHEN progress >= CASE WHEN elapsed < 0 THEN 0 WHEN elapsed > 1 THEN 1 ELSE elapsed END
+        THEN 1 ELSE 0 END) AS on_track,
+      SUM(CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN progress ELSE 0 END) AS progress_sum,
+      SUM(CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN 1 ELSE 0 END) AS progress_n,
+      SUM(claims) AS claims, SUM(verified) AS verified, SUM(contested) AS contested
+    FROM adopted GROUP BY city, grp"""
+
+
+def _over_time_sql(scope: str) -> str:
+    """Per principle and year, how many cities first adopted one of its commitments, and how
+    many first reported one achieved (published claims that count)."""
+    year = "SUBSTR(CAST(first_on AS TEXT), 1, 4)"
+    return f"""
+    WITH {scope},
+    first_adopted AS (
+      SELECT cc.city, cm.principle AS grp, MIN(cc.adopted_on) AS first_on
+      FROM city_commitment cc JOIN commitment cm ON cm.id = cc.commitment
+      JOIN cities ON cities.id = cc.city
+      WHERE cm.charter = {{}} GROUP BY cc.city, cm.principle
+    ),
+    first_achieved AS (
+      SELECT cc.city, cm.principle AS grp, MIN(su.reported_on) AS first_on
+      FROM status_update su JOIN city_commitment cc ON cc.id = su.city_commitment
+      JOIN commitment cm ON cm.id = cc.commitment JOIN cities ON cities.id = cc.city
+      WHERE cm.charter = {{}} AND su.status = {ACHIEVED} AND su.draft = FALSE AND NOT EXISTS (
+        SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
+      GROUP BY cc.city, cm.principle
+    )
+    SELECT 'adopted' AS what, grp, {year} AS year, COUNT(*) AS n FROM first_adopted
+    GROUP BY grp, {year}
+    UNION ALL
+    SELECT 'achieved' AS what, grp, {year} AS year, COUNT(*) AS n FROM first_achieved
+    GROUP BY grp, {year}"""
+
+
+async def level_facts(charter_id: int, level: str, filters: Filters,
+                      today: date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The facts (one row of sums per city and principle, or commitment) and the filtered
+    signatory cities."""
+    scope, scope_args = _scope(filters)
+    group = "cm.principle" if level == "principle" else "cm.id"
+    facts = await Charter.raw(_facts_sql(group, scope), charter_id, *scope_args, today, charter_id, today,
+                              today)
+    cities = await Charter.raw(f"WITH {scope} SELECT * FROM cities", charter_id, *scope_args)
+    return facts, cities
+
+
+async def first_years(charter_id: int, filters: Filters) -> list[dict[str, Any]]:
+    """Rows (`what`: adopted or achieved, `grp`: principle id, `year`, `n`: cities)."""
+    scope, args = _scope(filters)
+    return await Charter.raw(_over_time_sql(scope), charter_id, *args, charter_id, charter_id)
+
+
+async def nearest_cities(city: dict[str, Any], charter_id: int | None, limit: int) -> list[dict[str, Any]]:
+    """The cities nearest to `city`, same region first, then by relative difference of population
+    (among the charter's signatories when one is given)."""
+    scope_sql, args = "", []
+    source = "city"
+    if charter_id is not None:
+        scope_sql, args = _scope(Filters())
+        args = [charter_id, *args]
+        source = "cities"
+    population = city["population"]
+    order = "CASE WHEN c.region = {} THEN 0 ELSE 1 END"
+    order_args: list[Any] = [city["region"] or ""]
+    if population is not None:
+        order += (", CASE WHEN c.population IS NULL THEN 2.0"
+                  " ELSE ABS(c.population - {}) * 1.0 / (c.population + {} + 1) END")
+        order_args += [population, population]
+    sql = (("WITH " + scope_sql + " " if scope_sql else "")
+           + "SELECT c.slug, c.name, c.locale, c.country, c.region, c.population "
+           + f"FROM {source} c WHERE c.slug <> {{}} ORDER BY {order}, c.slug LIMIT {{}}")
+    return await Charter.raw(sql, *args, city["slug"], *order_args, limit)

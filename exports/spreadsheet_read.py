@@ -1,0 +1,134 @@
+"""Reading an uploaded file defensively: an XLSX workbook (bounded size and decompression, the
+template's sheets only) or a CSV file of one sheet (UTF-8, or Windows-1252 with a warning).
+Formulas are refused, a value must be typed, not computed; each refusal names the cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from typing import Any
+
+from exports.spreadsheet_plan import Plan, Sheet
+from exports.spreadsheet_template import ABOUT, SHEETS
+from kernel.errors import DomainError, FieldError, InvalidInput, TooLarge, UnsupportedMedia
+from kernel.settings import get_settings
+
+MAX_ROWS = 200_000
+MAX_UNZIPPED = 200 * 1024 * 1024
+
+
+def _kind_of(header: list[str]) -> str | None:
+    """The sheet whose columns a CSV header starts with."""
+    for name, columns in SHEETS.items():
+        if header[:len(columns)] == columns:
+            return name
+    return None
+
+
+def read_file(content: bytes, file_name: str, plan: Plan) -> list[Sheet]:
+    """The sheets of an XLSX workbook or a CSV file, or a clear refusal."""
+    limit = get_settings().max_upload_bytes
+    if len(content) > limit:
+        raise TooLarge(f"The file has {len(content)} bytes; the limit is {limit}.")
+    if content[:4] == b"PK\x03\x04":
+        return _read_xlsx(content, plan)
+    if b"\x00" in content[:4096] or not content.strip():
+        raise UnsupportedMedia(f"{file_name!r} is neither an XLSX workbook nor a CSV file.", [FieldError(
+            "file", "Expected an XLSX workbook (as downloaded from template.xlsx) or a CSV file.")])
+    return [_read_csv(content, plan)]
+
+
+def _read_xlsx(content: bytes, plan: Plan) -> list[Sheet]:
+    """The template's sheets of a workbook, after checking what it unpacks to."""
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        unzipped = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise UnsupportedMedia("The file is not a valid workbook.", [FieldError(
+            "file", "Expected an XLSX workbook.")]) from None
+    if unzipped > MAX_UNZIPPED or len(archive.infolist()) > 10_000:
+        raise TooLarge(f"The workbook unpacks to {unzipped} bytes; at most {MAX_UNZIPPED} are read.")
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise UnsupportedMedia(f"The workbook cannot be read: {exc}", [FieldError(
+            "file", "Expected an XLSX workbook.")]) from None
+    try:
+        return _sheets_of(book, plan)
+    except DomainError:
+        raise
+    except Exception as exc:  # a damaged or hostile sheet (entity expansion...) fails while read
+        raise UnsupportedMedia(f"The workbook cannot be read: {type(exc).__name__}", [FieldError(
+            "file", "Expected an XLSX workbook as saved by a spreadsheet program.")]) from None
+    finally:
+        book.close()
+
+
+def _sheets_of(book: Any, plan: Plan) -> list[Sheet]:
+    """Each known sheet with the template's header; other sheets are ignored with a warning."""
+    sheets = []
+    for ws in book.worksheets:
+        if ws.title == ABOUT:
+            continue
+        if ws.title not in SHEETS:
+            plan.warnings.append(f"Sheet {ws.title!r} is not one of {', '.join(SHEETS)}: ignored.")
+            continue
+        rows = ws.iter_rows()
+        header_cells = next(rows, ())
+        header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+        expected = SHEETS[ws.title]
+        if header[:len(expected)] != expected:
+            plan.error(ws.title, 1, "header", f"Expected the columns {', '.join(expected)} (as in the "
+                                              "template), without merged cells.")
+            continue
+        sheet = Sheet(ws.title, expected)
+        for number, cells in enumerate(rows, start=2):
+            values: dict[str, Any] = {}
+            for column, cell in zip(expected, cells, strict=False):
+                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    plan.error(ws.title, number, column, "A formula is not read: type the value itself.")
+                    values[column] = None
+                else:
+                    values[column] = cell.value
+            if any(v not in (None, "") for v in values.values()):
+                sheet.rows.append((number, values))
+            if len(sheet.rows) > MAX_ROWS:
+                raise TooLarge(f"Sheet {ws.title!r} has more than {MAX_ROWS} rows.")
+        sheets.append(sheet)
+    return sheets
+
+
+def _read_csv(content: bytes, plan: Plan) -> Sheet:
+    """A CSV file holding one of the template's sheets, recognised by its header."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError:
+            raise UnsupportedMedia("The CSV file is not UTF-8 text.", [FieldError(
+                "file", "Expected a CSV file in UTF-8 (or Windows-1252).")]) from None
+        plan.warnings.append("The CSV file is not UTF-8: it was read as Windows-1252.")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    kind = _kind_of(header)
+    if kind is None:
+        raise InvalidInput("The CSV header is not one of the template's sheets.", [FieldError(
+            "header", "Expected the columns of measurements, targets or status: "
+                      + " | ".join(", ".join(c) for c in SHEETS.values()))])
+    sheet = Sheet(kind, SHEETS[kind])
+    for number, row in enumerate(reader, start=2):
+        values = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(SHEETS[kind])}
+        for column, value in values.items():
+            if value.startswith("="):
+                plan.error(kind, number, column, "A formula is not read: type the value itself.")
+                values[column] = None
+        if any(v not in (None, "") for v in values.values()):
+            sheet.rows.append((number, values))
+        if len(sheet.rows) > MAX_ROWS:
+            raise TooLarge(f"The file has more than {MAX_ROWS} rows.")
+    return sheet

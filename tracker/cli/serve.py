@@ -1,0 +1,27 @@
+"""Serving the API."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from tracker.cli import main, run, schema_first
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--demo", "with_demo", is_flag=True, help="Load the demo data first.")
+@schema_first
+def serve(host: str, port: int, with_demo: bool) -> None:
+    """Migrate, then serve the API (docs at /schema)."""
+    import uvicorn
+
+    if with_demo:
+        from tracker.demo import load_demo
+
+        run(load_demo())
+    click.echo(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
+    os.environ.setdefault("REPORT_WARM_WORKERS", "1")
+    uvicorn.run("tracker.asgi:app", host=host, port=port, log_level="info")
