@@ -39,18 +39,19 @@ HTML = "text/html"
 class CharterDocumentController(Controller):
     """A charter as one Markdown document per language."""
 
-    path = "/charters/{slug:str}/document"
+    path = "/charters/{charter:str}/document"
     tags = ("Charters",)
 
     @get("/", media_type=MARKDOWN)
     async def get_document(
-        self, slug: FromPath[str], lang: Annotated[str | None, QueryParameter(description="Language")] = None
+        self, charter: FromPath[str],
+        lang: Annotated[str | None, QueryParameter(description="Language")] = None,
     ) -> Response[str]:
         """The charter as Markdown: front matter, preamble, `## principles`, `### commitments`,
         indicator tables. Importing it gives back the same charter. The ETag is the charter's
         version, for a later `PUT` of a changed document."""
-        document = await export_document(slug, lang)
-        version = (await get_charter_or_raise(slug))["revision"]
+        document = await export_document(charter, lang)
+        version = (await get_charter_or_raise(charter))["revision"]
         return Response(document, media_type=MARKDOWN, headers={"ETag": etag(version)})
 
     @put("/", security=WRITE, status_code=200)
@@ -58,7 +59,7 @@ class CharterDocumentController(Controller):
         self,
         caller: CallerDep,
         request: Request,
-        slug: FromPath[str],
+        charter: FromPath[str],
         lang: Annotated[str | None, QueryParameter(description="Add a translation in this language")] = None,
         if_match: IfMatch = None,
     ) -> Response[DocumentImported]:
@@ -74,7 +75,7 @@ class CharterDocumentController(Controller):
         except UnicodeDecodeError:
             raise MalformedInput("The document is not UTF-8.",
                                  [FieldError("body", "Expected UTF-8 text.")]) from None
-        result = await import_document(caller, source, slug=slug, lang=lang,
+        result = await import_document(caller, source, slug=charter, lang=lang,
                                        precondition=precondition(if_match))
         return with_etag(DocumentImported(**result), result["version"])
 
@@ -143,12 +144,12 @@ def _filters(request: Request, own: set[str]) -> Filters:
 class ComparisonController(Controller):
     """The secretariat's view: every signatory city of a charter side by side."""
 
-    path = "/charters/{slug:str}"
+    path = "/charters/{charter:str}"
     tags = ("Comparison",)
 
     @get("/comparison", media_type="application/json")
     async def comparison(
-        self, request: Request, slug: FromPath[str],
+        self, request: Request, charter: FromPath[str],
         level: Annotated[str, QueryParameter(description="principle or commitment")] = "principle",
         format: Annotated[str, QueryParameter(description="json, csv or xlsx")] = "json",
         lang: Lang = None,
@@ -165,7 +166,7 @@ class ComparisonController(Controller):
             raise MalformedInput(f"Unknown format {format!r}.",
                                  [FieldError("format", "Expected json, csv or xlsx.")])
         filters = _filters(request, {"level", "format", "lang", "sort", "order"})
-        read = await comparison(slug, level=level, filters=filters, lang=lang, sort=sort, order=order)
+        read = await comparison(charter, level=level, filters=filters, lang=lang, sort=sort, order=order)
         if format == "json":
             return Response(read, media_type=FORMATS["json"])
         header, rows = comparison_table(read)
@@ -175,40 +176,40 @@ class ComparisonController(Controller):
             content = xlsx_bytes([("comparison", header, rows),
                                   ("columns", ("code", "title"), [(c.code, c.title) for c in read.columns])])
         return Response(content, media_type=FORMATS[format], headers={
-            "Content-Disposition": f'attachment; filename="{slug}-comparison-{level}.{format}"'})
+            "Content-Disposition": f'attachment; filename="{charter}-comparison-{level}.{format}"'})
 
     @get("/adoption-over-time")
     async def adoption_over_time(
-        self, request: Request, slug: FromPath[str], lang: Lang = None,
+        self, request: Request, charter: FromPath[str], lang: Lang = None,
         country: Country = None, region: Region = None, network: Network = None,
         signed_year: SignedYear = None, population_band: Band = None,
     ) -> AdoptionOverTime:
         """For each principle and year, how many cities had adopted it (one of its commitments at
         least) and how many had reported one of its commitments achieved, by the end of the year."""
-        return await adoption_over_time(slug, filters=_filters(request, {"lang"}), lang=lang)
+        return await adoption_over_time(charter, filters=_filters(request, {"lang"}), lang=lang)
 
 
     @get("/network-report.pdf", media_type="application/pdf")
     async def network_report_pdf(
-        self, request: Request, slug: FromPath[str], lang: ReportLang = None,
+        self, request: Request, charter: FromPath[str], lang: ReportLang = None,
         country: Country = None, region: Region = None, network: Network = None,
         signed_year: SignedYear = None, population_band: Band = None,
     ) -> Response[bytes]:
         """The network report: heat map of progress by city and principle, adoption curves, a
         line per city, methodology (fr, en, es, ar; cached by data hash). Takes the comparison's
         filters."""
-        lang = lang or await _charter_report_lang(slug)
-        return _pdf(await network_pdf(slug, lang, filters=_filters(request, {"lang"})))
+        lang = lang or await _charter_report_lang(charter)
+        return _pdf(await network_pdf(charter, lang, filters=_filters(request, {"lang"})))
 
     @get("/network-report.html", media_type=HTML)
     async def network_report_html(
-        self, request: Request, slug: FromPath[str], lang: ReportLang = None,
+        self, request: Request, charter: FromPath[str], lang: ReportLang = None,
         country: Country = None, region: Region = None, network: Network = None,
         signed_year: SignedYear = None, population_band: Band = None,
     ) -> Response[str]:
         """The same network report as HTML, for preview."""
-        lang = lang or await _charter_report_lang(slug)
-        context = await build_network_context(slug, lang, filters=_filters(request, {"lang"}))
+        lang = lang or await _charter_report_lang(charter)
+        context = await build_network_context(charter, lang, filters=_filters(request, {"lang"}))
         return Response(render_html(context, standalone=True), media_type=HTML,
                         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                                             "font-src 'self'"})

@@ -76,13 +76,13 @@ OriginFilter: TypeAlias = Annotated[str | None, _choice(
 class CharterTreeController(Controller):
     """A charter's whole tree."""
 
-    path = "/charters/{slug:str}"
+    path = "/charters/{charter:str}"
     tags = ("Charters",)
 
     @get("/")
-    async def get_charter(self, slug: FromPath[str], lang: Lang = None) -> CharterRead:
+    async def get_charter(self, charter: FromPath[str], lang: Lang = None) -> CharterRead:
         """The charter with its principles, commitments and indicators."""
-        return await charter_tree.charter_tree(slug, lang)
+        return await charter_tree.charter_tree(charter, lang)
 
 
 class CityCommitmentController(Controller):

@@ -11,32 +11,13 @@ from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 from swagger_ui_bundle import swagger_ui_path
 
-from accounts.controllers import MeController
-from charter.controllers import CharterController, CityController
-from commitments.controllers import AdoptionController
-from exports.controllers import (
-    CharterDocumentController,
-    CityReportController,
-    ComparisonController,
-    ImportController,
-    OpenDataController,
-    PeersController,
-    SpreadsheetController,
-)
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
-from indicators.controllers import (
-    ChallengeController,
-    CharterTreeController,
-    CityCommitmentController,
-    ClaimController,
-    EvidenceController,
-    HistoryController,
-)
 from kernel.db import get_engine
 from kernel.settings import get_settings
 from tracker.auth import provide_caller, writes_need_token
 from tracker.openapi import document_refusals, openapi_config
 from tracker.problems import EXCEPTION_HANDLERS
+from tracker.routes import API_CONTROLLERS, API_PREFIX
 from tracker.strict_query import learn_query_parameters, refuse_unknown_query_parameters
 
 
@@ -64,15 +45,10 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 def api_router() -> Router:
+    """The API under /api/v1: every controller listed in `tracker.routes`, writes behind a token."""
     return Router(
-        path="/api/v1",
-        route_handlers=[
-            CharterController, CharterTreeController, CharterDocumentController, CityController,
-            AdoptionController, CityCommitmentController, EvidenceController, MeController,
-            CityReportController, ClaimController, ChallengeController,
-            HistoryController, ComparisonController, PeersController, OpenDataController,
-            SpreadsheetController, ImportController,
-        ],
+        path=API_PREFIX,
+        route_handlers=API_CONTROLLERS,
         guards=[writes_need_token],
         before_request=refuse_unknown_query_parameters,
     )

@@ -64,3 +64,17 @@ async def test_an_unknown_query_parameter_is_refused_by_name(client) -> None:
     assert [e["field"] for e in r.json()["errors"]] == ["stauts"]
     assert "limit" in r.json()["errors"][0]["message"]
     assert (await client.get("/api/v1/cities?limit=5")).status_code == 200
+
+
+def test_one_place_lists_every_route_with_one_spelling_of_each_key() -> None:
+    """`charter-tracker routes` lists every documented route; a charter is `{charter}` in every
+    path, a city `{city}`."""
+    from tracker.app import create_app
+    from tracker.routes import route_table
+
+    rows = route_table(create_app())
+    paths = {path for _, path, _ in rows}
+    assert len(rows) >= 47 and all(summary for *_, summary in rows)
+    assert "/api/v1/charters/{charter}/comparison" in paths
+    assert "/api/v1/cities/{city}/commitments/{charter}/{code}" in paths
+    assert not any("{slug}" in path for path in paths)

@@ -1,4 +1,4 @@
-"""Serving the API."""
+"""Serving the API, and the list of its routes."""
 
 from __future__ import annotations
 
@@ -25,3 +25,15 @@ def serve(host: str, port: int, with_demo: bool) -> None:
     click.echo(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
     os.environ.setdefault("REPORT_WARM_WORKERS", "1")
     uvicorn.run("tracker.asgi:app", host=host, port=port, log_level="info")
+
+
+@main.command()
+def routes() -> None:
+    """List every route of the API: method, path, and what it does."""
+    from tracker.app import create_app
+    from tracker.routes import route_table
+
+    rows = route_table(create_app())
+    width = max(len(path) for _, path, _ in rows)
+    for method, path, summary in rows:
+        click.echo(f"{method:<6} {path:<{width}}  {summary}")
