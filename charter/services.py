@@ -23,7 +23,7 @@ from charter.tables import Charter, City, Signature
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id, history_url
-from kernel.db import audit, update_versioned, write_transaction
+from kernel.db import audit, json_value, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from kernel.text import LANG_PATTERN, check_code, language_of, pick, translatable
 from kernel.versions import Precondition, check_version
@@ -31,9 +31,6 @@ from kernel.versions import Precondition, check_version
 _TERRITORIES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
 
 
-def loads(value: Any) -> Any:
-    """JSON columns come back as text on SQLite and on Postgres alike."""
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def dumps(value: Any) -> str:
@@ -44,7 +41,7 @@ def dumps(value: Any) -> str:
 
 
 def charter_summary(row: dict[str, Any], lang: str | None) -> CharterSummary:
-    title = loads(row["title"])
+    title = json_value(row["title"])
     return CharterSummary(
         slug=row["slug"],
         lang=row["lang"],
@@ -112,7 +109,7 @@ async def create_charter(caller: Caller, data: CharterCreate) -> CharterSummary:
 
 
 def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
-    names = loads(row["name"])
+    names = json_value(row["name"])
     return CityRead(
         slug=row["slug"],
         name=pick(names, lang, language_of(row["locale"])),
@@ -122,7 +119,7 @@ def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
         population=row["population"],
         region=row["region"],
         region_name=region_name(row["region"], lang),
-        networks=loads(row["networks"]) or [],
+        networks=json_value(row["networks"]) or [],
         version=row["revision"],
         history=history_url("city", row["slug"]),
     )
@@ -251,7 +248,7 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate,
     async with write_transaction():
         row = await city_for_write(caller, slug)
         check_version(f"City {slug!r}", row["revision"], precondition)
-        before = {k: loads(row[k]) if k in ("name", "networks") else row[k]
+        before = {k: json_value(row[k]) if k in ("name", "networks") else row[k]
                   for k in ("name", "country", "locale", "population", "region", "networks")}
         after = dict(before)
         if data.locale is not msgspec.UNSET:

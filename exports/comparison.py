@@ -14,12 +14,12 @@ from typing import Any
 
 import msgspec
 
-from charter.services import get_charter_or_raise, get_city_or_raise, loads, region_name
+from charter.services import get_charter_or_raise, get_city_or_raise, region_name
 from charter.tables import Principle
 from commitments.tables import Commitment
 from exports.comparison_query import Filters, first_years, level_facts, nearest_cities
 from kernel import clock
-from kernel.db import read_snapshot
+from kernel.db import json_value, read_snapshot
 from kernel.errors import FieldError, MalformedInput
 from kernel.text import language_of, pick
 
@@ -149,7 +149,8 @@ async def comparison(charter_slug: str, *, level: str = "principle", filters: Fi
     rows.sort(key=_sort_key(sort, set(codes.values())), reverse=order == "desc")
     return ComparisonRead(
         charter=charter_slug, level=level, today=today,
-        columns=[ComparisonColumn(i["code"], pick(loads(i["title"]), lang, charter["lang"])) for i in items],
+        columns=[ComparisonColumn(i["code"], pick(json_value(i["title"]), lang, charter["lang"]))
+                 for i in items],
         rows=rows, filters=filters.as_dict(), sort=sort, order=order)
 
 
@@ -167,9 +168,9 @@ def _row(city: dict[str, Any], cells: dict[str, Cell], total: Cell, lang: str | 
     """A signatory city's line of the matrix."""
     signed_on = city["signed_on"]
     return ComparisonRow(
-        city=city["slug"], name=pick(loads(city["name"]), lang, language_of(city["locale"])),
+        city=city["slug"], name=pick(json_value(city["name"]), lang, language_of(city["locale"])),
         country=city["country"], region=city["region"], region_name=region_name(city["region"], lang),
-        population=city["population"], networks=loads(city["networks"]) or [],
+        population=city["population"], networks=json_value(city["networks"]) or [],
         signed_on=signed_on if isinstance(signed_on, date) else date.fromisoformat(str(signed_on)),
         cells=cells, total=total)
 
@@ -221,7 +222,7 @@ async def adoption_over_time(charter_slug: str, *, filters: Filters | None = Non
 
     return AdoptionOverTime(
         charter=charter_slug, years=years, filters=filters.as_dict(),
-        principles=[PrincipleOverTime(p["code"], pick(loads(p["title"]), lang, charter["lang"]),
+        principles=[PrincipleOverTime(p["code"], pick(json_value(p["title"]), lang, charter["lang"]),
                                       cumulative("adopted", p["id"]), cumulative("achieved", p["id"]))
                     for p in principles])
 
@@ -247,7 +248,7 @@ async def peers(city_slug: str, *, charter_slug: str | None = None, limit: int =
     city = await get_city_or_raise(city_slug)
     charter_id = (await get_charter_or_raise(charter_slug))["id"] if charter_slug else None
     rows = await nearest_cities(city, charter_id, limit)
-    return [Peer(r["slug"], pick(loads(r["name"]), lang, language_of(r["locale"])), r["country"],
+    return [Peer(r["slug"], pick(json_value(r["name"]), lang, language_of(r["locale"])), r["country"],
                  r["region"], r["population"], r["region"] is not None and r["region"] == city["region"])
             for r in rows]
 

@@ -19,7 +19,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from charter.services import loads
 from charter.tables import Charter, City, Principle, Signature
 from commitments.tables import CityCommitment, Commitment, StatusUpdate
 from exports.tabular import csv_bytes
@@ -35,7 +34,7 @@ from indicators.tables import (
     UpdateEvidence,
 )
 from kernel.claim_ids import claim_id
-from kernel.db import read_snapshot
+from kernel.db import json_value, read_snapshot
 from kernel.text import language_of, pick
 
 ESCAPE_NOTE = ("Text cells that begin with =, +, - or @ are written with a leading apostrophe, so "
@@ -84,15 +83,15 @@ def _assurance(kind: str, row: dict[str, Any], replaced: dict[int, int],
 
 async def _charters() -> list[list[Any]]:
     rows = await Charter.select().order_by(Charter.slug)
-    return [[r["slug"], r["lang"], pick(loads(r["title"]), None, r["lang"]), r["issuer"], r["adopted_on"],
-             r["source_url"], r["version"], sorted(loads(r["title"]))] for r in rows]
+    return [[r["slug"], r["lang"], pick(json_value(r["title"]), None, r["lang"]), r["issuer"],
+             r["adopted_on"], r["source_url"], r["version"], sorted(json_value(r["title"]))] for r in rows]
 
 
 async def _principles() -> list[list[Any]]:
     rows = await Principle.select(*Principle.all_columns(), Principle.charter.slug.as_alias("charter_slug"),
                                   Principle.charter.lang.as_alias("lang")).order_by(Principle.key)
-    return [[r["key"], r["charter_slug"], r["code"], r["position"], pick(loads(r["title"]), None, r["lang"])]
-            for r in rows]
+    return [[r["key"], r["charter_slug"], r["code"], r["position"],
+             pick(json_value(r["title"]), None, r["lang"])] for r in rows]
 
 
 async def _commitments() -> list[list[Any]]:
@@ -101,7 +100,7 @@ async def _commitments() -> list[list[Any]]:
         Commitment.charter.lang.as_alias("lang"), Commitment.principle.key.as_alias("principle_key"),
     ).order_by(Commitment.key)
     return [[r["key"], r["charter_slug"], r["principle_key"], r["code"], r["position"],
-             pick(loads(r["title"]), None, r["lang"])] for r in rows]
+             pick(json_value(r["title"]), None, r["lang"])] for r in rows]
 
 
 async def _indicators() -> list[list[Any]]:
@@ -110,14 +109,14 @@ async def _indicators() -> list[list[Any]]:
         Indicator.charter.lang.as_alias("lang"), Indicator.commitment.key.as_alias("commitment_key"),
     ).order_by(Indicator.key)
     return [[r["key"], r["charter_slug"], r["commitment_key"], r["code"],
-             pick(loads(r["title"]), None, r["lang"]), r["unit"], r["value_kind"], r["direction"]]
+             pick(json_value(r["title"]), None, r["lang"]), r["unit"], r["value_kind"], r["direction"]]
             for r in rows]
 
 
 async def _cities() -> list[list[Any]]:
     rows = await City.select().order_by(City.slug)
-    return [[r["slug"], pick(loads(r["name"]), None, language_of(r["locale"])), r["country"], r["locale"],
-             r["region"], r["population"], loads(r["networks"]) or []] for r in rows]
+    return [[r["slug"], pick(json_value(r["name"]), None, language_of(r["locale"])), r["country"],
+             r["locale"], r["region"], r["population"], json_value(r["networks"]) or []] for r in rows]
 
 
 async def _signatures() -> list[list[Any]]:

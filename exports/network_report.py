@@ -11,7 +11,7 @@ from datetime import date
 from babel.dates import format_date
 from babel.numbers import format_percent
 
-from charter.services import get_charter_or_raise, loads
+from charter.services import get_charter_or_raise
 from exports.charts import curves
 from exports.comparison import ComparisonRead, ComparisonRow, adoption_over_time, comparison
 from exports.comparison_query import Filters
@@ -28,7 +28,7 @@ from exports.report_model import (
 )
 from exports.reports import RenderedReport, render_cached
 from kernel import clock
-from kernel.db import read_snapshot
+from kernel.db import json_value, read_snapshot
 from kernel.text import pick, strip_bidi_controls
 
 
@@ -49,7 +49,7 @@ async def build_network_context(charter_slug: str, lang: str, *, filters: Filter
     curve = curves(over_time.years, [(p.code, p.adopted) for p in over_time.principles])
     report = NetworkReport(
         lang=lang, dir="rtl" if lang in RTL else "ltr", labels=LABELS[lang],
-        charter=CharterHeading(charter_slug, strip_bidi_controls(pick(loads(charter["title"]), lang,
+        charter=CharterHeading(charter_slug, strip_bidi_controls(pick(json_value(charter["title"]), lang,
                                                                       charter["lang"])),
                                strip_bidi_controls(charter["issuer"] or "")),
         columns=[ColumnHeading(c.code, strip_bidi_controls(c.title)) for c in matrix.columns],

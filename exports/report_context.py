@@ -13,7 +13,6 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
-from charter.services import loads
 from commitments.choices import CommitmentStatus
 from exports.charts import Series, strip_size, trend_strip
 from exports.report_data import ReportData, load_report_data
@@ -40,7 +39,7 @@ from indicators.flags import FLAG_CODES, on_track
 from indicators.progress import principle_progress
 from kernel import clock
 from kernel.caller import Caller, Role
-from kernel.db import read_snapshot
+from kernel.db import json_value, read_snapshot
 from kernel.errors import FieldError, MalformedInput
 from kernel.markdown import render_markdown
 from kernel.text import language_of, pick, strip_bidi_controls
@@ -251,7 +250,7 @@ def format_report(data: ReportData, city_slug: str, charter_slug: str, lang: str
         by_principle.setdefault(c.principle, []).append(c)
     principles = [writer.principle(p, by_principle.get(p.code, []), today) for p in tree.principles]
     ordered = sorted(set(writer.periods), key=lambda s: (s[:4], s))
-    names = loads(city["name"])
+    names = json_value(city["name"])
     city_lang = language_of(city["locale"])
     name = pick(names, lang, city_lang)
     signature, as_of = data.signature, data.as_of

@@ -25,7 +25,7 @@ from indicators.bulk import apply_changes, city_state
 from indicators.tables import ImportPreview
 from kernel import clock
 from kernel.caller import Caller
-from kernel.db import audit, write_transaction
+from kernel.db import audit, json_value, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound
 
 MAX_LISTED = 1000
@@ -34,7 +34,7 @@ MAX_LISTED = 1000
 
 def preview_read(row: dict[str, Any], city_slug: str, charter_slug: str) -> ImportPreviewRead:
     """A preview as the API returns it: counts, the first changes and errors, the commit link."""
-    plan = row["plan"] if isinstance(row["plan"], dict) else json.loads(row["plan"])
+    plan = json_value(row["plan"])
     changes, errors = plan["changes"], plan["errors"]
     return msgspec.convert({
         "id": row["id"], "city": city_slug, "charter": charter_slug, "file_name": row["file_name"],
@@ -115,7 +115,7 @@ async def commit_import(caller: Caller, import_id: int) -> ImportCommitted:
     async with write_transaction():
         row = await _import_or_raise(caller, import_id)
         city = await city_for_write(caller, row["city_slug"])
-        plan_body = json.loads(row["plan"]) if isinstance(row["plan"], str) else row["plan"]
+        plan_body = json_value(row["plan"])
         if row["status"] != "preview":
             raise Conflict(f"Import {import_id} is {row['status']}; upload the file again for a new preview.")
         if plan_body["errors"]:

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from charter.services import loads
 from commitments.tables import CityCommitment, StatusUpdate
 from indicators import standing
 from indicators.assurance import current
@@ -20,7 +19,7 @@ from indicators.claims import now
 from indicators.tables import Indicator, Measurement, Target
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id
-from kernel.db import audit_entry, bulk_insert, update_versioned
+from kernel.db import audit_entry, bulk_insert, json_value, update_versioned
 from kernel.periods import parse_period
 from kernel.tables import AuditEntry
 from kernel.text import pick
@@ -51,7 +50,7 @@ async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> 
     ).where((CityCommitment.city == city_id) & (CityCommitment.commitment.charter == charter_id))
     by_commitment = {a["commitment"]: a for a in adoptions}
     for a in adoptions:
-        state.adoptions[a["code"]] = {**a, "title": pick(loads(a["title"]), lang, a["lang"])}
+        state.adoptions[a["code"]] = {**a, "title": pick(json_value(a["title"]), lang, a["lang"])}
     rows = await Indicator.select().where(Indicator.commitment.is_in(list(by_commitment) or [-1])).order_by(
         Indicator.commitment).order_by(Indicator.position).output(load_json=True)
     base = adoptions[0]["lang"] if adoptions else "en"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from charter.services import get_city_or_raise, loads
+from charter.services import get_city_or_raise
 from commitments.choices import CommitmentStatus
 from commitments.services import get_adoption_or_raise
 from commitments.tables import CityCommitment, StatusUpdate
@@ -33,6 +33,7 @@ from indicators.targets import target_read
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import Assurance, claim_id, history_url
+from kernel.db import json_value
 from kernel.errors import check_choice
 from kernel.markdown import render_markdown
 from kernel.text import normalize_code, pick
@@ -249,7 +250,7 @@ def _summary(view: _CityView, a: dict[str, Any], today: date, lang: str | None) 
     last = timeline[-1] if timeline else None
     return CityCommitmentSummary(
         charter=a["charter"], commitment=a["code"], principle=a["principle"],
-        title=pick(loads(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
+        title=pick(json_value(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
         due_on=a["due_on"], owner=a["owner"], status=status,
         status_reported_on=last["reported_on"] if last else None,
         status_assurance=_status_assurance(view, last), progress=total,
@@ -292,10 +293,10 @@ async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slu
         own |= {e for series in series_by.values() for m in series
                 for e in view.measurement_links.get(m["id"], [])}
         base = a["charter_lang"]
-        description = pick(loads(a["description"]), lang, base) or None
+        description = pick(json_value(a["description"]), lang, base) or None
         out.append(CityCommitmentRead(
             city=city_slug, charter=a["charter"], commitment=a["code"], principle=a["principle"],
-            title=pick(loads(a["title"]), lang, base), description_md=description,
+            title=pick(json_value(a["title"]), lang, base), description_md=description,
             description_html=render_markdown(description), adopted_on=a["adopted_on"],
             due_on=a["due_on"], owner=a["owner"], status=status,
             status_reported_on=counted[-1]["reported_on"] if counted else None,

@@ -3,23 +3,19 @@ the history of published items only, and people by the names they publish under.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from indicators.claims import claim_for_read
 from indicators.schemas import HistoryEntry
 from kernel.caller import Caller
 from kernel.claim_ids import CLAIM_KINDS
+from kernel.db import json_value
 from kernel.errors import FieldError, MalformedInput, NotFound
 from kernel.tables import AuditEntry
 
 ENTITIES = ("charter", "charter_document", "city", "adoption", "target", "evidence", "challenge",
             *CLAIM_KINDS.values())
 """The kinds of item whose history can be read; claims are keyed by their claim id."""
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def _published(state: Any) -> Any:
@@ -47,4 +43,4 @@ async def item_history(caller: Caller, entity: str, key: str) -> list[HistoryEnt
     return [HistoryEntry(
         at=r["at"], action=r["action"],
         by=(r["actor_label"] if private else r["actor_public"]) or r["actor_public"] or "—",
-        before=shown(_json(r["before"])), after=shown(_json(r["after"]))) for r in rows]
+        before=shown(json_value(r["before"])), after=shown(json_value(r["after"]))) for r in rows]

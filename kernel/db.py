@@ -87,6 +87,12 @@ async def bulk_insert(table: type[Table], columns: list[str], rows: list[tuple])
         await transaction.connection.executemany(sql, rows)
 
 
+def json_value(value: Any) -> Any:
+    """A JSON column's value as Python: the drivers give text (SQLite, and any JSON column read
+    through a join) or the decoded value (PostgreSQL's JSONB read directly), this gives the value."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
