@@ -51,8 +51,8 @@ def validation_error(_: Request, exc: ValidationException) -> Response:
                 field = missing["field"] if field in {"data", "body"} else f"{field}.{missing['field']}"
                 message = "Required field is missing."
             elif unknown:
-                field = unknown["field"] if field in {"data", "body"} else f"{field}.{unknown['field']}"
-                message = "This body has no such field; leave it out."
+                field = "body" if field == "data" else field
+                message = f"The body has no field `{unknown['field']}`; leave it out."
             elif field == "data":
                 field = "body"
             errors.append(FieldErrorOut(str(field), message))
