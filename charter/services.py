@@ -28,7 +28,7 @@ from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFoun
 from kernel.text import LANG_PATTERN, check_code, language_of, pick, translatable
 from kernel.versions import Precondition, check_version
 
-_TERRITORIES = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
+_TERRITORIES = {code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha()}
 
 
 
@@ -91,7 +91,7 @@ async def create_charter(caller: Caller, data: CharterCreate) -> CharterSummary:
     lang = _check_lang(data.lang)
     title = translatable(data.title, lang, "title")
     preamble = translatable(data.preamble, lang, "preamble") if data.preamble else {}
-    row = {
+    row: dict[str, Any] = {
         "slug": slug, "lang": lang, "title": title, "preamble": preamble, "issuer": data.issuer,
         "adopted_on": data.adopted_on, "source_url": _check_url(data.source_url, "source_url"),
         "version": data.version,
@@ -142,7 +142,7 @@ def _check_locale(locale: str) -> str:
     return f"{parsed.language}-{parsed.territory}" if parsed.territory else parsed.language
 
 
-_REGIONS = {code for code in Locale("en").territories if code.isdigit()}
+_REGIONS = {code for code in map(str, Locale("en").territories) if code.isdigit()}
 
 
 def _check_region(region: str | None) -> str | None:
@@ -223,7 +223,7 @@ async def create_city(caller: Caller, data: CityCreate) -> CityRead:
     caller.require_secretariat("onboard cities")
     slug = check_code(data.slug, "slug", slug=True)
     locale = _check_locale(data.locale)
-    row = {
+    row: dict[str, Any] = {
         "slug": slug,
         "name": translatable(data.name, language_of(locale), "name"),
         "country": _check_country(data.country),

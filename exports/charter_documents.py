@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from piccolo.columns import Column
+
 from charter.services import dumps
 from charter.tables import Charter, Principle
 from commitments.tables import Commitment
@@ -23,7 +25,7 @@ from exports.charter_markdown import (
 from indicators import standing
 from indicators.tables import Indicator
 from kernel.caller import Caller
-from kernel.db import audit, update_versioned, write_transaction
+from kernel.db import audit, found, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput, NotFound
 from kernel.text import LANG_PATTERN
 from kernel.versions import ANY_VERSION, Precondition, check_version
@@ -106,7 +108,7 @@ async def import_document(
             doc = parse_charter(source, lang=lang, base=True)
         before = await export_document(doc.slug, doc.lang) if charter and (
             doc.lang == charter["lang"] or doc.lang in charter["title"]) else None
-        if before is not None and before == render_charter(doc):
+        if charter is not None and before is not None and before == render_charter(doc):
             return {"slug": doc.slug, "lang": doc.lang, "created": 0, "updated": 0,
                     "version": charter["revision"]}
         if charter is not None:
@@ -135,7 +137,8 @@ async def import_document(
         await audit(caller, "import" if before is None else "update", "charter_document",
                     f"{doc.slug}/{doc.lang}", {"document": before} if before else None,
                     {"document": after})
-        version = (await Charter.select(Charter.revision).where(Charter.slug == doc.slug).first())["revision"]
+        version = found(await Charter.select(Charter.revision).where(Charter.slug == doc.slug).first(),
+                        f"Charter {doc.slug!r}")["revision"]
     return {"slug": doc.slug, "lang": doc.lang, **counts, "version": version}
 
 
@@ -145,7 +148,8 @@ async def _create_charter(doc: CharterDoc) -> dict[str, Any]:
         preamble=dumps({doc.lang: doc.preamble} if doc.preamble else {}), issuer=doc.issuer,
         adopted_on=doc.adopted_on, source_url=doc.source_url, version=doc.version,
     ))
-    return await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first()
+    return found(await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first(),
+                 f"Charter {doc.slug!r}")
 
 
 async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: bool) -> dict[str, int]:
@@ -252,7 +256,7 @@ async def _write_indicator(charter: dict[str, Any], lang: str, i: IndicatorDoc, 
         raise Conflict(f"Indicator {i.code!r} changes type or direction.", [FieldError(
             f"line {i.line}", f"Expected {row['value_kind']} | {row['direction']}: "
                               "an indicator's type and direction do not change.")])
-    values = {Indicator.title: dumps(_with(row["title"], lang, i.title))}
+    values: dict[Column | str, Any] = {Indicator.title: dumps(_with(row["title"], lang, i.title))}
     if not translation:
         values[Indicator.unit] = i.unit
     await Indicator.update(values).where(Indicator.id == row["id"])

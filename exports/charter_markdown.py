@@ -163,7 +163,8 @@ def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
                 rows.append((line, current))
             current = None
         i += 1
-    table_line = (tokens[start].map[0] + 1) if tokens[start].map else 0
+    span = tokens[start].map
+    table_line = span[0] + 1 if span else 0
     missing = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing:
@@ -274,7 +275,8 @@ class _Reader:
     def block(self, tok: Token) -> None:
         """A top-level block (paragraph, list, quote, code...): its Markdown as written, in the
         preamble or the description of the current commitment or principle."""
-        block = "\n".join(self.lines[tok.map[0]:tok.map[1]]).strip()
+        first, last = tok.map or (0, 0)
+        block = "\n".join(self.lines[first:last]).strip()
         target = self.commitment or self.principle
         if target is None:
             self.preamble.append(block)

@@ -201,7 +201,7 @@ async def first_years(charter_id: int, filters: Filters) -> list[dict[str, Any]]
 async def nearest_cities(city: dict[str, Any], charter_id: int | None, limit: int) -> list[dict[str, Any]]:
     """The cities nearest to `city`, same region first, then by relative difference of population
     (among the charter's signatories when one is given)."""
-    scope_sql, args = "", []
+    scope_sql, args = "", list[Any]()
     source = "city"
     if charter_id is not None:
         scope_sql, args = _scope(Filters())

@@ -232,12 +232,19 @@ class _Writer:
         """The scorecard's total line over every adopted commitment, and the claims' assurance."""
         overall = principle_progress((c.progress_value, c.status) for p in principles for c in p.commitments)
         claims, shares = self.claims, self.assurance
+        def total(key: str) -> int:
+            return sum(getattr(p.counts, key) for p in principles)
+
+        def share(kind: str) -> str:
+            return self.pct(shares[kind] / claims if claims else None)
+
         return Totals(
-            **{key: sum(getattr(p.counts, key) for p in principles)
-               for key in ("adopted", "achieved", "on_track", "delayed", "overdue")},
+            adopted=total("adopted"), achieved=total("achieved"), on_track=total("on_track"),
+            delayed=total("delayed"), overdue=total("overdue"),
             progress=self.pct(overall), progress_value=overall or 0.0, claims=claims,
-            **{k: self.pct(n / claims if claims else None) for k, n in shares.items()},
-            **{f"{k}_count": n for k, n in shares.items()})
+            verified=share("verified"), self_reported=share("self_reported"), contested=share("contested"),
+            verified_count=shares["verified"], self_reported_count=shares["self_reported"],
+            contested_count=shares["contested"])
 
 
 def format_report(data: ReportData, city_slug: str, charter_slug: str, lang: str, today: date,

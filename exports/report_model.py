@@ -141,7 +141,7 @@ class CommitmentSection:
     owner: str
     due: str
     progress: str
-    progress_value: float | None
+    progress_value: float
     indicators: list[IndicatorLine]
     chart: str | None
     chart_size: tuple[float, float]

@@ -283,7 +283,11 @@ def render_pdf_here(context: ReportContext, variant: str | None = None) -> bytes
 _pool: ProcessPoolExecutor | None = None
 
 
-def _pool_for(jobs: int = 2) -> ProcessPoolExecutor:
+WORKERS = 2
+"""Report worker processes (the machine the service is sized for has two cores)."""
+
+
+def _pool_for(jobs: int = WORKERS) -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
         # spawn: a clean interpreter, not a fork of a process holding database connections.
@@ -301,7 +305,7 @@ def warm_workers() -> None:
     """Start the workers and load WeasyPrint in each, without waiting, so that the first report
     does not pay for it."""
     pool = _pool_for()
-    for _ in range(pool._max_workers):
+    for _ in range(WORKERS):
         pool.submit(warm_up)
 
 

@@ -122,11 +122,12 @@ def _read_csv(content: bytes, plan: Plan) -> Sheet:
                       + " | ".join(", ".join(c) for c in SHEETS.values()))])
     sheet = Sheet(kind, SHEETS[kind])
     for number, row in enumerate(reader, start=2):
-        values = {column: (row[i].strip() if i < len(row) else "") for i, column in enumerate(SHEETS[kind])}
-        for column, value in values.items():
-            if value.startswith("="):
+        values: dict[str, str | None] = {}
+        for i, column in enumerate(SHEETS[kind]):
+            text = row[i].strip() if i < len(row) else ""
+            if text.startswith("="):
                 plan.error(kind, number, column, "A formula is not read: type the value itself.")
-                values[column] = None
+            values[column] = None if text.startswith("=") else text
         if any(v not in (None, "") for v in values.values()):
             sheet.rows.append((number, values))
         if len(sheet.rows) > MAX_ROWS:

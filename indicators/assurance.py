@@ -4,10 +4,12 @@ far each can be trusted. No query here; services gather the rows and call these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from kernel.claim_ids import Assurance
+
+Row = TypeVar("Row", bound=Mapping[str, Any])
 
 OPEN_CHALLENGE = ("open", "answered")
 """A challenge not yet ruled keeps its claim contested."""
@@ -21,7 +23,7 @@ def superseded_by(rows: Iterable[Mapping[str, Any]]) -> dict[int, int]:
     return {r["supersedes"]: r["id"] for r in rows if r.get("supersedes")}
 
 
-def current(rows: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def current(rows: Sequence[Row]) -> list[Row]:
     """The rows no other given row corrects: only these count for progress and flags."""
     replaced = superseded_by(rows)
     return [r for r in rows if r["id"] not in replaced]

@@ -46,7 +46,7 @@ async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> 
     adoptions = await CityCommitment.select(
         CityCommitment.id, CityCommitment.adopted_on, CityCommitment.commitment,
         CityCommitment.commitment.code.as_alias("code"), CityCommitment.commitment.title.as_alias("title"),
-        CityCommitment.commitment.charter.lang.as_alias("lang"),
+        CityCommitment.commitment._.charter._.lang.as_alias("lang"),
     ).where((CityCommitment.city == city_id) & (CityCommitment.commitment.charter == charter_id))
     by_commitment = {a["commitment"]: a for a in adoptions}
     for a in adoptions:

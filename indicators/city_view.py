@@ -65,16 +65,16 @@ async def _view_rows(city: dict[str, Any], adoption_ids: list[int] | None, chart
         CityCommitment.commitment.code.as_alias("code"),
         CityCommitment.commitment.title.as_alias("title"),
         CityCommitment.commitment.description.as_alias("description"),
-        CityCommitment.commitment.principle.code.as_alias("principle"),
-        CityCommitment.commitment.principle.position.as_alias("p_pos"),
+        CityCommitment.commitment._.principle._.code.as_alias("principle"),
+        CityCommitment.commitment._.principle._.position.as_alias("p_pos"),
         CityCommitment.commitment.position.as_alias("c_pos"),
-        CityCommitment.commitment.charter.slug.as_alias("charter"),
-        CityCommitment.commitment.charter.lang.as_alias("charter_lang"),
+        CityCommitment.commitment._.charter._.slug.as_alias("charter"),
+        CityCommitment.commitment._.charter._.lang.as_alias("charter_lang"),
     ).where(CityCommitment.city == city["id"])
     if adoption_ids is not None:
         query = query.where(CityCommitment.id.is_in(adoption_ids or [-1]))
     if charter_slug:
-        query = query.where(CityCommitment.commitment.charter.slug == charter_slug)
+        query = query.where(CityCommitment.commitment._.charter._.slug == charter_slug)
     adoptions = await query
     adoptions.sort(key=lambda a: (a["charter"], a["p_pos"], a["c_pos"]))
     ids = [a["id"] for a in adoptions] or [-1]
@@ -98,7 +98,7 @@ async def _view_rows(city: dict[str, Any], adoption_ids: list[int] | None, chart
 
 def _counted(rows: list[dict[str, Any]], seen: Visibility) -> list[dict[str, Any]]:
     """The claims that count: published (and drafts in a preview), not corrected by another."""
-    return current([r for r in rows if seen.count_drafts or not r["draft"]])  # type: ignore[return-value]
+    return current([r for r in rows if seen.count_drafts or not r["draft"]])
 
 
 def _progress_of(adoption, view: _CityView):

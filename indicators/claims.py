@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
-from piccolo.table import Table
+from piccolo.columns import ForeignKey
 
 from charter.schemas import SignatureRead
 from charter.services import get_city_or_raise
@@ -32,10 +32,14 @@ from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFoun
 from kernel.markdown import render_markdown
 from kernel.versions import Precondition, check_version
 
-CLAIM_TABLES: dict[str, type[Table]] = {
+ClaimTable: TypeAlias = type[Signature] | type[StatusUpdate] | type[Measurement]
+LinkTable: TypeAlias = type[UpdateEvidence] | type[MeasurementEvidence]
+
+CLAIM_TABLES: dict[str, ClaimTable] = {
     "signature": Signature, "status_update": StatusUpdate, "measurement": Measurement}
-LINK_TABLES = {"status_update": (UpdateEvidence, UpdateEvidence.update),
-               "measurement": (MeasurementEvidence, MeasurementEvidence.measurement)}
+LINK_TABLES: dict[str, tuple[LinkTable, ForeignKey]] = {
+    "status_update": (UpdateEvidence, UpdateEvidence.update),
+    "measurement": (MeasurementEvidence, MeasurementEvidence.measurement)}
 
 
 def now() -> datetime:
@@ -48,7 +52,7 @@ async def load_claim(kind: str, row_id: int) -> dict[str, Any] | None:
         return await StatusUpdate.select(
             *StatusUpdate.all_columns(),
             StatusUpdate.city_commitment.city.as_alias("city_id"),
-            StatusUpdate.city_commitment.city.slug.as_alias("city_slug"),
+            StatusUpdate.city_commitment._.city._.slug.as_alias("city_slug"),
             StatusUpdate.city_commitment.key.as_alias("subject"),
         ).where(StatusUpdate.id == row_id).first()
     if kind == "measurement":
@@ -80,6 +84,19 @@ async def claim_for_write(caller: Caller, text: str) -> tuple[str, dict[str, Any
     if not caller.may_edit_city(row["city_id"]):
         raise Forbidden(f"You may not change the claims of {row['city_slug']!r}.")
     return kind, row
+
+
+async def set_citations(kind: str, row_id: int, evidence_ids: list[int]) -> None:
+    """The evidence a status update or a measurement cites, from now on exactly these."""
+    if kind == "status_update":
+        await UpdateEvidence.delete().where(UpdateEvidence.update == row_id)
+        if evidence_ids:
+            await UpdateEvidence.insert(*(UpdateEvidence(update=row_id, evidence=e) for e in evidence_ids))
+    elif kind == "measurement":
+        await MeasurementEvidence.delete().where(MeasurementEvidence.measurement == row_id)
+        if evidence_ids:
+            await MeasurementEvidence.insert(
+                *(MeasurementEvidence(measurement=row_id, evidence=e) for e in evidence_ids))
 
 
 async def evidence_of(kind: str, row_ids: list[int]) -> dict[int, list[int]]:
@@ -126,9 +143,9 @@ def claim_standing(kind: str, row: dict[str, Any], *, replaced_by: int | None,
 
 async def _replaced_by(kind: str, row_id: int, with_drafts: bool) -> int | None:
     table = CLAIM_TABLES[kind]
-    query = table.select(table.id).where(table.supersedes == row_id)  # type: ignore[attr-defined]
+    query = table.select(table.id).where(table.supersedes == row_id)
     if not with_drafts:
-        query = query.where(table.draft == False)  # type: ignore[attr-defined]  # noqa: E712
+        query = query.where(table.draft == False)  # noqa: E712
     row = await query.order_by(table.id, ascending=False).first()
     return row["id"] if row else None
 
@@ -185,14 +202,14 @@ async def check_supersedes(kind: str, text: str, *, parent: tuple[str, int]) -> 
     except NotFound:
         raise InvalidInput(f"{text!r} is not a claim id.", field) from None
     table = CLAIM_TABLES[kind]
-    row = await table.select().where(table.id == row_id).first() if found_kind == kind else None  # type: ignore[attr-defined]
+    row = await table.select().where(table.id == row_id).first() if found_kind == kind else None
     column, value = parent
     if row is None or row[column] != value:
         raise InvalidInput(f"{text!r} is not a {kind.replace('_', ' ')} of this subject.", field)
     if row["draft"]:
         raise Conflict(f"{text} is a draft: edit it (PATCH /api/v1/claims/{text}) instead of "
                        "superseding it.", field)
-    other = await table.select(table.id).where(table.supersedes == row_id).first()  # type: ignore[attr-defined]
+    other = await table.select(table.id).where(table.supersedes == row_id).first()
     if other is not None:
         raise Conflict(f"{text} is already corrected by {claim_id(kind, other['id'])}; correct that "
                        "one instead.", field)
@@ -211,15 +228,15 @@ async def publish_claim(caller: Caller, text: str, precondition: Precondition) -
             raise Conflict(f"{text} is already published.")
         table = CLAIM_TABLES[kind]
         if row.get("supersedes"):
-            other = await table.select(table.id).where(  # type: ignore[attr-defined]
-                (table.supersedes == row["supersedes"]) & (table.id != row["id"])  # type: ignore[attr-defined]
-                & (table.draft == False)).first()  # type: ignore[attr-defined]  # noqa: E712
+            other = await table.select(table.id).where(
+                (table.supersedes == row["supersedes"]) & (table.id != row["id"])
+                & (table.draft == False)).first()  # noqa: E712
             if other is not None:
                 raise Conflict(f"{claim_id(kind, row['supersedes'])} was corrected meanwhile by "
                                f"{claim_id(kind, other['id'])}.")
         stamp = now()
         await update_versioned(table, row["id"], row["version"],
-                               {table.draft: False, table.published_at: stamp},  # type: ignore[attr-defined]
+                               {table.draft: False, table.published_at: stamp},
                                f"Claim {text}")
         await standing.refresh(await standing.adoption_of_claim(kind, row))
         await audit(caller, "publish", kind, text, {"draft": True}, {"draft": False, "published_at": stamp})
@@ -267,13 +284,13 @@ async def unverify_citing(caller: Caller, evidence_id: int, reason: str) -> list
         table = CLAIM_TABLES[kind]
         ids = [r[column._meta.name] for r in await link_table.select(column).where(
             link_table.evidence == evidence_id)]
-        rows = await table.select().where(table.id.is_in(ids or [-1]) & (  # type: ignore[attr-defined]
-            table.verified_at.is_not_null()))  # type: ignore[attr-defined]
+        rows = await table.select().where(table.id.is_in(ids or [-1]) & (
+            table.verified_at.is_not_null()))
         for row in rows:
             text = claim_id(kind, row["id"])
-            await table.update({table.verified_at: None, table.verified_by: None,  # type: ignore[attr-defined]
-                                table.verified_by_label: None, table.verification_note_md: None,  # type: ignore[attr-defined]
-                                table.version: table.version + 1}).where(table.id == row["id"])  # type: ignore[attr-defined]
+            await table.update({table.verified_at: None, table.verified_by: None,
+                                table.verified_by_label: None, table.verification_note_md: None,
+                                table.version: table.version + 1}).where(table.id == row["id"])
             await standing.refresh(await standing.adoption_of_claim(kind, row))
             await audit(caller, "unverify", kind, text,
                         {"verified_at": row["verified_at"], "verified_by": row["verified_by_label"]},

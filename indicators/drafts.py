@@ -11,18 +11,18 @@ from charter.services import get_city_or_raise
 from commitments.tables import CityCommitment
 from indicators.claims import (
     CLAIM_TABLES,
-    LINK_TABLES,
     claim_for_read,
     claim_for_write,
     claim_read,
     evidence_of,
+    set_citations,
 )
 from indicators.evidence import check_cited
 from indicators.schemas import ClaimEdit, ClaimRead
 from indicators.status_updates import check_status_date
 from indicators.tables import Indicator
 from kernel.caller import Caller
-from kernel.db import audit, update_versioned, write_transaction
+from kernel.db import audit, found, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput
 from kernel.numbers import check_value, read_number
 from kernel.versions import Precondition, check_version
@@ -51,8 +51,8 @@ async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: P
         if "note_md" in given:
             values["note_md"] = data.note_md
         if kind == "status_update":
-            adoption = await CityCommitment.select().where(
-                CityCommitment.id == row["city_commitment"]).first()
+            adoption = found(await CityCommitment.select().where(
+                CityCommitment.id == row["city_commitment"]).first(), "The claim's adoption")
             if "status" in given:
                 values["status"] = str(data.status)
             if "reported_on" in given:
@@ -60,7 +60,8 @@ async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: P
                 values["reported_on"] = data.reported_on
         elif "value" in given:
             city = await get_city_or_raise(row["city_slug"])
-            indicator = await Indicator.select().where(Indicator.id == row["indicator"]).first()
+            indicator = found(await Indicator.select().where(Indicator.id == row["indicator"]).first(),
+                              "The claim's indicator")
             value, value_text = read_number(data.value, city["locale"], "value")  # type: ignore[arg-type]
             check_value(value, indicator["value_kind"], "value")
             values |= {"value": value, "value_text": value_text}
@@ -70,11 +71,8 @@ async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: P
         before = {k: row[k] for k in values}
         if "evidence" in given:
             cited = await check_cited(row["city_id"], data.evidence)  # type: ignore[arg-type]
-            link_table, column = LINK_TABLES[kind]
             before["evidence"] = (await evidence_of(kind, [row["id"]])).get(row["id"], [])
-            await link_table.delete().where(column == row["id"])
-            for evidence_id in cited:
-                await link_table.insert(link_table(**{column._meta.name: row["id"], "evidence": evidence_id}))
+            await set_citations(kind, row["id"], cited)
             values["evidence"] = cited
         await audit(caller, "update", kind, text, before, values)
         kind, row = await claim_for_read(caller, text)

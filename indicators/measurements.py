@@ -9,11 +9,11 @@ from charter.services import city_for_write, get_city_or_raise
 from indicators import standing
 from indicators.assurance import superseded_by
 from indicators.charter_tree import indicator_for_city
-from indicators.claims import challenges_of, check_supersedes, claim_standing, evidence_of
+from indicators.claims import challenges_of, check_supersedes, claim_standing, evidence_of, set_citations
 from indicators.claims import now as claim_now
 from indicators.evidence import check_cited
 from indicators.schemas import MeasurementCreate, MeasurementRead
-from indicators.tables import Measurement, MeasurementEvidence
+from indicators.tables import Measurement
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id
@@ -76,9 +76,7 @@ async def add_measurement(caller: Caller, city_slug: str, charter_slug: str, cod
             draft=data.draft, published_at=None if data.draft else claim_now(),
             supersedes=corrected["id"] if corrected else None,
         )).returning(*Measurement.all_columns()))[0]
-        for evidence_id in cited:
-            await MeasurementEvidence.insert(MeasurementEvidence(measurement=row["id"],
-                                                                 evidence=evidence_id))
+        await set_citations("measurement", row["id"], cited)
         await standing.refresh(await standing.adoption_of_value(city["id"], indicator["id"]))
         await audit(caller, "create", "measurement", claim_id("measurement", row["id"]), None,
                     {"indicator": f"{city_slug}/{charter_slug}/{indicator['code']}",

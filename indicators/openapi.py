@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    Reference,
+    RequestBody,
+    Schema,
+)
 
 from indicators.choices import EvidenceKind
 
 
-def _evidence_fields(*, file: bool) -> dict[str, Schema]:
+def _evidence_fields(*, file: bool) -> dict[str, Schema | Reference]:
     """The fields of a piece of evidence as the upload takes them (a link, or a file)."""
-    fields = {
+    fields: dict[str, Schema | Reference] = {
         "title": Schema(type=OpenAPIType.STRING, max_length=500,
                         description="What the document is, as a reader will see it."),
         "kind": Schema(type=OpenAPIType.STRING, enum=[k.value for k in EvidenceKind],

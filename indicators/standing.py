@@ -14,6 +14,7 @@ from typing import Any
 
 from commitments.tables import CityCommitment, StatusUpdate
 from indicators.tables import AdoptionStanding, Indicator, Measurement
+from kernel.db import found
 
 _CONTESTED = """EXISTS (SELECT 1 FROM challenge ch WHERE ch.claim_id = '{prefix}-' || {alias}.id
   AND (ch.status IN ('open', 'answered') OR ch.outcome IN ('upheld', 'partly_upheld')))"""
@@ -103,7 +104,8 @@ async def refresh_charter(charter_id: int) -> None:
 
 async def adoption_of_value(city_id: int, indicator_id: int) -> list[int]:
     """The adoption a value of that city for that indicator counts toward."""
-    indicator = await Indicator.select(Indicator.commitment).where(Indicator.id == indicator_id).first()
+    indicator = found(await Indicator.select(Indicator.commitment).where(
+        Indicator.id == indicator_id).first(), f"Indicator {indicator_id}")
     row = await CityCommitment.select(CityCommitment.id).where(
         (CityCommitment.city == city_id) & (CityCommitment.commitment == indicator["commitment"])).first()
     return [row["id"]] if row else []

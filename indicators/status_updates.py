@@ -16,10 +16,9 @@ from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
 from commitments.services import adoption_for_write
 from commitments.tables import StatusUpdate
 from indicators import standing
-from indicators.claims import check_supersedes, claim_standing
+from indicators.claims import check_supersedes, claim_standing, set_citations
 from indicators.claims import now as claim_now
 from indicators.evidence import check_cited
-from indicators.tables import UpdateEvidence
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id
@@ -58,8 +57,7 @@ async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, c
             published_at=None if data.draft else claim_now(),
             supersedes=corrected["id"] if corrected else None,
         )).returning(*StatusUpdate.all_columns()))[0]
-        for evidence_id in cited:
-            await UpdateEvidence.insert(UpdateEvidence(update=row["id"], evidence=evidence_id))
+        await set_citations("status_update", row["id"], cited)
         await standing.refresh([adoption["id"]])
         await audit(caller, "create", "status_update", claim_id("status_update", row["id"]), None,
                     {"commitment": adoption["key"], "status": str(data.status),

@@ -45,8 +45,8 @@ async def set_target(caller: Caller, city_slug: str, charter_slug: str, code: st
                 parse_period(getattr(data, field), field)
         key = f"{city_slug}/{charter_slug}/{indicator['code']}"
         before = await Target.select().where(Target.key == key).first()
-        values = {"baseline": baseline, "baseline_period": data.baseline_period, "target": target,
-                  "target_period": data.target_period}
+        values: dict[str, Any] = {"baseline": baseline, "baseline_period": data.baseline_period,
+                                  "target": target, "target_period": data.target_period}
         if before is None:
             await Target.insert(Target(city=city["id"], indicator=indicator["id"], key=key, **values))
         else:

@@ -15,7 +15,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
 from kernel.caller import Caller
-from kernel.errors import PreconditionFailed
+from kernel.errors import NotFound, PreconditionFailed
 from kernel.tables import AuditEntry
 
 
@@ -85,6 +85,14 @@ async def bulk_insert(table: type[Table], columns: list[str], rows: list[tuple])
     sql = f"INSERT INTO {table._meta.tablename} ({names}) VALUES ({marks})"  # noqa: S608
     if rows:
         await transaction.connection.executemany(sql, rows)
+
+
+def found(row: dict[str, Any] | None, what: str) -> dict[str, Any]:
+    """A row that must be there (a foreign key points at it, or it was just written); 404 naming
+    it if another writer removed it meanwhile."""
+    if row is None:
+        raise NotFound(f"{what} is gone.")
+    return row
 
 
 def json_value(value: Any) -> Any:

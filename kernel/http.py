@@ -24,7 +24,7 @@ Lang: TypeAlias = Annotated[
 Limit: TypeAlias = Annotated[int, QueryParameter(name="limit", ge=1, le=500)]
 Offset: TypeAlias = Annotated[int, QueryParameter(name="offset", ge=0)]
 
-WRITE = [{"BearerToken": []}]
+WRITE: list[dict[str, list[str]]] = [{"BearerToken": []}]
 """OpenAPI security requirement of every write route."""
 
 IfMatch: TypeAlias = Annotated[

@@ -20,7 +20,7 @@ NumberIn = bool | int | float | str
 class ValueType(StrEnum):
     """What an indicator's numbers are."""
 
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the value's own name; it shadows str.count
     percent = "percent"
     ratio = "ratio"
     amount = "amount"

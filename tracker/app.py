@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, Router
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
+from piccolo.engine.postgres import PostgresEngine
 from swagger_ui_bundle import swagger_ui_path
 
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
@@ -28,7 +29,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = get_settings()
     engine = get_engine()
     opened = False
-    if settings.is_postgres and getattr(engine, "pool", None) is None:
+    if isinstance(engine, PostgresEngine) and engine.pool is None:
         await engine.start_connection_pool(min_size=1, max_size=10)
         opened = True
     elif not settings.is_postgres:

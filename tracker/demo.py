@@ -37,6 +37,7 @@ from indicators.tables import Challenge, Evidence, Indicator, Measurement, Targe
 from indicators.targets import set_target
 from kernel.caller import SYSTEM, Caller, Role
 from kernel.claim_ids import claim_id
+from kernel.db import found
 from kernel.versions import ANY_VERSION
 
 T = TypeVar("T")
@@ -66,9 +67,10 @@ async def load_demo() -> dict[str, int]:
                                                  region=item.get("region"),
                                                  networks=item.get("networks") or []))
         counts["cities"] += 1
-        city_id = (await City.select(City.id).where(City.slug == item["slug"]).first())["id"]
+        city_id = found(await City.select(City.id).where(City.slug == item["slug"]).first(), "City")["id"]
         for sig in item.get("signatures", []):
-            charter = await Charter.select(Charter.id).where(Charter.slug == sig["charter"]).first()
+            charter = found(await Charter.select(Charter.id).where(Charter.slug == sig["charter"]).first(),
+                            "Charter")
             if await current_signature(city_id, charter["id"]) is None:
                 await create_signature(SYSTEM, item["slug"], _as(SignatureCreate,
                     charter=sig["charter"], signed_on=date.fromisoformat(sig["signed_on"]),
@@ -98,7 +100,8 @@ async def _load_verifications(item: dict[str, Any], evidence_ids: dict[str, int]
         if ev.get("verification") != "secretariat_verified":
             continue
         evidence_id = evidence_ids[ev["key"]]
-        row = await Evidence.select(Evidence.review).where(Evidence.id == evidence_id).first()
+        row = found(await Evidence.select(Evidence.review).where(Evidence.id == evidence_id).first(),
+                    "Evidence")
         if row["review"] == EvidenceReview.unreviewed:
             await review_evidence(SYSTEM, evidence_id, EvidenceReviewCreate(
                 review=EvidenceReview.accepted, note_md="Checked against the published document."),
@@ -186,6 +189,7 @@ async def _load_adoption(city: str, adoption: dict[str, Any], evidence_ids: dict
             due_on=date.fromisoformat(adoption["due_on"]) if adoption.get("due_on") else None,
             owner=adoption.get("owner")))
         row = await CityCommitment.select(CityCommitment.id).where(CityCommitment.key == key).first()
+    row = found(row, f"Adoption {key}")
     if await StatusUpdate.exists().where(StatusUpdate.city_commitment == row["id"]):
         return
     for update in adoption.get("updates", []):
@@ -199,7 +203,7 @@ async def _load_adoption(city: str, adoption: dict[str, Any], evidence_ids: dict
 
 async def _indicator_id(charter: str, code: str) -> int:
     row = await Indicator.select(Indicator.id).where(Indicator.key == f"{charter}/{code}").first()
-    return row["id"]
+    return found(row, f"Indicator {charter}/{code}")["id"]
 
 
 async def _load_target(city: str, city_id: int, target: dict[str, Any]) -> None:
