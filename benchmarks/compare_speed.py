@@ -67,7 +67,7 @@ async def run(engine_name: str, cities: int, runs: int, rows: int) -> dict:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     from benchmarks.synthetic import charter_document, load_cities
-    from commitments.tables import CityCommitment
+    from commitments.tables import Adoption
     from exports.charter_documents import import_document
     from exports.comparison import adoption_over_time, comparison
     from indicators.tables import Measurement
@@ -91,7 +91,7 @@ async def run(engine_name: str, cities: int, runs: int, rows: int) -> dict:
     read = await comparison("bench")
     assert len(read.rows) == cities and len(read.columns) == PRINCIPLES
     result = {
-        "adoptions": await CityCommitment.count(), "measurements": await Measurement.count(),
+        "adoptions": await Adoption.count(), "measurements": await Measurement.count(),
         "load_s": load_s,
         "principle_ms": await timed(lambda: comparison("bench"), runs),
         "commitment_ms": await timed(lambda: comparison("bench", level="commitment"), runs),

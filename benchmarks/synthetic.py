@@ -29,7 +29,7 @@ async def load_cities(charter_slug: str, count: int, *, periods: int, evidence_p
     """`count` cities that signed the charter and adopted all its commitments, with targets,
     a status update, `periods` yearly measurements per indicator and evidence."""
     from charter.tables import Charter, City, Signature
-    from commitments.tables import CityCommitment, Commitment, StatusUpdate
+    from commitments.tables import Adoption, Commitment, StatusUpdate
     from indicators.tables import (
         Evidence,
         Indicator,
@@ -57,13 +57,13 @@ async def load_cities(charter_slug: str, count: int, *, periods: int, evidence_p
         cities = await City.select(City.id, City.slug).where(City.slug.is_in(slugs))
         await batched(Signature, [Signature(city=c["id"], charter=charter["id"], signed_on=date(2020, 1, 1),
                                             act="Council decision") for c in cities])
-        await batched(CityCommitment, [
-            CityCommitment(city=c["id"], commitment=m["id"], key=f"{c['slug']}/{charter_slug}/{m['code']}",
+        await batched(Adoption, [
+            Adoption(city=c["id"], commitment=m["id"], key=f"{c['slug']}/{charter_slug}/{m['code']}",
                            adopted_on=date(2020, 6, 1), due_on=date(2027, 12, 31), owner="Social affairs")
             for c in cities for m in commitments])
-        adoptions = await CityCommitment.select(CityCommitment.id, CityCommitment.city).where(
-            CityCommitment.city.is_in([c["id"] for c in cities]))
-        await batched(StatusUpdate, [StatusUpdate(city_commitment=a["id"], status="in_progress",
+        adoptions = await Adoption.select(Adoption.id, Adoption.city).where(
+            Adoption.city.is_in([c["id"] for c in cities]))
+        await batched(StatusUpdate, [StatusUpdate(adoption=a["id"], status="in_progress",
                                                   reported_on=date(2026, 3, 31),
                                                   note_md="Work goes on: **two** districts covered.")
                                      for a in adoptions])
@@ -88,9 +88,9 @@ async def load_cities(charter_slug: str, count: int, *, periods: int, evidence_p
                 code = e["url"].split("/")[3]
                 by_code.setdefault((e["city"], code), []).append(e["id"])
             updates = await StatusUpdate.select(
-                StatusUpdate.id, StatusUpdate.city_commitment.city.as_alias("city"),
-                StatusUpdate.city_commitment.commitment.code.as_alias("code")).where(
-                StatusUpdate.city_commitment.is_in([a["id"] for a in adoptions]))
+                StatusUpdate.id, StatusUpdate.adoption.city.as_alias("city"),
+                StatusUpdate.adoption.commitment.code.as_alias("code")).where(
+                StatusUpdate.adoption.is_in([a["id"] for a in adoptions]))
             await batched(UpdateEvidence, [UpdateEvidence(update=u["id"], evidence=e)
                                            for u in updates for e in by_code[(u["city"], u["code"])]])
             last = await Measurement.select(

@@ -50,7 +50,7 @@ def charter_summary(row: dict[str, Any], lang: str | None) -> CharterSummary:
         issuer=row["issuer"],
         adopted_on=row["adopted_on"],
         source_url=row["source_url"],
-        version=row["version"],
+        version=row["edition"],
         languages=sorted(title),
     )
 
@@ -94,7 +94,7 @@ async def create_charter(caller: Caller, data: CharterCreate) -> CharterSummary:
     row: dict[str, Any] = {
         "slug": slug, "lang": lang, "title": title, "preamble": preamble, "issuer": data.issuer,
         "adopted_on": data.adopted_on, "source_url": _check_url(data.source_url, "source_url"),
-        "version": data.version,
+        "edition": data.version,
     }
     async with write_transaction():
         if await Charter.exists().where(Charter.slug == slug):
@@ -120,7 +120,7 @@ def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
         region=row["region"],
         region_name=region_name(row["region"], lang),
         networks=json_value(row["networks"]) or [],
-        version=row["revision"],
+        version=row["version"],
         history=history_url("city", row["slug"]),
     )
 
@@ -247,7 +247,7 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate,
     from the version the caller read."""
     async with write_transaction():
         row = await city_for_write(caller, slug)
-        check_version(f"City {slug!r}", row["revision"], precondition)
+        check_version(f"City {slug!r}", row["version"], precondition)
         before = {k: json_value(row[k]) if k in ("name", "networks") else row[k]
                   for k in ("name", "country", "locale", "population", "region", "networks")}
         after = dict(before)
@@ -265,7 +265,7 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate,
             after["networks"] = _check_networks(data.networks)
         if after != before:
             await update_versioned(
-                City, row["id"], row["revision"],
+                City, row["id"], row["version"],
                 {City.name: dumps(after["name"]), City.country: after["country"],
                  City.locale: after["locale"], City.population: after["population"],
                  City.region: after["region"], City.networks: dumps(after["networks"]),

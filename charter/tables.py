@@ -26,21 +26,30 @@ class Charter(Table, tablename="charter"):
     issuer = Varchar(length=255, default="", help_text="Network or body that issued the charter.")
     adopted_on = Date(null=True, default=None, help_text="When the issuer adopted the text.")
     source_url = Varchar(length=1024, null=True, default=None, help_text="Where the text is published.")
-    version = Varchar(length=32, default="1", help_text="Edition of the charter's text.")
-    revision = Integer(default=1, help_text="Incremented on each change of this row.")
+    edition = Varchar(length=32, default="1",
+                      help_text="Edition of the charter's text (`version` in the API and its Markdown).")
+    version = Integer(default=1, help_text="Incremented on each change: the ETag.")
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
-class Principle(Table, tablename="principle"):
+class CharterPart:
+    """The columns of every part of a charter (a principle, a commitment, an indicator): its
+    public code and key, its place among its siblings, its title. Mixed into a table before
+    `Table`; Piccolo copies each column into the table."""
+
+    code = Varchar(length=64, help_text="Code, unique within the charter (e.g. DIG, LAM-DIG-01).")
+    key = Varchar(length=160, unique=True, help_text="`charter-slug/CODE`, globally unique.")
+    position = Integer(default=0, help_text="Order among its siblings (in the charter, the "
+                                            "principle or the commitment).")
+    title = JSON(help_text="Title by language.")
+
+
+class Principle(CharterPart, Table, tablename="principle"):
     """A principle of a charter (Dignity, Equity, Recognition...), grouping commitments."""
 
     id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     charter = ForeignKey(references=Charter, null=False, index=True)
-    code = Varchar(length=64, help_text="Code, unique within the charter (e.g. DIG).")
-    key = Varchar(length=160, unique=True, help_text="`charter-slug/CODE`, globally unique.")
-    position = Integer(default=0, help_text="Order in the charter.")
-    title = JSON(help_text="Title by language.")
     description = JSON(help_text="Description (Markdown) by language.")
 
 
@@ -57,7 +66,7 @@ class City(Table, tablename="city"):
     region = Varchar(length=3, null=True, default=None, index=True,
                      help_text="UN M49 sub-region code, e.g. 015 Northern Africa, 039 Southern Europe.")
     networks = JSON(default="[]", help_text="Codes of the city networks it belongs to (MC2CM, UCLG...).")
-    revision = Integer(default=1, help_text="Incremented on each change of this row.")
+    version = Integer(default=1, help_text="Incremented on each change: the ETag.")
     updated_at = Timestamptz(default=TimestamptzNow())
 
 

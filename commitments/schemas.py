@@ -7,7 +7,7 @@ from datetime import date
 import msgspec
 
 from commitments.choices import CommitmentStatus
-from kernel.claim_ids import ClaimStanding
+from kernel.claim_ids import ClaimInput, ClaimStanding
 
 
 class AdoptionCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -38,15 +38,11 @@ class AdoptionRead(msgspec.Struct):
     version: int = 1
 
 
-class StatusUpdateCreate(msgspec.Struct, forbid_unknown_fields=True):
+class StatusUpdateCreate(ClaimInput, forbid_unknown_fields=True):
     """A dated status with its narrative (Markdown) and the evidence it cites (ids)."""
 
     status: CommitmentStatus
     reported_on: date
-    note_md: str | None = None
-    evidence: list[int] = msgspec.field(default_factory=list)
-    draft: bool = False
-    supersedes: str | None = None
 
 
 class StatusUpdateRead(ClaimStanding):

@@ -10,7 +10,7 @@ import msgspec
 from charter.choices import SignatureStatus
 from charter.services import city_for_write, current_signature, get_charter_or_raise, get_city_or_raise
 from commitments.schemas import AdoptionCreate, AdoptionRead, AdoptionUpdate
-from commitments.tables import CityCommitment, Commitment
+from commitments.tables import Adoption, Commitment
 from kernel import clock
 from kernel.caller import Caller
 from kernel.db import audit, update_versioned, write_transaction
@@ -38,7 +38,7 @@ async def get_adoption_or_raise(city_slug: str, charter_slug: str, code: str) ->
     """The city's adoption of that commitment (public)."""
     await get_city_or_raise(city_slug)
     key = adoption_key(city_slug, charter_slug, normalize_code(code))
-    row = await CityCommitment.select().where(CityCommitment.key == key).first()
+    row = await Adoption.select().where(Adoption.key == key).first()
     if row is None:
         await get_commitment_or_raise(charter_slug, code)
         raise NotFound(f"{city_slug!r} has not adopted {charter_slug}/{code}.")
@@ -71,7 +71,7 @@ async def update_adoption(caller: Caller, city_slug: str, charter_slug: str, cod
     async with write_transaction():
         row = await adoption_for_write(caller, city_slug, charter_slug, code)
         key = row["key"]
-        check_version(f"Adoption {key}", row["revision"], precondition)
+        check_version(f"Adoption {key}", row["version"], precondition)
         before = {"due_on": row["due_on"], "owner": row["owner"]}
         after = dict(before)
         if data.due_on is not msgspec.UNSET:
@@ -79,13 +79,13 @@ async def update_adoption(caller: Caller, city_slug: str, charter_slug: str, cod
         if data.owner is not msgspec.UNSET:
             after["owner"] = data.owner.strip() if data.owner else None
         _check_adoption(row["adopted_on"], after["due_on"], after["owner"])
-        await update_versioned(CityCommitment, row["id"], row["revision"],
-                               {CityCommitment.due_on: after["due_on"], CityCommitment.owner: after["owner"]},
+        await update_versioned(Adoption, row["id"], row["version"],
+                               {Adoption.due_on: after["due_on"], Adoption.owner: after["owner"]},
                                f"Adoption {key}")
         await audit(caller, "update", "adoption", key, before, after)
     code = key.rsplit("/", 1)[1]
     return AdoptionRead(charter_slug, code, row["adopted_on"], after["due_on"], after["owner"],
-                        row["revision"] + 1)
+                        row["version"] + 1)
 
 
 async def adopt(caller: Caller, city_slug: str, data: AdoptionCreate) -> AdoptionRead:
@@ -99,10 +99,10 @@ async def adopt(caller: Caller, city_slug: str, data: AdoptionCreate) -> Adoptio
                            [FieldError("charter", "Expected a charter the city has signed.")])
         _check_adoption(data.adopted_on, data.due_on, data.owner)
         key = adoption_key(city_slug, data.charter, commitment["code"])
-        if await CityCommitment.exists().where(CityCommitment.key == key):
+        if await Adoption.exists().where(Adoption.key == key):
             raise Conflict(f"{city_slug!r} has already adopted {data.charter}/{commitment['code']}.")
         owner = data.owner.strip() if data.owner else None
-        await CityCommitment.insert(CityCommitment(
+        await Adoption.insert(Adoption(
             city=city["id"], commitment=commitment["id"], key=key, adopted_on=data.adopted_on,
             due_on=data.due_on, owner=owner))
         read = AdoptionRead(data.charter, commitment["code"], data.adopted_on, data.due_on, owner)

@@ -6,26 +6,22 @@ from piccolo.columns import JSON, Date, ForeignKey, Integer, Serial, Text, Times
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from charter.tables import Charter, City, Principle
+from charter.tables import Charter, CharterPart, City, Principle
 from commitments.choices import CommitmentStatus
 from kernel.claim_columns import ClaimColumns
 
 
-class Commitment(Table, tablename="commitment"):
+class Commitment(CharterPart, Table, tablename="commitment"):
     """A municipal commitment under a principle (e.g. free legal advice for every resident)."""
 
     id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     charter = ForeignKey(references=Charter, null=False, index=True)
     principle = ForeignKey(references=Principle, null=False, index=True)
-    code = Varchar(length=64, help_text="Code, unique within the charter.")
-    key = Varchar(length=160, unique=True, help_text="`charter-slug/CODE`, globally unique.")
-    position = Integer(default=0, help_text="Order within the principle.")
-    title = JSON(help_text="Title by language.")
     description = JSON(help_text="Description (Markdown) by language.")
 
 
-class CityCommitment(Table, tablename="city_commitment"):
+class Adoption(Table, tablename="adoption"):
     """A city's adoption of a commitment: when, by which local due date, owned by which unit."""
 
     id: Serial  # the primary key Piccolo adds, declared for type checkers
@@ -36,7 +32,7 @@ class CityCommitment(Table, tablename="city_commitment"):
     adopted_on = Date(help_text="When the city adopted the commitment.")
     due_on = Date(null=True, default=None, help_text="Local deadline, if any.")
     owner = Varchar(length=255, null=True, default=None, help_text="Municipal unit in charge.")
-    revision = Integer(default=1, help_text="Incremented on each change of this row.")
+    version = Integer(default=1, help_text="Incremented on each change: the ETag.")
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -45,7 +41,7 @@ class StatusUpdate(ClaimColumns, Table, tablename="status_update"):
 
     id: Serial  # the primary key Piccolo adds, declared for type checkers
 
-    city_commitment = ForeignKey(references=CityCommitment, null=False, index=True)
+    adoption = ForeignKey(references=Adoption, null=False, index=True)
     status = Varchar(length=16, choices=CommitmentStatus)
     reported_on = Date(help_text="The date the city gives to this status.")
     note_md = Text(null=True, default=None, help_text="Narrative, in Markdown.")

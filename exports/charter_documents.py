@@ -7,7 +7,7 @@ texts and must carry exactly the same codes, in the same places.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from piccolo.columns import Column
 
@@ -67,7 +67,7 @@ async def export_document(slug: str, lang: str | None = None) -> str:
     doc = CharterDoc(
         slug=slug, lang=lang, title=charter["title"].get(lang, ""), issuer=charter["issuer"],
         adopted_on=charter["adopted_on"], source_url=charter["source_url"],
-        version=charter["version"], preamble=charter["preamble"].get(lang, ""),
+        version=charter["edition"], preamble=charter["preamble"].get(lang, ""),
     )
     by_principle: dict[int, PrincipleDoc] = {}
     for p in principles:
@@ -110,24 +110,24 @@ async def import_document(
             doc.lang == charter["lang"] or doc.lang in charter["title"]) else None
         if charter is not None and before is not None and before == render_charter(doc):
             return {"slug": doc.slug, "lang": doc.lang, "created": 0, "updated": 0,
-                    "version": charter["revision"]}
+                    "version": charter["version"]}
         if charter is not None:
-            check_version(f"Charter {doc.slug!r}", charter["revision"], precondition)
+            check_version(f"Charter {doc.slug!r}", charter["version"], precondition)
         if charter is None:
             charter = await _create_charter(doc)
             counts = await _write_tree(charter, doc, translation=False)
         elif charter["lang"] == doc.lang:
-            await update_versioned(Charter, charter["id"], charter["revision"], {
+            await update_versioned(Charter, charter["id"], charter["version"], {
                 Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
                 Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
                 Charter.issuer: doc.issuer, Charter.adopted_on: doc.adopted_on,
-                Charter.source_url: doc.source_url, Charter.version: doc.version,
+                Charter.source_url: doc.source_url, Charter.edition: doc.version,
             }, f"Charter {doc.slug!r}")
             counts = await _write_tree(charter, doc, translation=False)
         else:
             if not doc.title:
                 raise InvalidInput("A translation needs a title.", [FieldError("line 1", "title")])
-            await update_versioned(Charter, charter["id"], charter["revision"], {
+            await update_versioned(Charter, charter["id"], charter["version"], {
                 Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
                 Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
             }, f"Charter {doc.slug!r}")
@@ -137,8 +137,8 @@ async def import_document(
         await audit(caller, "import" if before is None else "update", "charter_document",
                     f"{doc.slug}/{doc.lang}", {"document": before} if before else None,
                     {"document": after})
-        version = found(await Charter.select(Charter.revision).where(Charter.slug == doc.slug).first(),
-                        f"Charter {doc.slug!r}")["revision"]
+        version = found(await Charter.select(Charter.version).where(Charter.slug == doc.slug).first(),
+                        f"Charter {doc.slug!r}")["version"]
     return {"slug": doc.slug, "lang": doc.lang, **counts, "version": version}
 
 
@@ -146,7 +146,7 @@ async def _create_charter(doc: CharterDoc) -> dict[str, Any]:
     await Charter.insert(Charter(
         slug=doc.slug, lang=doc.lang, title=dumps({doc.lang: doc.title}),
         preamble=dumps({doc.lang: doc.preamble} if doc.preamble else {}), issuer=doc.issuer,
-        adopted_on=doc.adopted_on, source_url=doc.source_url, version=doc.version,
+        adopted_on=doc.adopted_on, source_url=doc.source_url, edition=doc.version,
     ))
     return found(await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first(),
                  f"Charter {doc.slug!r}")
@@ -161,10 +161,11 @@ async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: 
     _check_codes(charter, doc, stored, translation)
     counts = {"created": 0, "updated": 0}
     for p_pos, p in enumerate(doc.principles):
-        row = await _write_principle(charter, doc.lang, p, p_pos, stored.get(("principle", p.code)), counts)
+        row = await _write_section(Principle, charter, doc.lang, p, p_pos,
+                                   stored.get(("principle", p.code)), counts)
         for c_pos, c in enumerate(p.commitments):
-            crow = await _write_commitment(charter, doc.lang, c, c_pos, row["id"],
-                                           stored.get(("commitment", c.code)), counts)
+            crow = await _write_section(Commitment, charter, doc.lang, c, c_pos,
+                                        stored.get(("commitment", c.code)), counts, principle=row["id"])
             for i_pos, i in enumerate(c.indicators):
                 await _write_indicator(charter, doc.lang, i, i_pos, crow["id"],
                                        stored.get(("indicator", i.code)), counts, translation)
@@ -203,38 +204,26 @@ def _check_codes(charter: dict[str, Any], doc: CharterDoc, stored: dict[tuple[st
         raise Conflict("Codes are unique within a charter.", errors)
 
 
-async def _write_principle(charter: dict[str, Any], lang: str, p: PrincipleDoc, position: int,
-                           row: dict[str, Any] | None, counts: dict[str, int]) -> dict[str, Any]:
-    """Insert the principle, or set its texts in `lang`; returns its row (with its id)."""
-    if row is None:
-        counts["created"] += 1
-        return (await Principle.insert(Principle(
-            charter=charter["id"], code=p.code, key=f"{charter['slug']}/{p.code}", position=position,
-            title=dumps({lang: p.title}), description=dumps(_with({}, lang, p.description)),
-        )).returning(Principle.id))[0]
-    await Principle.update({
-        Principle.title: dumps(_with(row["title"], lang, p.title)),
-        Principle.description: dumps(_with(row["description"], lang, p.description)),
-    }).where(Principle.id == row["id"])
-    counts["updated"] += 1
-    return row
+Section = TypeVar("Section", Principle, Commitment)
+"""The parts of a charter that have a description: principles and commitments."""
 
 
-async def _write_commitment(charter: dict[str, Any], lang: str, c: CommitmentDoc, position: int,
-                            principle_id: int, row: dict[str, Any] | None,
-                            counts: dict[str, int]) -> dict[str, Any]:
-    """Insert the commitment under its principle, or set its texts in `lang`; returns its row."""
+async def _write_section(table: type[Section], charter: dict[str, Any], lang: str,
+                         item: PrincipleDoc | CommitmentDoc, position: int, row: dict[str, Any] | None,
+                         counts: dict[str, int], **parent: int) -> dict[str, Any]:
+    """Insert a principle or a commitment (under its `parent`, given as a column), or set its
+    texts in `lang`; returns its row (with its id)."""
     if row is None:
         counts["created"] += 1
-        return (await Commitment.insert(Commitment(
-            charter=charter["id"], principle=principle_id, code=c.code, key=f"{charter['slug']}/{c.code}",
-            position=position, title=dumps({lang: c.title}),
-            description=dumps(_with({}, lang, c.description)),
-        )).returning(Commitment.id))[0]
-    await Commitment.update({
-        Commitment.title: dumps(_with(row["title"], lang, c.title)),
-        Commitment.description: dumps(_with(row["description"], lang, c.description)),
-    }).where(Commitment.id == row["id"])
+        values: dict[str, Any] = {
+            "charter": charter["id"], "code": item.code, "key": f"{charter['slug']}/{item.code}",
+            "position": position, "title": dumps({lang: item.title}),
+            "description": dumps(_with({}, lang, item.description)), **parent}
+        return (await table.insert(table(**values)).returning(table.id))[0]
+    await table.update({
+        table.title: dumps(_with(row["title"], lang, item.title)),
+        table.description: dumps(_with(row["description"], lang, item.description)),
+    }).where(table.id == row["id"])
     counts["updated"] += 1
     return row
 

@@ -18,7 +18,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from charter.services import standing_signatures_sql
 from charter.tables import Charter
 from commitments.choices import CommitmentStatus
-from kernel.db import get_engine
+from kernel.db import get_engine, sql_literals
 from kernel.errors import FieldError, MalformedInput
 
 BANDS: dict[str, tuple[int, int | None]] = {
@@ -26,11 +26,11 @@ BANDS: dict[str, tuple[int, int | None]] = {
     "metropolis": (1_000_000, None),
 }
 """Population bands: residents from (inclusive) to (exclusive)."""
-ACHIEVED = f"'{CommitmentStatus.achieved}'"
-DELAYED = f"'{CommitmentStatus.delayed}'"
-WITHDRAWN = f"'{CommitmentStatus.withdrawn}'"
-IN_PROGRESS = f"'{CommitmentStatus.in_progress}'"
-UNDER_WAY = f"{IN_PROGRESS}, '{CommitmentStatus.not_started}'"
+ACHIEVED = sql_literals([CommitmentStatus.achieved])
+DELAYED = sql_literals([CommitmentStatus.delayed])
+WITHDRAWN = sql_literals([CommitmentStatus.withdrawn])
+IN_PROGRESS = sql_literals([CommitmentStatus.in_progress])
+UNDER_WAY = sql_literals([CommitmentStatus.in_progress, CommitmentStatus.not_started])
 
 
 @dataclass(frozen=True)
@@ -131,9 +131,9 @@ def _facts_sql(group: str, scope: str) -> str:
              CASE WHEN cc.due_on IS NOT NULL AND cc.due_on > cc.adopted_on
                   THEN CAST({elapsed} AS DOUBLE PRECISION) / CAST({span} AS DOUBLE PRECISION)
              END AS elapsed
-      FROM city_commitment cc JOIN commitment cm ON cm.id = cc.commitment
+      FROM adoption cc JOIN commitment cm ON cm.id = cc.commitment
       JOIN cities ON cities.id = cc.city
-      LEFT JOIN adoption_standing st ON st.city_commitment = cc.id
+      LEFT JOIN adoption_standing st ON st.adoption = cc.id
       WHERE cm.charter = {{}}
     )
     SELECT city, grp, COUNT(*) AS adopted,
@@ -161,13 +161,13 @@ def _over_time_sql(scope: str) -> str:
     WITH {scope},
     first_adopted AS (
       SELECT cc.city, cm.principle AS grp, MIN(cc.adopted_on) AS first_on
-      FROM city_commitment cc JOIN commitment cm ON cm.id = cc.commitment
+      FROM adoption cc JOIN commitment cm ON cm.id = cc.commitment
       JOIN cities ON cities.id = cc.city
       WHERE cm.charter = {{}} GROUP BY cc.city, cm.principle
     ),
     first_achieved AS (
       SELECT cc.city, cm.principle AS grp, MIN(su.reported_on) AS first_on
-      FROM status_update su JOIN city_commitment cc ON cc.id = su.city_commitment
+      FROM status_update su JOIN adoption cc ON cc.id = su.adoption
       JOIN commitment cm ON cm.id = cc.commitment JOIN cities ON cities.id = cc.city
       WHERE cm.charter = {{}} AND su.status = {ACHIEVED} AND su.draft = FALSE AND NOT EXISTS (
         SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)

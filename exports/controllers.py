@@ -1,4 +1,5 @@
-"""HTTP routes of charter documents: the whole charter as Markdown, in and out."""
+"""HTTP routes of what crosses the boundary as a document: charters as Markdown, city and network
+reports, the comparison, peers, open data, and the spreadsheet round trip."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ class CharterDocumentController(Controller):
         indicator tables. Importing it gives back the same charter. The ETag is the charter's
         version, for a later `PUT` of a changed document."""
         document = await export_document(charter, lang)
-        version = (await get_charter_or_raise(charter))["revision"]
+        version = (await get_charter_or_raise(charter))["version"]
         return Response(document, media_type=MARKDOWN, headers={"ETag": etag(version)})
 
     @put("/", security=WRITE, status_code=200)

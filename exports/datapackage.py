@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.tables import Charter, City, Principle, Signature
-from commitments.tables import CityCommitment, Commitment, StatusUpdate
+from commitments.tables import Adoption, Commitment, StatusUpdate
 from exports.tabular import csv_bytes
 from indicators.assurance import assurance_of, superseded_by
 from indicators.tables import (
@@ -84,7 +84,7 @@ def _assurance(kind: str, row: dict[str, Any], replaced: dict[int, int],
 async def _charters() -> list[list[Any]]:
     rows = await Charter.select().order_by(Charter.slug)
     return [[r["slug"], r["lang"], pick(json_value(r["title"]), None, r["lang"]), r["issuer"],
-             r["adopted_on"], r["source_url"], r["version"], sorted(json_value(r["title"]))] for r in rows]
+             r["adopted_on"], r["source_url"], r["edition"], sorted(json_value(r["title"]))] for r in rows]
 
 
 async def _principles() -> list[list[Any]]:
@@ -129,9 +129,9 @@ async def _signatures() -> list[list[Any]]:
 
 
 async def _adoptions() -> list[list[Any]]:
-    rows = await CityCommitment.select(
-        *CityCommitment.all_columns(), CityCommitment.city.slug.as_alias("city_slug"),
-        CityCommitment.commitment.key.as_alias("commitment_key")).order_by(CityCommitment.key)
+    rows = await Adoption.select(
+        *Adoption.all_columns(), Adoption.city.slug.as_alias("city_slug"),
+        Adoption.commitment.key.as_alias("commitment_key")).order_by(Adoption.key)
     return [[r["key"], r["city_slug"], r["commitment_key"], r["adopted_on"], r["due_on"], r["owner"]]
             for r in rows]
 
@@ -145,7 +145,7 @@ async def _targets() -> list[list[Any]]:
 
 async def _status_updates() -> list[list[Any]]:
     rows = await StatusUpdate.select(
-        *StatusUpdate.all_columns(), StatusUpdate.city_commitment.key.as_alias("adoption_key"),
+        *StatusUpdate.all_columns(), StatusUpdate.adoption.key.as_alias("adoption_key"),
     ).where(StatusUpdate.draft == False).order_by(StatusUpdate.id)  # noqa: E712
     replaced, challenges = superseded_by(rows), await _challenges_by_claim()
     kind = "status_update"

@@ -14,7 +14,7 @@ from piccolo.query.functions.aggregate import Max
 from charter.choices import SignatureStatus
 from charter.services import current_signature, get_charter_or_raise, get_city_or_raise
 from charter.tables import City, Signature
-from commitments.tables import CityCommitment, StatusUpdate
+from commitments.tables import Adoption, StatusUpdate
 from indicators.challenges import list_challenges
 from indicators.charter_tree import charter_tree
 from indicators.city_view import Visibility, city_commitments_full
@@ -84,9 +84,9 @@ async def _as_of(city_id: int) -> datetime | None:
     for query in (
         City.select(Max(City.updated_at)).where(City.id == city_id),
         Signature.select(Max(Signature.created_at)).where(Signature.city == city_id),
-        CityCommitment.select(Max(CityCommitment.created_at)).where(CityCommitment.city == city_id),
+        Adoption.select(Max(Adoption.created_at)).where(Adoption.city == city_id),
         StatusUpdate.select(Max(StatusUpdate.created_at)).where(
-            StatusUpdate.city_commitment.city == city_id),
+            StatusUpdate.adoption.city == city_id),
         Measurement.select(Max(Measurement.created_at)).where(Measurement.city == city_id),
         Target.select(Max(Target.updated_at)).where(Target.city == city_id),
         Evidence.select(Max(Evidence.created_at)).where(Evidence.city == city_id),

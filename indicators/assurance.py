@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from indicators.choices import ChallengeStatus, RulingOutcome
 from kernel.claim_ids import Assurance
 
 Row = TypeVar("Row", bound=Mapping[str, Any])
 
-OPEN_CHALLENGE = ("open", "answered")
+OPEN_CHALLENGE = (ChallengeStatus.open, ChallengeStatus.answered)
 """A challenge not yet ruled keeps its claim contested."""
-STANDING_OUTCOMES = ("upheld", "partly_upheld")
+STANDING_OUTCOMES = (RulingOutcome.upheld, RulingOutcome.partly_upheld)
 """A ruling that finds for the challenger keeps the claim contested until the city corrects it."""
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from commitments.tables import CityCommitment, StatusUpdate
+from commitments.tables import Adoption, StatusUpdate
 from indicators import standing
 from indicators.assurance import current
 from indicators.claims import now
@@ -43,11 +43,11 @@ class CityState:
 async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> CityState:
     """The city's current state on the charter, in a fixed number of queries."""
     state = CityState()
-    adoptions = await CityCommitment.select(
-        CityCommitment.id, CityCommitment.adopted_on, CityCommitment.commitment,
-        CityCommitment.commitment.code.as_alias("code"), CityCommitment.commitment.title.as_alias("title"),
-        CityCommitment.commitment._.charter._.lang.as_alias("lang"),
-    ).where((CityCommitment.city == city_id) & (CityCommitment.commitment.charter == charter_id))
+    adoptions = await Adoption.select(
+        Adoption.id, Adoption.adopted_on, Adoption.commitment,
+        Adoption.commitment.code.as_alias("code"), Adoption.commitment.title.as_alias("title"),
+        Adoption.commitment._.charter._.lang.as_alias("lang"),
+    ).where((Adoption.city == city_id) & (Adoption.commitment.charter == charter_id))
     by_commitment = {a["commitment"]: a for a in adoptions}
     for a in adoptions:
         state.adoptions[a["code"]] = {**a, "title": pick(json_value(a["title"]), lang, a["lang"])}
@@ -68,10 +68,10 @@ async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> 
         state.values[(ids[m["indicator"]], m["period"])] = dict(m)
     adoption_codes = {a["id"]: a["code"] for a in adoptions} or {-1: ""}
     updates = await StatusUpdate.select().where(
-        StatusUpdate.city_commitment.is_in(list(adoption_codes)) & (StatusUpdate.draft == False)  # noqa: E712
+        StatusUpdate.adoption.is_in(list(adoption_codes)) & (StatusUpdate.draft == False)  # noqa: E712
     ).order_by(StatusUpdate.reported_on).order_by(StatusUpdate.id)
     for u in current(updates):
-        state.statuses[adoption_codes[u["city_commitment"]]] = dict(u)
+        state.statuses[adoption_codes[u["adoption"]]] = dict(u)
     return state
 
 
@@ -164,7 +164,7 @@ async def _write_targets(batch: _Batch, targets: list[dict[str, Any]]) -> int:
             await Target.insert(Target(city=batch.city["id"], indicator=indicator["id"], key=key,
                                        **values_in))
         else:
-            await update_versioned(Target, before["id"], before["revision"],
+            await update_versioned(Target, before["id"], before["version"],
                                    {getattr(Target, k): v for k, v in values_in.items()}
                                    | {Target.updated_at: batch.stamp},
                                    f"Target {key}")
@@ -180,7 +180,7 @@ async def _write_statuses(batch: _Batch, statuses: list[dict[str, Any]]) -> int:
     for c in statuses:
         adoption = batch.state.adoptions[c["code"]]
         row = (await StatusUpdate.insert(StatusUpdate(
-            city_commitment=adoption["id"], status=c["status"],
+            adoption=adoption["id"], status=c["status"],
             reported_on=date.fromisoformat(c["reported_on"]),
             note_md=c.get("note_md"), created_by=batch.caller.user_id, draft=False,
             published_at=batch.stamp,

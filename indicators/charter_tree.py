@@ -8,7 +8,7 @@ from typing import Any
 
 from charter.services import get_charter_or_raise
 from charter.tables import Charter, Principle
-from commitments.tables import CityCommitment, Commitment
+from commitments.tables import Adoption, Commitment
 from indicators.schemas import CharterRead, CommitmentDef, IndicatorDef, PrincipleDef
 from indicators.tables import Indicator
 from kernel.errors import Conflict, FieldError, NotFound
@@ -43,7 +43,7 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
         slug=charter["slug"], lang=base, title=pick(charter["title"], lang, base),
         title_i18n=charter["title"], preamble_md=preamble, preamble_html=render_markdown(preamble),
         issuer=charter["issuer"], adopted_on=charter["adopted_on"], source_url=charter["source_url"],
-        version=charter["version"], languages=sorted(charter["title"]),
+        version=charter["edition"], languages=sorted(charter["title"]),
         principles=[
             PrincipleDef(p["code"], pick(p["title"], lang, base),
                          pick(p["description"], lang, base) or None,
@@ -62,8 +62,8 @@ async def indicator_for_city(city: dict[str, Any], charter_slug: str, code: str)
     ).output(load_json=True).first()
     if row is None:
         raise NotFound(f"Charter {charter_slug!r} has no indicator {code!r}.")
-    adopted = await CityCommitment.exists().where(
-        (CityCommitment.city == city["id"]) & (CityCommitment.commitment == row["commitment"]))
+    adopted = await Adoption.exists().where(
+        (Adoption.city == city["id"]) & (Adoption.commitment == row["commitment"]))
     if not adopted:
         raise Conflict(f"{city['slug']!r} has not adopted the commitment that {code!r} measures; "
                        "adopt it first.", [FieldError("indicator", "Expected an indicator of an "

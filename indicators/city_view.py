@@ -12,7 +12,7 @@ from typing import Any
 from charter.services import get_city_or_raise
 from commitments.choices import CommitmentStatus
 from commitments.services import get_adoption_or_raise
-from commitments.tables import CityCommitment, StatusUpdate
+from commitments.tables import Adoption, StatusUpdate
 from indicators.assurance import assurance_of, current, is_contested, superseded_by
 from indicators.claims import challenges_of, evidence_of
 from indicators.evidence import evidence_read
@@ -60,25 +60,25 @@ PUBLIC = Visibility()
 async def _view_rows(city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None,
                      seen: Visibility):
     """Everything needed to compute progress for the city's adoptions, in a fixed number of queries."""
-    query = CityCommitment.select(
-        *CityCommitment.all_columns(),
-        CityCommitment.commitment.code.as_alias("code"),
-        CityCommitment.commitment.title.as_alias("title"),
-        CityCommitment.commitment.description.as_alias("description"),
-        CityCommitment.commitment._.principle._.code.as_alias("principle"),
-        CityCommitment.commitment._.principle._.position.as_alias("p_pos"),
-        CityCommitment.commitment.position.as_alias("c_pos"),
-        CityCommitment.commitment._.charter._.slug.as_alias("charter"),
-        CityCommitment.commitment._.charter._.lang.as_alias("charter_lang"),
-    ).where(CityCommitment.city == city["id"])
+    query = Adoption.select(
+        *Adoption.all_columns(),
+        Adoption.commitment.code.as_alias("code"),
+        Adoption.commitment.title.as_alias("title"),
+        Adoption.commitment.description.as_alias("description"),
+        Adoption.commitment._.principle._.code.as_alias("principle"),
+        Adoption.commitment._.principle._.position.as_alias("p_pos"),
+        Adoption.commitment.position.as_alias("c_pos"),
+        Adoption.commitment._.charter._.slug.as_alias("charter"),
+        Adoption.commitment._.charter._.lang.as_alias("charter_lang"),
+    ).where(Adoption.city == city["id"])
     if adoption_ids is not None:
-        query = query.where(CityCommitment.id.is_in(adoption_ids or [-1]))
+        query = query.where(Adoption.id.is_in(adoption_ids or [-1]))
     if charter_slug:
-        query = query.where(CityCommitment.commitment._.charter._.slug == charter_slug)
+        query = query.where(Adoption.commitment._.charter._.slug == charter_slug)
     adoptions = await query
     adoptions.sort(key=lambda a: (a["charter"], a["p_pos"], a["c_pos"]))
     ids = [a["id"] for a in adoptions] or [-1]
-    updates_query = StatusUpdate.select().where(StatusUpdate.city_commitment.is_in(ids))
+    updates_query = StatusUpdate.select().where(StatusUpdate.adoption.is_in(ids))
     if not seen.show_drafts:
         updates_query = updates_query.where(StatusUpdate.draft == False)  # noqa: E712
     updates = await updates_query.order_by(StatusUpdate.reported_on).order_by(StatusUpdate.id)
@@ -160,7 +160,7 @@ async def _load_view(city: dict[str, Any], adoption_ids: list[int] | None,
     evidence = {e["id"]: e for e in await Evidence.select().where(
         Evidence.id.is_in(sorted(cited) or [-1]))}
     return _CityView(
-        adoptions, _group(updates, "city_commitment"), _group(_counted(updates, seen), "city_commitment"),
+        adoptions, _group(updates, "adoption"), _group(_counted(updates, seen), "adoption"),
         _group(indicators, "commitment"), targets, _group(measurements, "indicator"),
         _group(_counted(measurements, seen), "indicator"), measurements, update_links,
         measurement_links, superseded_by(updates), superseded_by(measurements), challenges, evidence)
@@ -319,6 +319,6 @@ async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slu
                 for ind, target, _series, latest, progress in per_indicator
             ],
             evidence=[evidence_read(view.evidence[e], city_slug) for e in sorted(own)],
-            version=a["revision"], history=history_url("adoption", a["key"]),
+            version=a["version"], history=history_url("adoption", a["key"]),
         ))
     return out

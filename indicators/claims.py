@@ -51,9 +51,9 @@ async def load_claim(kind: str, row_id: int) -> dict[str, Any] | None:
     if kind == "status_update":
         return await StatusUpdate.select(
             *StatusUpdate.all_columns(),
-            StatusUpdate.city_commitment.city.as_alias("city_id"),
-            StatusUpdate.city_commitment._.city._.slug.as_alias("city_slug"),
-            StatusUpdate.city_commitment.key.as_alias("subject"),
+            StatusUpdate.adoption.city.as_alias("city_id"),
+            StatusUpdate.adoption._.city._.slug.as_alias("city_slug"),
+            StatusUpdate.adoption.key.as_alias("subject"),
         ).where(StatusUpdate.id == row_id).first()
     if kind == "measurement":
         return await Measurement.select(

@@ -279,9 +279,9 @@ class ClaimController(Controller):
     async def challenge(
         self, caller: CallerDep, claim_id: FromPath[str], data: JSONBody[ChallengeCreate],
     ) -> Response[ChallengeRead]:
-        """A civil-society reviewer questions the claim: `reason_md`, counter-evidence ids (filed
-        first with `POST /cities/{city}/evidence`), and the `organisation` to publish under.
-        The claim is `contested` until the ruling."""
+        """A civil-society reviewer questions the claim: `reason_md` and counter-evidence ids
+        (filed first with `POST /cities/{city}/evidence`). It is published under the organisation
+        set on the reviewer's account. The claim is `contested` until the ruling."""
         read = await challenges.open_challenge(caller, claim_id, data)
         return with_etag(read, read.version, 201)
 

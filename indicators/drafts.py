@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from charter.services import get_city_or_raise
-from commitments.tables import CityCommitment
+from commitments.tables import Adoption
 from indicators.claims import (
     CLAIM_TABLES,
     claim_for_read,
@@ -51,8 +51,8 @@ async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: P
         if "note_md" in given:
             values["note_md"] = data.note_md
         if kind == "status_update":
-            adoption = found(await CityCommitment.select().where(
-                CityCommitment.id == row["city_commitment"]).first(), "The claim's adoption")
+            adoption = found(await Adoption.select().where(
+                Adoption.id == row["adoption"]).first(), "The claim's adoption")
             if "status" in given:
                 values["status"] = str(data.status)
             if "reported_on" in given:

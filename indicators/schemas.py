@@ -17,7 +17,7 @@ from indicators.choices import (
     RulingOutcome,
     ValueType,
 )
-from kernel.claim_ids import Assurance, ClaimStanding
+from kernel.claim_ids import Assurance, ClaimInput, ClaimStanding
 from kernel.numbers import NumberIn
 
 
@@ -40,15 +40,11 @@ class TargetRead(msgspec.Struct):
     version: int = 1
 
 
-class MeasurementCreate(msgspec.Struct, forbid_unknown_fields=True):
+class MeasurementCreate(ClaimInput, forbid_unknown_fields=True):
     """A value for an ended period, with its narrative and the evidence behind it."""
 
     period: str
     value: NumberIn
-    note_md: str | None = None
-    evidence: list[int] = msgspec.field(default_factory=list)
-    draft: bool = False
-    supersedes: str | None = None
 
 
 class MeasurementRead(ClaimStanding):

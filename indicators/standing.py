@@ -12,16 +12,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from commitments.tables import CityCommitment, StatusUpdate
+from commitments.choices import CommitmentStatus
+from commitments.tables import Adoption, StatusUpdate
+from indicators.assurance import OPEN_CHALLENGE, STANDING_OUTCOMES
+from indicators.choices import Direction
 from indicators.tables import AdoptionStanding, Indicator, Measurement
-from kernel.db import found
+from kernel.db import found, sql_literals
 
-_CONTESTED = """EXISTS (SELECT 1 FROM challenge ch WHERE ch.claim_id = '{prefix}-' || {alias}.id
-  AND (ch.status IN ('open', 'answered') OR ch.outcome IN ('upheld', 'partly_upheld')))"""
+_ACHIEVED = sql_literals([CommitmentStatus.achieved])
+_INCREASE = sql_literals([Direction.increase])
+
+_CONTESTED = f"""EXISTS (SELECT 1 FROM challenge ch WHERE ch.claim_id = '{{prefix}}-' || {{alias}}.id
+  AND (ch.status IN ({sql_literals(OPEN_CHALLENGE)}) OR ch.outcome IN ({sql_literals(STANDING_OUTCOMES)})))"""
 
 _STANDING = f"""
-WITH adoption AS (
-  SELECT cc.id, cc.city, cc.commitment FROM city_commitment cc WHERE {{where}}
+WITH chosen AS (
+  SELECT cc.id, cc.city, cc.commitment FROM adoption cc WHERE {{where}}
 ),
 share AS (
   SELECT a.id AS adoption, i.direction, t.baseline, t.target, (
@@ -29,7 +35,7 @@ share AS (
     WHERE m.city = a.city AND m.indicator = i.id AND m.draft = FALSE AND NOT EXISTS (
       SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
     ORDER BY m.period_end DESC, m.id DESC LIMIT 1) AS value
-  FROM adoption a CROSS JOIN indicator i
+  FROM chosen a CROSS JOIN indicator i
   LEFT JOIN target t ON t.city = a.city AND t.indicator = i.id
   WHERE i.commitment = a.commitment
 ),
@@ -42,21 +48,21 @@ indicator_progress AS (
   SELECT adoption, AVG(CASE
     WHEN value IS NULL OR target IS NULL OR baseline IS NULL THEN 0.0
     WHEN target = baseline THEN CASE
-      WHEN (direction = 'increase' AND value >= target) OR (direction <> 'increase' AND value <= target)
+      WHEN (direction = {_INCREASE} AND value >= target) OR (direction <> {_INCREASE} AND value <= target)
       THEN 1.0 ELSE 0.0 END
     WHEN raw < 0 THEN 0.0 WHEN raw > 1 THEN 1.0 ELSE raw END) AS progress
   FROM share_raw GROUP BY adoption
 ),
 claim AS (
-  SELECT su.city_commitment AS adoption, su.verified_at,
+  SELECT su.adoption AS adoption, su.verified_at,
          CASE WHEN {_CONTESTED.format(prefix="status", alias="su")} THEN 1 ELSE 0 END AS contested
-  FROM adoption a CROSS JOIN status_update su
-  WHERE su.city_commitment = a.id AND su.draft = FALSE AND NOT EXISTS (
+  FROM chosen a CROSS JOIN status_update su
+  WHERE su.adoption = a.id AND su.draft = FALSE AND NOT EXISTS (
     SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
   UNION ALL
   SELECT a.id AS adoption, m.verified_at,
          CASE WHEN {_CONTESTED.format(prefix="measurement", alias="m")} THEN 1 ELSE 0 END AS contested
-  FROM adoption a CROSS JOIN indicator i CROSS JOIN measurement m
+  FROM chosen a CROSS JOIN indicator i CROSS JOIN measurement m
   WHERE i.commitment = a.commitment AND m.city = a.city AND m.indicator = i.id
     AND m.draft = FALSE AND NOT EXISTS (
     SELECT 1 FROM measurement n WHERE n.supersedes = m.id AND n.draft = FALSE)
@@ -69,14 +75,14 @@ claim_count AS (
 with_status AS (
   SELECT a.id, a.city, (
     SELECT su.status FROM status_update su
-    WHERE su.city_commitment = a.id AND su.draft = FALSE AND NOT EXISTS (
+    WHERE su.adoption = a.id AND su.draft = FALSE AND NOT EXISTS (
       SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
     ORDER BY su.reported_on DESC, su.id DESC LIMIT 1) AS status
-  FROM adoption a
+  FROM chosen a
 )
-INSERT INTO adoption_standing (city_commitment, city, status, progress, claims, verified, contested)
+INSERT INTO adoption_standing (adoption, city, status, progress, claims, verified, contested)
 SELECT w.id, w.city, w.status,
-       COALESCE(ip.progress, CASE WHEN w.status = 'achieved' THEN 1.0 ELSE 0.0 END),
+       COALESCE(ip.progress, CASE WHEN w.status = {_ACHIEVED} THEN 1.0 ELSE 0.0 END),
        COALESCE(cc.claims, 0), COALESCE(cc.verified, 0), COALESCE(cc.contested, 0)
 FROM with_status w LEFT JOIN indicator_progress ip ON ip.adoption = w.id
 LEFT JOIN claim_count cc ON cc.adoption = w.id"""
@@ -88,15 +94,15 @@ async def refresh(adoption_ids: list[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("{}" for _ in chunk)
-        await AdoptionStanding.delete().where(AdoptionStanding.city_commitment.is_in(chunk))
+        await AdoptionStanding.delete().where(AdoptionStanding.adoption.is_in(chunk))
         await AdoptionStanding.raw(_STANDING.format(where=f"cc.id IN ({marks})"), *chunk)
 
 
 async def refresh_charter(charter_id: int) -> None:
     """Recompute every adoption of a charter's commitments (after its text changed, or a bulk load)."""
-    adoptions = ("SELECT id FROM city_commitment WHERE commitment IN "
+    adoptions = ("SELECT id FROM adoption WHERE commitment IN "
                  "(SELECT id FROM commitment WHERE charter = {})")
-    await AdoptionStanding.raw(f"DELETE FROM adoption_standing WHERE city_commitment IN ({adoptions})",
+    await AdoptionStanding.raw(f"DELETE FROM adoption_standing WHERE adoption IN ({adoptions})",
                                charter_id)
     await AdoptionStanding.raw(_STANDING.format(
         where="cc.commitment IN (SELECT id FROM commitment WHERE charter = {})"), charter_id)
@@ -106,15 +112,15 @@ async def adoption_of_value(city_id: int, indicator_id: int) -> list[int]:
     """The adoption a value of that city for that indicator counts toward."""
     indicator = found(await Indicator.select(Indicator.commitment).where(
         Indicator.id == indicator_id).first(), f"Indicator {indicator_id}")
-    row = await CityCommitment.select(CityCommitment.id).where(
-        (CityCommitment.city == city_id) & (CityCommitment.commitment == indicator["commitment"])).first()
+    row = await Adoption.select(Adoption.id).where(
+        (Adoption.city == city_id) & (Adoption.commitment == indicator["commitment"])).first()
     return [row["id"]] if row else []
 
 
 async def adoption_of_claim(kind: str, row: dict[str, Any]) -> list[int]:
     """The adoption a claim counts toward (none for a signature)."""
     if kind == "status_update":
-        return [row["city_commitment"]]
+        return [row["adoption"]]
     if kind == "measurement":
         return await adoption_of_value(row["city"], row["indicator"])
     return []
@@ -122,9 +128,9 @@ async def adoption_of_claim(kind: str, row: dict[str, Any]) -> list[int]:
 
 async def adoption_of_claim_id(kind: str, row_id: int) -> list[int]:
     if kind == "status_update":
-        found = await StatusUpdate.select(StatusUpdate.city_commitment).where(
+        found = await StatusUpdate.select(StatusUpdate.adoption).where(
             StatusUpdate.id == row_id).first()
-        return [found["city_commitment"]] if found else []
+        return [found["adoption"]] if found else []
     if kind == "measurement":
         found = await Measurement.select(Measurement.city, Measurement.indicator).where(
             Measurement.id == row_id).first()

@@ -49,10 +49,10 @@ async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, c
         corrected = None
         if data.supersedes is not None:
             corrected = await check_supersedes("status_update", data.supersedes,
-                                               parent=("city_commitment", adoption["id"]))
+                                               parent=("adoption", adoption["id"]))
         cited = await check_cited(adoption["city"], data.evidence)
         row = (await StatusUpdate.insert(StatusUpdate(
-            city_commitment=adoption["id"], status=data.status, reported_on=data.reported_on,
+            adoption=adoption["id"], status=data.status, reported_on=data.reported_on,
             note_md=data.note_md, created_by=caller.user_id, draft=data.draft,
             published_at=None if data.draft else claim_now(),
             supersedes=corrected["id"] if corrected else None,

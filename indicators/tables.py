@@ -17,8 +17,8 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from charter.tables import Charter, City
-from commitments.tables import CityCommitment, Commitment, StatusUpdate
+from charter.tables import Charter, CharterPart, City
+from commitments.tables import Adoption, Commitment, StatusUpdate
 from indicators.choices import (
     ChallengeStatus,
     Direction,
@@ -33,18 +33,16 @@ from kernel.claim_columns import ClaimColumns
 DIGITS = (24, 6)
 
 
-class Indicator(Table, tablename="indicator"):
+class Indicator(CharterPart, Table, tablename="indicator"):
     """A measure of a commitment (e.g. residents receiving free legal consultations, per year)."""
 
     id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     charter = ForeignKey(references=Charter, null=False, index=True)
     commitment = ForeignKey(references=Commitment, null=False, index=True)
-    code = Varchar(length=64, help_text="Code, unique within the charter.")
-    key = Varchar(length=160, unique=True, help_text="`charter-slug/CODE`, globally unique.")
-    position = Integer(default=0, help_text="Order within the commitment.")
-    title = JSON(help_text="Title by language.")
     unit = Varchar(length=64, default="", help_text="Unit as printed (persons/year, %, days).")
+    # `value_type` in the API; the column cannot be called so, because Piccolo's ForeignKey has a
+    # `value_type` attribute of its own that a column of that name would shadow in joins.
     value_kind = Varchar(length=16, choices=ValueType, help_text="count, percent, ratio...")
     direction = Varchar(length=16, choices=Direction, default=Direction.increase)
 
@@ -61,7 +59,7 @@ class Target(Table, tablename="target"):
     baseline_period = Varchar(length=16, null=True, default=None)
     target = Numeric(digits=DIGITS)
     target_period = Varchar(length=16, null=True, default=None)
-    revision = Integer(default=1, help_text="Incremented on each change of this row.")
+    version = Integer(default=1, help_text="Incremented on each change: the ETag.")
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -180,7 +178,7 @@ class AdoptionStanding(Table, tablename="adoption_standing"):
 
     id: Serial  # the primary key Piccolo adds, declared for type checkers
 
-    city_commitment = ForeignKey(references=CityCommitment, null=False, unique=True, index=True)
+    adoption = ForeignKey(references=Adoption, null=False, unique=True, index=True)
     city = ForeignKey(references=City, null=False, index=True)
     status = Varchar(length=16, null=True, default=None)
     progress = DoublePrecision(default=0.0)

@@ -33,6 +33,16 @@ class VerificationRead(msgspec.Struct):
     note_html: str | None
 
 
+class ClaimInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What a new status update or measurement may carry besides what it claims: its narrative
+    (Markdown), the evidence it cites (ids), whether it is a draft, and the claim it corrects."""
+
+    note_md: str | None = None
+    evidence: list[int] = msgspec.field(default_factory=list)
+    draft: bool = False
+    supersedes: str | None = None
+
+
 class ClaimStanding(msgspec.Struct, kw_only=True):
     """What every claim carries: its stable id, whether it is a draft, what it corrects and what
     corrected it, its assurance, its open challenges, and where its history is."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ParamSpec
 
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
@@ -17,6 +17,8 @@ from piccolo.table import Table
 from kernel.caller import Caller
 from kernel.errors import NotFound, PreconditionFailed
 from kernel.tables import AuditEntry
+
+P = ParamSpec("P")
 
 
 def get_engine() -> Engine:
@@ -57,11 +59,9 @@ async def read_snapshot():
 
 async def update_versioned(table: type[Table], row_id: int, version: int, values: dict,
                            what: str) -> None:
-    """Write `values` to the row only if it is still at `version`, and step the version (the
-    `revision` column where the table has one, as charters, whose `version` is their edition;
-    else `version`); a write that lost the race (a concurrent writer stepped it first) changes
-    nothing and gets 412."""
-    column = getattr(table, "revision", None) or table.version  # type: ignore[attr-defined]
+    """Write `values` to the row only if it is still at `version`, and step the version; a write
+    that lost the race (a concurrent writer stepped it first) changes nothing and gets 412."""
+    column = table.version  # type: ignore[attr-defined]  # every versioned table has the column
     done = await table.update({**values, column: column + 1}).where(
         (table.id == row_id) & (column == version)  # type: ignore[attr-defined]
     ).returning(table.id)  # type: ignore[attr-defined]
@@ -95,6 +95,13 @@ def found(row: dict[str, Any] | None, what: str) -> dict[str, Any]:
     return row
 
 
+def sql_literals(values: Iterable[str]) -> str:
+    """Vocabulary values (StrEnum members) as a list of SQL string literals, `'a', 'b'`, so that
+    SQL written out by hand says the same words as the Python rules. Values are codes of our
+    own vocabularies, never input."""
+    return ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+
+
 def json_value(value: Any) -> Any:
     """A JSON column's value as Python: the drivers give text (SQLite, and any JSON column read
     through a join) or the decoded value (PostgreSQL's JSONB read directly), this gives the value."""
@@ -123,7 +130,10 @@ def audit_entry(
     *,
     public_label: str | None = None,
 ) -> AuditEntry:
-    """An audit row, not yet written (for writes of many items, inserted in batches)."""
+    """An audit row: who (`caller`) did what (`action`) to which item (`entity`, `key`), with its
+    state before and after. `public_label` is the name the public sees instead of the actor's
+    (a reviewer writing under an organisation's name). Not yet written: `audit` writes one,
+    writes of many items insert them in batches."""
     return AuditEntry(
         actor_id=caller.user_id,
         actor_label=caller.label,
@@ -136,17 +146,13 @@ def audit_entry(
     )
 
 
-async def audit(
-    caller: Caller,
-    action: str,
-    entity: str,
-    key: str,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-    *,
-    public_label: str | None = None,
-) -> None:
-    """Append one audit row; call it inside the write's transaction. `public_label` is the name
-    the public sees instead of the actor's (a reviewer writing under an organisation's name)."""
-    await AuditEntry.insert(audit_entry(caller, action, entity, key, before, after,
-                                        public_label=public_label))
+def _written(make: Callable[P, AuditEntry]) -> Callable[P, Coroutine[Any, Any, None]]:
+    async def write(*args: P.args, **kwargs: P.kwargs) -> None:
+        await AuditEntry.insert(make(*args, **kwargs))
+
+    write.__doc__ = """Append one audit row, with the arguments of `audit_entry`; call it inside
+    the write's transaction."""
+    return write
+
+
+audit = _written(audit_entry)

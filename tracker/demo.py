@@ -18,7 +18,7 @@ from charter.services import create_city, create_signature, current_signature
 from charter.tables import Charter, City
 from commitments.schemas import AdoptionCreate, StatusUpdateCreate
 from commitments.services import adopt
-from commitments.tables import CityCommitment, StatusUpdate
+from commitments.tables import Adoption, StatusUpdate
 from exports.charter_documents import import_document
 from indicators.challenges import open_challenge
 from indicators.choices import EvidenceReview
@@ -152,12 +152,12 @@ async def _reviewed_claim(city: str, city_id: int, review: dict[str, Any]) -> st
                     & (Measurement.period == str(period))).first()
                 if row:
                     return claim_id("measurement", row["id"])
-    adoption = await CityCommitment.select(CityCommitment.id).where(
-        CityCommitment.key == f"{city}/{review['charter']}/{review['commitment']}").first()
+    adoption = await Adoption.select(Adoption.id).where(
+        Adoption.key == f"{city}/{review['charter']}/{review['commitment']}").first()
     if adoption is None:
         return None
     last = await StatusUpdate.select(StatusUpdate.id).where(
-        StatusUpdate.city_commitment == adoption["id"]).order_by(StatusUpdate.id, ascending=False).first()
+        StatusUpdate.adoption == adoption["id"]).order_by(StatusUpdate.id, ascending=False).first()
     return claim_id("status_update", last["id"]) if last else None
 
 
@@ -181,16 +181,16 @@ async def _load_evidence(item: dict[str, Any], city_id: int) -> dict[str, int]:
 
 async def _load_adoption(city: str, adoption: dict[str, Any], evidence_ids: dict[str, int]) -> None:
     key = f"{city}/{adoption['charter']}/{adoption['commitment']}"
-    row = await CityCommitment.select(CityCommitment.id).where(CityCommitment.key == key).first()
+    row = await Adoption.select(Adoption.id).where(Adoption.key == key).first()
     if row is None:
         await adopt(SYSTEM, city, _as(AdoptionCreate,
             charter=adoption["charter"], commitment=adoption["commitment"],
             adopted_on=date.fromisoformat(adoption["adopted_on"]),
             due_on=date.fromisoformat(adoption["due_on"]) if adoption.get("due_on") else None,
             owner=adoption.get("owner")))
-        row = await CityCommitment.select(CityCommitment.id).where(CityCommitment.key == key).first()
+        row = await Adoption.select(Adoption.id).where(Adoption.key == key).first()
     row = found(row, f"Adoption {key}")
-    if await StatusUpdate.exists().where(StatusUpdate.city_commitment == row["id"]):
+    if await StatusUpdate.exists().where(StatusUpdate.adoption == row["id"]):
         return
     for update in adoption.get("updates", []):
         await add_status_update(SYSTEM, city, adoption["charter"], adoption["commitment"],

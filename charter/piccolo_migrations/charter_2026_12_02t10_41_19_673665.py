@@ -225,8 +225,8 @@ async def forwards():
     manager.add_column(
         table_class_name="City",
         tablename="city",
-        column_name="revision",
-        db_column_name="revision",
+        column_name="version",
+        db_column_name="version",
         column_class_name="Integer",
         column_class=Integer,
         params={
@@ -418,8 +418,8 @@ async def forwards():
     manager.add_column(
         table_class_name="Charter",
         tablename="charter",
-        column_name="version",
-        db_column_name="version",
+        column_name="edition",
+        db_column_name="edition",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -440,8 +440,8 @@ async def forwards():
     manager.add_column(
         table_class_name="Charter",
         tablename="charter",
-        column_name="revision",
-        db_column_name="revision",
+        column_name="version",
+        db_column_name="version",
         column_class_name="Integer",
         column_class=Integer,
         params={

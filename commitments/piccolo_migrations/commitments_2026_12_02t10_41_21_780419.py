@@ -45,7 +45,7 @@ class City(Table, tablename="city", schema=None):
     )
 
 
-class CityCommitment(Table, tablename="city_commitment", schema=None):
+class Adoption(Table, tablename="adoption", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -86,7 +86,7 @@ class Principle(Table, tablename="principle", schema=None):
 
 ID = "2026-12-02T10:41:21:780419"
 VERSION = "1.38.0"
-DESCRIPTION = "Creates the commitment, city_commitment and status_update tables."
+DESCRIPTION = "Creates the commitment, adoption and status_update tables."
 
 
 async def forwards():
@@ -95,8 +95,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="CityCommitment",
-        tablename="city_commitment",
+        class_name="Adoption",
+        tablename="adoption",
         schema=None,
         columns=None,
     )
@@ -113,8 +113,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CityCommitment",
-        tablename="city_commitment",
+        table_class_name="Adoption",
+        tablename="adoption",
         column_name="city",
         db_column_name="city",
         column_class_name="ForeignKey",
@@ -137,8 +137,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CityCommitment",
-        tablename="city_commitment",
+        table_class_name="Adoption",
+        tablename="adoption",
         column_name="commitment",
         db_column_name="commitment",
         column_class_name="ForeignKey",
@@ -161,8 +161,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CityCommitment",
-        tablename="city_commitment",
+        table_class_name="Adoption",
+        tablename="adoption",
         column_name="key",
         db_column_name="key",
         column_class_name="Varchar",
@@ -183,8 +183,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CityCommitment",
-        tablename="city_commitment",
+        table_class_name="Adoption",
+        tablename="adoption",
         column_name="adopted_on",
         db_column_name="adopted_on",
         column_class_name="Date",
@@ -204,8 +204,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CityCommitment",
-        tablename="city_commitment",
+        table_class_name="Adoption",
+        tablename="adoption",
         column_name="due_on",
         db_column_name="due_on",
         column_class_name="Date",
@@ -225,8 +225,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CityCommitment",
-        tablename="city_commitment",
+        table_class_name="Adoption",
+        tablename="adoption",
         column_name="owner",
         db_column_name="owner",
         column_class_name="Varchar",
@@ -247,10 +247,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CityCommitment",
-        tablename="city_commitment",
-        column_name="revision",
-        db_column_name="revision",
+        table_class_name="Adoption",
+        tablename="adoption",
+        column_name="version",
+        db_column_name="version",
         column_class_name="Integer",
         column_class=Integer,
         params={
@@ -268,8 +268,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="CityCommitment",
-        tablename="city_commitment",
+        table_class_name="Adoption",
+        tablename="adoption",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -291,12 +291,12 @@ async def forwards():
     manager.add_column(
         table_class_name="StatusUpdate",
         tablename="status_update",
-        column_name="city_commitment",
-        db_column_name="city_commitment",
+        column_name="adoption",
+        db_column_name="adoption",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": CityCommitment,
+            "references": Adoption,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,

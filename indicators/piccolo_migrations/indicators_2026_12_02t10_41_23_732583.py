@@ -77,7 +77,7 @@ class City(Table, tablename="city", schema=None):
     )
 
 
-class CityCommitment(Table, tablename="city_commitment", schema=None):
+class Adoption(Table, tablename="adoption", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -266,12 +266,12 @@ async def forwards():
     manager.add_column(
         table_class_name="AdoptionStanding",
         tablename="adoption_standing",
-        column_name="city_commitment",
-        db_column_name="city_commitment",
+        column_name="adoption",
+        db_column_name="adoption",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": CityCommitment,
+            "references": Adoption,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -2240,8 +2240,8 @@ async def forwards():
     manager.add_column(
         table_class_name="Target",
         tablename="target",
-        column_name="revision",
-        db_column_name="revision",
+        column_name="version",
+        db_column_name="version",
         column_class_name="Integer",
         column_class=Integer,
         params={

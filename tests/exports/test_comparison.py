@@ -306,9 +306,9 @@ async def test_standings_follow_rulings_reviews_and_text_changes() -> None:
     await import_document(SYSTEM, text)
     dig = _cells(await comparison("lampedusa", level="commitment", today=TODAY), "alpha")["LAM-DIG-01"]
     assert dig.progress == pytest.approx((0.5 + 0 + 2 / 3) / 3)  # the new indicator has no data: 0
-    kept = await AdoptionStanding.select().order_by(AdoptionStanding.city_commitment)
+    kept = await AdoptionStanding.select().order_by(AdoptionStanding.adoption)
     charter = await Charter.select(Charter.id).where(Charter.slug == "lampedusa").first()
     await refresh_charter(charter["id"])
-    rebuilt = await AdoptionStanding.select().order_by(AdoptionStanding.city_commitment)
+    rebuilt = await AdoptionStanding.select().order_by(AdoptionStanding.adoption)
     strip = [{k: v for k, v in r.items() if k != "id"} for r in kept]
     assert strip == [{k: v for k, v in r.items() if k != "id"} for r in rebuilt]
