@@ -28,8 +28,8 @@ async def test_cold_renders_give_the_same_bytes_and_id(monkeypatch, subsetter: s
     await load_demo()
     context = await build_report_context("sousse", "sousse-local", "ar", today=date(2026, 11, 26))
     html = render_html(context)
-    first = html_to_pdf(html, context["hash"], charts=context["charts"])
+    first = html_to_pdf(html, context.hash, charts=context.charts)
     await asyncio.sleep(1.1)  # font time stamps count whole seconds
-    second = html_to_pdf(html, context["hash"], charts=context["charts"])
+    second = html_to_pdf(html, context.hash, charts=context.charts)
     assert first == second
-    assert trailer_id(first) == (context["hash"][:32].encode(),) * 2
+    assert trailer_id(first) == (context.hash[:32].encode(),) * 2
