@@ -38,7 +38,11 @@ async def _user_or_raise(email: str) -> dict:
 
 
 async def add_user(
-    actor: Caller, email: str, role: str, city_slug: str | None = None, display_name: str = "",
+    actor: Caller,
+    email: str,
+    role: str,
+    city_slug: str | None = None,
+    display_name: str = "",
     organisation: str | None = None,
 ) -> UserRead:
     """Create the user if needed and give them a membership (a role, with a city for editors).
@@ -48,16 +52,20 @@ async def add_user(
     try:
         role_value = Role(role)
     except ValueError:
-        raise InvalidInput(f"Unknown role {role!r}.",
-                           [FieldError("role", f"Expected one of {', '.join(Role)}.")]) from None
+        raise InvalidInput(
+            f"Unknown role {role!r}.", [FieldError("role", f"Expected one of {', '.join(Role)}.")]
+        ) from None
     if role_value == Role.city_editor and not city_slug:
         raise InvalidInput("A city editor needs a city.", [FieldError("city", "Expected a city slug.")])
     if role_value != Role.city_editor and city_slug:
-        raise InvalidInput("Only city editors belong to a city.",
-                           [FieldError("city", "Expected no city for this role.")])
+        raise InvalidInput(
+            "Only city editors belong to a city.", [FieldError("city", "Expected no city for this role.")]
+        )
     if organisation and role_value != Role.reviewer:
-        raise InvalidInput("Only reviewers speak for an organisation.",
-                           [FieldError("organisation", "Expected no organisation for this role.")])
+        raise InvalidInput(
+            "Only reviewers speak for an organisation.",
+            [FieldError("organisation", "Expected no organisation for this role.")],
+        )
     async with write_transaction():
         city_id = None
         if city_slug:
@@ -67,23 +75,32 @@ async def add_user(
             city_id = city["id"]
         user = await User.select().where(User.email == email).first()
         if user is None:
-            user = (await User.insert(User(email=email, display_name=display_name.strip(),
-                                           organisation=organisation))
-                    .returning(*User.all_columns()))[0]
-            await audit(actor, "create", "user", email, None,
-                        {"email": email, "organisation": organisation})
+            user = (
+                await User.insert(
+                    User(email=email, display_name=display_name.strip(), organisation=organisation)
+                ).returning(*User.all_columns())
+            )[0]
+            await audit(actor, "create", "user", email, None, {"email": email, "organisation": organisation})
         elif organisation and organisation != user["organisation"]:
             await User.update({User.organisation: organisation}).where(User.id == user["id"])
-            await audit(actor, "update", "user", email, {"organisation": user["organisation"]},
-                        {"organisation": organisation})
+            await audit(
+                actor,
+                "update",
+                "user",
+                email,
+                {"organisation": user["organisation"]},
+                {"organisation": organisation},
+            )
         exists = await Membership.exists().where(
-            (Membership.user == user["id"]) & (Membership.role == role_value.value)
+            (Membership.user == user["id"])
+            & (Membership.role == role_value.value)
             & (Membership.city.is_null() if city_id is None else Membership.city == city_id)
         )
         if not exists:
             await Membership.insert(Membership(user=user["id"], role=role_value.value, city=city_id))
-            await audit(actor, "create", "membership", email, None,
-                        {"role": role_value.value, "city": city_slug})
+            await audit(
+                actor, "create", "membership", email, None, {"role": role_value.value, "city": city_slug}
+            )
     return await get_user(email)
 
 
@@ -91,17 +108,27 @@ def _organisation(name: str | None) -> str | None:
     """An organisation's name as published: bidi controls removed, trimmed, at most 255."""
     text = strip_bidi_controls(name or "").strip()
     if len(text) > 255:
-        raise InvalidInput("The organisation name is too long.",
-                           [FieldError("organisation", "Expected at most 255 characters.")])
+        raise InvalidInput(
+            "The organisation name is too long.",
+            [FieldError("organisation", "Expected at most 255 characters.")],
+        )
     return text or None
 
 
 async def get_user(email: str) -> UserRead:
     user = await _user_or_raise(email)
-    rows = await Membership.select(Membership.role, Membership.city.slug.as_alias("city")).where(
-        Membership.user == user["id"]).order_by(Membership.id)
-    return UserRead(user["email"], user["display_name"], user["active"],
-                    [MembershipRead(**r) for r in rows], user["organisation"])
+    rows = (
+        await Membership.select(Membership.role, Membership.city.slug.as_alias("city"))
+        .where(Membership.user == user["id"])
+        .order_by(Membership.id)
+    )
+    return UserRead(
+        user["email"],
+        user["display_name"],
+        user["active"],
+        [MembershipRead(**r) for r in rows],
+        user["organisation"],
+    )
 
 
 async def issue_token(actor: Caller, email: str) -> str:
@@ -119,10 +146,12 @@ async def revoke_tokens(actor: Caller, email: str) -> int:
     user = await _user_or_raise(email)
     async with write_transaction():
         live = await ApiToken.select(ApiToken.id).where(
-            (ApiToken.user == user["id"]) & ApiToken.revoked_at.is_null())
+            (ApiToken.user == user["id"]) & ApiToken.revoked_at.is_null()
+        )
         if live:
             await ApiToken.update({ApiToken.revoked_at: clock.now()}).where(
-                ApiToken.id.is_in([r["id"] for r in live]))
+                ApiToken.id.is_in([r["id"] for r in live])
+            )
             await audit(actor, "revoke", "api_token", user["email"], {"live": len(live)}, {"live": 0})
     return len(live)
 
@@ -131,20 +160,34 @@ async def caller_for_token(token: str | None) -> Caller | None:
     """The caller a bearer token stands for; None when the token is unknown or revoked."""
     if not token:
         return ANONYMOUS
-    row = await ApiToken.select(ApiToken.user.id.as_alias("user_id"),
-                                ApiToken.user.email.as_alias("email"),
-                                ApiToken.user.display_name.as_alias("display_name"),
-                                ApiToken.user.organisation.as_alias("organisation"),
-                                ApiToken.user.active.as_alias("active")).where(
-        (ApiToken.token_hash == hash_token(token)) & ApiToken.revoked_at.is_null()).first()
+    row = (
+        await ApiToken.select(
+            ApiToken.user.id.as_alias("user_id"),
+            ApiToken.user.email.as_alias("email"),
+            ApiToken.user.display_name.as_alias("display_name"),
+            ApiToken.user.organisation.as_alias("organisation"),
+            ApiToken.user.active.as_alias("active"),
+        )
+        .where((ApiToken.token_hash == hash_token(token)) & ApiToken.revoked_at.is_null())
+        .first()
+    )
     if row is None or not row["active"]:
         return None
-    memberships = await Membership.select(
-        Membership.role, Membership.city, Membership.city.name.as_alias("city_name"),
-        Membership.city.locale.as_alias("city_locale"),
-    ).where(Membership.user == row["user_id"]).output(load_json=True)
-    cities = {m["city"]: pick(m["city_name"], language_of(m["city_locale"]), "en")
-              for m in memberships if m["role"] == Role.city_editor and m["city"]}
+    memberships = (
+        await Membership.select(
+            Membership.role,
+            Membership.city,
+            Membership.city.name.as_alias("city_name"),
+            Membership.city.locale.as_alias("city_locale"),
+        )
+        .where(Membership.user == row["user_id"])
+        .output(load_json=True)
+    )
+    cities = {
+        m["city"]: pick(m["city_name"], language_of(m["city_locale"]), "en")
+        for m in memberships
+        if m["role"] == Role.city_editor and m["city"]
+    }
     return Caller(
         user_id=row["user_id"],
         label=row["email"],

@@ -18,8 +18,11 @@ class User(Table, tablename="tracker_user"):
     email = Varchar(length=320, unique=True)
     display_name = Varchar(length=255, default="")
     organisation = Varchar(
-        length=255, null=True, default=None,
-        help_text="The organisation a civil-society reviewer speaks for; challenges are published under it.")
+        length=255,
+        null=True,
+        default=None,
+        help_text="The organisation a civil-society reviewer speaks for; challenges are published under it.",
+    )
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
 

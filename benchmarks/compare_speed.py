@@ -91,7 +91,8 @@ async def run(engine_name: str, cities: int, runs: int, rows: int) -> dict:
     read = await comparison("bench")
     assert len(read.rows) == cities and len(read.columns) == PRINCIPLES
     result = {
-        "adoptions": await Adoption.count(), "measurements": await Measurement.count(),
+        "adoptions": await Adoption.count(),
+        "measurements": await Measurement.count(),
         "load_s": load_s,
         "principle_ms": await timed(lambda: comparison("bench"), runs),
         "commitment_ms": await timed(lambda: comparison("bench", level="commitment"), runs),
@@ -99,8 +100,10 @@ async def run(engine_name: str, cities: int, runs: int, rows: int) -> dict:
     }
     from exports.spreadsheet_imports import commit_import, preview_import
     from indicators.tables import Indicator
-    codes = [r["code"] for r in await Indicator.select(Indicator.code).where(
-        Indicator.charter.slug == "bench")]
+
+    codes = [
+        r["code"] for r in await Indicator.select(Indicator.code).where(Indicator.charter.slug == "bench")
+    ]
     content = workbook("c00000-0000", codes, rows)
     t0 = time.perf_counter()
     preview = await preview_import(SYSTEM, "c00000-0000", "bench", content, "bench.xlsx")
@@ -109,8 +112,13 @@ async def run(engine_name: str, cities: int, runs: int, rows: int) -> dict:
     applied = await commit_import(SYSTEM, preview["id"])
     t2 = time.perf_counter()
     assert applied["applied"]["measurement"] == rows
-    result |= {"rows": rows, "xlsx_mb": len(content) / 1e6, "preview_s": t1 - t0, "commit_s": t2 - t1,
-               "import_s": t2 - t0}
+    result |= {
+        "rows": rows,
+        "xlsx_mb": len(content) / 1e6,
+        "preview_s": t1 - t0,
+        "commit_s": t2 - t1,
+        "import_s": t2 - t0,
+    }
     if engine_name == "postgres":
         await engine.close_connection_pool()
     return result
@@ -127,27 +135,54 @@ def main() -> None:
     if args.engine:
         print(json.dumps(asyncio.run(run(args.engine, args.cities, args.runs, args.rows))))
         return
-    subprocess.run(["psql", args.postgres_url.rsplit("/", 1)[0] + "/postgres", "-qc",
-                    "CREATE DATABASE bench"], capture_output=True, check=False)
+    subprocess.run(
+        ["psql", args.postgres_url.rsplit("/", 1)[0] + "/postgres", "-qc", "CREATE DATABASE bench"],
+        capture_output=True,
+        check=False,
+    )
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, url in (("sqlite", f"sqlite:///{tmp}/bench.db"), ("postgres", args.postgres_url)):
-            command = [sys.executable, __file__, "--engine", name, "--cities", str(args.cities),
-                       "--runs", str(args.runs), "--rows", str(args.rows)]
-            out = subprocess.run(command, env={**os.environ, "DATABASE_URL": url, "UPLOAD_DIR": f"{tmp}/up"},
-                                 capture_output=True, text=True, check=True, cwd=ROOT)
+            command = [
+                sys.executable,
+                __file__,
+                "--engine",
+                name,
+                "--cities",
+                str(args.cities),
+                "--runs",
+                str(args.runs),
+                "--rows",
+                str(args.rows),
+            ]
+            out = subprocess.run(
+                command,
+                env={**os.environ, "DATABASE_URL": url, "UPLOAD_DIR": f"{tmp}/up"},
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
             results[name] = json.loads(out.stdout.strip().splitlines()[-1])
     s, p = results["sqlite"], results["postgres"]
-    print(f"{args.cities} cities × {PRINCIPLES * PER_PRINCIPLE} commitments: {s['adoptions']:,} adoptions, "
-          f"{s['measurements']:,} measurements (warm, median of {args.runs})")
+    print(
+        f"{args.cities} cities × {PRINCIPLES * PER_PRINCIPLE} commitments: {s['adoptions']:,} adoptions, "
+        f"{s['measurements']:,} measurements (warm, median of {args.runs})"
+    )
     print(f"{'':36}{'SQLite':>10}{'PostgreSQL':>12}{'PG/SQLite':>11}")
-    for label, key in (("load, bulk (s)", "load_s"), ("comparison by principle (ms)", "principle_ms"),
-                       ("comparison by commitment (ms)", "commitment_ms"),
-                       ("adoption over time (ms)", "over_time_ms")):
+    for label, key in (
+        ("load, bulk (s)", "load_s"),
+        ("comparison by principle (ms)", "principle_ms"),
+        ("comparison by commitment (ms)", "commitment_ms"),
+        ("adoption over time (ms)", "over_time_ms"),
+    ):
         print(f"{label:36}{s[key]:>10.1f}{p[key]:>12.1f}{p[key] / s[key]:>10.2f}x")
     print(f"\nimport of {s['rows']:,} values in one workbook ({s['xlsx_mb']:.1f} MB)")
-    for label, key in (("upload → preview (s)", "preview_s"), ("commit (s)", "commit_s"),
-                       ("end to end (s)", "import_s")):
+    for label, key in (
+        ("upload → preview (s)", "preview_s"),
+        ("commit (s)", "commit_s"),
+        ("end to end (s)", "import_s"),
+    ):
         print(f"{label:36}{s[key]:>10.1f}{p[key]:>12.1f}{p[key] / s[key]:>10.2f}x")
 
 

@@ -56,7 +56,8 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
         await run_forwards("all")
     await import_document(SYSTEM, charter_document())
     commitments = await Commitment.select(Commitment.id, Commitment.code).where(
-        Commitment.charter.slug == "bench")
+        Commitment.charter.slug == "bench"
+    )
     indicators = await Indicator.select(Indicator.id, Indicator.code).where(Indicator.charter.slug == "bench")
 
     started = time.perf_counter()
@@ -86,26 +87,39 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
     await create_signature(SYSTEM, "by-service", SignatureCreate(charter="bench", signed_on=date(2020, 1, 1)))
     writes = 2
     for m in commitments:
-        await adopt(SYSTEM, "by-service", AdoptionCreate(charter="bench", commitment=m["code"],
-                                                         adopted_on=date(2020, 6, 1)))
+        await adopt(
+            SYSTEM,
+            "by-service",
+            AdoptionCreate(charter="bench", commitment=m["code"], adopted_on=date(2020, 6, 1)),
+        )
         writes += 1
     for i in indicators:
         code = i["code"]
-        await set_target(SYSTEM, "by-service", "bench", code, TargetSet(target=200, baseline=100),
-                         ANY_VERSION)
+        await set_target(
+            SYSTEM, "by-service", "bench", code, TargetSet(target=200, baseline=100), ANY_VERSION
+        )
         for y in range(YEARS):
-            await add_measurement(SYSTEM, "by-service", "bench", code,
-                                  MeasurementCreate(period=str(2017 + y), value=100 + 10 * y))
+            await add_measurement(
+                SYSTEM,
+                "by-service",
+                "bench",
+                code,
+                MeasurementCreate(period=str(2017 + y), value=100 + 10 * y),
+            )
         writes += 1 + YEARS
     service = time.perf_counter() - t0
     if engine_name == "postgres":
         await engine.close_connection_pool()
     timings.sort()
     return {
-        "measurements": measurements, "bulk_s": bulk, "bulk_rows_per_s": measurements / bulk,
+        "measurements": measurements,
+        "bulk_s": bulk,
+        "bulk_rows_per_s": measurements / bulk,
         "list_median_ms": statistics.median(timings) * 1000,
         "list_p95_ms": timings[int(len(timings) * 0.95)] * 1000,
-        "service_writes": writes, "service_s": service, "service_writes_per_s": writes / service,
+        "service_writes": writes,
+        "service_s": service,
+        "service_writes_per_s": writes / service,
     }
 
 
@@ -119,29 +133,43 @@ def main() -> None:
         print(json.dumps(asyncio.run(run(args.engine, args.cities))))
         return
     if "bench" in args.postgres_url.rsplit("/", 1)[-1]:
-        subprocess.run(["psql", args.postgres_url.rsplit("/", 1)[0] + "/postgres", "-qc",
-                        "CREATE DATABASE bench"], capture_output=True, check=False)
+        subprocess.run(
+            ["psql", args.postgres_url.rsplit("/", 1)[0] + "/postgres", "-qc", "CREATE DATABASE bench"],
+            capture_output=True,
+            check=False,
+        )
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, url in (("sqlite", f"sqlite:///{tmp}/bench.db"), ("postgres", args.postgres_url)):
-            out = subprocess.run([sys.executable, __file__, "--engine", name, "--cities", str(args.cities)],
-                                 env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
-                                 check=True, cwd=ROOT)
+            out = subprocess.run(
+                [sys.executable, __file__, "--engine", name, "--cities", str(args.cities)],
+                env={**os.environ, "DATABASE_URL": url},
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
             results[name] = json.loads(out.stdout.strip().splitlines()[-1])
     s, p = results["sqlite"], results["postgres"]
-    print(f"{args.cities} cities × {PRINCIPLES * PER_PRINCIPLE} commitments × {INDICATORS} indicators × "
-          f"{YEARS} periods = {s['measurements']} measurements")
+    print(
+        f"{args.cities} cities × {PRINCIPLES * PER_PRINCIPLE} commitments × {INDICATORS} indicators × "
+        f"{YEARS} periods = {s['measurements']} measurements"
+    )
     print(f"{'':34}{'SQLite':>12}{'PostgreSQL':>12}{'PG/SQLite':>11}")
-    for label, key, fmt in (("bulk load (s)", "bulk_s", "{:.2f}"),
-                            ("bulk load (measurements/s)", "bulk_rows_per_s", "{:,.0f}"),
-                            ("city commitment list, median (ms)", "list_median_ms", "{:.1f}"),
-                            ("city commitment list, p95 (ms)", "list_p95_ms", "{:.1f}"),
-                            ("one city via services (s)", "service_s", "{:.2f}"),
-                            ("audited writes via services (/s)", "service_writes_per_s", "{:,.0f}")):
+    for label, key, fmt in (
+        ("bulk load (s)", "bulk_s", "{:.2f}"),
+        ("bulk load (measurements/s)", "bulk_rows_per_s", "{:,.0f}"),
+        ("city commitment list, median (ms)", "list_median_ms", "{:.1f}"),
+        ("city commitment list, p95 (ms)", "list_p95_ms", "{:.1f}"),
+        ("one city via services (s)", "service_s", "{:.2f}"),
+        ("audited writes via services (/s)", "service_writes_per_s", "{:,.0f}"),
+    ):
         print(f"{label:34}{fmt.format(s[key]):>12}{fmt.format(p[key]):>12}{p[key] / s[key]:>10.2f}x")
     for name, r in results.items():
-        print(f"{name}: bulk path is {r['bulk_rows_per_s'] / r['service_writes_per_s']:.0f}× the "
-              f"per-write service path ({r['service_writes']} audited writes for one city)")
+        print(
+            f"{name}: bulk path is {r['bulk_rows_per_s'] / r['service_writes_per_s']:.0f}× the "
+            f"per-write service path ({r['service_writes']} audited writes for one city)"
+        )
 
 
 if __name__ == "__main__":

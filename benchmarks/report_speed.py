@@ -66,11 +66,17 @@ async def single(city: str, charter: str, lang: str, runs: int) -> dict:
         one_times.append(t2 - t1)
         two_times.append(t3 - t2)
     pool.shutdown()
-    return {"city": city, "context_s": statistics.median(context_times[1:]),
-            "one_s": statistics.median(one_times[1:]), "two_s": statistics.median(two_times[1:]),
-            "parts": len(split_html(context)), "pages": len(PdfReader(BytesIO(pdf)).pages),
-            "bytes": len(pdf), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "workers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    return {
+        "city": city,
+        "context_s": statistics.median(context_times[1:]),
+        "one_s": statistics.median(one_times[1:]),
+        "two_s": statistics.median(two_times[1:]),
+        "parts": len(split_html(context)),
+        "pages": len(PdfReader(BytesIO(pdf)).pages),
+        "bytes": len(pdf),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "workers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
 
 
 async def batch(jobs: int, out: str) -> dict:
@@ -81,8 +87,13 @@ async def batch(jobs: int, out: str) -> dict:
     t0 = time.perf_counter()
     result = await run_batch("bench", "en", Path(out), workers=jobs, cities=slugs)
     t1 = time.perf_counter()
-    return {"jobs": jobs, "cities": len(slugs), "rendered": len(result.rendered),
-            "failed": len(result.failed), "total_s": t1 - t0}
+    return {
+        "jobs": jobs,
+        "cities": len(slugs),
+        "rendered": len(result.rendered),
+        "failed": len(result.failed),
+        "total_s": t1 - t0,
+    }
 
 
 def child(args: argparse.Namespace) -> None:
@@ -113,9 +124,14 @@ def main() -> None:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db", "REPORT_CACHE_DIR": f"{tmp}/cache"}
 
         def run(*extra: str) -> dict:
-            out = subprocess.run([sys.executable, __file__, *extra, "--batch", str(args.batch),
-                                  "--runs", str(args.runs)], env=env, cwd=ROOT, capture_output=True,
-                                 text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, __file__, *extra, "--batch", str(args.batch), "--runs", str(args.runs)],
+                env=env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             return json.loads(out.stdout.strip().splitlines()[-1])
 
         run("--step", "setup")
@@ -124,11 +140,15 @@ def main() -> None:
         one = run("--step", "batch", "--jobs", "1", "--out", f"{tmp}/jobs1")
         two = run("--step", "batch", "--jobs", "2", "--out", f"{tmp}/jobs2")
     title = f"city (warm, median of {args.runs})"
-    print(f"{title:30}{'context s':>10}{'1 process s':>13}{'2 workers s':>13}{'parts':>7}{'pages':>7}"
-          f"{'peak MB':>9}{'worker MB':>11}")
+    print(
+        f"{title:30}{'context s':>10}{'1 process s':>13}{'2 workers s':>13}{'parts':>7}{'pages':>7}"
+        f"{'peak MB':>9}{'worker MB':>11}"
+    )
     for r in (demo, large):
-        print(f"{r['city']:30}{r['context_s']:>10.3f}{r['one_s']:>13.3f}{r['two_s']:>13.3f}{r['parts']:>7}"
-              f"{r['pages']:>7}{r['peak_mb']:>9.0f}{r['workers_peak_mb']:>11.0f}")
+        print(
+            f"{r['city']:30}{r['context_s']:>10.3f}{r['one_s']:>13.3f}{r['two_s']:>13.3f}{r['parts']:>7}"
+            f"{r['pages']:>7}{r['peak_mb']:>9.0f}{r['workers_peak_mb']:>11.0f}"
+        )
     print(f"\nbatch of {one['cities']} synthetic large cities (each worker builds and renders whole cities)")
     print(f"{'':12}{'total s':>9}{'rendered':>10}{'failed':>8}")
     for r in (one, two):

@@ -68,7 +68,7 @@ class CityController(Controller):
 
     @patch("/{city:str}", security=WRITE)
     async def update_city(
-        self, caller: CallerDep, city: FromPath[str], data: JSONBody[CityUpdate], if_match: IfMatch = None,
+        self, caller: CallerDep, city: FromPath[str], data: JSONBody[CityUpdate], if_match: IfMatch = None
     ) -> Response[CityRead]:
         """Change a city's name, country, locale or population (secretariat or its editors), with
         the ETag read in `If-Match`."""

@@ -31,8 +31,6 @@ from kernel.versions import Precondition, check_version
 _TERRITORIES = {code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha()}
 
 
-
-
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -70,8 +68,10 @@ async def list_charters(lang: str | None) -> list[CharterSummary]:
 
 def _check_lang(lang: str, field: str = "lang") -> str:
     if not LANG_PATTERN.match(lang):
-        raise InvalidInput(f"Invalid language {lang!r}.",
-                           [FieldError(field, "Expected an ISO 639 code such as fr, ar, es or en.")])
+        raise InvalidInput(
+            f"Invalid language {lang!r}.",
+            [FieldError(field, "Expected an ISO 639 code such as fr, ar, es or en.")],
+        )
     return lang
 
 
@@ -79,8 +79,9 @@ def _check_url(url: str | None, field: str) -> str | None:
     if url is None:
         return None
     if not url.lower().startswith(("http://", "https://")) or len(url) > 1024:
-        raise InvalidInput("Only http(s) links are accepted.",
-                           [FieldError(field, "Expected an http:// or https:// URL.")])
+        raise InvalidInput(
+            "Only http(s) links are accepted.", [FieldError(field, "Expected an http:// or https:// URL.")]
+        )
     return url
 
 
@@ -92,14 +93,20 @@ async def create_charter(caller: Caller, data: CharterCreate) -> CharterSummary:
     title = translatable(data.title, lang, "title")
     preamble = translatable(data.preamble, lang, "preamble") if data.preamble else {}
     row: dict[str, Any] = {
-        "slug": slug, "lang": lang, "title": title, "preamble": preamble, "issuer": data.issuer,
-        "adopted_on": data.adopted_on, "source_url": _check_url(data.source_url, "source_url"),
+        "slug": slug,
+        "lang": lang,
+        "title": title,
+        "preamble": preamble,
+        "issuer": data.issuer,
+        "adopted_on": data.adopted_on,
+        "source_url": _check_url(data.source_url, "source_url"),
         "edition": data.version,
     }
     async with write_transaction():
         if await Charter.exists().where(Charter.slug == slug):
-            raise Conflict(f"A charter {slug!r} exists already.",
-                           [FieldError("slug", "Expected a slug not yet in use.")])
+            raise Conflict(
+                f"A charter {slug!r} exists already.", [FieldError("slug", "Expected a slug not yet in use.")]
+            )
         await Charter.insert(Charter(**{**row, "title": dumps(title), "preamble": dumps(preamble)}))
         await audit(caller, "create", "charter", slug, None, row)
     return charter_summary(await get_charter_or_raise(slug), None)
@@ -128,8 +135,10 @@ def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
 def _check_country(country: str) -> str:
     code = country.strip().upper()
     if code not in _TERRITORIES:
-        raise InvalidInput(f"Unknown country {country!r}.",
-                           [FieldError("country", "Expected an ISO 3166-1 alpha-2 code such as TN.")])
+        raise InvalidInput(
+            f"Unknown country {country!r}.",
+            [FieldError("country", "Expected an ISO 3166-1 alpha-2 code such as TN.")],
+        )
     return code
 
 
@@ -137,8 +146,9 @@ def _check_locale(locale: str) -> str:
     try:
         parsed = Locale.parse(locale.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        raise InvalidInput(f"Unknown locale {locale!r}.",
-                           [FieldError("locale", "Expected a locale such as fr-TN or ar-JO.")]) from None
+        raise InvalidInput(
+            f"Unknown locale {locale!r}.", [FieldError("locale", "Expected a locale such as fr-TN or ar-JO.")]
+        ) from None
     return f"{parsed.language}-{parsed.territory}" if parsed.territory else parsed.language
 
 
@@ -151,9 +161,16 @@ def _check_region(region: str | None) -> str | None:
         return None
     code = region.strip()
     if code not in _REGIONS:
-        raise InvalidInput(f"Unknown region {region!r}.", [FieldError(
-            "region", "Expected a UN M49 region code such as 015 (Northern Africa), 039 (Southern "
-                      "Europe), 145 (Western Asia) or 155 (Western Europe).")])
+        raise InvalidInput(
+            f"Unknown region {region!r}.",
+            [
+                FieldError(
+                    "region",
+                    "Expected a UN M49 region code such as 015 (Northern Africa), 039 (Southern "
+                    "Europe), 145 (Western Asia) or 155 (Western Europe).",
+                )
+            ],
+        )
     return code
 
 
@@ -177,8 +194,10 @@ def region_name(code: str | None, lang: str | None) -> str | None:
 
 def _check_population(population: int | None) -> int | None:
     if population is not None and not 0 <= population <= 100_000_000:
-        raise InvalidInput("Population out of range.",
-                           [FieldError("population", "Expected a whole number from 0 to 100000000.")])
+        raise InvalidInput(
+            "Population out of range.",
+            [FieldError("population", "Expected a whole number from 0 to 100000000.")],
+        )
     return population
 
 
@@ -234,22 +253,24 @@ async def create_city(caller: Caller, data: CityCreate) -> CityRead:
     }
     async with write_transaction():
         if await City.exists().where(City.slug == slug):
-            raise Conflict(f"A city {slug!r} exists already.",
-                           [FieldError("slug", "Expected a slug not yet in use.")])
+            raise Conflict(
+                f"A city {slug!r} exists already.", [FieldError("slug", "Expected a slug not yet in use.")]
+            )
         await City.insert(City(**{**row, "name": dumps(row["name"]), "networks": dumps(row["networks"])}))
         await audit(caller, "create", "city", slug, None, row)
     return city_read(await get_city_or_raise(slug), None)
 
 
-async def update_city(caller: Caller, slug: str, data: CityUpdate,
-                      precondition: Precondition) -> CityRead:
+async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition: Precondition) -> CityRead:
     """Change a city's name, country, locale or population (secretariat, or the city's editors),
     from the version the caller read."""
     async with write_transaction():
         row = await city_for_write(caller, slug)
         check_version(f"City {slug!r}", row["version"], precondition)
-        before = {k: json_value(row[k]) if k in ("name", "networks") else row[k]
-                  for k in ("name", "country", "locale", "population", "region", "networks")}
+        before = {
+            k: json_value(row[k]) if k in ("name", "networks") else row[k]
+            for k in ("name", "country", "locale", "population", "region", "networks")
+        }
         after = dict(before)
         if data.locale is not msgspec.UNSET:
             after["locale"] = _check_locale(data.locale)
@@ -265,11 +286,20 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate,
             after["networks"] = _check_networks(data.networks)
         if after != before:
             await update_versioned(
-                City, row["id"], row["version"],
-                {City.name: dumps(after["name"]), City.country: after["country"],
-                 City.locale: after["locale"], City.population: after["population"],
-                 City.region: after["region"], City.networks: dumps(after["networks"]),
-                 City.updated_at: clock.now()}, f"City {slug!r}")
+                City,
+                row["id"],
+                row["version"],
+                {
+                    City.name: dumps(after["name"]),
+                    City.country: after["country"],
+                    City.locale: after["locale"],
+                    City.population: after["population"],
+                    City.region: after["region"],
+                    City.networks: dumps(after["networks"]),
+                    City.updated_at: clock.now(),
+                },
+                f"City {slug!r}",
+            )
             await audit(caller, "update", "city", slug, before, after)
     return city_read(await get_city_or_raise(slug), None)
 
@@ -283,25 +313,47 @@ async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate
         city = await city_for_write(caller, city_slug)
         charter = await get_charter_or_raise(data.charter)
         if data.signed_on > clock.today():
-            raise InvalidInput("A signature cannot be dated in the future.",
-                               [FieldError("signed_on", "Expected a date not after today.")])
+            raise InvalidInput(
+                "A signature cannot be dated in the future.",
+                [FieldError("signed_on", "Expected a date not after today.")],
+            )
         current = await current_signature(city["id"], charter["id"])
         if data.status == SignatureStatus.signed and current == SignatureStatus.signed:
             raise Conflict(f"{city_slug!r} has already signed {data.charter!r}.")
         if data.status == SignatureStatus.withdrawn and current != SignatureStatus.signed:
             raise Conflict(f"{city_slug!r} has no standing signature of {data.charter!r} to withdraw.")
-        row = (await Signature.insert(Signature(
-            city=city["id"], charter=charter["id"], signed_on=data.signed_on,
-            act=data.act.strip(), status=data.status, created_by=caller.user_id,
-            published_at=clock.now(),
-        )).returning(Signature.id, Signature.published_at))[0]
-        after = {"city": city_slug, "charter": data.charter, "signed_on": data.signed_on,
-                 "act": data.act.strip(), "status": data.status.value}
+        row = (
+            await Signature.insert(
+                Signature(
+                    city=city["id"],
+                    charter=charter["id"],
+                    signed_on=data.signed_on,
+                    act=data.act.strip(),
+                    status=data.status,
+                    created_by=caller.user_id,
+                    published_at=clock.now(),
+                )
+            ).returning(Signature.id, Signature.published_at)
+        )[0]
+        after = {
+            "city": city_slug,
+            "charter": data.charter,
+            "signed_on": data.signed_on,
+            "act": data.act.strip(),
+            "status": data.status.value,
+        }
         cid = claim_id("signature", row["id"])
         await audit(caller, "create", "signature", cid, None, after)
-    return SignatureRead(id=row["id"], charter=data.charter, signed_on=data.signed_on,
-                         act=data.act.strip(), status=data.status, claim_id=cid,
-                         published_at=row["published_at"], history=history_url("signature", cid))
+    return SignatureRead(
+        id=row["id"],
+        charter=data.charter,
+        signed_on=data.signed_on,
+        act=data.act.strip(),
+        status=data.status,
+        claim_id=cid,
+        published_at=row["published_at"],
+        history=history_url("signature", cid),
+    )
 
 
 _LATEST_ACTS = """SELECT s.city, s.signed_on, s.status FROM signature s

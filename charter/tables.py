@@ -26,8 +26,11 @@ class Charter(Table, tablename="charter"):
     issuer = Varchar(length=255, default="", help_text="Network or body that issued the charter.")
     adopted_on = Date(null=True, default=None, help_text="When the issuer adopted the text.")
     source_url = Varchar(length=1024, null=True, default=None, help_text="Where the text is published.")
-    edition = Varchar(length=32, default="1",
-                      help_text="Edition of the charter's text (`version` in the API and its Markdown).")
+    edition = Varchar(
+        length=32,
+        default="1",
+        help_text="Edition of the charter's text (`version` in the API and its Markdown).",
+    )
     version = Integer(default=1, help_text="Incremented on each change: the ETag.")
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -39,8 +42,9 @@ class CharterPart:
 
     code = Varchar(length=64, help_text="Code, unique within the charter (e.g. DIG, LAM-DIG-01).")
     key = Varchar(length=160, unique=True, help_text="`charter-slug/CODE`, globally unique.")
-    position = Integer(default=0, help_text="Order among its siblings (in the charter, the "
-                                            "principle or the commitment).")
+    position = Integer(
+        default=0, help_text="Order among its siblings (in the charter, the principle or the commitment)."
+    )
     title = JSON(help_text="Title by language.")
 
 
@@ -63,8 +67,13 @@ class City(Table, tablename="city"):
     country = Varchar(length=2, index=True, help_text="ISO 3166-1 alpha-2 code.")
     locale = Varchar(length=16, help_text="Locale for numbers and dates, e.g. fr-TN or ar-JO.")
     population = Integer(null=True, default=None, help_text="Residents, if known.")
-    region = Varchar(length=3, null=True, default=None, index=True,
-                     help_text="UN M49 sub-region code, e.g. 015 Northern Africa, 039 Southern Europe.")
+    region = Varchar(
+        length=3,
+        null=True,
+        default=None,
+        index=True,
+        help_text="UN M49 sub-region code, e.g. 015 Northern Africa, 039 Southern Europe.",
+    )
     networks = JSON(default="[]", help_text="Codes of the city networks it belongs to (MC2CM, UCLG...).")
     version = Integer(default=1, help_text="Incremented on each change: the ETag.")
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -26,8 +26,13 @@ class AdoptionController(Controller):
 
     @patch("/{charter:str}/{code:str}", security=WRITE)
     async def update_adoption(
-        self, caller: CallerDep, city: FromPath[str], charter: FromPath[str], code: FromPath[str],
-        data: JSONBody[AdoptionUpdate], if_match: IfMatch = None,
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        charter: FromPath[str],
+        code: FromPath[str],
+        data: JSONBody[AdoptionUpdate],
+        if_match: IfMatch = None,
     ) -> Response[AdoptionRead]:
         """Change the local due date or owning unit, with the adoption's ETag (as read from
         `GET /cities/{city}/commitments/{charter}/{code}`) in `If-Match`."""

@@ -26,9 +26,12 @@ def adoption_key(city: str, charter: str, code: str) -> str:
 async def get_commitment_or_raise(charter_slug: str, code: str) -> dict[str, Any]:
     """The commitment `code` of the charter; 404 naming both when there is none."""
     charter = await get_charter_or_raise(charter_slug)
-    row = await Commitment.select().where(
-        (Commitment.charter == charter["id"]) & (Commitment.code == normalize_code(code))
-    ).output(load_json=True).first()
+    row = (
+        await Commitment.select()
+        .where((Commitment.charter == charter["id"]) & (Commitment.code == normalize_code(code)))
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         raise NotFound(f"Charter {charter_slug!r} has no commitment {code!r}.")
     return {**row, "charter_slug": charter["slug"], "charter_lang": charter["lang"]}
@@ -64,8 +67,14 @@ def _check_adoption(adopted_on: date, due_on: date | None, owner: str | None) ->
         raise InvalidInput("The adoption's dates or owner are not valid.", errors)
 
 
-async def update_adoption(caller: Caller, city_slug: str, charter_slug: str, code: str,
-                          data: AdoptionUpdate, precondition: Precondition) -> AdoptionRead:
+async def update_adoption(
+    caller: Caller,
+    city_slug: str,
+    charter_slug: str,
+    code: str,
+    data: AdoptionUpdate,
+    precondition: Precondition,
+) -> AdoptionRead:
     """Change the local due date or the owning unit, from the version the caller read: of two
     editors writing at once, exactly one wins and the other gets 412."""
     async with write_transaction():
@@ -79,13 +88,18 @@ async def update_adoption(caller: Caller, city_slug: str, charter_slug: str, cod
         if data.owner is not msgspec.UNSET:
             after["owner"] = data.owner.strip() if data.owner else None
         _check_adoption(row["adopted_on"], after["due_on"], after["owner"])
-        await update_versioned(Adoption, row["id"], row["version"],
-                               {Adoption.due_on: after["due_on"], Adoption.owner: after["owner"]},
-                               f"Adoption {key}")
+        await update_versioned(
+            Adoption,
+            row["id"],
+            row["version"],
+            {Adoption.due_on: after["due_on"], Adoption.owner: after["owner"]},
+            f"Adoption {key}",
+        )
         await audit(caller, "update", "adoption", key, before, after)
     code = key.rsplit("/", 1)[1]
-    return AdoptionRead(charter_slug, code, row["adopted_on"], after["due_on"], after["owner"],
-                        row["version"] + 1)
+    return AdoptionRead(
+        charter_slug, code, row["adopted_on"], after["due_on"], after["owner"], row["version"] + 1
+    )
 
 
 async def adopt(caller: Caller, city_slug: str, data: AdoptionCreate) -> AdoptionRead:
@@ -94,18 +108,32 @@ async def adopt(caller: Caller, city_slug: str, data: AdoptionCreate) -> Adoptio
         city = await city_for_write(caller, city_slug)
         commitment = await get_commitment_or_raise(data.charter, data.commitment)
         if await current_signature(city["id"], commitment["charter"]) != SignatureStatus.signed:
-            raise Conflict(f"{city_slug!r} has no standing signature of {data.charter!r}; "
-                           "record the signature first.",
-                           [FieldError("charter", "Expected a charter the city has signed.")])
+            raise Conflict(
+                f"{city_slug!r} has no standing signature of {data.charter!r}; record the signature first.",
+                [FieldError("charter", "Expected a charter the city has signed.")],
+            )
         _check_adoption(data.adopted_on, data.due_on, data.owner)
         key = adoption_key(city_slug, data.charter, commitment["code"])
         if await Adoption.exists().where(Adoption.key == key):
             raise Conflict(f"{city_slug!r} has already adopted {data.charter}/{commitment['code']}.")
         owner = data.owner.strip() if data.owner else None
-        await Adoption.insert(Adoption(
-            city=city["id"], commitment=commitment["id"], key=key, adopted_on=data.adopted_on,
-            due_on=data.due_on, owner=owner))
+        await Adoption.insert(
+            Adoption(
+                city=city["id"],
+                commitment=commitment["id"],
+                key=key,
+                adopted_on=data.adopted_on,
+                due_on=data.due_on,
+                owner=owner,
+            )
+        )
         read = AdoptionRead(data.charter, commitment["code"], data.adopted_on, data.due_on, owner)
-        await audit(caller, "create", "adoption", key, None,
-                    {"adopted_on": data.adopted_on, "due_on": data.due_on, "owner": owner})
+        await audit(
+            caller,
+            "create",
+            "adoption",
+            key,
+            None,
+            {"adopted_on": data.adopted_on, "due_on": data.due_on, "owner": owner},
+        )
     return read

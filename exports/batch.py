@@ -47,8 +47,9 @@ def _manifest(out_dir: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _report_city(city: str, charter_slug: str, lang: str, out_dir: str, file_name: str,
-                 known_hash: str | None) -> tuple[str, str]:
+def _report_city(
+    city: str, charter_slug: str, lang: str, out_dir: str, file_name: str, known_hash: str | None
+) -> tuple[str, str]:
     """In a worker process: build the city's context from the database, skip the city if its
     data hash is the one already on disk, else write its finished PDF. Returns (outcome, hash or
     reason): contexts are built by the workers too, so that every step runs in parallel."""
@@ -71,9 +72,15 @@ async def _render_here(context: ReportContext, variant: str | None) -> bytes:
     return render_pdf_here(context, variant)
 
 
-async def run_batch(charter_slug: str, lang: str, out_dir: Path, *, workers: int = 1,
-                    cities: Iterable[str] | None = None,
-                    on_done: Callable[[str], None] | None = None) -> BatchResult:
+async def run_batch(
+    charter_slug: str,
+    lang: str,
+    out_dir: Path,
+    *,
+    workers: int = 1,
+    cities: Iterable[str] | None = None,
+    on_done: Callable[[str], None] | None = None,
+) -> BatchResult:
     """Report every signatory city (or `cities`) into `out_dir`, one city per job in `workers`
     processes. Cities whose data hash matches the manifest are skipped; the manifest is
     rewritten with what is now on disk."""
@@ -85,14 +92,22 @@ async def run_batch(charter_slug: str, lang: str, out_dir: Path, *, workers: int
     timeout = get_settings().report_timeout_s
     loop = asyncio.get_running_loop()
     slugs = list(cities) if cities is not None else await signatory_cities(charter_slug)
-    with ProcessPoolExecutor(max_workers=max(1, workers),
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn")
+    ) as pool:
         jobs = []
         for city in slugs:
             file_name = f"{city}-{charter_slug}-{lang}.pdf"
             known = manifest.get(file_name, {}).get("hash")
-            jobs.append((city, file_name, loop.run_in_executor(
-                pool, _report_city, city, charter_slug, lang, str(out_dir), file_name, known)))
+            jobs.append(
+                (
+                    city,
+                    file_name,
+                    loop.run_in_executor(
+                        pool, _report_city, city, charter_slug, lang, str(out_dir), file_name, known
+                    ),
+                )
+            )
         for city, file_name, future in jobs:
             try:
                 outcome, detail = await asyncio.wait_for(future, timeout=timeout * max(1, len(jobs)))
@@ -105,6 +120,5 @@ async def run_batch(charter_slug: str, lang: str, out_dir: Path, *, workers: int
                 (result.rendered if outcome == "rendered" else result.skipped).append(city)
             if on_done:
                 on_done(city)
-    (out_dir / MANIFEST).write_text(
-        json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return result

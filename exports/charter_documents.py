@@ -40,14 +40,24 @@ def _with(texts: dict[str, str], lang: str, text: str) -> dict[str, str]:
 
 
 async def _stored(charter_id: int) -> tuple[list[dict], list[dict], list[dict]]:
-    principles = await Principle.select().where(Principle.charter == charter_id).order_by(
-        Principle.position).output(load_json=True)
-    commitments = await Commitment.select(
-        *Commitment.all_columns(), Commitment.principle.code.as_alias("parent")
-    ).where(Commitment.charter == charter_id).order_by(Commitment.position).output(load_json=True)
-    indicators = await Indicator.select(
-        *Indicator.all_columns(), Indicator.commitment.code.as_alias("parent")
-    ).where(Indicator.charter == charter_id).order_by(Indicator.position).output(load_json=True)
+    principles = (
+        await Principle.select()
+        .where(Principle.charter == charter_id)
+        .order_by(Principle.position)
+        .output(load_json=True)
+    )
+    commitments = (
+        await Commitment.select(*Commitment.all_columns(), Commitment.principle.code.as_alias("parent"))
+        .where(Commitment.charter == charter_id)
+        .order_by(Commitment.position)
+        .output(load_json=True)
+    )
+    indicators = (
+        await Indicator.select(*Indicator.all_columns(), Indicator.commitment.code.as_alias("parent"))
+        .where(Indicator.charter == charter_id)
+        .order_by(Indicator.position)
+        .output(load_json=True)
+    )
     return principles, commitments, indicators
 
 
@@ -58,35 +68,49 @@ async def export_document(slug: str, lang: str | None = None) -> str:
         raise NotFound(f"No charter {slug!r}.")
     lang = lang or charter["lang"]
     if not LANG_PATTERN.match(lang):
-        raise InvalidInput(f"Invalid language {lang!r}.",
-                           [FieldError("lang", "Expected an ISO 639 code such as fr or ar.")])
+        raise InvalidInput(
+            f"Invalid language {lang!r}.", [FieldError("lang", "Expected an ISO 639 code such as fr or ar.")]
+        )
     if lang != charter["lang"] and lang not in charter["title"]:
-        raise NotFound(f"Charter {slug!r} has no {lang!r} translation; it has "
-                       f"{', '.join(sorted(charter['title']))}.")
+        raise NotFound(
+            f"Charter {slug!r} has no {lang!r} translation; it has {', '.join(sorted(charter['title']))}."
+        )
     principles, commitments, indicators = await _stored(charter["id"])
     doc = CharterDoc(
-        slug=slug, lang=lang, title=charter["title"].get(lang, ""), issuer=charter["issuer"],
-        adopted_on=charter["adopted_on"], source_url=charter["source_url"],
-        version=charter["edition"], preamble=charter["preamble"].get(lang, ""),
+        slug=slug,
+        lang=lang,
+        title=charter["title"].get(lang, ""),
+        issuer=charter["issuer"],
+        adopted_on=charter["adopted_on"],
+        source_url=charter["source_url"],
+        version=charter["edition"],
+        preamble=charter["preamble"].get(lang, ""),
     )
     by_principle: dict[int, PrincipleDoc] = {}
     for p in principles:
-        by_principle[p["id"]] = PrincipleDoc(p["code"], p["title"].get(lang, ""),
-                                             p["description"].get(lang, ""))
+        by_principle[p["id"]] = PrincipleDoc(
+            p["code"], p["title"].get(lang, ""), p["description"].get(lang, "")
+        )
         doc.principles.append(by_principle[p["id"]])
     by_commitment: dict[int, CommitmentDoc] = {}
     for c in commitments:
-        by_commitment[c["id"]] = CommitmentDoc(c["code"], c["title"].get(lang, ""),
-                                               c["description"].get(lang, ""))
+        by_commitment[c["id"]] = CommitmentDoc(
+            c["code"], c["title"].get(lang, ""), c["description"].get(lang, "")
+        )
         by_principle[c["principle"]].commitments.append(by_commitment[c["id"]])
     for i in indicators:
-        by_commitment[i["commitment"]].indicators.append(IndicatorDoc(
-            i["code"], i["title"].get(lang, ""), i["unit"], i["value_kind"], i["direction"]))
+        by_commitment[i["commitment"]].indicators.append(
+            IndicatorDoc(i["code"], i["title"].get(lang, ""), i["unit"], i["value_kind"], i["direction"])
+        )
     return render_charter(doc)
 
 
 async def import_document(
-    caller: Caller, source: str, *, slug: str | None = None, lang: str | None = None,
+    caller: Caller,
+    source: str,
+    *,
+    slug: str | None = None,
+    lang: str | None = None,
     precondition: Precondition = ANY_VERSION,
 ) -> dict[str, Any]:
     """Create, extend or translate a charter from a Markdown document (secretariat only). Changing
@@ -99,57 +123,96 @@ async def import_document(
     caller.require_secretariat("edit charters")
     doc = parse_charter(source, lang=lang, base=False)
     if slug is not None and doc.slug != slug:
-        raise InvalidInput(f"The document is for {doc.slug!r}, not {slug!r}.",
-                           [FieldError("line 1", f"Expected slug: {slug}.")])
+        raise InvalidInput(
+            f"The document is for {doc.slug!r}, not {slug!r}.",
+            [FieldError("line 1", f"Expected slug: {slug}.")],
+        )
     async with write_transaction():
-        charter = await Charter.select().where(Charter.slug == doc.slug).output(
-            load_json=True).first()
+        charter = await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first()
         if charter is None or charter["lang"] == doc.lang:
             doc = parse_charter(source, lang=lang, base=True)
-        before = await export_document(doc.slug, doc.lang) if charter and (
-            doc.lang == charter["lang"] or doc.lang in charter["title"]) else None
+        before = (
+            await export_document(doc.slug, doc.lang)
+            if charter and (doc.lang == charter["lang"] or doc.lang in charter["title"])
+            else None
+        )
         if charter is not None and before is not None and before == render_charter(doc):
-            return {"slug": doc.slug, "lang": doc.lang, "created": 0, "updated": 0,
-                    "version": charter["version"]}
+            return {
+                "slug": doc.slug,
+                "lang": doc.lang,
+                "created": 0,
+                "updated": 0,
+                "version": charter["version"],
+            }
         if charter is not None:
             check_version(f"Charter {doc.slug!r}", charter["version"], precondition)
         if charter is None:
             charter = await _create_charter(doc)
             counts = await _write_tree(charter, doc, translation=False)
         elif charter["lang"] == doc.lang:
-            await update_versioned(Charter, charter["id"], charter["version"], {
-                Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
-                Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
-                Charter.issuer: doc.issuer, Charter.adopted_on: doc.adopted_on,
-                Charter.source_url: doc.source_url, Charter.edition: doc.version,
-            }, f"Charter {doc.slug!r}")
+            await update_versioned(
+                Charter,
+                charter["id"],
+                charter["version"],
+                {
+                    Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
+                    Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
+                    Charter.issuer: doc.issuer,
+                    Charter.adopted_on: doc.adopted_on,
+                    Charter.source_url: doc.source_url,
+                    Charter.edition: doc.version,
+                },
+                f"Charter {doc.slug!r}",
+            )
             counts = await _write_tree(charter, doc, translation=False)
         else:
             if not doc.title:
                 raise InvalidInput("A translation needs a title.", [FieldError("line 1", "title")])
-            await update_versioned(Charter, charter["id"], charter["version"], {
-                Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
-                Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
-            }, f"Charter {doc.slug!r}")
+            await update_versioned(
+                Charter,
+                charter["id"],
+                charter["version"],
+                {
+                    Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
+                    Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
+                },
+                f"Charter {doc.slug!r}",
+            )
             counts = await _write_tree(charter, doc, translation=True)
         await standing.refresh_charter(charter["id"])
         after = await export_document(doc.slug, doc.lang)
-        await audit(caller, "import" if before is None else "update", "charter_document",
-                    f"{doc.slug}/{doc.lang}", {"document": before} if before else None,
-                    {"document": after})
-        version = found(await Charter.select(Charter.version).where(Charter.slug == doc.slug).first(),
-                        f"Charter {doc.slug!r}")["version"]
+        await audit(
+            caller,
+            "import" if before is None else "update",
+            "charter_document",
+            f"{doc.slug}/{doc.lang}",
+            {"document": before} if before else None,
+            {"document": after},
+        )
+        version = found(
+            await Charter.select(Charter.version).where(Charter.slug == doc.slug).first(),
+            f"Charter {doc.slug!r}",
+        )["version"]
     return {"slug": doc.slug, "lang": doc.lang, **counts, "version": version}
 
 
 async def _create_charter(doc: CharterDoc) -> dict[str, Any]:
-    await Charter.insert(Charter(
-        slug=doc.slug, lang=doc.lang, title=dumps({doc.lang: doc.title}),
-        preamble=dumps({doc.lang: doc.preamble} if doc.preamble else {}), issuer=doc.issuer,
-        adopted_on=doc.adopted_on, source_url=doc.source_url, edition=doc.version,
-    ))
-    return found(await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first(),
-                 f"Charter {doc.slug!r}")
+    await Charter.insert(
+        Charter(
+            slug=doc.slug,
+            lang=doc.lang,
+            title=dumps({doc.lang: doc.title}),
+            preamble=dumps({doc.lang: doc.preamble} if doc.preamble else {}),
+            issuer=doc.issuer,
+            adopted_on=doc.adopted_on,
+            source_url=doc.source_url,
+            edition=doc.version,
+        )
+    )
+    return found(
+        await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first(),
+        f"Charter {doc.slug!r}",
+    )
 
 
 async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: bool) -> dict[str, int]:
@@ -161,19 +224,37 @@ async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: 
     _check_codes(charter, doc, stored, translation)
     counts = {"created": 0, "updated": 0}
     for p_pos, p in enumerate(doc.principles):
-        row = await _write_section(Principle, charter, doc.lang, p, p_pos,
-                                   stored.get(("principle", p.code)), counts)
+        row = await _write_section(
+            Principle, charter, doc.lang, p, p_pos, stored.get(("principle", p.code)), counts
+        )
         for c_pos, c in enumerate(p.commitments):
-            crow = await _write_section(Commitment, charter, doc.lang, c, c_pos,
-                                        stored.get(("commitment", c.code)), counts, principle=row["id"])
+            crow = await _write_section(
+                Commitment,
+                charter,
+                doc.lang,
+                c,
+                c_pos,
+                stored.get(("commitment", c.code)),
+                counts,
+                principle=row["id"],
+            )
             for i_pos, i in enumerate(c.indicators):
-                await _write_indicator(charter, doc.lang, i, i_pos, crow["id"],
-                                       stored.get(("indicator", i.code)), counts, translation)
+                await _write_indicator(
+                    charter,
+                    doc.lang,
+                    i,
+                    i_pos,
+                    crow["id"],
+                    stored.get(("indicator", i.code)),
+                    counts,
+                    translation,
+                )
     return counts
 
 
-def _check_codes(charter: dict[str, Any], doc: CharterDoc, stored: dict[tuple[str, str], dict],
-                 translation: bool) -> None:
+def _check_codes(
+    charter: dict[str, Any], doc: CharterDoc, stored: dict[tuple[str, str], dict], translation: bool
+) -> None:
     """A translation has exactly the charter's codes; a document in the charter's language
     removes or moves none, and gives no code to two kinds of item."""
     stored_codes = {(kind, code, row.get("parent")) for (kind, code), row in stored.items()}
@@ -181,19 +262,26 @@ def _check_codes(charter: dict[str, Any], doc: CharterDoc, stored: dict[tuple[st
     errors: list[FieldError] = []
     if translation:
         for kind, code, parent in sorted(doc_codes - stored_codes, key=str):
-            errors.append(FieldError("document", f"{kind} {code!r} (under {parent}) is not in the "
-                                                 f"charter's {charter['lang']!r} text."))
+            errors.append(
+                FieldError(
+                    "document",
+                    f"{kind} {code!r} (under {parent}) is not in the charter's {charter['lang']!r} text.",
+                )
+            )
         for kind, code, _parent in sorted(stored_codes - doc_codes, key=str):
             errors.append(FieldError("document", f"{kind} {code!r} is missing from this translation."))
         if errors:
-            raise InvalidInput("A translation must have exactly the same codes as the charter.",
-                               errors)
+            raise InvalidInput("A translation must have exactly the same codes as the charter.", errors)
         return
     by_code = {code: kind for kind, code, _ in doc.codes()}
     for kind, code, _parent in sorted(stored_codes - doc_codes, key=str):
         moved = by_code.get(code)
-        errors.append(FieldError("document", f"{kind} {code!r} is {'moved' if moved else 'missing'}"
-                                             "; codes are never removed or moved."))
+        errors.append(
+            FieldError(
+                "document",
+                f"{kind} {code!r} is {'moved' if moved else 'missing'}; codes are never removed or moved.",
+            )
+        )
     if errors:
         raise Conflict("The document would remove or move existing items.", errors)
     taken = {code: kind for kind, code in stored}
@@ -208,43 +296,79 @@ Section = TypeVar("Section", Principle, Commitment)
 """The parts of a charter that have a description: principles and commitments."""
 
 
-async def _write_section(table: type[Section], charter: dict[str, Any], lang: str,
-                         item: PrincipleDoc | CommitmentDoc, position: int, row: dict[str, Any] | None,
-                         counts: dict[str, int], **parent: int) -> dict[str, Any]:
+async def _write_section(
+    table: type[Section],
+    charter: dict[str, Any],
+    lang: str,
+    item: PrincipleDoc | CommitmentDoc,
+    position: int,
+    row: dict[str, Any] | None,
+    counts: dict[str, int],
+    **parent: int,
+) -> dict[str, Any]:
     """Insert a principle or a commitment (under its `parent`, given as a column), or set its
     texts in `lang`; returns its row (with its id)."""
     if row is None:
         counts["created"] += 1
         values: dict[str, Any] = {
-            "charter": charter["id"], "code": item.code, "key": f"{charter['slug']}/{item.code}",
-            "position": position, "title": dumps({lang: item.title}),
-            "description": dumps(_with({}, lang, item.description)), **parent}
+            "charter": charter["id"],
+            "code": item.code,
+            "key": f"{charter['slug']}/{item.code}",
+            "position": position,
+            "title": dumps({lang: item.title}),
+            "description": dumps(_with({}, lang, item.description)),
+            **parent,
+        }
         return (await table.insert(table(**values)).returning(table.id))[0]
-    await table.update({
-        table.title: dumps(_with(row["title"], lang, item.title)),
-        table.description: dumps(_with(row["description"], lang, item.description)),
-    }).where(table.id == row["id"])
+    await table.update(
+        {
+            table.title: dumps(_with(row["title"], lang, item.title)),
+            table.description: dumps(_with(row["description"], lang, item.description)),
+        }
+    ).where(table.id == row["id"])
     counts["updated"] += 1
     return row
 
 
-async def _write_indicator(charter: dict[str, Any], lang: str, i: IndicatorDoc, position: int,
-                           commitment_id: int, row: dict[str, Any] | None, counts: dict[str, int],
-                           translation: bool) -> None:
+async def _write_indicator(
+    charter: dict[str, Any],
+    lang: str,
+    i: IndicatorDoc,
+    position: int,
+    commitment_id: int,
+    row: dict[str, Any] | None,
+    counts: dict[str, int],
+    translation: bool,
+) -> None:
     """Insert the indicator under its commitment, or set its texts in `lang` (and its unit, in
     the charter's language); its type and direction never change."""
     if row is None:
-        await Indicator.insert(Indicator(
-            charter=charter["id"], commitment=commitment_id, code=i.code,
-            key=f"{charter['slug']}/{i.code}", position=position, title=dumps({lang: i.title}),
-            unit=i.unit, value_kind=i.value_type, direction=i.direction,
-        ))
+        await Indicator.insert(
+            Indicator(
+                charter=charter["id"],
+                commitment=commitment_id,
+                code=i.code,
+                key=f"{charter['slug']}/{i.code}",
+                position=position,
+                title=dumps({lang: i.title}),
+                unit=i.unit,
+                value_kind=i.value_type,
+                direction=i.direction,
+            )
+        )
         counts["created"] += 1
         return
     if (row["value_kind"], row["direction"]) != (i.value_type, i.direction):
-        raise Conflict(f"Indicator {i.code!r} changes type or direction.", [FieldError(
-            f"line {i.line}", f"Expected {row['value_kind']} | {row['direction']}: "
-                              "an indicator's type and direction do not change.")])
+        raise Conflict(
+            f"Indicator {i.code!r} changes type or direction.",
+            [
+                FieldError(
+                    f"line {i.line}",
+                    f"Expected {row['value_kind']} | {row['direction']}: "
+                    "an indicator's type and direction do not change.",
+                )
+            ],
+        )
     values: dict[Column | str, Any] = {Indicator.title: dumps(_with(row["title"], lang, i.title))}
     if not translation:
         values[Indicator.unit] = i.unit

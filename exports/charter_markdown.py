@@ -94,9 +94,7 @@ class _Errors:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise InvalidInput(
-                f"The charter document has {len(self.items)} error(s).", self.items
-            )
+            raise InvalidInput(f"The charter document has {len(self.items)} error(s).", self.items)
 
 
 def _front_matter(token: Token, errors: _Errors, lang_override: str | None) -> dict:
@@ -170,8 +168,10 @@ def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
     if missing:
         errors.add(table_line, f"Indicator table is missing column(s): {', '.join(missing)}.")
     if unknown:
-        errors.add(table_line, f"Indicator table has unknown column(s): {', '.join(unknown)}; "
-                               f"expected {' | '.join(COLUMNS)}.")
+        errors.add(
+            table_line,
+            f"Indicator table has unknown column(s): {', '.join(unknown)}; expected {' | '.join(COLUMNS)}.",
+        )
     indicators: list[IndicatorDoc] = []
     if missing or unknown:
         return indicators, i + 1
@@ -184,14 +184,14 @@ def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
         vtype = cell.get("type", "").strip()
         direction = cell.get("direction", "").strip()
         if vtype not in ValueType.__members__:
-            errors.add(row_line, f"Unknown type {vtype!r}; expected one of "
-                                 f"{', '.join(ValueType)}.")
+            errors.add(row_line, f"Unknown type {vtype!r}; expected one of {', '.join(ValueType)}.")
         if direction not in Direction.__members__:
             errors.add(row_line, f"Unknown direction {direction!r}; expected increase or decrease.")
         if need_title and not cell.get("indicator"):
             errors.add(row_line, f"Indicator {code!r} has no name.")
-        indicators.append(IndicatorDoc(code, cell.get("indicator", ""), cell.get("unit", ""),
-                                       vtype, direction, row_line))
+        indicators.append(
+            IndicatorDoc(code, cell.get("indicator", ""), cell.get("unit", ""), vtype, direction, row_line)
+        )
     return indicators, i + 1
 
 
@@ -246,8 +246,11 @@ class _Reader:
     def heading(self, tok: Token, text: str, line: int) -> None:
         """`## CODE: Title` opens a principle, `### CODE: Title` a commitment under it."""
         if tok.tag not in ("h2", "h3"):
-            self.errors.add(line, f"Unexpected heading level {tok.tag}: use ## for principles and "
-                                  "### for commitments; the title goes in the front matter.")
+            self.errors.add(
+                line,
+                f"Unexpected heading level {tok.tag}: use ## for principles and "
+                "### for commitments; the title goes in the front matter.",
+            )
             return
         code, title = _heading(text, line, self.errors, self.base)
         self.remember(code, line)

@@ -44,11 +44,15 @@ def _panel(series: Series, x0: float, y0: float) -> list[str]:
 
     x_end = x0 + PANEL_W
     if series.target is not None:
-        parts.append(f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{y(series.target)}" '
-                     f'y2="{y(series.target)}" stroke="#1b7f3b" stroke-width="1" stroke-dasharray="4 2"/>')
+        parts.append(
+            f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{y(series.target)}" '
+            f'y2="{y(series.target)}" stroke="#1b7f3b" stroke-width="1" stroke-dasharray="4 2"/>'
+        )
     if series.baseline is not None:
-        parts.append(f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{y(series.baseline)}" '
-                     f'y2="{y(series.baseline)}" stroke="#888" stroke-width="0.8" stroke-dasharray="1 2"/>')
+        parts.append(
+            f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{y(series.baseline)}" '
+            f'y2="{y(series.baseline)}" stroke="#888" stroke-width="0.8" stroke-dasharray="1 2"/>'
+        )
     step = (PANEL_W - 2 * PAD) / max(1, len(points) - 1)
     xs = [x0 + PAD + i * step for i in range(len(points))]
     if len(points) > 1:
@@ -71,8 +75,10 @@ def trend_strip(series: Sequence[Series]) -> str:
     if not series:
         return ""
     width, height = strip_size(len(series))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}" height="{_fmt(height)}" '
-             f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" font-family="DejaVu Sans">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}" height="{_fmt(height)}" '
+        f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" font-family="DejaVu Sans">'
+    ]
     for n, item in enumerate(series):
         row, col = divmod(n, PER_ROW)
         parts += _panel(item, col * (PANEL_W + GAP), row * PANEL_H)
@@ -99,21 +105,28 @@ def curves(years: Sequence[int], series: Sequence[tuple[str, Sequence[int]]]) ->
     def y(v: float) -> float:
         return 22 + plot_h - v / top * plot_h
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(CURVE_W)}" height="{_fmt(CURVE_H)}" '
-             f'viewBox="0 0 {_fmt(CURVE_W)} {_fmt(CURVE_H)}" font-family="DejaVu Sans" font-size="7">',
-             f'<line x1="{_fmt(MARGIN_L)}" x2="{_fmt(MARGIN_L + plot_w)}" y1="{_fmt(y(0))}" '
-             f'y2="{_fmt(y(0))}" stroke="#999" stroke-width="0.6"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(CURVE_W)}" height="{_fmt(CURVE_H)}" '
+        f'viewBox="0 0 {_fmt(CURVE_W)} {_fmt(CURVE_H)}" font-family="DejaVu Sans" font-size="7">',
+        f'<line x1="{_fmt(MARGIN_L)}" x2="{_fmt(MARGIN_L + plot_w)}" y1="{_fmt(y(0))}" '
+        f'y2="{_fmt(y(0))}" stroke="#999" stroke-width="0.6"/>',
+    ]
     for value in sorted({0, top // 2, top}):
-        parts.append(f'<text x="{_fmt(MARGIN_L - 4)}" y="{_fmt(y(value) + 2.5)}" text-anchor="end" '
-                     f'fill="#555">{value}</text>')
+        parts.append(
+            f'<text x="{_fmt(MARGIN_L - 4)}" y="{_fmt(y(value) + 2.5)}" text-anchor="end" '
+            f'fill="#555">{value}</text>'
+        )
     for i, year in enumerate(years):
-        parts.append(f'<text x="{_fmt(x(i))}" y="{_fmt(CURVE_H - 5)}" text-anchor="middle" '
-                     f'fill="#555">{year}</text>')
+        parts.append(
+            f'<text x="{_fmt(x(i))}" y="{_fmt(CURVE_H - 5)}" text-anchor="middle" fill="#555">{year}</text>'
+        )
     for n, (label, values) in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         points = " ".join(f"{_fmt(x(i))},{_fmt(y(v))}" for i, v in enumerate(values))
         parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.6"/>')
-        parts.append(f'<rect x="{_fmt(MARGIN_L + n * 62)}" y="4" width="8" height="8" fill="{colour}"/>'
-                     f'<text x="{_fmt(MARGIN_L + n * 62 + 11)}" y="11" fill="#333">{escape(label)}</text>')
+        parts.append(
+            f'<rect x="{_fmt(MARGIN_L + n * 62)}" y="4" width="8" height="8" fill="{colour}"/>'
+            f'<text x="{_fmt(MARGIN_L + n * 62 + 11)}" y="11" fill="#333">{escape(label)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -24,8 +24,17 @@ from kernel.errors import FieldError, MalformedInput
 from kernel.text import language_of, pick
 
 LEVELS = ("principle", "commitment")
-METRICS = ("adopted", "achieved", "on_track", "delayed", "overdue", "progress", "claims",
-           "verified_share", "contested_share")
+METRICS = (
+    "adopted",
+    "achieved",
+    "on_track",
+    "delayed",
+    "overdue",
+    "progress",
+    "claims",
+    "verified_share",
+    "contested_share",
+)
 CITY_KEYS = ("city", "name", "country", "region", "population", "signed_on")
 
 
@@ -83,8 +92,11 @@ def _cell(facts: dict[str, Any] | None) -> Cell:
     """A cell from its row of sums (None: nothing adopted)."""
     cell = Cell()
     if facts:
-        cell.adopted, cell.achieved, cell.delayed = int(facts["adopted"]), int(facts["achieved"]), int(
-            facts["delayed"])
+        cell.adopted, cell.achieved, cell.delayed = (
+            int(facts["adopted"]),
+            int(facts["achieved"]),
+            int(facts["delayed"]),
+        )
         cell.overdue, cell.on_track = int(facts["overdue"]), int(facts["on_track"])
         n = int(facts["progress_n"] or 0)
         cell.progress = float(facts["progress_sum"]) / n if n else None
@@ -95,8 +107,18 @@ def _cell(facts: dict[str, Any] | None) -> Cell:
     return cell
 
 
-SUMMED = ("adopted", "achieved", "delayed", "overdue", "on_track", "progress_sum", "progress_n", "claims",
-          "verified", "contested")
+SUMMED = (
+    "adopted",
+    "achieved",
+    "delayed",
+    "overdue",
+    "on_track",
+    "progress_sum",
+    "progress_n",
+    "claims",
+    "verified",
+    "contested",
+)
 
 
 def _totals(facts: list[dict[str, Any]]) -> dict[int, dict[str, float]]:
@@ -116,23 +138,42 @@ def _sort_key(sort: str, columns: set[str]) -> Callable[[ComparisonRow], tuple[b
         return lambda row: (getattr(row, sort) is None, getattr(row, sort) or "")
     column, _, metric = sort.rpartition(".")
     if (column in columns or column == "total") and metric in METRICS:
+
         def key(row: ComparisonRow) -> tuple[bool, Any]:
             cell = row.total if column == "total" else row.cells[column]
             value = getattr(cell, metric)
             return (value is None, value or 0)
+
         return key
-    raise MalformedInput(f"Cannot sort by {sort!r}.", [FieldError("sort", (
-        f"Expected one of {', '.join(CITY_KEYS)}, or COLUMN.METRIC where COLUMN is a code of the "
-        f"level or `total` and METRIC one of {', '.join(METRICS)}."))])
+    raise MalformedInput(
+        f"Cannot sort by {sort!r}.",
+        [
+            FieldError(
+                "sort",
+                (
+                    f"Expected one of {', '.join(CITY_KEYS)}, or COLUMN.METRIC where COLUMN is a code of the "
+                    f"level or `total` and METRIC one of {', '.join(METRICS)}."
+                ),
+            )
+        ],
+    )
 
 
-async def comparison(charter_slug: str, *, level: str = "principle", filters: Filters | None = None,
-                     lang: str | None = None, sort: str = "city", order: str = "asc",
-                     today: date | None = None) -> ComparisonRead:
+async def comparison(
+    charter_slug: str,
+    *,
+    level: str = "principle",
+    filters: Filters | None = None,
+    lang: str | None = None,
+    sort: str = "city",
+    order: str = "asc",
+    today: date | None = None,
+) -> ComparisonRead:
     """The matrix for one charter, as of `today` (overdue and on track depend on it)."""
     if level not in LEVELS:
-        raise MalformedInput(f"Unknown level {level!r}.",
-                             [FieldError("level", "Expected principle or commitment.")])
+        raise MalformedInput(
+            f"Unknown level {level!r}.", [FieldError("level", "Expected principle or commitment.")]
+        )
     if order not in ("asc", "desc"):
         raise MalformedInput(f"Unknown order {order!r}.", [FieldError("order", "Expected asc or desc.")])
     filters = filters or Filters()
@@ -144,35 +185,61 @@ async def comparison(charter_slug: str, *, level: str = "principle", filters: Fi
     codes = {i["id"]: i["code"] for i in items}
     facts_by = {(r["city"], r["grp"]): r for r in facts}
     totals = _totals(facts)
-    rows = [_row(c, {code: _cell(facts_by.get((c["id"], i))) for i, code in codes.items()},
-                 _cell(totals.get(c["id"])), lang) for c in cities]
+    rows = [
+        _row(
+            c,
+            {code: _cell(facts_by.get((c["id"], i))) for i, code in codes.items()},
+            _cell(totals.get(c["id"])),
+            lang,
+        )
+        for c in cities
+    ]
     rows.sort(key=_sort_key(sort, set(codes.values())), reverse=order == "desc")
     return ComparisonRead(
-        charter=charter_slug, level=level, today=today,
-        columns=[ComparisonColumn(i["code"], pick(json_value(i["title"]), lang, charter["lang"]))
-                 for i in items],
-        rows=rows, filters=filters.as_dict(), sort=sort, order=order)
+        charter=charter_slug,
+        level=level,
+        today=today,
+        columns=[
+            ComparisonColumn(i["code"], pick(json_value(i["title"]), lang, charter["lang"])) for i in items
+        ],
+        rows=rows,
+        filters=filters.as_dict(),
+        sort=sort,
+        order=order,
+    )
 
 
 async def _columns(charter_id: int, level: str) -> list[dict[str, Any]]:
     """The charter's principles, or its commitments, in charter order (`id`, `code`, `title`)."""
     if level == "principle":
-        return await Principle.select(Principle.id, Principle.code, Principle.title).where(
-            Principle.charter == charter_id).order_by(Principle.position)
-    return await Commitment.select(Commitment.id, Commitment.code, Commitment.title).where(
-        Commitment.charter == charter_id).order_by(Commitment.principle.position).order_by(
-        Commitment.position)
+        return (
+            await Principle.select(Principle.id, Principle.code, Principle.title)
+            .where(Principle.charter == charter_id)
+            .order_by(Principle.position)
+        )
+    return (
+        await Commitment.select(Commitment.id, Commitment.code, Commitment.title)
+        .where(Commitment.charter == charter_id)
+        .order_by(Commitment.principle.position)
+        .order_by(Commitment.position)
+    )
 
 
 def _row(city: dict[str, Any], cells: dict[str, Cell], total: Cell, lang: str | None) -> ComparisonRow:
     """A signatory city's line of the matrix."""
     signed_on = city["signed_on"]
     return ComparisonRow(
-        city=city["slug"], name=pick(json_value(city["name"]), lang, language_of(city["locale"])),
-        country=city["country"], region=city["region"], region_name=region_name(city["region"], lang),
-        population=city["population"], networks=json_value(city["networks"]) or [],
+        city=city["slug"],
+        name=pick(json_value(city["name"]), lang, language_of(city["locale"])),
+        country=city["country"],
+        region=city["region"],
+        region_name=region_name(city["region"], lang),
+        population=city["population"],
+        networks=json_value(city["networks"]) or [],
         signed_on=signed_on if isinstance(signed_on, date) else date.fromisoformat(str(signed_on)),
-        cells=cells, total=total)
+        cells=cells,
+        total=total,
+    )
 
 
 # Adoption over time ------------------------------------------------------------------------------
@@ -197,19 +264,24 @@ class AdoptionOverTime(msgspec.Struct):
     filters: dict[str, str]
 
 
-async def adoption_over_time(charter_slug: str, *, filters: Filters | None = None,
-                             lang: str | None = None, today: date | None = None) -> AdoptionOverTime:
+async def adoption_over_time(
+    charter_slug: str, *, filters: Filters | None = None, lang: str | None = None, today: date | None = None
+) -> AdoptionOverTime:
     """Per principle and year (from the first adoption to this year), the number of filtered
     signatory cities that had adopted it, and that had reported one of its commitments achieved."""
     filters = filters or Filters()
     today = today or clock.today()
     async with read_snapshot():
         charter = await get_charter_or_raise(charter_slug)
-        principles = await Principle.select(Principle.id, Principle.code, Principle.title).where(
-            Principle.charter == charter["id"]).order_by(Principle.position)
+        principles = (
+            await Principle.select(Principle.id, Principle.code, Principle.title)
+            .where(Principle.charter == charter["id"])
+            .order_by(Principle.position)
+        )
         rows = await first_years(charter["id"], filters)
     counts: dict[tuple[str, int, int], int] = {
-        (r["what"], r["grp"], int(r["year"])): int(r["n"]) for r in rows}
+        (r["what"], r["grp"], int(r["year"])): int(r["n"]) for r in rows
+    }
     first = min((year for _, _, year in counts), default=today.year)
     years = list(range(first, max(today.year, first) + 1))
 
@@ -221,10 +293,19 @@ async def adoption_over_time(charter_slug: str, *, filters: Filters | None = Non
         return out
 
     return AdoptionOverTime(
-        charter=charter_slug, years=years, filters=filters.as_dict(),
-        principles=[PrincipleOverTime(p["code"], pick(json_value(p["title"]), lang, charter["lang"]),
-                                      cumulative("adopted", p["id"]), cumulative("achieved", p["id"]))
-                    for p in principles])
+        charter=charter_slug,
+        years=years,
+        filters=filters.as_dict(),
+        principles=[
+            PrincipleOverTime(
+                p["code"],
+                pick(json_value(p["title"]), lang, charter["lang"]),
+                cumulative("adopted", p["id"]),
+                cumulative("achieved", p["id"]),
+            )
+            for p in principles
+        ],
+    )
 
 
 # Peers ------------------------------------------------------------------------------------------
@@ -241,16 +322,25 @@ class Peer(msgspec.Struct):
     same_region: bool
 
 
-async def peers(city_slug: str, *, charter_slug: str | None = None, limit: int = 5,
-                lang: str | None = None) -> list[Peer]:
+async def peers(
+    city_slug: str, *, charter_slug: str | None = None, limit: int = 5, lang: str | None = None
+) -> list[Peer]:
     """The cities closest to `city_slug` in region and size (among a charter's signatories when
     one is named), nearest first."""
     city = await get_city_or_raise(city_slug)
     charter_id = (await get_charter_or_raise(charter_slug))["id"] if charter_slug else None
     rows = await nearest_cities(city, charter_id, limit)
-    return [Peer(r["slug"], pick(json_value(r["name"]), lang, language_of(r["locale"])), r["country"],
-                 r["region"], r["population"], r["region"] is not None and r["region"] == city["region"])
-            for r in rows]
+    return [
+        Peer(
+            r["slug"],
+            pick(json_value(r["name"]), lang, language_of(r["locale"])),
+            r["country"],
+            r["region"],
+            r["population"],
+            r["region"] is not None and r["region"] == city["region"],
+        )
+        for r in rows
+    ]
 
 
 def comparison_table(read: ComparisonRead) -> tuple[list[str], list[list[Any]]]:
@@ -261,8 +351,15 @@ def comparison_table(read: ComparisonRead) -> tuple[list[str], list[list[Any]]]:
     header += [f"{code}.{metric}" for code in codes for metric in METRICS]
     rows = []
     for row in read.rows:
-        values: list[Any] = [row.city, row.name, row.country, row.region, row.population,
-                             " ".join(row.networks), row.signed_on.isoformat()]
+        values: list[Any] = [
+            row.city,
+            row.name,
+            row.country,
+            row.region,
+            row.population,
+            " ".join(row.networks),
+            row.signed_on.isoformat(),
+        ]
         for cell in [row.cells[c.code] for c in read.columns] + [row.total]:
             values += [getattr(cell, metric) for metric in METRICS]
         rows.append(values)

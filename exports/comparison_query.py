@@ -22,7 +22,9 @@ from kernel.db import get_engine, sql_literals
 from kernel.errors import FieldError, MalformedInput
 
 BANDS: dict[str, tuple[int, int | None]] = {
-    "small": (0, 100_000), "medium": (100_000, 500_000), "large": (500_000, 1_000_000),
+    "small": (0, 100_000),
+    "medium": (100_000, 500_000),
+    "large": (500_000, 1_000_000),
     "metropolis": (1_000_000, None),
 }
 """Population bands: residents from (inclusive) to (exclusive)."""
@@ -49,8 +51,13 @@ class Filters:
         known = {"country", "region", "network", "signed_year", "population_band"}
         unknown = sorted(set(query) - known)
         if unknown:
-            raise MalformedInput(f"Unknown filter {unknown[0]!r}.", [FieldError(
-                name, f"Expected a filter among {', '.join(sorted(known))}.") for name in unknown])
+            raise MalformedInput(
+                f"Unknown filter {unknown[0]!r}.",
+                [
+                    FieldError(name, f"Expected a filter among {', '.join(sorted(known))}.")
+                    for name in unknown
+                ],
+            )
         errors = []
         year = None
         if query.get("signed_year"):
@@ -64,13 +71,22 @@ class Filters:
         if errors:
             raise MalformedInput("A filter cannot be read.", errors)
         countries = [c.strip().upper() for c in (query.get("country") or "").split(",") if c.strip()]
-        return cls(countries, query.get("region") or None,
-                   (query.get("network") or "").strip().upper() or None, year, band)
+        return cls(
+            countries,
+            query.get("region") or None,
+            (query.get("network") or "").strip().upper() or None,
+            year,
+            band,
+        )
 
     def as_dict(self) -> dict[str, str]:
-        out = {"country": ",".join(self.country), "region": self.region or "",
-               "network": self.network or "", "signed_year": str(self.signed_year or ""),
-               "population_band": self.population_band or ""}
+        out = {
+            "country": ",".join(self.country),
+            "region": self.region or "",
+            "network": self.network or "",
+            "signed_year": str(self.signed_year or ""),
+            "population_band": self.population_band or "",
+        }
         return {k: v for k, v in out.items() if v}
 
 
@@ -180,14 +196,16 @@ def _over_time_sql(scope: str) -> str:
     GROUP BY grp, {year}"""
 
 
-async def level_facts(charter_id: int, level: str, filters: Filters,
-                      today: date) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+async def level_facts(
+    charter_id: int, level: str, filters: Filters, today: date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The facts (one row of sums per city and principle, or commitment) and the filtered
     signatory cities."""
     scope, scope_args = _scope(filters)
     group = "cm.principle" if level == "principle" else "cm.id"
-    facts = await Charter.raw(_facts_sql(group, scope), charter_id, *scope_args, today, charter_id, today,
-                              today)
+    facts = await Charter.raw(
+        _facts_sql(group, scope), charter_id, *scope_args, today, charter_id, today, today
+    )
     cities = await Charter.raw(f"WITH {scope} SELECT * FROM cities", charter_id, *scope_args)
     return facts, cities
 
@@ -211,10 +229,14 @@ async def nearest_cities(city: dict[str, Any], charter_id: int | None, limit: in
     order = "CASE WHEN c.region = {} THEN 0 ELSE 1 END"
     order_args: list[Any] = [city["region"] or ""]
     if population is not None:
-        order += (", CASE WHEN c.population IS NULL THEN 2.0"
-                  " ELSE ABS(c.population - {}) * 1.0 / (c.population + {} + 1) END")
+        order += (
+            ", CASE WHEN c.population IS NULL THEN 2.0"
+            " ELSE ABS(c.population - {}) * 1.0 / (c.population + {} + 1) END"
+        )
         order_args += [population, population]
-    sql = (("WITH " + scope_sql + " " if scope_sql else "")
-           + "SELECT c.slug, c.name, c.locale, c.country, c.region, c.population "
-           + f"FROM {source} c WHERE c.slug <> {{}} ORDER BY {order}, c.slug LIMIT {{}}")
+    sql = (
+        ("WITH " + scope_sql + " " if scope_sql else "")
+        + "SELECT c.slug, c.name, c.locale, c.country, c.region, c.population "
+        + f"FROM {source} c WHERE c.slug <> {{}} ORDER BY {order}, c.slug LIMIT {{}}"
+    )
     return await Charter.raw(sql, *args, city["slug"], *order_args, limit)

@@ -11,14 +11,7 @@ from litestar.params import FromPath, QueryParameter
 
 from charter.services import get_charter_or_raise
 from exports.charter_documents import export_document, import_document
-from exports.comparison import (
-    AdoptionOverTime,
-    Peer,
-    adoption_over_time,
-    comparison,
-    comparison_table,
-    peers,
-)
+from exports.comparison import AdoptionOverTime, Peer, adoption_over_time, comparison, comparison_table, peers
 from exports.comparison_query import Filters
 from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
@@ -37,6 +30,7 @@ from kernel.versions import etag
 MARKDOWN = "text/markdown"
 HTML = "text/html"
 
+
 class CharterDocumentController(Controller):
     """A charter as one Markdown document per language."""
 
@@ -45,7 +39,8 @@ class CharterDocumentController(Controller):
 
     @get("/", media_type=MARKDOWN)
     async def get_document(
-        self, charter: FromPath[str],
+        self,
+        charter: FromPath[str],
         lang: Annotated[str | None, QueryParameter(description="Language")] = None,
     ) -> Response[str]:
         """The charter as Markdown: front matter, preamble, `## principles`, `### commitments`,
@@ -69,32 +64,47 @@ class CharterDocumentController(Controller):
         its ETag (from `GET`) in `If-Match`. Errors name the line."""
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in {"text/markdown", "text/plain", "text/x-markdown"}:
-            raise UnsupportedMedia("Send the charter as Markdown.", [
-                FieldError("Content-Type", "Expected text/markdown.")])
+            raise UnsupportedMedia(
+                "Send the charter as Markdown.", [FieldError("Content-Type", "Expected text/markdown.")]
+            )
         try:
             source = (await request.body()).decode("utf-8")
         except UnicodeDecodeError:
-            raise MalformedInput("The document is not UTF-8.",
-                                 [FieldError("body", "Expected UTF-8 text.")]) from None
-        result = await import_document(caller, source, slug=charter, lang=lang,
-                                       precondition=precondition(if_match))
+            raise MalformedInput(
+                "The document is not UTF-8.", [FieldError("body", "Expected UTF-8 text.")]
+            ) from None
+        result = await import_document(
+            caller, source, slug=charter, lang=lang, precondition=precondition(if_match)
+        )
         return with_etag(DocumentImported(**result), result["version"])
 
 
-ReportLang = Annotated[str | None, QueryParameter(
-    description="Report language: fr, en, es or ar (default: the city's language when supported, "
-                "else the charter's).")]
+ReportLang = Annotated[
+    str | None,
+    QueryParameter(
+        description="Report language: fr, en, es or ar (default: the city's language when supported, "
+        "else the charter's)."
+    ),
+]
 Charter = Annotated[str, QueryParameter(description="Slug of the charter the report is about")]
-Drafts = Annotated[bool, QueryParameter(description="Include drafts (the city's editors and the "
-                                                    "secretariat only)")]
+Drafts = Annotated[
+    bool, QueryParameter(description="Include drafts (the city's editors and the secretariat only)")
+]
 
 
 def _pdf(report: RenderedReport) -> Response[bytes]:
     """A finished report: its id as file name, its data hash as ETag, whether it came from the cache."""
-    return Response(report.pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{report.report_id}.pdf"',
-        "ETag": f'"{report.data_hash}"', "X-Report-Id": report.report_id,
-        "X-Report-Cache": "hit" if report.cached else "miss", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        report.pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{report.report_id}.pdf"',
+            "ETag": f'"{report.data_hash}"',
+            "X-Report-Id": report.report_id,
+            "X-Report-Cache": "hit" if report.cached else "miss",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 class CityReportController(Controller):
@@ -105,7 +115,11 @@ class CityReportController(Controller):
 
     @get("/report.pdf", media_type="application/pdf")
     async def report_pdf(
-        self, caller: CallerDep, city: FromPath[str], charter: Charter, lang: ReportLang = None,
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        charter: Charter,
+        lang: ReportLang = None,
         drafts: Drafts = False,
         variant: Annotated[str | None, QueryParameter(description="pdf/a-3u or pdf/ua-1")] = None,
     ) -> Response[bytes]:
@@ -115,26 +129,41 @@ class CityReportController(Controller):
 
     @get("/report.html", media_type=HTML)
     async def report_html(
-        self, caller: CallerDep, city: FromPath[str], charter: Charter, lang: ReportLang = None,
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        charter: Charter,
+        lang: ReportLang = None,
         drafts: Drafts = False,
     ) -> Response[str]:
         """The same report as HTML, for preview."""
         lang = lang or await default_report_lang(city, charter)
         html = await report_html(city, charter, lang, caller=caller, drafts=drafts)
-        return Response(html, media_type=HTML, headers={
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'",
-            "X-Content-Type-Options": "nosniff"})
+        return Response(
+            html,
+            media_type=HTML,
+            headers={
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
 
-
-FORMATS = {"json": "application/json", "csv": "text/csv",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 Country = Annotated[str | None, QueryParameter(description="ISO 3166 codes, comma-separated")]
 Region = Annotated[str | None, QueryParameter(description="UN M49 region code (015, 039, 145...)")]
 Network = Annotated[str | None, QueryParameter(description="City network code, e.g. MC2CM")]
 SignedYear = Annotated[str | None, QueryParameter(description="Year of the standing signature")]
-Band = Annotated[str | None, QueryParameter(
-    description="Population band: small (<100k), medium (100k–500k), large (500k–1M), metropolis")]
+Band = Annotated[
+    str | None,
+    QueryParameter(
+        description="Population band: small (<100k), medium (100k–500k), large (500k–1M), metropolis"
+    ),
+]
 
 
 def _filters(request: Request, own: set[str]) -> Filters:
@@ -150,22 +179,32 @@ class ComparisonController(Controller):
 
     @get("/comparison", media_type="application/json")
     async def comparison(
-        self, request: Request, charter: FromPath[str],
+        self,
+        request: Request,
+        charter: FromPath[str],
         level: Annotated[str, QueryParameter(description="principle or commitment")] = "principle",
         format: Annotated[str, QueryParameter(description="json, csv or xlsx")] = "json",
         lang: Lang = None,
-        sort: Annotated[str, QueryParameter(description="city, country, region, population, signed_on, "
-                                                        "or CODE.metric / total.metric")] = "city",
+        sort: Annotated[
+            str,
+            QueryParameter(
+                description="city, country, region, population, signed_on, or CODE.metric / total.metric"
+            ),
+        ] = "city",
         order: Annotated[str, QueryParameter(description="asc or desc")] = "asc",
-        country: Country = None, region: Region = None, network: Network = None,
-        signed_year: SignedYear = None, population_band: Band = None,
+        country: Country = None,
+        region: Region = None,
+        network: Network = None,
+        signed_year: SignedYear = None,
+        population_band: Band = None,
     ) -> Response:
         """Cities × principles (or × commitments): adopted, achieved, on track, delayed and overdue
         counts, progress, and the shares of verified and contested claims, with each city's total.
         Aggregated in the database. An unknown parameter is 400."""
         if format not in FORMATS:
-            raise MalformedInput(f"Unknown format {format!r}.",
-                                 [FieldError("format", "Expected json, csv or xlsx.")])
+            raise MalformedInput(
+                f"Unknown format {format!r}.", [FieldError("format", "Expected json, csv or xlsx.")]
+            )
         filters = _filters(request, {"level", "format", "lang", "sort", "order"})
         read = await comparison(charter, level=level, filters=filters, lang=lang, sort=sort, order=order)
         if format == "json":
@@ -174,27 +213,45 @@ class ComparisonController(Controller):
         if format == "csv":
             content = csv_bytes(header, rows)
         else:
-            content = xlsx_bytes([("comparison", header, rows),
-                                  ("columns", ("code", "title"), [(c.code, c.title) for c in read.columns])])
-        return Response(content, media_type=FORMATS[format], headers={
-            "Content-Disposition": f'attachment; filename="{charter}-comparison-{level}.{format}"'})
+            content = xlsx_bytes(
+                [
+                    ("comparison", header, rows),
+                    ("columns", ("code", "title"), [(c.code, c.title) for c in read.columns]),
+                ]
+            )
+        return Response(
+            content,
+            media_type=FORMATS[format],
+            headers={"Content-Disposition": f'attachment; filename="{charter}-comparison-{level}.{format}"'},
+        )
 
     @get("/adoption-over-time")
     async def adoption_over_time(
-        self, request: Request, charter: FromPath[str], lang: Lang = None,
-        country: Country = None, region: Region = None, network: Network = None,
-        signed_year: SignedYear = None, population_band: Band = None,
+        self,
+        request: Request,
+        charter: FromPath[str],
+        lang: Lang = None,
+        country: Country = None,
+        region: Region = None,
+        network: Network = None,
+        signed_year: SignedYear = None,
+        population_band: Band = None,
     ) -> AdoptionOverTime:
         """For each principle and year, how many cities had adopted it (one of its commitments at
         least) and how many had reported one of its commitments achieved, by the end of the year."""
         return await adoption_over_time(charter, filters=_filters(request, {"lang"}), lang=lang)
 
-
     @get("/network-report.pdf", media_type="application/pdf")
     async def network_report_pdf(
-        self, request: Request, charter: FromPath[str], lang: ReportLang = None,
-        country: Country = None, region: Region = None, network: Network = None,
-        signed_year: SignedYear = None, population_band: Band = None,
+        self,
+        request: Request,
+        charter: FromPath[str],
+        lang: ReportLang = None,
+        country: Country = None,
+        region: Region = None,
+        network: Network = None,
+        signed_year: SignedYear = None,
+        population_band: Band = None,
     ) -> Response[bytes]:
         """The network report: heat map of progress by city and principle, adoption curves, a
         line per city, methodology (fr, en, es, ar; cached by data hash). Takes the comparison's
@@ -204,16 +261,26 @@ class ComparisonController(Controller):
 
     @get("/network-report.html", media_type=HTML)
     async def network_report_html(
-        self, request: Request, charter: FromPath[str], lang: ReportLang = None,
-        country: Country = None, region: Region = None, network: Network = None,
-        signed_year: SignedYear = None, population_band: Band = None,
+        self,
+        request: Request,
+        charter: FromPath[str],
+        lang: ReportLang = None,
+        country: Country = None,
+        region: Region = None,
+        network: Network = None,
+        signed_year: SignedYear = None,
+        population_band: Band = None,
     ) -> Response[str]:
         """The same network report as HTML, for preview."""
         lang = lang or await _charter_report_lang(charter)
         context = await build_network_context(charter, lang, filters=_filters(request, {"lang"}))
-        return Response(render_html(context, standalone=True), media_type=HTML,
-                        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                                            "font-src 'self'"})
+        return Response(
+            render_html(context, standalone=True),
+            media_type=HTML,
+            headers={
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'"
+            },
+        )
 
 
 async def _charter_report_lang(slug: str) -> str:
@@ -230,9 +297,11 @@ class PeersController(Controller):
 
     @get("/")
     async def peers(
-        self, city: FromPath[str], charter: Annotated[str | None, QueryParameter(
-            description="Only signatories of this charter")] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=50)] = 5, lang: Lang = None,
+        self,
+        city: FromPath[str],
+        charter: Annotated[str | None, QueryParameter(description="Only signatories of this charter")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=50)] = 5,
+        lang: Lang = None,
     ) -> list[Peer]:
         """The cities closest to this one: same region first, then nearest in population."""
         return await peers(city, charter_slug=charter, limit=limit, lang=lang)
@@ -250,8 +319,11 @@ class OpenDataController(Controller):
         files with a `datapackage.json` (Frictionless Table Schema, primary and foreign keys).
         Drafts are left out; formula-looking text cells carry a leading apostrophe."""
         content = zip_bytes(await package_files())
-        return Response(content, media_type="application/zip", headers={
-            "Content-Disposition": 'attachment; filename="charter-tracker-datapackage.zip"'})
+        return Response(
+            content,
+            media_type="application/zip",
+            headers={"Content-Disposition": 'attachment; filename="charter-tracker-datapackage.zip"'},
+        )
 
 
 class SpreadsheetController(Controller):
@@ -266,14 +338,22 @@ class SpreadsheetController(Controller):
         values (sheets measurements, targets, status), a blank row per indicator for its next
         period, and validation on status and period cells."""
         content = await template_for(city, charter)
-        return Response(content, media_type=XLSX, headers={
-            "Content-Disposition": f'attachment; filename="{city}-{charter}.xlsx"'})
+        return Response(
+            content,
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{city}-{charter}.xlsx"'},
+        )
 
     @post("/imports", security=WRITE, status_code=201)
-    async def upload(self, caller: CallerDep, city: FromPath[str], request: Request,
-                     charter: Annotated[str | None, QueryParameter(
-                         description="Charter slug (default: the charter the file's rows name)")] = None,
-                     ) -> ImportPreviewRead:
+    async def upload(
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        request: Request,
+        charter: Annotated[
+            str | None, QueryParameter(description="Charter slug (default: the charter the file's rows name)")
+        ] = None,
+    ) -> ImportPreviewRead:
         """Upload the workbook (or a CSV of one sheet), as the body or as a multipart `file`: the
         answer is a preview of what would be created or changed, and every error with sheet,
         row and column. Nothing is written; `POST /imports/{id}/commit` applies it."""

@@ -37,8 +37,9 @@ def _heat(progress: float | None) -> str:
     return "na" if progress is None else f"h{round(progress * 10)}"
 
 
-async def build_network_context(charter_slug: str, lang: str, *, filters: Filters | None = None,
-                                today: date | None = None) -> NetworkReport:
+async def build_network_context(
+    charter_slug: str, lang: str, *, filters: Filters | None = None, today: date | None = None
+) -> NetworkReport:
     """Plain data for the network report; `hash` identifies it (the report date included)."""
     check_report_lang(lang)
     today = today or clock.today()
@@ -48,15 +49,23 @@ async def build_network_context(charter_slug: str, lang: str, *, filters: Filter
         over_time = await adoption_over_time(charter_slug, filters=filters, lang=lang, today=today)
     curve = curves(over_time.years, [(p.code, p.adopted) for p in over_time.principles])
     report = NetworkReport(
-        lang=lang, dir="rtl" if lang in RTL else "ltr", labels=LABELS[lang],
-        charter=CharterHeading(charter_slug, strip_bidi_controls(pick(json_value(charter["title"]), lang,
-                                                                      charter["lang"])),
-                               strip_bidi_controls(charter["issuer"] or "")),
+        lang=lang,
+        dir="rtl" if lang in RTL else "ltr",
+        labels=LABELS[lang],
+        charter=CharterHeading(
+            charter_slug,
+            strip_bidi_controls(pick(json_value(charter["title"]), lang, charter["lang"])),
+            strip_bidi_controls(charter["issuer"] or ""),
+        ),
         columns=[ColumnHeading(c.code, strip_bidi_controls(c.title)) for c in matrix.columns],
-        rows=[_row(row, matrix, lang) for row in matrix.rows], filters=matrix.filters,
-        curve=curve, years=over_time.years, report_date=today.isoformat(),
+        rows=[_row(row, matrix, lang) for row in matrix.rows],
+        filters=matrix.filters,
+        curve=curve,
+        years=over_time.years,
+        report_date=today.isoformat(),
         report_date_text=format_date(today, format="long", locale=lang),
-        charts={"curve": curve} if curve else {})
+        charts={"curve": curve} if curve else {},
+    )
     return sealed(report, f"{charter_slug}-network-{lang}")
 
 
@@ -68,14 +77,32 @@ def _row(row: ComparisonRow, matrix: ComparisonRead, lang: str) -> NetworkRow:
     """A city's line: a heat-map cell per principle, and its totals."""
     total = row.total
     return NetworkRow(
-        city=row.city, name=strip_bidi_controls(row.name), country=row.country,
-        region=row.region_name or "", signed_on=format_date(row.signed_on, format="medium", locale=lang),
-        cells=[HeatCell(_pct(row.cells[c.code].progress, lang), _heat(row.cells[c.code].progress),
-                        row.cells[c.code].adopted) for c in matrix.columns],
-        total=CityTotal(adopted=total.adopted, achieved=total.achieved, on_track=total.on_track,
-                        delayed=total.delayed, overdue=total.overdue, progress=_pct(total.progress, lang),
-                        heat=_heat(total.progress), verified=_pct(total.verified_share, lang),
-                        contested=_pct(total.contested_share, lang), claims=total.claims))
+        city=row.city,
+        name=strip_bidi_controls(row.name),
+        country=row.country,
+        region=row.region_name or "",
+        signed_on=format_date(row.signed_on, format="medium", locale=lang),
+        cells=[
+            HeatCell(
+                _pct(row.cells[c.code].progress, lang),
+                _heat(row.cells[c.code].progress),
+                row.cells[c.code].adopted,
+            )
+            for c in matrix.columns
+        ],
+        total=CityTotal(
+            adopted=total.adopted,
+            achieved=total.achieved,
+            on_track=total.on_track,
+            delayed=total.delayed,
+            overdue=total.overdue,
+            progress=_pct(total.progress, lang),
+            heat=_heat(total.progress),
+            verified=_pct(total.verified_share, lang),
+            contested=_pct(total.contested_share, lang),
+            claims=total.claims,
+        ),
+    )
 
 
 async def network_pdf(charter_slug: str, lang: str, *, filters: Filters | None = None) -> RenderedReport:

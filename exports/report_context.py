@@ -48,14 +48,21 @@ from kernel.text import language_of, pick, strip_bidi_controls
 def check_report_lang(lang: str) -> str:
     """The language, if reports speak it."""
     if lang not in SUPPORTED:
-        raise MalformedInput(f"The report is not available in {lang!r}.", [FieldError(
-            "lang", f"Expected one of the supported languages: {', '.join(SUPPORTED)}.")])
+        raise MalformedInput(
+            f"The report is not available in {lang!r}.",
+            [FieldError("lang", f"Expected one of the supported languages: {', '.join(SUPPORTED)}.")],
+        )
     return lang
 
 
 async def build_report_context(
-    city_slug: str, charter_slug: str, lang: str, *, caller: Caller | None = None,
-    drafts: bool = False, today: date | None = None,
+    city_slug: str,
+    charter_slug: str,
+    lang: str,
+    *,
+    caller: Caller | None = None,
+    drafts: bool = False,
+    today: date | None = None,
 ) -> CityReport:
     """Plain data for one city, one charter, one language; `hash` identifies it. Read in one
     snapshot, so that a write landing meanwhile cannot give a report half old and half new."""
@@ -114,18 +121,26 @@ class _Writer:
         for ev in items:
             if ev.id not in self.evidence_numbers:
                 self.evidence_numbers[ev.id] = len(self.evidence_numbers) + 1
-                self.evidence.append(EvidenceEntry(
-                    n=self.evidence_numbers[ev.id], title=_clean(ev.title),
-                    kind=EVIDENCE_KINDS[self.lang].get(ev.kind, ev.kind), date=self.day(ev.issued_on),
-                    url=ev.url, file_name=ev.file_name, sha256=ev.sha256))
+                self.evidence.append(
+                    EvidenceEntry(
+                        n=self.evidence_numbers[ev.id],
+                        title=_clean(ev.title),
+                        kind=EVIDENCE_KINDS[self.lang].get(ev.kind, ev.kind),
+                        date=self.day(ev.issued_on),
+                        url=ev.url,
+                        file_name=ev.file_name,
+                        sha256=ev.sha256,
+                    )
+                )
             out.append(self.evidence_numbers[ev.id])
         return sorted(set(out))
 
     def badge(self, claim: Any) -> ClaimBadge:
         """A claim that counts, as the report marks it: its id and assurance."""
         self.assurance[str(claim.assurance)] += 1
-        return ClaimBadge(claim.claim_id, str(claim.assurance),
-                          self.labels.get(f"badge.{claim.assurance}", ""), claim.draft)
+        return ClaimBadge(
+            claim.claim_id, str(claim.assurance), self.labels.get(f"badge.{claim.assurance}", ""), claim.draft
+        )
 
     def chart(self, svg: str) -> str | None:
         """Charts are kept apart and referred to by name: the PDF loads them as images."""
@@ -149,14 +164,32 @@ class _Writer:
         """A challenge of a claim, with the city's replies and the ruling."""
         labels = self.labels
         return ChallengeItem(
-            id=ch.id, by=self.person(ch.by), date=self.day(ch.opened_at.date()), subject=subject,
-            claim_id=ch.claim_id, status=str(ch.status), status_label=labels[f"challenge.{ch.status}"],
-            overdue=ch.overdue, reason=self.md(ch.reason_md), evidence=self.cited(ch.evidence),
-            replies=[ReplyItem(self.person(r.by), self.day(r.at.date()), self.md(r.body_md),
-                               self.cited(r.evidence)) for r in ch.replies],
-            ruling=RulingItem(labels[f"outcome.{ch.ruling.outcome}"], str(ch.ruling.outcome),
-                              self.person(ch.ruling.by), self.day(ch.ruling.at.date()),
-                              self.md(ch.ruling.note_md)) if ch.ruling else None)
+            id=ch.id,
+            by=self.person(ch.by),
+            date=self.day(ch.opened_at.date()),
+            subject=subject,
+            claim_id=ch.claim_id,
+            status=str(ch.status),
+            status_label=labels[f"challenge.{ch.status}"],
+            overdue=ch.overdue,
+            reason=self.md(ch.reason_md),
+            evidence=self.cited(ch.evidence),
+            replies=[
+                ReplyItem(
+                    self.person(r.by), self.day(r.at.date()), self.md(r.body_md), self.cited(r.evidence)
+                )
+                for r in ch.replies
+            ],
+            ruling=RulingItem(
+                labels[f"outcome.{ch.ruling.outcome}"],
+                str(ch.ruling.outcome),
+                self.person(ch.ruling.by),
+                self.day(ch.ruling.at.date()),
+                self.md(ch.ruling.note_md),
+            )
+            if ch.ruling
+            else None,
+        )
 
     def indicator(self, i: Any, series: list[Any], evidence_by_id: dict[int, Any]) -> IndicatorLine:
         """An indicator's line: baseline, latest value (its claim marked) and target."""
@@ -166,7 +199,9 @@ class _Writer:
             self.badge(m)
         target = i.target
         return IndicatorLine(
-            code=i.code, title=_clean(i.title), unit=i.unit,
+            code=i.code,
+            title=_clean(i.title),
+            unit=i.unit,
             baseline=self.num(target.baseline if target else None),
             baseline_period=(target.baseline_period or "") if target else "",
             latest=self.num(i.latest) if i.latest is not None else labels["no_measurement"],
@@ -174,8 +209,10 @@ class _Writer:
             latest_claim=self.badge(series[-1]) if series else None,
             target=self.num(target.target) if target else labels["no_target"],
             target_period=(target.target_period or "") if target else "",
-            progress=self.pct(i.progress), progress_value=i.progress or 0.0,
-            evidence=self.cite(evidence_by_id[e] for m in series for e in m.evidence if e in evidence_by_id))
+            progress=self.pct(i.progress),
+            progress_value=i.progress or 0.0,
+            evidence=self.cite(evidence_by_id[e] for m in series for e in m.evidence if e in evidence_by_id),
+        )
 
     def commitment(self, c: Any) -> CommitmentSection:
         """An adopted commitment, its indicators, chart, challenges, narrative and flags."""
@@ -186,32 +223,50 @@ class _Writer:
         series_of = {i.code: [m for m in i.measurements if m.superseded_by is None] for i in c.indicators}
         self.claims += len(timeline) + sum(len(v) for v in series_of.values())
         indicators = [self.indicator(i, series_of[i.code], evidence_by_id) for i in c.indicators]
-        strip = [Series(i.code.removeprefix(c.commitment).lstrip("-") or i.code,
-                        [m.value for m in series_of[i.code]],
-                        i.target.baseline if i.target else None,
-                        i.target.target if i.target else None) for i in c.indicators]
+        strip = [
+            Series(
+                i.code.removeprefix(c.commitment).lstrip("-") or i.code,
+                [m.value for m in series_of[i.code]],
+                i.target.baseline if i.target else None,
+                i.target.target if i.target else None,
+            )
+            for i in c.indicators
+        ]
         last = timeline[-1] if timeline else None
         for u in timeline[:-1]:
             self.badge(u)
-        subjects = {u.claim_id: f"{labels['status.' + str(u.status)]}, {self.day(u.reported_on)}"
-                    for u in c.timeline}
-        subjects |= {m.claim_id: f"{i.code}, {m.period}: {self.num(m.value)}"
-                     for i in c.indicators for m in i.measurements}
+        subjects = {
+            u.claim_id: f"{labels['status.' + str(u.status)]}, {self.day(u.reported_on)}" for u in c.timeline
+        }
+        subjects |= {
+            m.claim_id: f"{i.code}, {m.period}: {self.num(m.value)}"
+            for i in c.indicators
+            for m in i.measurements
+        }
         challenges = self.data.challenges_by_claim
         return CommitmentSection(
-            code=c.commitment, title=_clean(c.title), status=status,
+            code=c.commitment,
+            title=_clean(c.title),
+            status=status,
             status_label=labels[f"status.{status}"] if status else labels["not_reported"],
-            status_date=self.day(c.status_reported_on), owner=_clean(c.owner) or "—",
-            due=self.day(c.due_on) if c.due_on else labels["no_due"], progress=self.pct(c.progress),
-            progress_value=c.progress, indicators=indicators,
-            chart=self.chart(trend_strip(strip)), chart_size=strip_size(len(strip)),
+            status_date=self.day(c.status_reported_on),
+            owner=_clean(c.owner) or "—",
+            due=self.day(c.due_on) if c.due_on else labels["no_due"],
+            progress=self.pct(c.progress),
+            progress_value=c.progress,
+            indicators=indicators,
+            chart=self.chart(trend_strip(strip)),
+            chart_size=strip_size(len(strip)),
             narrative=self.md(last.note_md) if last else None,
             status_claim=self.badge(last) if last else None,
-            challenges=[self.challenge(ch, subjects[cid]) for cid in subjects
-                        for ch in challenges.get(cid, [])],
-            status_evidence=self.cite(evidence_by_id[e] for e in (last.evidence if last else [])
-                                      if e in evidence_by_id),
-            flags=[FlagLine(f.code, labels[f"flag.{f.code}"], f.indicator, f.claim_id) for f in c.flags])
+            challenges=[
+                self.challenge(ch, subjects[cid]) for cid in subjects for ch in challenges.get(cid, [])
+            ],
+            status_evidence=self.cite(
+                evidence_by_id[e] for e in (last.evidence if last else []) if e in evidence_by_id
+            ),
+            flags=[FlagLine(f.code, labels[f"flag.{f.code}"], f.indicator, f.claim_id) for f in c.flags],
+        )
 
     def principle(self, p: Any, adopted: list[Any], today: date) -> PrincipleSection:
         """A principle with the city's adoptions under it, counted for the scorecard."""
@@ -219,19 +274,29 @@ class _Writer:
         counts = Counts(
             adopted=len(adopted),
             achieved=sum(s == CommitmentStatus.achieved for s in statuses),
-            on_track=sum(on_track(status=s, progress=c.progress, adopted_on=c.adopted_on, due_on=c.due_on,
-                                  today=today) for s, c in zip(statuses, adopted, strict=True)),
+            on_track=sum(
+                on_track(status=s, progress=c.progress, adopted_on=c.adopted_on, due_on=c.due_on, today=today)
+                for s, c in zip(statuses, adopted, strict=True)
+            ),
             delayed=sum(s == CommitmentStatus.delayed for s in statuses),
-            overdue=sum("overdue" in [f.code for f in c.flags] for c in adopted))
+            overdue=sum("overdue" in [f.code for f in c.flags] for c in adopted),
+        )
         items = [self.commitment(c) for c in adopted]
         progress = principle_progress((i.progress_value, i.status) for i in items)
-        return PrincipleSection(code=p.code, title=_clean(p.title), commitments=items, counts=counts,
-                                progress=self.pct(progress), progress_value=progress or 0.0)
+        return PrincipleSection(
+            code=p.code,
+            title=_clean(p.title),
+            commitments=items,
+            counts=counts,
+            progress=self.pct(progress),
+            progress_value=progress or 0.0,
+        )
 
     def totals(self, principles: list[PrincipleSection]) -> Totals:
         """The scorecard's total line over every adopted commitment, and the claims' assurance."""
         overall = principle_progress((c.progress_value, c.status) for p in principles for c in p.commitments)
         claims, shares = self.claims, self.assurance
+
         def total(key: str) -> int:
             return sum(getattr(p.counts, key) for p in principles)
 
@@ -239,16 +304,26 @@ class _Writer:
             return self.pct(shares[kind] / claims if claims else None)
 
         return Totals(
-            adopted=total("adopted"), achieved=total("achieved"), on_track=total("on_track"),
-            delayed=total("delayed"), overdue=total("overdue"),
-            progress=self.pct(overall), progress_value=overall or 0.0, claims=claims,
-            verified=share("verified"), self_reported=share("self_reported"), contested=share("contested"),
-            verified_count=shares["verified"], self_reported_count=shares["self_reported"],
-            contested_count=shares["contested"])
+            adopted=total("adopted"),
+            achieved=total("achieved"),
+            on_track=total("on_track"),
+            delayed=total("delayed"),
+            overdue=total("overdue"),
+            progress=self.pct(overall),
+            progress_value=overall or 0.0,
+            claims=claims,
+            verified=share("verified"),
+            self_reported=share("self_reported"),
+            contested=share("contested"),
+            verified_count=shares["verified"],
+            self_reported_count=shares["self_reported"],
+            contested_count=shares["contested"],
+        )
 
 
-def format_report(data: ReportData, city_slug: str, charter_slug: str, lang: str, today: date,
-                  drafts: bool) -> CityReport:
+def format_report(
+    data: ReportData, city_slug: str, charter_slug: str, lang: str, today: date, drafts: bool
+) -> CityReport:
     """The report of one city in one language, from its data, as of `today`; sealed with its hash."""
     city, tree = data.city, data.tree
     writer = _Writer(lang, city["locale"], data)
@@ -262,18 +337,35 @@ def format_report(data: ReportData, city_slug: str, charter_slug: str, lang: str
     name = pick(names, lang, city_lang)
     signature, as_of = data.signature, data.as_of
     report = CityReport(
-        lang=lang, dir="rtl" if lang in RTL else "ltr", labels=writer.labels,
-        city=CityHeading(city_slug, _clean(name), _clean(names.get(city_lang, ""))
-                         if names.get(city_lang) != name else "", city_lang, city["country"]),
+        lang=lang,
+        dir="rtl" if lang in RTL else "ltr",
+        labels=writer.labels,
+        city=CityHeading(
+            city_slug,
+            _clean(name),
+            _clean(names.get(city_lang, "")) if names.get(city_lang) != name else "",
+            city_lang,
+            city["country"],
+        ),
         charter=CharterHeading(charter_slug, _clean(tree.title), _clean(tree.issuer)),
-        signature=SignatureLine(writer.day(signature["signed_on"]), _clean(signature["act"]),
-                                str(data.signature_status) if data.signature_status else None)
-        if signature else None,
+        signature=SignatureLine(
+            writer.day(signature["signed_on"]),
+            _clean(signature["act"]),
+            str(data.signature_status) if data.signature_status else None,
+        )
+        if signature
+        else None,
         period=f"{ordered[0]} – {ordered[-1]}" if ordered else "—",
         as_of=as_of.astimezone(UTC).replace(microsecond=0).isoformat() if as_of else None,
         as_of_text=format_datetime(as_of, format="long", locale=writer.locale, tzinfo=UTC) if as_of else "—",
-        report_date=today.isoformat(), report_date_text=writer.day(today),
-        principles=principles, evidence=writer.evidence, charts=writer.charts,
-        totals=writer.totals(principles), flag_codes=list(FLAG_CODES),
-        statuses=[str(s) for s in CommitmentStatus], drafts=drafts)
+        report_date=today.isoformat(),
+        report_date_text=writer.day(today),
+        principles=principles,
+        evidence=writer.evidence,
+        charts=writer.charts,
+        totals=writer.totals(principles),
+        flag_codes=list(FLAG_CODES),
+        statuses=[str(s) for s in CommitmentStatus],
+        drafts=drafts,
+    )
     return sealed(report, f"{city_slug}-{charter_slug}-{lang}")

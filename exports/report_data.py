@@ -38,8 +38,9 @@ class ReportData:
     as_of: datetime | None
 
 
-async def load_report_data(city_slug: str, charter_slug: str, lang: str, caller: Caller | None,
-                           drafts: bool) -> ReportData:
+async def load_report_data(
+    city_slug: str, charter_slug: str, lang: str, caller: Caller | None, drafts: bool
+) -> ReportData:
     """Read a city's report data; call it inside one read snapshot. With `drafts`, the city's
     editors and the secretariat see and count draft claims; anyone else is refused."""
     city = await get_city_or_raise(city_slug)
@@ -51,26 +52,38 @@ async def load_report_data(city_slug: str, charter_slug: str, lang: str, caller:
     seen = Visibility(show_drafts=drafts, count_drafts=drafts)
     commitments = await city_commitments_full(city_slug, lang, charter_slug=charter_slug, seen=seen)
     challenges_by_claim: dict[str, list[Any]] = {}
-    for challenge in (await list_challenges(city=city_slug, status=None, overdue=None, claim=None,
-                                            limit=100_000, offset=0)).items:
+    for challenge in (
+        await list_challenges(city=city_slug, status=None, overdue=None, claim=None, limit=100_000, offset=0)
+    ).items:
         challenges_by_claim.setdefault(challenge.claim_id, []).append(challenge)
     signature_status = await current_signature(city["id"], charter["id"])
-    signature = await Signature.select().where(
-        (Signature.city == city["id"]) & (Signature.charter == charter["id"])
-    ).order_by(Signature.signed_on, ascending=False).first()
+    signature = (
+        await Signature.select()
+        .where((Signature.city == city["id"]) & (Signature.charter == charter["id"]))
+        .order_by(Signature.signed_on, ascending=False)
+        .first()
+    )
     as_of = await _as_of(city["id"])
     evidence_by_id = await _evidence_by_id(city_slug, commitments, challenges_by_claim)
-    return ReportData(city, tree, commitments, challenges_by_claim, evidence_by_id, signature,
-                      signature_status, as_of)
+    return ReportData(
+        city, tree, commitments, challenges_by_claim, evidence_by_id, signature, signature_status, as_of
+    )
 
 
-async def _evidence_by_id(city_slug: str, commitments: list[Any],
-                          challenges_by_claim: dict[str, list[Any]]) -> dict[int, Any]:
+async def _evidence_by_id(
+    city_slug: str, commitments: list[Any], challenges_by_claim: dict[str, list[Any]]
+) -> dict[int, Any]:
     """Every evidence item the report may cite: of the city's claims, then the counter-evidence
     and evidence of replies, which no claim of the city cites (one query)."""
     evidence = {e.id: e for c in commitments for e in c.evidence}
-    ids = sorted({e for items in challenges_by_claim.values() for ch in items
-                  for e in [*ch.evidence, *(x for r in ch.replies for x in r.evidence)]})
+    ids = sorted(
+        {
+            e
+            for items in challenges_by_claim.values()
+            for ch in items
+            for e in [*ch.evidence, *(x for r in ch.replies for x in r.evidence)]
+        }
+    )
     rows = await Evidence.select().where(Evidence.id.is_in(ids or [-1])).order_by(Evidence.id)
     for row in rows:
         item = evidence_read(row, city_slug)
@@ -85,8 +98,7 @@ async def _as_of(city_id: int) -> datetime | None:
         City.select(Max(City.updated_at)).where(City.id == city_id),
         Signature.select(Max(Signature.created_at)).where(Signature.city == city_id),
         Adoption.select(Max(Adoption.created_at)).where(Adoption.city == city_id),
-        StatusUpdate.select(Max(StatusUpdate.created_at)).where(
-            StatusUpdate.adoption.city == city_id),
+        StatusUpdate.select(Max(StatusUpdate.created_at)).where(StatusUpdate.adoption.city == city_id),
         Measurement.select(Max(Measurement.created_at)).where(Measurement.city == city_id),
         Target.select(Max(Target.updated_at)).where(Target.city == city_id),
         Evidence.select(Max(Evidence.created_at)).where(Evidence.city == city_id),

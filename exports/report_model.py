@@ -317,8 +317,9 @@ def data_hash(report: ReportContext) -> str:
     body = asdict(report)
     for name in UNHASHED:
         body.pop(name)
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False,
-                                     default=str).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
 
 
 def sealed(report: Report, id_prefix: str) -> Report:

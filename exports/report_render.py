@@ -35,8 +35,12 @@ FONTS_URL = "/static/report-fonts"
 """Where the application serves the report fonts, for the HTML preview in a browser."""
 VARIANTS = {"pdf/a-3u": "pdf/a-3u", "pdf/ua-1": "pdf/ua-1"}
 
-_env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(default=True),
-                   trim_blocks=False, lstrip_blocks=False)
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=False,
+    lstrip_blocks=False,
+)
 
 
 def text_direction(text: object) -> str:
@@ -54,18 +58,30 @@ def text_direction(text: object) -> str:
 _env.filters["dir"] = text_direction
 
 
-def render_html(context: ReportContext, *, standalone: bool = False, part: str | None = None,
-                part_start: int | None = None, part_end: int | None = None) -> str:
+def render_html(
+    context: ReportContext,
+    *,
+    standalone: bool = False,
+    part: str | None = None,
+    part_start: int | None = None,
+    part_end: int | None = None,
+) -> str:
     """The report as HTML. For the PDF, the stylesheet and charts are loaded through the asset
     fetcher; `standalone` inlines them, for a browser preview. `part` ("first" or "rest") with a
     range of principles gives a part of the report, see `split_html`."""
     stylesheet = ""
     if standalone:
-        stylesheet = (ASSET_DIR / "report.css").read_text(encoding="utf-8").replace(
-            "url(fonts/", f"url({FONTS_URL}/")
+        stylesheet = (
+            (ASSET_DIR / "report.css").read_text(encoding="utf-8").replace("url(fonts/", f"url({FONTS_URL}/")
+        )
     return _env.get_template(context.template).render(
-        **template_vars(context), inline_assets=standalone, stylesheet=stylesheet, part=part,
-        part_start=part_start, part_end=part_end)
+        **template_vars(context),
+        inline_assets=standalone,
+        stylesheet=stylesheet,
+        part=part,
+        part_start=part_start,
+        part_end=part_end,
+    )
 
 
 SPLIT_WEIGHT = 80
@@ -77,8 +93,7 @@ def split_html(context: ReportContext, min_weight: int = SPLIT_WEIGHT) -> list[s
     once by two workers; the second part starts a page. A light report stays in one piece."""
     if not isinstance(context, CityReport):
         return [render_html(context)]
-    weights = [1 + sum(2 + len(c.indicators) for c in p.commitments)
-               for p in context.principles]
+    weights = [1 + sum(2 + len(c.indicators) for c in p.commitments) for p in context.principles]
     if sum(1 for w in weights if w > 1) < 2 or sum(weights) < min_weight:
         return [render_html(context)]
     front = 6 + len(context.principles)  # cover and scorecard
@@ -90,8 +105,10 @@ def split_html(context: ReportContext, min_weight: int = SPLIT_WEIGHT) -> list[s
         gap = abs(total - 2 * running)
         if best is None or gap < best:
             best, cut = gap, index
-    return [render_html(context, part="first", part_end=cut),
-            render_html(context, part="rest", part_start=cut)]
+    return [
+        render_html(context, part="first", part_end=cut),
+        render_html(context, part="rest", part_start=cut),
+    ]
 
 
 def _weasy_fetcher_class():
@@ -113,10 +130,15 @@ def _weasy_fetcher_class():
             parts = urlsplit(url)
             local = parts.scheme == "file" and not parts.netloc and not parts.query
             path = Path(unquote(parts.path)).resolve() if local else None
-            if path is not None and path.parent == ASSET_DIR / "charts" and path.suffix == ".svg" \
-                    and path.stem in self.charts:
-                return URLFetcherResponse(url, self.charts[path.stem].encode(),
-                                          {"Content-Type": "image/svg+xml"})
+            if (
+                path is not None
+                and path.parent == ASSET_DIR / "charts"
+                and path.suffix == ".svg"
+                and path.stem in self.charts
+            ):
+                return URLFetcherResponse(
+                    url, self.charts[path.stem].encode(), {"Content-Type": "image/svg+xml"}
+                )
             if path is None or not path.is_relative_to(ASSET_DIR) or not path.is_file():
                 self.refused.append(url)
                 raise URLFetchingError(f"Refused to fetch {url!r}: reports use only their own assets.")
@@ -137,8 +159,7 @@ def _report_html_class():
     from weasyprint import CSS, HTML
     from weasyprint.html import UA_COUNTER_STYLE
 
-    ua = CSS(string=(ASSET_DIR / "report_ua.css").read_text(encoding="utf-8"),
-             counter_style=UA_COUNTER_STYLE)
+    ua = CSS(string=(ASSET_DIR / "report_ua.css").read_text(encoding="utf-8"), counter_style=UA_COUNTER_STYLE)
 
     class ReportHTML(HTML):
         def _ua_stylesheets(self, forms: bool = False) -> list:
@@ -181,11 +202,12 @@ def _pin_trailer_id(pdf: bytes, identifier: bytes) -> bytes:
     match = _TRAILER_ID.search(pdf, max(0, len(pdf) - 4096))
     if match is None or len(identifier) != 32:
         return pdf
-    return pdf[:match.start(2)] + identifier + pdf[match.end(2):]
+    return pdf[: match.start(2)] + identifier + pdf[match.end(2) :]
 
 
-def html_to_pdf(html: str, identifier: str, variant: str | None = None, fetcher=None,
-                charts: dict[str, str] | None = None) -> bytes:
+def html_to_pdf(
+    html: str, identifier: str, variant: str | None = None, fetcher=None, charts: dict[str, str] | None = None
+) -> bytes:
     """HTML → PDF bytes. The PDF /ID comes from the data hash, dates (those of the metadata and
     those stamped into the embedded fonts) from the HTML's metadata, so that the same context
     gives the same bytes whichever font subsetter runs."""
@@ -201,8 +223,9 @@ def html_to_pdf(html: str, identifier: str, variant: str | None = None, fetcher=
     gc.disable()
     try:
         with _source_date(_as_of_epoch(html)):
-            document = _report_html_class()(string=html, base_url=BASE_URL,
-                                            url_fetcher=fetcher or asset_fetcher(charts))
+            document = _report_html_class()(
+                string=html, base_url=BASE_URL, url_fetcher=fetcher or asset_fetcher(charts)
+            )
             return _pin_trailer_id(document.write_pdf(**options), pdf_id)
     finally:
         if collecting:
@@ -243,13 +266,16 @@ def _page_numbers_pdf(total: int, lang: str) -> bytes:
 def _page_numbers_html(total: int, lang: str) -> str:
     """Blank pages with the report's margins whose only content is the page number footer."""
     direction = "rtl" if lang in RTL else "ltr"
-    return (f'<html lang="{lang}" dir="{direction}"><head><link rel="stylesheet" href="report.css">'
-            "</head><body>" + '<div style="break-after: page"></div>' * (total - 1) + "<div></div>"
-            "</body></html>")
+    return (
+        f'<html lang="{lang}" dir="{direction}"><head><link rel="stylesheet" href="report.css">'
+        "</head><body>" + '<div style="break-after: page"></div>' * (total - 1) + "<div></div>"
+        "</body></html>"
+    )
 
 
-def render_pdf_parallel(context: ReportContext, pool: ProcessPoolExecutor | None = None,
-                        min_weight: int = SPLIT_WEIGHT) -> bytes:
+def render_pdf_parallel(
+    context: ReportContext, pool: ProcessPoolExecutor | None = None, min_weight: int = SPLIT_WEIGHT
+) -> bytes:
     """Render the report's parts in two worker processes at once and join them: on a two-core
     machine a large report takes a little over half the time of one rendering."""
     futures = _submit_parts(pool or _pool_for(), context, None, min_weight)
@@ -263,18 +289,22 @@ def pdf_parts(context: ReportContext, variant: str | None, min_weight: int = SPL
     return [render_html(context)] if variant else split_html(context, min_weight)
 
 
-def _submit_parts(pool: ProcessPoolExecutor, context: ReportContext, variant: str | None,
-                  min_weight: int = SPLIT_WEIGHT) -> list:
+def _submit_parts(
+    pool: ProcessPoolExecutor, context: ReportContext, variant: str | None, min_weight: int = SPLIT_WEIGHT
+) -> list:
     """Hand the report's parts to the workers."""
-    return [pool.submit(html_to_pdf, html, context.hash, variant, None, context.charts)
-            for html in pdf_parts(context, variant, min_weight)]
+    return [
+        pool.submit(html_to_pdf, html, context.hash, variant, None, context.charts)
+        for html in pdf_parts(context, variant, min_weight)
+    ]
 
 
 def render_pdf_here(context: ReportContext, variant: str | None = None) -> bytes:
     """The same document as `render_pdf_in_worker`, its parts rendered one after the other in
     this process (a process of a batch)."""
-    pdfs = [html_to_pdf(html, context.hash, variant, None, context.charts)
-            for html in pdf_parts(context, variant)]
+    pdfs = [
+        html_to_pdf(html, context.hash, variant, None, context.charts) for html in pdf_parts(context, variant)
+    ]
     return pdfs[0] if len(pdfs) == 1 else join_parts(pdfs, context.hash, context.lang)
 
 
@@ -297,8 +327,9 @@ def _pool_for(jobs: int = WORKERS) -> ProcessPoolExecutor:
 
 def warm_up() -> None:
     """Load WeasyPrint and the report fonts in this process by rendering a one-line page."""
-    html_to_pdf('<html><head><link rel="stylesheet" href="report.css"></head><body><p>.</p></body>'
-                '</html>', "warm-up")
+    html_to_pdf(
+        '<html><head><link rel="stylesheet" href="report.css"></head><body><p>.</p></body></html>', "warm-up"
+    )
 
 
 def warm_workers() -> None:
@@ -322,8 +353,12 @@ class RenderTimeout(DomainError):
     """The renderer did not finish in time (503); nothing is cached."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"The report took longer than {seconds:g} s to render; try again later.",
-                         [], 503, "Report rendering timed out")
+        super().__init__(
+            f"The report took longer than {seconds:g} s to render; try again later.",
+            [],
+            503,
+            "Report rendering timed out",
+        )
 
 
 async def render_pdf_in_worker(context: ReportContext, variant: str | None = None) -> bytes:

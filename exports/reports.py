@@ -34,13 +34,16 @@ class RenderedReport:
 def check_variant(variant: str | None) -> str | None:
     """The PDF variant, if it is one we make (none: a plain PDF)."""
     if variant is not None and variant not in VARIANTS:
-        raise MalformedInput(f"Unknown PDF variant {variant!r}.", [FieldError(
-            "variant", f"Expected one of {', '.join(VARIANTS)}, or none.")])
+        raise MalformedInput(
+            f"Unknown PDF variant {variant!r}.",
+            [FieldError("variant", f"Expected one of {', '.join(VARIANTS)}, or none.")],
+        )
     return variant
 
 
-async def render_cached(context: ReportContext, variant: str | None = None, *,
-                        render: Renderer = render_pdf_in_worker) -> RenderedReport:
+async def render_cached(
+    context: ReportContext, variant: str | None = None, *, render: Renderer = render_pdf_in_worker
+) -> RenderedReport:
     """The report as PDF: from the cache when its data was rendered before in this variant, else
     rendered (by the worker processes, unless told otherwise) and kept."""
     check_variant(variant)
@@ -52,15 +55,23 @@ async def render_cached(context: ReportContext, variant: str | None = None, *,
     return RenderedReport(pdf, context.report_id, context.hash, False)
 
 
-async def report_html(city: str, charter: str, lang: str, *, caller: Caller | None = None,
-                      drafts: bool = False) -> str:
+async def report_html(
+    city: str, charter: str, lang: str, *, caller: Caller | None = None, drafts: bool = False
+) -> str:
     """The report as HTML, for preview."""
     context = await build_report_context(city, charter, lang, caller=caller, drafts=drafts)
     return render_html(context, standalone=True)
 
 
-async def report_pdf(city: str, charter: str, lang: str, *, variant: str | None = None,
-                     caller: Caller | None = None, drafts: bool = False) -> RenderedReport:
+async def report_pdf(
+    city: str,
+    charter: str,
+    lang: str,
+    *,
+    variant: str | None = None,
+    caller: Caller | None = None,
+    drafts: bool = False,
+) -> RenderedReport:
     """The city's report as PDF; an unchanged city (same data hash) is never rendered again."""
     check_variant(variant)
     context = await build_report_context(city, charter, lang, caller=caller, drafts=drafts)

@@ -36,30 +36,53 @@ def preview_read(row: dict[str, Any], city_slug: str, charter_slug: str) -> Impo
     """A preview as the API returns it: counts, the first changes and errors, the commit link."""
     plan = json_value(row["plan"])
     changes, errors = plan["changes"], plan["errors"]
-    return msgspec.convert({
-        "id": row["id"], "city": city_slug, "charter": charter_slug, "file_name": row["file_name"],
-        "status": row["status"], "created_at": row["created_at"],
-        "summary": {"create": sum(c["action"] == "create" for c in changes),
-                    "change": sum(c["action"] == "change" for c in changes),
-                    "unchanged": plan["unchanged"], "skipped": plan["skipped"], "errors": len(errors)},
-        "changes": changes[:MAX_LISTED], "changes_total": len(changes),
-        "errors": errors[:MAX_LISTED], "errors_total": len(errors), "warnings": plan["warnings"],
-        "commit": f"/api/v1/imports/{row['id']}/commit"
-        if not errors and row["status"] == "preview" else None,
-    }, ImportPreviewRead)
+    return msgspec.convert(
+        {
+            "id": row["id"],
+            "city": city_slug,
+            "charter": charter_slug,
+            "file_name": row["file_name"],
+            "status": row["status"],
+            "created_at": row["created_at"],
+            "summary": {
+                "create": sum(c["action"] == "create" for c in changes),
+                "change": sum(c["action"] == "change" for c in changes),
+                "unchanged": plan["unchanged"],
+                "skipped": plan["skipped"],
+                "errors": len(errors),
+            },
+            "changes": changes[:MAX_LISTED],
+            "changes_total": len(changes),
+            "errors": errors[:MAX_LISTED],
+            "errors_total": len(errors),
+            "warnings": plan["warnings"],
+            "commit": f"/api/v1/imports/{row['id']}/commit"
+            if not errors and row["status"] == "preview"
+            else None,
+        },
+        ImportPreviewRead,
+    )
 
 
 def _charter_of(sheets: list[Sheet]) -> str:
     """The charter the file's rows name, when the upload does not say (the template fills it)."""
     named = {cell_text(values.get("charter")) for sheet in sheets for _, values in sheet.rows} - {""}
     if len(named) != 1:
-        raise InvalidInput("Which charter is this file about?", [FieldError(
-            "charter", "Expected ?charter=SLUG (or --charter), or rows that all name the same charter.")])
+        raise InvalidInput(
+            "Which charter is this file about?",
+            [
+                FieldError(
+                    "charter",
+                    "Expected ?charter=SLUG (or --charter), or rows that all name the same charter.",
+                )
+            ],
+        )
     return named.pop()
 
 
-async def preview_import(caller: Caller, city_slug: str, charter_slug: str | None, content: bytes,
-                         file_name: str) -> ImportPreviewRead:
+async def preview_import(
+    caller: Caller, city_slug: str, charter_slug: str | None, content: bytes, file_name: str
+) -> ImportPreviewRead:
     """Read the file and check it against the city's data; store and return the preview. No
     claim, target or status is written. Without `charter_slug`, the rows' charter column says."""
     city = await city_for_write(caller, city_slug)
@@ -70,13 +93,27 @@ async def preview_import(caller: Caller, city_slug: str, charter_slug: str | Non
     today = clock.today()
     state = await city_state(city["id"], charter["id"])
     build_plan(sheets, city, charter_slug, state, today, plan)
-    body = {"rows": _stored_rows(sheets), "changes": plan.changes, "unchanged": plan.unchanged,
-            "skipped": plan.skipped, "errors": plan.errors, "warnings": plan.warnings}
-    row = (await ImportPreview.insert(ImportPreview(
-        city=city["id"], charter=charter["id"], file_name=file_name[:255],
-        sha256=hashlib.sha256(content).hexdigest(), plan=json.dumps(body, ensure_ascii=False, default=str),
-        errors=len(plan.errors), created_by=caller.user_id,
-    )).returning(*ImportPreview.all_columns()))[0]
+    body = {
+        "rows": _stored_rows(sheets),
+        "changes": plan.changes,
+        "unchanged": plan.unchanged,
+        "skipped": plan.skipped,
+        "errors": plan.errors,
+        "warnings": plan.warnings,
+    }
+    row = (
+        await ImportPreview.insert(
+            ImportPreview(
+                city=city["id"],
+                charter=charter["id"],
+                file_name=file_name[:255],
+                sha256=hashlib.sha256(content).hexdigest(),
+                plan=json.dumps(body, ensure_ascii=False, default=str),
+                errors=len(plan.errors),
+                created_by=caller.user_id,
+            )
+        ).returning(*ImportPreview.all_columns())
+    )[0]
     return preview_read({**row, "plan": body}, city_slug, charter_slug)
 
 
@@ -85,9 +122,20 @@ def _stored_rows(sheets: list[Sheet]) -> list[dict[str, Any]]:
     out = []
     for sheet in sheets:
         for number, values in sheet.rows:
-            out.append({"sheet": sheet.name, "row": number, "values": {
-                k: v.date().isoformat() if isinstance(v, datetime) else v.isoformat()
-                if isinstance(v, date) else v for k, v in values.items()}})
+            out.append(
+                {
+                    "sheet": sheet.name,
+                    "row": number,
+                    "values": {
+                        k: v.date().isoformat()
+                        if isinstance(v, datetime)
+                        else v.isoformat()
+                        if isinstance(v, date)
+                        else v
+                        for k, v in values.items()
+                    },
+                }
+            )
     return out
 
 
@@ -99,10 +147,15 @@ async def get_import(caller: Caller, import_id: int) -> ImportPreviewRead:
 
 async def _import_or_raise(caller: Caller, import_id: int) -> dict[str, Any]:
     caller.require_authenticated()
-    row = await ImportPreview.select(*ImportPreview.all_columns(),
-                                     ImportPreview.city.slug.as_alias("city_slug"),
-                                     ImportPreview.charter.slug.as_alias("charter_slug")).where(
-        ImportPreview.id == import_id).first()
+    row = (
+        await ImportPreview.select(
+            *ImportPreview.all_columns(),
+            ImportPreview.city.slug.as_alias("city_slug"),
+            ImportPreview.charter.slug.as_alias("charter_slug"),
+        )
+        .where(ImportPreview.id == import_id)
+        .first()
+    )
     if row is None or not caller.may_edit_city(row["city"]):
         raise NotFound(f"No import {import_id}.")
     return row
@@ -119,25 +172,35 @@ async def commit_import(caller: Caller, import_id: int) -> ImportCommitted:
         if row["status"] != "preview":
             raise Conflict(f"Import {import_id} is {row['status']}; upload the file again for a new preview.")
         if plan_body["errors"]:
-            raise InvalidInput(f"Import {import_id} has {len(plan_body['errors'])} errors; fix the file and "
-                               "upload it again.",
-                               [FieldError("errors", "Expected a preview without errors.")])
+            raise InvalidInput(
+                f"Import {import_id} has {len(plan_body['errors'])} errors; fix the file and "
+                "upload it again.",
+                [FieldError("errors", "Expected a preview without errors.")],
+            )
         state = await city_state(city["id"], row["charter"])
         sheets: dict[str, Sheet] = {}
         for item in plan_body["rows"]:
             sheets.setdefault(item["sheet"], Sheet(item["sheet"], SHEETS[item["sheet"]])).rows.append(
-                (item["row"], item["values"]))
-        again = build_plan(list(sheets.values()), city, row["charter_slug"], state, clock.today(),
-                           Plan())
+                (item["row"], item["values"])
+            )
+        again = build_plan(list(sheets.values()), city, row["charter_slug"], state, clock.today(), Plan())
         if again.errors or again.changes != plan_body["changes"]:
-            raise Conflict(f"The data of {row['city_slug']!r} changed since this preview: applying it now "
-                           "would not do what it showed. Nothing was applied; upload the file again.",
-                           [FieldError("import", "Expected a preview of the current data.")])
+            raise Conflict(
+                f"The data of {row['city_slug']!r} changed since this preview: applying it now "
+                "would not do what it showed. Nothing was applied; upload the file again.",
+                [FieldError("import", "Expected a preview of the current data.")],
+            )
         counts = await apply_changes(caller, city, row["charter_slug"], state, plan_body["changes"])
-        await ImportPreview.update({ImportPreview.status: "committed",
-                                    ImportPreview.committed_at: clock.now()}).where(
-            ImportPreview.id == import_id)
-        await audit(caller, "commit", "import", f"import-{import_id}", None,
-                    {"file_name": row["file_name"], "sha256": row["sha256"], **counts})
+        await ImportPreview.update(
+            {ImportPreview.status: "committed", ImportPreview.committed_at: clock.now()}
+        ).where(ImportPreview.id == import_id)
+        await audit(
+            caller,
+            "commit",
+            "import",
+            f"import-{import_id}",
+            None,
+            {"file_name": row["file_name"], "sha256": row["sha256"], **counts},
+        )
     preview = await get_import(caller, import_id)
     return ImportCommitted(**msgspec.structs.asdict(preview), applied=counts)

@@ -64,8 +64,9 @@ def _number(value: Any, locale: str, column: str = "value") -> tuple[Decimal, st
     return read_number(str(value), locale, column)
 
 
-def build_plan(sheets: list[Sheet], city: dict[str, Any], charter_slug: str, state: CityState,
-               today: date, plan: Plan) -> Plan:
+def build_plan(
+    sheets: list[Sheet], city: dict[str, Any], charter_slug: str, state: CityState, today: date, plan: Plan
+) -> Plan:
     """Check every row; list what would be created or changed. Pure: nothing is written."""
     seen: set[tuple[str, str, str]] = set()
     for sheet in sheets:
@@ -78,15 +79,32 @@ def build_plan(sheets: list[Sheet], city: dict[str, Any], charter_slug: str, sta
     return plan
 
 
-def _check_row(sheet: str, number: int, values: dict[str, Any], city: dict[str, Any], charter_slug: str,
-               state: CityState, today: date, plan: Plan, seen: set[tuple[str, str, str]]) -> None:
+def _check_row(
+    sheet: str,
+    number: int,
+    values: dict[str, Any],
+    city: dict[str, Any],
+    charter_slug: str,
+    state: CityState,
+    today: date,
+    plan: Plan,
+    seen: set[tuple[str, str, str]],
+) -> None:
     """One row: refused when it names another city or charter, else checked by its sheet's rules."""
     if cell_text(values.get("city")) not in ("", city["slug"]):
-        plan.error(sheet, number, "city", f"This row is for {cell_text(values['city'])!r}; "
-                                          f"this upload is for {city['slug']!r}.")
+        plan.error(
+            sheet,
+            number,
+            "city",
+            f"This row is for {cell_text(values['city'])!r}; this upload is for {city['slug']!r}.",
+        )
     elif cell_text(values.get("charter")) not in ("", charter_slug):
-        plan.error(sheet, number, "charter", f"This row is for charter {cell_text(values['charter'])!r}, "
-                                             f"not {charter_slug!r}.")
+        plan.error(
+            sheet,
+            number,
+            "charter",
+            f"This row is for charter {cell_text(values['charter'])!r}, not {charter_slug!r}.",
+        )
     elif sheet == "measurements":
         _measurement(values, city, state, today, plan, sheet, number, seen)
     elif sheet == "targets":
@@ -99,21 +117,32 @@ def _code(values: dict[str, Any], column: str, known: dict[str, Any], what: str)
     """The row's code in `column`, which must be one of `known`."""
     code = cell_text(values.get(column)).upper()
     if code not in known:
-        raise InvalidInput(f"{code or 'An empty code'} is not {what}.",
-                           [FieldError(column, f"Expected {what} (see the template).")])
+        raise InvalidInput(
+            f"{code or 'An empty code'} is not {what}.",
+            [FieldError(column, f"Expected {what} (see the template).")],
+        )
     return code
 
 
 def _duplicate(seen: set[tuple[str, str, str]], key: tuple[str, str, str], column: str) -> None:
     """Refuse a second row for the same value, target or status."""
     if key in seen:
-        raise InvalidInput("This row repeats an earlier one.",
-                           [FieldError(column, "Expected each one once in the file.")])
+        raise InvalidInput(
+            "This row repeats an earlier one.", [FieldError(column, "Expected each one once in the file.")]
+        )
     seen.add(key)
 
 
-def _measurement(values: dict[str, Any], city: dict[str, Any], state: CityState, today: date, plan: Plan,
-                 sheet: str, number: int, seen: set[tuple[str, str, str]]) -> None:
+def _measurement(
+    values: dict[str, Any],
+    city: dict[str, Any],
+    state: CityState,
+    today: date,
+    plan: Plan,
+    sheet: str,
+    number: int,
+    seen: set[tuple[str, str, str]],
+) -> None:
     """A value for an ended period: new, a correction of the stored one, or the same."""
     code = _code(values, "indicator", state.indicators, "an indicator of a commitment the city adopted")
     if cell_text(values.get("value")) == "":
@@ -128,15 +157,37 @@ def _measurement(values: dict[str, Any], city: dict[str, Any], state: CityState,
     if old is not None and Decimal(str(old["value"])) == value and (old["note_md"] or None) == note:
         plan.unchanged += 1
         return
-    plan.changes.append({
-        "kind": "measurement", "action": "change" if old else "create", "sheet": sheet, "row": number,
-        "code": code, "period": period.label, "value": str(value), "value_text": typed, "note_md": note,
-        "old": {"claim_id": f"measurement-{old['id']}", "value": _dec(old["value"]),
-                "note_md": old["note_md"]} if old else None})
+    plan.changes.append(
+        {
+            "kind": "measurement",
+            "action": "change" if old else "create",
+            "sheet": sheet,
+            "row": number,
+            "code": code,
+            "period": period.label,
+            "value": str(value),
+            "value_text": typed,
+            "note_md": note,
+            "old": {
+                "claim_id": f"measurement-{old['id']}",
+                "value": _dec(old["value"]),
+                "note_md": old["note_md"],
+            }
+            if old
+            else None,
+        }
+    )
 
 
-def _target(values: dict[str, Any], city: dict[str, Any], state: CityState, plan: Plan, sheet: str,
-            number: int, seen: set[tuple[str, str, str]]) -> None:
+def _target(
+    values: dict[str, Any],
+    city: dict[str, Any],
+    state: CityState,
+    plan: Plan,
+    sheet: str,
+    number: int,
+    seen: set[tuple[str, str, str]],
+) -> None:
     """A target (and baseline) for an indicator: new, changed, or the same."""
     code = _code(values, "indicator", state.indicators, "an indicator of a commitment the city adopted")
     if cell_text(values.get("target")) == "":
@@ -157,24 +208,50 @@ def _target(values: dict[str, Any], city: dict[str, Any], state: CityState, plan
     old = state.targets.get(code)
     new = {"baseline": str(baseline) if baseline is not None else None, "target": str(target), **periods}
     if old is not None:
-        same = (old["target"] is not None and Decimal(str(old["target"])) == target
-                and ((old["baseline"] is None and baseline is None) or (
-                    old["baseline"] is not None and baseline is not None
-                    and Decimal(str(old["baseline"])) == baseline))
-                and old["baseline_period"] == periods["baseline_period"]
-                and old["target_period"] == periods["target_period"])
+        same = (
+            old["target"] is not None
+            and Decimal(str(old["target"])) == target
+            and (
+                (old["baseline"] is None and baseline is None)
+                or (
+                    old["baseline"] is not None
+                    and baseline is not None
+                    and Decimal(str(old["baseline"])) == baseline
+                )
+            )
+            and old["baseline_period"] == periods["baseline_period"]
+            and old["target_period"] == periods["target_period"]
+        )
         if same:
             plan.unchanged += 1
             return
-    plan.changes.append({"kind": "target", "action": "change" if old else "create", "sheet": sheet,
-                         "row": number, "code": code, **new,
-                         "old": {"target": _dec(old["target"]),
-                                 "baseline": _dec(old["baseline"])
-                                 if old["baseline"] is not None else None} if old else None})
+    plan.changes.append(
+        {
+            "kind": "target",
+            "action": "change" if old else "create",
+            "sheet": sheet,
+            "row": number,
+            "code": code,
+            **new,
+            "old": {
+                "target": _dec(old["target"]),
+                "baseline": _dec(old["baseline"]) if old["baseline"] is not None else None,
+            }
+            if old
+            else None,
+        }
+    )
 
 
-def _status(values: dict[str, Any], state: CityState, today: date, plan: Plan, sheet: str, number: int,
-            seen: set[tuple[str, str, str]]) -> None:
+def _status(
+    values: dict[str, Any],
+    state: CityState,
+    today: date,
+    plan: Plan,
+    sheet: str,
+    number: int,
+    seen: set[tuple[str, str, str]],
+) -> None:
     """A status reported between the adoption and today, unless it is the latest one again."""
     code = _code(values, "commitment", state.adoptions, "a commitment the city adopted")
     status_text = cell_text(values.get("status"))
@@ -184,27 +261,59 @@ def _status(values: dict[str, Any], state: CityState, today: date, plan: Plan, s
     try:
         status = CommitmentStatus(status_text)
     except ValueError:
-        raise InvalidInput(f"Unknown status {status_text!r}.", [FieldError(
-            "status", f"Expected one of {', '.join(CommitmentStatus)}.")]) from None
+        raise InvalidInput(
+            f"Unknown status {status_text!r}.",
+            [FieldError("status", f"Expected one of {', '.join(CommitmentStatus)}.")],
+        ) from None
     raw = values.get("reported_on")
     try:
-        reported_on = raw.date() if isinstance(raw, datetime) else raw if isinstance(raw, date) else (
-            date.fromisoformat(cell_text(raw)))
+        reported_on = (
+            raw.date()
+            if isinstance(raw, datetime)
+            else raw
+            if isinstance(raw, date)
+            else (date.fromisoformat(cell_text(raw)))
+        )
     except ValueError:
         raise InvalidInput("Not a date.", [FieldError("reported_on", "Expected YYYY-MM-DD.")]) from None
     if reported_on > today or reported_on < state.adoptions[code]["adopted_on"]:
-        raise InvalidInput("The date is out of range.", [FieldError(
-            "reported_on", f"Expected a date from the adoption ({state.adoptions[code]['adopted_on']}) "
-                           "to today.")])
+        raise InvalidInput(
+            "The date is out of range.",
+            [
+                FieldError(
+                    "reported_on",
+                    f"Expected a date from the adoption ({state.adoptions[code]['adopted_on']}) to today.",
+                )
+            ],
+        )
     _duplicate(seen, ("status", code, ""), "commitment")
     note = cell_text(values.get("note")) or None
     old = state.statuses.get(code)
-    if (old and old["status"] == status and old["reported_on"] == reported_on
-            and (old["note_md"] or None) == note):
+    if (
+        old
+        and old["status"] == status
+        and old["reported_on"] == reported_on
+        and (old["note_md"] or None) == note
+    ):
         plan.unchanged += 1
         return
-    plan.changes.append({"kind": "status", "action": "create", "sheet": sheet, "row": number, "code": code,
-                         "status": str(status), "reported_on": reported_on.isoformat(), "note_md": note,
-                         "old": {"status": old["status"], "reported_on": old["reported_on"].isoformat()
-                                 if isinstance(old["reported_on"], date) else str(old["reported_on"])}
-                         if old else None})
+    plan.changes.append(
+        {
+            "kind": "status",
+            "action": "create",
+            "sheet": sheet,
+            "row": number,
+            "code": code,
+            "status": str(status),
+            "reported_on": reported_on.isoformat(),
+            "note_md": note,
+            "old": {
+                "status": old["status"],
+                "reported_on": old["reported_on"].isoformat()
+                if isinstance(old["reported_on"], date)
+                else str(old["reported_on"]),
+            }
+            if old
+            else None,
+        }
+    )

@@ -22,7 +22,7 @@ MAX_UNZIPPED = 200 * 1024 * 1024
 def _kind_of(header: list[str]) -> str | None:
     """The sheet whose columns a CSV header starts with."""
     for name, columns in SHEETS.items():
-        if header[:len(columns)] == columns:
+        if header[: len(columns)] == columns:
             return name
     return None
 
@@ -35,8 +35,14 @@ def read_file(content: bytes, file_name: str, plan: Plan) -> list[Sheet]:
     if content[:4] == b"PK\x03\x04":
         return _read_xlsx(content, plan)
     if b"\x00" in content[:4096] or not content.strip():
-        raise UnsupportedMedia(f"{file_name!r} is neither an XLSX workbook nor a CSV file.", [FieldError(
-            "file", "Expected an XLSX workbook (as downloaded from template.xlsx) or a CSV file.")])
+        raise UnsupportedMedia(
+            f"{file_name!r} is neither an XLSX workbook nor a CSV file.",
+            [
+                FieldError(
+                    "file", "Expected an XLSX workbook (as downloaded from template.xlsx) or a CSV file."
+                )
+            ],
+        )
     return [_read_csv(content, plan)]
 
 
@@ -48,22 +54,26 @@ def _read_xlsx(content: bytes, plan: Plan) -> list[Sheet]:
         archive = zipfile.ZipFile(io.BytesIO(content))
         unzipped = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise UnsupportedMedia("The file is not a valid workbook.", [FieldError(
-            "file", "Expected an XLSX workbook.")]) from None
+        raise UnsupportedMedia(
+            "The file is not a valid workbook.", [FieldError("file", "Expected an XLSX workbook.")]
+        ) from None
     if unzipped > MAX_UNZIPPED or len(archive.infolist()) > 10_000:
         raise TooLarge(f"The workbook unpacks to {unzipped} bytes; at most {MAX_UNZIPPED} are read.")
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise UnsupportedMedia(f"The workbook cannot be read: {exc}", [FieldError(
-            "file", "Expected an XLSX workbook.")]) from None
+        raise UnsupportedMedia(
+            f"The workbook cannot be read: {exc}", [FieldError("file", "Expected an XLSX workbook.")]
+        ) from None
     try:
         return _sheets_of(book, plan)
     except DomainError:
         raise
     except Exception as exc:  # a damaged or hostile sheet (entity expansion...) fails while read
-        raise UnsupportedMedia(f"The workbook cannot be read: {type(exc).__name__}", [FieldError(
-            "file", "Expected an XLSX workbook as saved by a spreadsheet program.")]) from None
+        raise UnsupportedMedia(
+            f"The workbook cannot be read: {type(exc).__name__}",
+            [FieldError("file", "Expected an XLSX workbook as saved by a spreadsheet program.")],
+        ) from None
     finally:
         book.close()
 
@@ -81,9 +91,13 @@ def _sheets_of(book: Any, plan: Plan) -> list[Sheet]:
         header_cells = next(rows, ())
         header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
         expected = SHEETS[ws.title]
-        if header[:len(expected)] != expected:
-            plan.error(ws.title, 1, "header", f"Expected the columns {', '.join(expected)} (as in the "
-                                              "template), without merged cells.")
+        if header[: len(expected)] != expected:
+            plan.error(
+                ws.title,
+                1,
+                "header",
+                f"Expected the columns {', '.join(expected)} (as in the template), without merged cells.",
+            )
             continue
         sheet = Sheet(ws.title, expected)
         for number, cells in enumerate(rows, start=2):
@@ -110,16 +124,25 @@ def _read_csv(content: bytes, plan: Plan) -> Sheet:
         try:
             text = content.decode("cp1252")
         except UnicodeDecodeError:
-            raise UnsupportedMedia("The CSV file is not UTF-8 text.", [FieldError(
-                "file", "Expected a CSV file in UTF-8 (or Windows-1252).")]) from None
+            raise UnsupportedMedia(
+                "The CSV file is not UTF-8 text.",
+                [FieldError("file", "Expected a CSV file in UTF-8 (or Windows-1252).")],
+            ) from None
         plan.warnings.append("The CSV file is not UTF-8: it was read as Windows-1252.")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     kind = _kind_of(header)
     if kind is None:
-        raise InvalidInput("The CSV header is not one of the template's sheets.", [FieldError(
-            "header", "Expected the columns of measurements, targets or status: "
-                      + " | ".join(", ".join(c) for c in SHEETS.values()))])
+        raise InvalidInput(
+            "The CSV header is not one of the template's sheets.",
+            [
+                FieldError(
+                    "header",
+                    "Expected the columns of measurements, targets or status: "
+                    + " | ".join(", ".join(c) for c in SHEETS.values()),
+                )
+            ],
+        )
     sheet = Sheet(kind, SHEETS[kind])
     for number, row in enumerate(reader, start=2):
         values: dict[str, str | None] = {}

@@ -21,8 +21,17 @@ from kernel.periods import parse_period
 
 SHEETS: dict[str, list[str]] = {
     "measurements": ["city", "charter", "indicator", "indicator_title", "unit", "period", "value", "note"],
-    "targets": ["city", "charter", "indicator", "indicator_title", "unit", "baseline", "baseline_period",
-                "target", "target_period"],
+    "targets": [
+        "city",
+        "charter",
+        "indicator",
+        "indicator_title",
+        "unit",
+        "baseline",
+        "baseline_period",
+        "target",
+        "target_period",
+    ],
     "status": ["city", "charter", "commitment", "commitment_title", "status", "reported_on", "note"],
 }
 """The sheets of the workbook and their columns; `*_title` and `unit` are for reading only."""
@@ -72,8 +81,16 @@ def _measurement_rows(state: CityState, today: date) -> list[list[Any]]:
         reported = sorted((p for (c, p) in state.values if c == code), key=lambda p: parse_period(p).end)
         for period in reported:
             value = state.values[(code, period)]
-            rows.append([code, title, indicator["unit"], period, float(value["value"]),
-                         safe_text(value["note_md"] or "")])
+            rows.append(
+                [
+                    code,
+                    title,
+                    indicator["unit"],
+                    period,
+                    float(value["value"]),
+                    safe_text(value["note_md"] or ""),
+                ]
+            )
         next_period = latest_ended_period(reported[-1] if reported else None, today)
         if next_period not in reported:
             rows.append([code, title, indicator["unit"], next_period, None, None])
@@ -85,11 +102,17 @@ def _target_rows(state: CityState) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for code, indicator in state.indicators.items():
         target = state.targets.get(code)
-        rows.append([
-            code, safe_text(indicator["title"]), indicator["unit"],
-            float(target["baseline"]) if target and target["baseline"] is not None else None,
-            target["baseline_period"] if target else None,
-            float(target["target"]) if target else None, target["target_period"] if target else None])
+        rows.append(
+            [
+                code,
+                safe_text(indicator["title"]),
+                indicator["unit"],
+                float(target["baseline"]) if target and target["baseline"] is not None else None,
+                target["baseline_period"] if target else None,
+                float(target["target"]) if target else None,
+                target["target_period"] if target else None,
+            ]
+        )
     return rows
 
 
@@ -98,10 +121,15 @@ def _status_rows(state: CityState) -> list[list[Any]]:
     rows: list[list[Any]] = []
     for code, adoption in state.adoptions.items():
         last = state.statuses.get(code)
-        rows.append([code, safe_text(adoption["title"]),
-                     last["status"] if last else None,
-                     last["reported_on"] if last else None,
-                     safe_text(last["note_md"] or "") if last else None])
+        rows.append(
+            [
+                code,
+                safe_text(adoption["title"]),
+                last["status"] if last else None,
+                last["reported_on"] if last else None,
+                safe_text(last["note_md"] or "") if last else None,
+            ]
+        )
     return rows
 
 
@@ -109,17 +137,33 @@ def _add_validations(sheets: dict[str, Any]) -> None:
     """A list of statuses on status cells; a length check (YYYY to YYYY-Qn) on period cells."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    statuses = DataValidation(type="list", formula1='"' + ",".join(CommitmentStatus) + '"',
-                              allow_blank=True, error="Choose a status from the list.")
+    statuses = DataValidation(
+        type="list",
+        formula1='"' + ",".join(CommitmentStatus) + '"',
+        allow_blank=True,
+        error="Choose a status from the list.",
+    )
     sheets["status"].add_data_validation(statuses)
     statuses.add("E2:E10000")
-    periods = DataValidation(type="textLength", operator="between", formula1="4", formula2="7",
-                             allow_blank=True, error="A period is YYYY, YYYY-Qn or YYYY-MM.",
-                             prompt="YYYY, YYYY-Qn or YYYY-MM (ended)")
+    periods = DataValidation(
+        type="textLength",
+        operator="between",
+        formula1="4",
+        formula2="7",
+        allow_blank=True,
+        error="A period is YYYY, YYYY-Qn or YYYY-MM.",
+        prompt="YYYY, YYYY-Qn or YYYY-MM (ended)",
+    )
     sheets["measurements"].add_data_validation(periods)
     periods.add("F2:F200000")
-    periods_t = DataValidation(type="textLength", operator="between", formula1="4", formula2="7",
-                               allow_blank=True, error="A period is YYYY, YYYY-Qn or YYYY-MM.")
+    periods_t = DataValidation(
+        type="textLength",
+        operator="between",
+        formula1="4",
+        formula2="7",
+        allow_blank=True,
+        error="A period is YYYY, YYYY-Qn or YYYY-MM.",
+    )
     sheets["targets"].add_data_validation(periods_t)
     periods_t.add("G2:G10000")
     periods_t.add("I2:I10000")

@@ -32,12 +32,15 @@ def current(rows: Sequence[Row]) -> list[Row]:
 
 def is_contested(challenges: Iterable[tuple[str, str | None]], *, superseded: bool = False) -> bool:
     """A challenge is open or answered, or was upheld (even partly) and the claim not corrected."""
-    return any(status in OPEN_CHALLENGE or (outcome in STANDING_OUTCOMES and not superseded)
-               for status, outcome in challenges)
+    return any(
+        status in OPEN_CHALLENGE or (outcome in STANDING_OUTCOMES and not superseded)
+        for status, outcome in challenges
+    )
 
 
-def assurance_of(*, verified: bool, challenges: Iterable[tuple[str, str | None]],
-                 superseded: bool) -> Assurance:
+def assurance_of(
+    *, verified: bool, challenges: Iterable[tuple[str, str | None]], superseded: bool
+) -> Assurance:
     """Contested (see `is_contested`); else verified when the secretariat checked its evidence;
     else self-reported."""
     if is_contested(challenges, superseded=superseded):

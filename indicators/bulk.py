@@ -24,8 +24,17 @@ from kernel.periods import parse_period
 from kernel.tables import AuditEntry
 from kernel.text import pick
 
-AUDIT_COLUMNS = ["at", "actor_id", "actor_label", "actor_public", "action", "entity", "key", "before",
-                 "after"]
+AUDIT_COLUMNS = [
+    "at",
+    "actor_id",
+    "actor_label",
+    "actor_public",
+    "action",
+    "entity",
+    "key",
+    "before",
+    "after",
+]
 
 
 @dataclass
@@ -44,32 +53,54 @@ async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> 
     """The city's current state on the charter, in a fixed number of queries."""
     state = CityState()
     adoptions = await Adoption.select(
-        Adoption.id, Adoption.adopted_on, Adoption.commitment,
-        Adoption.commitment.code.as_alias("code"), Adoption.commitment.title.as_alias("title"),
+        Adoption.id,
+        Adoption.adopted_on,
+        Adoption.commitment,
+        Adoption.commitment.code.as_alias("code"),
+        Adoption.commitment.title.as_alias("title"),
         Adoption.commitment._.charter._.lang.as_alias("lang"),
     ).where((Adoption.city == city_id) & (Adoption.commitment.charter == charter_id))
     by_commitment = {a["commitment"]: a for a in adoptions}
     for a in adoptions:
         state.adoptions[a["code"]] = {**a, "title": pick(json_value(a["title"]), lang, a["lang"])}
-    rows = await Indicator.select().where(Indicator.commitment.is_in(list(by_commitment) or [-1])).order_by(
-        Indicator.commitment).order_by(Indicator.position).output(load_json=True)
+    rows = (
+        await Indicator.select()
+        .where(Indicator.commitment.is_in(list(by_commitment) or [-1]))
+        .order_by(Indicator.commitment)
+        .order_by(Indicator.position)
+        .output(load_json=True)
+    )
     base = adoptions[0]["lang"] if adoptions else "en"
     for i in rows:
         adoption = by_commitment[i["commitment"]]
-        state.indicators[i["code"]] = {**i, "title": pick(i["title"], lang, base), "adoption": adoption["id"],
-                                       "commitment_code": adoption["code"]}
+        state.indicators[i["code"]] = {
+            **i,
+            "title": pick(i["title"], lang, base),
+            "adoption": adoption["id"],
+            "commitment_code": adoption["code"],
+        }
     ids = {i["id"]: code for code, i in state.indicators.items()} or {-1: ""}
     for t in await Target.select().where((Target.city == city_id) & Target.indicator.is_in(list(ids))):
         state.targets[ids[t["indicator"]]] = t
-    values = await Measurement.select().where(
-        (Measurement.city == city_id) & Measurement.indicator.is_in(list(ids)) & (Measurement.draft == False)  # noqa: E712
-    ).order_by(Measurement.period_end).order_by(Measurement.id)
+    values = (
+        await Measurement.select()
+        .where(
+            (Measurement.city == city_id)
+            & Measurement.indicator.is_in(list(ids))
+            & (Measurement.draft.eq(False))
+        )
+        .order_by(Measurement.period_end)
+        .order_by(Measurement.id)
+    )
     for m in current(values):
         state.values[(ids[m["indicator"]], m["period"])] = dict(m)
     adoption_codes = {a["id"]: a["code"] for a in adoptions} or {-1: ""}
-    updates = await StatusUpdate.select().where(
-        StatusUpdate.adoption.is_in(list(adoption_codes)) & (StatusUpdate.draft == False)  # noqa: E712
-    ).order_by(StatusUpdate.reported_on).order_by(StatusUpdate.id)
+    updates = (
+        await StatusUpdate.select()
+        .where(StatusUpdate.adoption.is_in(list(adoption_codes)) & (StatusUpdate.draft.eq(False)))
+        .order_by(StatusUpdate.reported_on)
+        .order_by(StatusUpdate.id)
+    )
     for u in current(updates):
         state.statuses[adoption_codes[u["adoption"]]] = dict(u)
     return state
@@ -94,8 +125,9 @@ class _Batch:
         return f"{self.city['slug']}/{self.charter_slug}/{code}"
 
 
-async def apply_changes(caller: Caller, city: dict[str, Any], charter_slug: str, state: CityState,
-                        changes: list[dict[str, Any]]) -> dict[str, int]:
+async def apply_changes(
+    caller: Caller, city: dict[str, Any], charter_slug: str, state: CityState, changes: list[dict[str, Any]]
+) -> dict[str, int]:
     """Write checked changes (see `exports/spreadsheet.py`) in the caller's transaction: values,
     corrections (superseding the value they change), targets, statuses; one audit row each."""
     batch = _Batch(caller, city, charter_slug, state, now())
@@ -104,14 +136,28 @@ async def apply_changes(caller: Caller, city: dict[str, Any], charter_slug: str,
         "target": await _write_targets(batch, [c for c in changes if c["kind"] == "target"]),
         "status": await _write_statuses(batch, [c for c in changes if c["kind"] == "status"]),
     }
-    await bulk_insert(AuditEntry, AUDIT_COLUMNS,
-                      [tuple(getattr(a, c) for c in AUDIT_COLUMNS) for a in batch.audits])
+    await bulk_insert(
+        AuditEntry, AUDIT_COLUMNS, [tuple(getattr(a, c) for c in AUDIT_COLUMNS) for a in batch.audits]
+    )
     await standing.refresh(sorted(batch.touched))
     return counts
 
 
-_VALUE_COLUMNS = ["city", "indicator", "period", "period_end", "value", "value_text", "note_md", "created_at",
-                  "created_by", "draft", "published_at", "supersedes", "version"]
+_VALUE_COLUMNS = [
+    "city",
+    "indicator",
+    "period",
+    "period_end",
+    "value",
+    "value_text",
+    "note_md",
+    "created_at",
+    "created_by",
+    "draft",
+    "published_at",
+    "supersedes",
+    "version",
+]
 
 
 async def _write_values(batch: _Batch, values: list[dict[str, Any]]) -> int:
@@ -123,9 +169,23 @@ async def _write_values(batch: _Batch, values: list[dict[str, Any]]) -> int:
         indicator = state.indicators[c["code"]]
         period = parse_period(c["period"])
         old = state.values.get((c["code"], c["period"]))
-        rows.append((city["id"], indicator["id"], period.label, period.end, Decimal(c["value"]),
-                     c["value_text"], c.get("note_md"), stamp, batch.caller.user_id, False, stamp,
-                     old["id"] if old else None, 1))
+        rows.append(
+            (
+                city["id"],
+                indicator["id"],
+                period.label,
+                period.end,
+                Decimal(c["value"]),
+                c["value_text"],
+                c.get("note_md"),
+                stamp,
+                batch.caller.user_id,
+                False,
+                stamp,
+                old["id"] if old else None,
+                1,
+            )
+        )
         batch.touched.add(indicator["adoption"])
     await bulk_insert(Measurement, _VALUE_COLUMNS, rows)
     if values:
@@ -138,17 +198,32 @@ async def _audit_values(batch: _Batch, values: list[dict[str, Any]]) -> None:
     state = batch.state
     # The new rows are those of this city published at this instant.
     created = await Measurement.select(Measurement.id, Measurement.indicator, Measurement.period).where(
-        (Measurement.city == batch.city["id"]) & (Measurement.published_at == batch.stamp))
+        (Measurement.city == batch.city["id"]) & (Measurement.published_at == batch.stamp)
+    )
     ids = {(r["indicator"], r["period"]): r["id"] for r in created}
     for c in values:
         old = state.values.get((c["code"], c["period"]))
         key = claim_id("measurement", ids[(state.indicators[c["code"]]["id"], c["period"])])
-        batch.audits.append(audit_entry(batch.caller, "create", "measurement", key, None, {
-            "indicator": batch.key(c["code"]), "period": c["period"],
-            "value": c["value"], "value_text": c["value_text"], "note_md": c.get("note_md"),
-            "evidence": [], "draft": False,
-            "supersedes": claim_id("measurement", old["id"]) if old else None,
-            "source": "spreadsheet import"}))
+        batch.audits.append(
+            audit_entry(
+                batch.caller,
+                "create",
+                "measurement",
+                key,
+                None,
+                {
+                    "indicator": batch.key(c["code"]),
+                    "period": c["period"],
+                    "value": c["value"],
+                    "value_text": c["value_text"],
+                    "note_md": c.get("note_md"),
+                    "evidence": [],
+                    "draft": False,
+                    "supersedes": claim_id("measurement", old["id"]) if old else None,
+                    "source": "spreadsheet import",
+                },
+            )
+        )
 
 
 async def _write_targets(batch: _Batch, targets: list[dict[str, Any]]) -> int:
@@ -156,21 +231,35 @@ async def _write_targets(batch: _Batch, targets: list[dict[str, Any]]) -> int:
     for c in targets:
         indicator = batch.state.indicators[c["code"]]
         key = batch.key(c["code"])
-        values_in = {"baseline": Decimal(c["baseline"]) if c["baseline"] is not None else None,
-                     "baseline_period": c["baseline_period"], "target": Decimal(c["target"]),
-                     "target_period": c["target_period"]}
+        values_in = {
+            "baseline": Decimal(c["baseline"]) if c["baseline"] is not None else None,
+            "baseline_period": c["baseline_period"],
+            "target": Decimal(c["target"]),
+            "target_period": c["target_period"],
+        }
         before = batch.state.targets.get(c["code"])
         if before is None:
-            await Target.insert(Target(city=batch.city["id"], indicator=indicator["id"], key=key,
-                                       **values_in))
+            await Target.insert(
+                Target(city=batch.city["id"], indicator=indicator["id"], key=key, **values_in)
+            )
         else:
-            await update_versioned(Target, before["id"], before["version"],
-                                   {getattr(Target, k): v for k, v in values_in.items()}
-                                   | {Target.updated_at: batch.stamp},
-                                   f"Target {key}")
-        batch.audits.append(audit_entry(batch.caller, "create" if before is None else "update", "target",
-                                        key, {k: before[k] for k in values_in} if before else None,
-                                        values_in))
+            await update_versioned(
+                Target,
+                before["id"],
+                before["version"],
+                {getattr(Target, k): v for k, v in values_in.items()} | {Target.updated_at: batch.stamp},
+                f"Target {key}",
+            )
+        batch.audits.append(
+            audit_entry(
+                batch.caller,
+                "create" if before is None else "update",
+                "target",
+                key,
+                {k: before[k] for k in values_in} if before else None,
+                values_in,
+            )
+        )
         batch.touched.add(indicator["adoption"])
     return len(targets)
 
@@ -179,16 +268,38 @@ async def _write_statuses(batch: _Batch, statuses: list[dict[str, Any]]) -> int:
     """Append each status to its adoption's timeline, published at once."""
     for c in statuses:
         adoption = batch.state.adoptions[c["code"]]
-        row = (await StatusUpdate.insert(StatusUpdate(
-            adoption=adoption["id"], status=c["status"],
-            reported_on=date.fromisoformat(c["reported_on"]),
-            note_md=c.get("note_md"), created_by=batch.caller.user_id, draft=False,
-            published_at=batch.stamp,
-        )).returning(StatusUpdate.id))[0]
+        row = (
+            await StatusUpdate.insert(
+                StatusUpdate(
+                    adoption=adoption["id"],
+                    status=c["status"],
+                    reported_on=date.fromisoformat(c["reported_on"]),
+                    note_md=c.get("note_md"),
+                    created_by=batch.caller.user_id,
+                    draft=False,
+                    published_at=batch.stamp,
+                )
+            ).returning(StatusUpdate.id)
+        )[0]
         key = claim_id("status_update", row["id"])
-        batch.audits.append(audit_entry(batch.caller, "create", "status_update", key, None, {
-            "commitment": batch.key(c["code"]), "status": c["status"],
-            "reported_on": c["reported_on"], "note_md": c.get("note_md"), "evidence": [], "draft": False,
-            "supersedes": None, "source": "spreadsheet import"}))
+        batch.audits.append(
+            audit_entry(
+                batch.caller,
+                "create",
+                "status_update",
+                key,
+                None,
+                {
+                    "commitment": batch.key(c["code"]),
+                    "status": c["status"],
+                    "reported_on": c["reported_on"],
+                    "note_md": c.get("note_md"),
+                    "evidence": [],
+                    "draft": False,
+                    "supersedes": None,
+                    "source": "spreadsheet import",
+                },
+            )
+        )
         batch.touched.add(adoption["id"])
     return len(statuses)

@@ -39,8 +39,10 @@ MAX_TEXT = 20_000
 def _text(value: str, field: str) -> str:
     text = value.strip()
     if not text or len(text) > MAX_TEXT:
-        raise InvalidInput(f"The {field} is empty or too long.",
-                           [FieldError(field, f"Expected Markdown text of 1 to {MAX_TEXT} characters.")])
+        raise InvalidInput(
+            f"The {field} is empty or too long.",
+            [FieldError(field, f"Expected Markdown text of 1 to {MAX_TEXT} characters.")],
+        )
     return text
 
 
@@ -58,22 +60,41 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
             raise NotFound(f"No claim {claim_text!r}.")
         limit = get_settings().challenges_per_minute
         recent = await Challenge.count().where(
-            (Challenge.opened_by == caller.user_id) & (Challenge.opened_at > now() - timedelta(minutes=1)))
+            (Challenge.opened_by == caller.user_id) & (Challenge.opened_at > now() - timedelta(minutes=1))
+        )
         if recent >= limit:
-            raise TooManyRequests(f"You opened {recent} challenges in the last minute; the limit is "
-                                  f"{limit}. Try again in a minute.", 60)
+            raise TooManyRequests(
+                f"You opened {recent} challenges in the last minute; the limit is "
+                f"{limit}. Try again in a minute.",
+                60,
+            )
         cited = await check_cited(row["city_id"], data.evidence, own=False)
         claim = claim_text.strip()
-        challenge = (await Challenge.insert(Challenge(
-            city=row["city_id"], claim_id=claim, reason_md=reason, organisation=organisation,
-            opened_by=caller.user_id, opened_by_label=caller.public_name, opened_at=now(),
-        )).returning(Challenge.id))[0]
+        challenge = (
+            await Challenge.insert(
+                Challenge(
+                    city=row["city_id"],
+                    claim_id=claim,
+                    reason_md=reason,
+                    organisation=organisation,
+                    opened_by=caller.user_id,
+                    opened_by_label=caller.public_name,
+                    opened_at=now(),
+                )
+            ).returning(Challenge.id)
+        )[0]
         for evidence_id in cited:
             await ChallengeEvidence.insert(ChallengeEvidence(challenge=challenge["id"], evidence=evidence_id))
         await standing.refresh(await standing.adoption_of_claim_id(*parse_claim_id(claim)))
-        await audit(caller, "create", "challenge", f"challenge-{challenge['id']}", None,
-                    {"claim_id": claim, "reason_md": reason, "organisation": organisation,
-                     "evidence": cited}, public_label=organisation or caller.public_name)
+        await audit(
+            caller,
+            "create",
+            "challenge",
+            f"challenge-{challenge['id']}",
+            None,
+            {"claim_id": claim, "reason_md": reason, "organisation": organisation, "evidence": cited},
+            public_label=organisation or caller.public_name,
+        )
     return await get_challenge(challenge["id"])
 
 
@@ -90,27 +111,49 @@ async def reply(caller: Caller, challenge_id: int, data: ReplyCreate) -> Challen
         cited = await check_cited(row["city"], data.evidence, own=False)
         if cited:
             rejected = await Evidence.count().where(
-                Evidence.id.is_in(cited) & (Evidence.review == EvidenceReview.rejected))
+                Evidence.id.is_in(cited) & (Evidence.review == EvidenceReview.rejected)
+            )
             if rejected:
-                raise InvalidInput("A reply cannot rest on rejected evidence.",
-                                   [FieldError("evidence", "Expected evidence not rejected.")])
-        reply_row = (await ChallengeReply.insert(ChallengeReply(
-            challenge=challenge_id, body_md=body, created_by=caller.user_id,
-            created_by_label=caller.public_name, created_at=now(),
-        )).returning(ChallengeReply.id))[0]
+                raise InvalidInput(
+                    "A reply cannot rest on rejected evidence.",
+                    [FieldError("evidence", "Expected evidence not rejected.")],
+                )
+        reply_row = (
+            await ChallengeReply.insert(
+                ChallengeReply(
+                    challenge=challenge_id,
+                    body_md=body,
+                    created_by=caller.user_id,
+                    created_by_label=caller.public_name,
+                    created_at=now(),
+                )
+            ).returning(ChallengeReply.id)
+        )[0]
         for evidence_id in cited:
-            await ChallengeEvidence.insert(ChallengeEvidence(
-                challenge=challenge_id, reply=reply_row["id"], evidence=evidence_id))
-        await update_versioned(Challenge, challenge_id, row["version"],
-                               {Challenge.status: ChallengeStatus.answered}, f"Challenge {challenge_id}")
-        await audit(caller, "reply", "challenge", f"challenge-{challenge_id}",
-                    {"status": row["status"]},
-                    {"status": "answered", "reply": reply_row["id"], "body_md": body, "evidence": cited})
+            await ChallengeEvidence.insert(
+                ChallengeEvidence(challenge=challenge_id, reply=reply_row["id"], evidence=evidence_id)
+            )
+        await update_versioned(
+            Challenge,
+            challenge_id,
+            row["version"],
+            {Challenge.status: ChallengeStatus.answered},
+            f"Challenge {challenge_id}",
+        )
+        await audit(
+            caller,
+            "reply",
+            "challenge",
+            f"challenge-{challenge_id}",
+            {"status": row["status"]},
+            {"status": "answered", "reply": reply_row["id"], "body_md": body, "evidence": cited},
+        )
     return await get_challenge(challenge_id)
 
 
-async def rule(caller: Caller, challenge_id: int, data: RulingCreate,
-               precondition: Precondition) -> ChallengeRead:
+async def rule(
+    caller: Caller, challenge_id: int, data: RulingCreate, precondition: Precondition
+) -> ChallengeRead:
     """The secretariat rules: upheld (the city corrects or withdraws the claim; until then it
     stays contested), partly upheld (likewise), or dismissed. A ruling is final."""
     caller.require_secretariat("rule on challenges")
@@ -119,15 +162,30 @@ async def rule(caller: Caller, challenge_id: int, data: RulingCreate,
         check_version(f"Challenge {challenge_id}", row["version"], precondition)
         if row["status"] == ChallengeStatus.ruled:
             raise Conflict(f"Challenge {challenge_id} was already ruled {row['outcome']}.")
-        values = {"status": str(ChallengeStatus.ruled), "outcome": str(data.outcome),
-                  "ruling_note_md": data.note_md, "ruled_at": now(), "ruled_by": caller.user_id,
-                  "ruled_by_label": caller.public_name}
-        await update_versioned(Challenge, challenge_id, row["version"],
-                               {getattr(Challenge, k): v for k, v in values.items()},
-                               f"Challenge {challenge_id}")
+        values = {
+            "status": str(ChallengeStatus.ruled),
+            "outcome": str(data.outcome),
+            "ruling_note_md": data.note_md,
+            "ruled_at": now(),
+            "ruled_by": caller.user_id,
+            "ruled_by_label": caller.public_name,
+        }
+        await update_versioned(
+            Challenge,
+            challenge_id,
+            row["version"],
+            {getattr(Challenge, k): v for k, v in values.items()},
+            f"Challenge {challenge_id}",
+        )
         await standing.refresh(await standing.adoption_of_claim_id(*parse_claim_id(row["claim_id"])))
-        await audit(caller, "rule", "challenge", f"challenge-{challenge_id}", {"status": row["status"]},
-                    {"status": "ruled", "outcome": str(data.outcome), "note_md": data.note_md})
+        await audit(
+            caller,
+            "rule",
+            "challenge",
+            f"challenge-{challenge_id}",
+            {"status": row["status"]},
+            {"status": "ruled", "outcome": str(data.outcome), "note_md": data.note_md},
+        )
     return await get_challenge(challenge_id)
 
 
@@ -146,29 +204,51 @@ def is_overdue(status: str, opened_at: datetime, at: datetime) -> bool:
 async def _reads(rows: list[dict[str, Any]]) -> list[ChallengeRead]:
     ids = [r["id"] for r in rows] or [-1]
     replies: dict[int, list[dict[str, Any]]] = {}
-    for r in await ChallengeReply.select().where(ChallengeReply.challenge.is_in(ids)).order_by(
-            ChallengeReply.id):
+    for r in (
+        await ChallengeReply.select().where(ChallengeReply.challenge.is_in(ids)).order_by(ChallengeReply.id)
+    ):
         replies.setdefault(r["challenge"], []).append(r)
     links = await ChallengeEvidence.select().where(ChallengeEvidence.challenge.is_in(ids))
     at = now()
     out = []
     for row in rows:
         own = [link for link in links if link["challenge"] == row["id"]]
-        out.append(ChallengeRead(
-            id=row["id"], claim_id=row["claim_id"], city=row["city_slug"], status=row["status"],
-            overdue=is_overdue(row["status"], row["opened_at"], at),
-            by=row["organisation"] or row["opened_by_label"], opened_at=row["opened_at"],
-            reason_md=row["reason_md"], reason_html=render_markdown(row["reason_md"]) or "",
-            evidence=sorted(link["evidence"] for link in own if link["reply"] is None),
-            replies=[ReplyRead(r["id"], r["created_by_label"], r["created_at"], r["body_md"],
-                               render_markdown(r["body_md"]) or "",
-                               sorted(link["evidence"] for link in own if link["reply"] == r["id"]))
-                     for r in replies.get(row["id"], [])],
-            ruling=RulingRead(row["outcome"], row["ruled_by_label"] or "", row["ruled_at"],
-                              row["ruling_note_md"], render_markdown(row["ruling_note_md"]))
-            if row["status"] == ChallengeStatus.ruled else None,
-            version=row["version"], history=history_url("challenge", f"challenge-{row['id']}"),
-        ))
+        out.append(
+            ChallengeRead(
+                id=row["id"],
+                claim_id=row["claim_id"],
+                city=row["city_slug"],
+                status=row["status"],
+                overdue=is_overdue(row["status"], row["opened_at"], at),
+                by=row["organisation"] or row["opened_by_label"],
+                opened_at=row["opened_at"],
+                reason_md=row["reason_md"],
+                reason_html=render_markdown(row["reason_md"]) or "",
+                evidence=sorted(link["evidence"] for link in own if link["reply"] is None),
+                replies=[
+                    ReplyRead(
+                        r["id"],
+                        r["created_by_label"],
+                        r["created_at"],
+                        r["body_md"],
+                        render_markdown(r["body_md"]) or "",
+                        sorted(link["evidence"] for link in own if link["reply"] == r["id"]),
+                    )
+                    for r in replies.get(row["id"], [])
+                ],
+                ruling=RulingRead(
+                    row["outcome"],
+                    row["ruled_by_label"] or "",
+                    row["ruled_at"],
+                    row["ruling_note_md"],
+                    render_markdown(row["ruling_note_md"]),
+                )
+                if row["status"] == ChallengeStatus.ruled
+                else None,
+                version=row["version"],
+                history=history_url("challenge", f"challenge-{row['id']}"),
+            )
+        )
     return out
 
 
@@ -184,8 +264,9 @@ async def get_challenge(challenge_id: int) -> ChallengeRead:
     return (await _reads([row]))[0]
 
 
-async def list_challenges(*, city: str | None, status: str | None, overdue: bool | None,
-                          claim: str | None, limit: int, offset: int) -> ChallengePage:
+async def list_challenges(
+    *, city: str | None, status: str | None, overdue: bool | None, claim: str | None, limit: int, offset: int
+) -> ChallengePage:
     """Challenges, newest first, by city, status, claim, or overdue (public)."""
     query = _select()
     count = Challenge.count()
@@ -199,18 +280,21 @@ async def list_challenges(*, city: str | None, status: str | None, overdue: bool
         try:
             conditions.append(Challenge.status == ChallengeStatus(status))
         except ValueError:
-            raise InvalidInput(f"Unknown status {status!r}.", [FieldError(
-                "status", f"Expected one of {', '.join(ChallengeStatus)}.")]) from None
+            raise InvalidInput(
+                f"Unknown status {status!r}.",
+                [FieldError("status", f"Expected one of {', '.join(ChallengeStatus)}.")],
+            ) from None
     if claim is not None:
         conditions.append(Challenge.claim_id == claim)
     if overdue is not None:
         cutoff = now() - timedelta(days=REPLY_DAYS)
         conditions.append(
-            ((Challenge.status == ChallengeStatus.open) & (Challenge.opened_at < cutoff)) if overdue
-            else ((Challenge.status != ChallengeStatus.open) | (Challenge.opened_at >= cutoff)))
+            ((Challenge.status == ChallengeStatus.open) & (Challenge.opened_at < cutoff))
+            if overdue
+            else ((Challenge.status != ChallengeStatus.open) | (Challenge.opened_at >= cutoff))
+        )
     for condition in conditions:
         query = query.where(condition)
         count = count.where(condition)
     rows = await query.order_by(Challenge.id, ascending=False).limit(limit).offset(offset)
     return ChallengePage(await _reads(rows), await count, limit, offset)
-

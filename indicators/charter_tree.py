@@ -22,33 +22,58 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
     if charter is None:
         raise NotFound(f"No charter {slug!r}.")
     base = charter["lang"]
-    principles = await Principle.select().where(Principle.charter == charter["id"]).order_by(
-        Principle.position).output(load_json=True)
-    commitments = await Commitment.select().where(Commitment.charter == charter["id"]).order_by(
-        Commitment.position).output(load_json=True)
-    indicators = await Indicator.select().where(Indicator.charter == charter["id"]).order_by(
-        Indicator.position).output(load_json=True)
+    principles = (
+        await Principle.select()
+        .where(Principle.charter == charter["id"])
+        .order_by(Principle.position)
+        .output(load_json=True)
+    )
+    commitments = (
+        await Commitment.select()
+        .where(Commitment.charter == charter["id"])
+        .order_by(Commitment.position)
+        .output(load_json=True)
+    )
+    indicators = (
+        await Indicator.select()
+        .where(Indicator.charter == charter["id"])
+        .order_by(Indicator.position)
+        .output(load_json=True)
+    )
     by_commitment: dict[int, list[IndicatorDef]] = defaultdict(list)
     for i in indicators:
-        by_commitment[i["commitment"]].append(IndicatorDef(
-            i["code"], pick(i["title"], lang, base), i["unit"], i["value_kind"], i["direction"]))
+        by_commitment[i["commitment"]].append(
+            IndicatorDef(i["code"], pick(i["title"], lang, base), i["unit"], i["value_kind"], i["direction"])
+        )
     by_principle: dict[int, list[CommitmentDef]] = defaultdict(list)
     for c in commitments:
         text = pick(c["description"], lang, base) or None
-        by_principle[c["principle"]].append(CommitmentDef(
-            c["code"], pick(c["title"], lang, base), text, render_markdown(text),
-            by_commitment[c["id"]]))
+        by_principle[c["principle"]].append(
+            CommitmentDef(
+                c["code"], pick(c["title"], lang, base), text, render_markdown(text), by_commitment[c["id"]]
+            )
+        )
     preamble = pick(charter["preamble"], lang, base) or None
     return CharterRead(
-        slug=charter["slug"], lang=base, title=pick(charter["title"], lang, base),
-        title_i18n=charter["title"], preamble_md=preamble, preamble_html=render_markdown(preamble),
-        issuer=charter["issuer"], adopted_on=charter["adopted_on"], source_url=charter["source_url"],
-        version=charter["edition"], languages=sorted(charter["title"]),
+        slug=charter["slug"],
+        lang=base,
+        title=pick(charter["title"], lang, base),
+        title_i18n=charter["title"],
+        preamble_md=preamble,
+        preamble_html=render_markdown(preamble),
+        issuer=charter["issuer"],
+        adopted_on=charter["adopted_on"],
+        source_url=charter["source_url"],
+        version=charter["edition"],
+        languages=sorted(charter["title"]),
         principles=[
-            PrincipleDef(p["code"], pick(p["title"], lang, base),
-                         pick(p["description"], lang, base) or None,
-                         render_markdown(pick(p["description"], lang, base) or None),
-                         by_principle[p["id"]])
+            PrincipleDef(
+                p["code"],
+                pick(p["title"], lang, base),
+                pick(p["description"], lang, base) or None,
+                render_markdown(pick(p["description"], lang, base) or None),
+                by_principle[p["id"]],
+            )
             for p in principles
         ],
     )
@@ -57,15 +82,20 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
 async def indicator_for_city(city: dict[str, Any], charter_slug: str, code: str) -> dict[str, Any]:
     """The indicator, which must measure a commitment the city has adopted."""
     charter = await get_charter_or_raise(charter_slug)
-    row = await Indicator.select().where(
-        (Indicator.charter == charter["id"]) & (Indicator.code == normalize_code(code))
-    ).output(load_json=True).first()
+    row = (
+        await Indicator.select()
+        .where((Indicator.charter == charter["id"]) & (Indicator.code == normalize_code(code)))
+        .output(load_json=True)
+        .first()
+    )
     if row is None:
         raise NotFound(f"Charter {charter_slug!r} has no indicator {code!r}.")
     adopted = await Adoption.exists().where(
-        (Adoption.city == city["id"]) & (Adoption.commitment == row["commitment"]))
+        (Adoption.city == city["id"]) & (Adoption.commitment == row["commitment"])
+    )
     if not adopted:
-        raise Conflict(f"{city['slug']!r} has not adopted the commitment that {code!r} measures; "
-                       "adopt it first.", [FieldError("indicator", "Expected an indicator of an "
-                                                                   "adopted commitment.")])
+        raise Conflict(
+            f"{city['slug']!r} has not adopted the commitment that {code!r} measures; adopt it first.",
+            [FieldError("indicator", "Expected an indicator of an adopted commitment.")],
+        )
     return {**row, "charter_slug": charter["slug"]}

@@ -5,8 +5,15 @@ from enum import StrEnum
 
 from kernel.numbers import ValueType
 
-__all__ = ["ChallengeStatus", "Direction", "EvidenceKind", "EvidenceOrigin", "EvidenceReview",
-           "RulingOutcome", "ValueType"]
+__all__ = [
+    "ChallengeStatus",
+    "Direction",
+    "EvidenceKind",
+    "EvidenceOrigin",
+    "EvidenceReview",
+    "RulingOutcome",
+    "ValueType",
+]
 
 
 class Direction(StrEnum):

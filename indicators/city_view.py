@@ -57,8 +57,9 @@ class Visibility:
 PUBLIC = Visibility()
 
 
-async def _view_rows(city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None,
-                     seen: Visibility):
+async def _view_rows(
+    city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None, seen: Visibility
+):
     """Everything needed to compute progress for the city's adoptions, in a fixed number of queries."""
     query = Adoption.select(
         *Adoption.all_columns(),
@@ -80,18 +81,27 @@ async def _view_rows(city: dict[str, Any], adoption_ids: list[int] | None, chart
     ids = [a["id"] for a in adoptions] or [-1]
     updates_query = StatusUpdate.select().where(StatusUpdate.adoption.is_in(ids))
     if not seen.show_drafts:
-        updates_query = updates_query.where(StatusUpdate.draft == False)  # noqa: E712
+        updates_query = updates_query.where(StatusUpdate.draft.eq(False))
     updates = await updates_query.order_by(StatusUpdate.reported_on).order_by(StatusUpdate.id)
     commitment_ids = [a["commitment"] for a in adoptions] or [-1]
-    indicators = await Indicator.select().where(Indicator.commitment.is_in(commitment_ids)).order_by(
-        Indicator.position).output(load_json=True)
+    indicators = (
+        await Indicator.select()
+        .where(Indicator.commitment.is_in(commitment_ids))
+        .order_by(Indicator.position)
+        .output(load_json=True)
+    )
     indicator_ids = [i["id"] for i in indicators] or [-1]
-    targets = {t["indicator"]: t for t in await Target.select().where(
-        (Target.city == city["id"]) & Target.indicator.is_in(indicator_ids))}
+    targets = {
+        t["indicator"]: t
+        for t in await Target.select().where(
+            (Target.city == city["id"]) & Target.indicator.is_in(indicator_ids)
+        )
+    }
     measurements_query = Measurement.select().where(
-        (Measurement.city == city["id"]) & Measurement.indicator.is_in(indicator_ids))
+        (Measurement.city == city["id"]) & Measurement.indicator.is_in(indicator_ids)
+    )
     if not seen.show_drafts:
-        measurements_query = measurements_query.where(Measurement.draft == False)  # noqa: E712
+        measurements_query = measurements_query.where(Measurement.draft.eq(False))
     measurements = await measurements_query.order_by(Measurement.period_end).order_by(Measurement.id)
     return adoptions, updates, indicators, targets, measurements
 
@@ -111,8 +121,12 @@ def _progress_of(adoption, view: _CityView):
         series = view.counted_measurements_by.get(ind["id"], [])
         latest = series[-1]["value"] if series else None
         target = view.targets.get(ind["id"])
-        progress = indicator_progress(target["baseline"] if target else None,
-                                      target["target"] if target else None, latest, ind["direction"])
+        progress = indicator_progress(
+            target["baseline"] if target else None,
+            target["target"] if target else None,
+            latest,
+            ind["direction"],
+        )
         per_indicator.append((ind, target, series, latest, progress))
     total = commitment_progress([p for *_, p in per_indicator], status)
     return timeline, status, per_indicator, total
@@ -146,52 +160,85 @@ class _CityView:
     evidence: dict[int, dict[str, Any]]
 
 
-async def _load_view(city: dict[str, Any], adoption_ids: list[int] | None,
-                     charter_slug: str | None, seen: Visibility) -> _CityView:
+async def _load_view(
+    city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None, seen: Visibility
+) -> _CityView:
     """The city's view: its rows, the evidence the claims cite and the challenges made to them."""
     adoptions, updates, indicators, targets, measurements = await _view_rows(
-        city, adoption_ids, charter_slug, seen)
+        city, adoption_ids, charter_slug, seen
+    )
     update_links = await evidence_of("status_update", [u["id"] for u in updates])
     measurement_links = await evidence_of("measurement", [m["id"] for m in measurements])
-    challenges = await challenges_of([claim_id("status_update", u["id"]) for u in updates]
-                                     + [claim_id("measurement", m["id"]) for m in measurements])
+    challenges = await challenges_of(
+        [claim_id("status_update", u["id"]) for u in updates]
+        + [claim_id("measurement", m["id"]) for m in measurements]
+    )
     cited = {e for ids in update_links.values() for e in ids}
     cited |= {e for ids in measurement_links.values() for e in ids}
-    evidence = {e["id"]: e for e in await Evidence.select().where(
-        Evidence.id.is_in(sorted(cited) or [-1]))}
+    evidence = {e["id"]: e for e in await Evidence.select().where(Evidence.id.is_in(sorted(cited) or [-1]))}
     return _CityView(
-        adoptions, _group(updates, "adoption"), _group(_counted(updates, seen), "adoption"),
-        _group(indicators, "commitment"), targets, _group(measurements, "indicator"),
-        _group(_counted(measurements, seen), "indicator"), measurements, update_links,
-        measurement_links, superseded_by(updates), superseded_by(measurements), challenges, evidence)
+        adoptions,
+        _group(updates, "adoption"),
+        _group(_counted(updates, seen), "adoption"),
+        _group(indicators, "commitment"),
+        targets,
+        _group(measurements, "indicator"),
+        _group(_counted(measurements, seen), "indicator"),
+        measurements,
+        update_links,
+        measurement_links,
+        superseded_by(updates),
+        superseded_by(measurements),
+        challenges,
+        evidence,
+    )
 
 
 def _facts(view: _CityView, adoption, timeline, per_indicator) -> CommitmentFacts:
     """What the flags need to know of one adopted commitment, from the claims that count."""
     last = timeline[-1] if timeline else None
     last_evidence = [view.evidence[e] for e in view.update_links.get(last["id"], [])] if last else []
-    claims = [ClaimFacts(claim_id("status_update", u["id"]),
-                         u["reported_on"], [view.evidence[e]["issued_on"] for e in
-                                            view.update_links.get(u["id"], [])], None,
-                         _contested(view, claim_id("status_update", u["id"])))
-              for u in timeline]
+    claims = [
+        ClaimFacts(
+            claim_id("status_update", u["id"]),
+            u["reported_on"],
+            [view.evidence[e]["issued_on"] for e in view.update_links.get(u["id"], [])],
+            None,
+            _contested(view, claim_id("status_update", u["id"])),
+        )
+        for u in timeline
+    ]
     indicators = []
     for ind, target, series, _latest, progress in per_indicator:
         latest = series[-1] if series else None
-        indicators.append(IndicatorFacts(
-            ind["code"], progress, target is not None, latest["period"] if latest else None,
-            claim_id("measurement", latest["id"]) if latest else None))
-        claims += [ClaimFacts(claim_id("measurement", m["id"]), None,
-                              [view.evidence[e]["issued_on"]
-                               for e in view.measurement_links.get(m["id"], [])],
-                              m["period_end"], _contested(view, claim_id("measurement", m["id"])),
-                              ind["code"])
-                   for m in series]
+        indicators.append(
+            IndicatorFacts(
+                ind["code"],
+                progress,
+                target is not None,
+                latest["period"] if latest else None,
+                claim_id("measurement", latest["id"]) if latest else None,
+            )
+        )
+        claims += [
+            ClaimFacts(
+                claim_id("measurement", m["id"]),
+                None,
+                [view.evidence[e]["issued_on"] for e in view.measurement_links.get(m["id"], [])],
+                m["period_end"],
+                _contested(view, claim_id("measurement", m["id"])),
+                ind["code"],
+            )
+            for m in series
+        ]
     return CommitmentFacts(
         status=last["status"] if last else None,
         status_claim=claim_id("status_update", last["id"]) if last else None,
         status_evidence=sum(1 for e in last_evidence if e["review"] != "rejected"),
-        due_on=adoption["due_on"], indicators=indicators, claims=claims)
+        due_on=adoption["due_on"],
+        indicators=indicators,
+        claims=claims,
+    )
 
 
 def _contested(view: _CityView, cid: str) -> bool:
@@ -200,8 +247,10 @@ def _contested(view: _CityView, cid: str) -> bool:
 
 
 def _flag_reads(facts: CommitmentFacts, today: date, lang: str | None) -> list[FlagRead]:
-    return [FlagRead(f.code, flag_message(f.code, lang), f.claim_id, f.indicator)
-            for f in commitment_flags(facts, today)]
+    return [
+        FlagRead(f.code, flag_message(f.code, lang), f.claim_id, f.indicator)
+        for f in commitment_flags(facts, today)
+    ]
 
 
 def _status_assurance(view: _CityView, last: dict[str, Any] | None) -> Assurance | None:
@@ -209,9 +258,11 @@ def _status_assurance(view: _CityView, last: dict[str, Any] | None) -> Assurance
     if last is None:
         return None
     challenges = view.challenges.get(claim_id("status_update", last["id"]), [])
-    return assurance_of(verified=last["verified_at"] is not None,
-                        superseded=last["id"] in view.replaced_updates,
-                        challenges=[(c["status"], c["outcome"]) for c in challenges])
+    return assurance_of(
+        verified=last["verified_at"] is not None,
+        superseded=last["id"] in view.replaced_updates,
+        challenges=[(c["status"], c["outcome"]) for c in challenges],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,20 +276,30 @@ class CommitmentFilters:
     flag: str | None = None
 
     @classmethod
-    def parse(cls, *, status: str | None = None, assurance: str | None = None,
-              principle: str | None = None, flag: str | None = None) -> CommitmentFilters:
+    def parse(
+        cls,
+        *,
+        status: str | None = None,
+        assurance: str | None = None,
+        principle: str | None = None,
+        flag: str | None = None,
+    ) -> CommitmentFilters:
         """Filters as a query gives them; a value outside its vocabulary is refused, naming it."""
-        return cls(status=check_choice(status, CommitmentStatus, "status"),
-                   assurance=check_choice(assurance, Assurance, "assurance"),
-                   principle=normalize_code(principle or "") or None,
-                   flag=check_choice(flag, FLAG_CODES, "flag"))
+        return cls(
+            status=check_choice(status, CommitmentStatus, "status"),
+            assurance=check_choice(assurance, Assurance, "assurance"),
+            principle=normalize_code(principle or "") or None,
+            flag=check_choice(flag, FLAG_CODES, "flag"),
+        )
 
     def keeps(self, summary: CityCommitmentSummary) -> bool:
         """Whether the list keeps this adopted commitment: every filter given holds."""
-        return ((self.status is None or summary.status == self.status)
-                and (self.assurance is None or summary.status_assurance == self.assurance)
-                and (self.principle is None or summary.principle == self.principle)
-                and (self.flag is None or any(f.code == self.flag for f in summary.flags)))
+        return (
+            (self.status is None or summary.status == self.status)
+            and (self.assurance is None or summary.status_assurance == self.assurance)
+            and (self.principle is None or summary.principle == self.principle)
+            and (self.flag is None or any(f.code == self.flag for f in summary.flags))
+        )
 
 
 ALL = CommitmentFilters()
@@ -249,16 +310,24 @@ def _summary(view: _CityView, a: dict[str, Any], today: date, lang: str | None) 
     timeline, status, per_indicator, total = _progress_of(a, view)
     last = timeline[-1] if timeline else None
     return CityCommitmentSummary(
-        charter=a["charter"], commitment=a["code"], principle=a["principle"],
-        title=pick(json_value(a["title"]), lang, a["charter_lang"]), adopted_on=a["adopted_on"],
-        due_on=a["due_on"], owner=a["owner"], status=status,
+        charter=a["charter"],
+        commitment=a["code"],
+        principle=a["principle"],
+        title=pick(json_value(a["title"]), lang, a["charter_lang"]),
+        adopted_on=a["adopted_on"],
+        due_on=a["due_on"],
+        owner=a["owner"],
+        status=status,
         status_reported_on=last["reported_on"] if last else None,
-        status_assurance=_status_assurance(view, last), progress=total,
-        flags=_flag_reads(_facts(view, a, timeline, per_indicator), today, lang))
+        status_assurance=_status_assurance(view, last),
+        progress=total,
+        flags=_flag_reads(_facts(view, a, timeline, per_indicator), today, lang),
+    )
 
 
-async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: str | None = None,
-                                filters: CommitmentFilters = ALL) -> list[CityCommitmentSummary]:
+async def list_city_commitments(
+    city_slug: str, lang: str | None, charter_slug: str | None = None, filters: CommitmentFilters = ALL
+) -> list[CityCommitmentSummary]:
     """The city's adopted commitments with last status, progress and flags (published claims),
     those that `filters` keep."""
     view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug, PUBLIC)
@@ -267,17 +336,23 @@ async def list_city_commitments(city_slug: str, lang: str | None, charter_slug: 
     return [s for s in summaries if filters.keeps(s)]
 
 
-async def get_city_commitment(caller: Caller, city_slug: str, charter_slug: str, code: str,
-                              lang: str | None) -> CityCommitmentRead:
+async def get_city_commitment(
+    caller: Caller, city_slug: str, charter_slug: str, code: str, lang: str | None
+) -> CityCommitmentRead:
     """One adopted commitment in full (the city's editors also see its drafts, marked)."""
     adoption = await get_adoption_or_raise(city_slug, charter_slug, code)
     seen = Visibility.for_caller(caller, adoption["city"])
     return (await city_commitments_full(city_slug, lang, adoption_ids=[adoption["id"]], seen=seen))[0]
 
 
-async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slug: str | None = None,
-                                adoption_ids: list[int] | None = None,
-                                seen: Visibility = PUBLIC) -> list[CityCommitmentRead]:
+async def city_commitments_full(
+    city_slug: str,
+    lang: str | None,
+    *,
+    charter_slug: str | None = None,
+    adoption_ids: list[int] | None = None,
+    seen: Visibility = PUBLIC,
+) -> list[CityCommitmentRead]:
     """The city's adopted commitments in full (timeline, indicators, measurements, evidence, flags),
     in charter order, with a fixed number of queries whatever their count. Every claim shown is
     marked with its standing; progress and flags come from the claims that count."""
@@ -287,38 +362,70 @@ async def city_commitments_full(city_slug: str, lang: str | None, *, charter_slu
     for a in view.adoptions:
         counted, status, per_indicator, total = _progress_of(a, view)
         timeline = view.updates_by.get(a["id"], [])
-        series_by = {ind["id"]: view.measurements_by.get(ind["id"], [])
-                     for ind in view.indicators_by.get(a["commitment"], [])}
+        series_by = {
+            ind["id"]: view.measurements_by.get(ind["id"], [])
+            for ind in view.indicators_by.get(a["commitment"], [])
+        }
         own = {e for u in timeline for e in view.update_links.get(u["id"], [])}
-        own |= {e for series in series_by.values() for m in series
-                for e in view.measurement_links.get(m["id"], [])}
+        own |= {
+            e
+            for series in series_by.values()
+            for m in series
+            for e in view.measurement_links.get(m["id"], [])
+        }
         base = a["charter_lang"]
         description = pick(json_value(a["description"]), lang, base) or None
-        out.append(CityCommitmentRead(
-            city=city_slug, charter=a["charter"], commitment=a["code"], principle=a["principle"],
-            title=pick(json_value(a["title"]), lang, base), description_md=description,
-            description_html=render_markdown(description), adopted_on=a["adopted_on"],
-            due_on=a["due_on"], owner=a["owner"], status=status,
-            status_reported_on=counted[-1]["reported_on"] if counted else None,
-            status_assurance=_status_assurance(view, counted[-1] if counted else None), progress=total,
-            flags=_flag_reads(_facts(view, a, counted, per_indicator), today, lang),
-            timeline=[status_read(u, view.update_links.get(u["id"], []),
-                                  view.replaced_updates.get(u["id"]),
-                                  view.challenges.get(claim_id("status_update", u["id"]), []))
-                      for u in timeline],
-            indicators=[
-                IndicatorProgress(
-                    code=ind["code"], title=pick(ind["title"], lang, base), unit=ind["unit"],
-                    value_type=ind["value_kind"], direction=ind["direction"],
-                    target=target_read(target),
-                    measurements=[measurement_read(m, view.measurement_links.get(m["id"], []),
-                                                   view.replaced_measurements.get(m["id"]),
-                                                   view.challenges.get(claim_id("measurement", m["id"]), []))
-                                  for m in series_by[ind["id"]]],
-                    latest=float(latest) if latest is not None else None, progress=progress)
-                for ind, target, _series, latest, progress in per_indicator
-            ],
-            evidence=[evidence_read(view.evidence[e], city_slug) for e in sorted(own)],
-            version=a["version"], history=history_url("adoption", a["key"]),
-        ))
+        out.append(
+            CityCommitmentRead(
+                city=city_slug,
+                charter=a["charter"],
+                commitment=a["code"],
+                principle=a["principle"],
+                title=pick(json_value(a["title"]), lang, base),
+                description_md=description,
+                description_html=render_markdown(description),
+                adopted_on=a["adopted_on"],
+                due_on=a["due_on"],
+                owner=a["owner"],
+                status=status,
+                status_reported_on=counted[-1]["reported_on"] if counted else None,
+                status_assurance=_status_assurance(view, counted[-1] if counted else None),
+                progress=total,
+                flags=_flag_reads(_facts(view, a, counted, per_indicator), today, lang),
+                timeline=[
+                    status_read(
+                        u,
+                        view.update_links.get(u["id"], []),
+                        view.replaced_updates.get(u["id"]),
+                        view.challenges.get(claim_id("status_update", u["id"]), []),
+                    )
+                    for u in timeline
+                ],
+                indicators=[
+                    IndicatorProgress(
+                        code=ind["code"],
+                        title=pick(ind["title"], lang, base),
+                        unit=ind["unit"],
+                        value_type=ind["value_kind"],
+                        direction=ind["direction"],
+                        target=target_read(target),
+                        measurements=[
+                            measurement_read(
+                                m,
+                                view.measurement_links.get(m["id"], []),
+                                view.replaced_measurements.get(m["id"]),
+                                view.challenges.get(claim_id("measurement", m["id"]), []),
+                            )
+                            for m in series_by[ind["id"]]
+                        ],
+                        latest=float(latest) if latest is not None else None,
+                        progress=progress,
+                    )
+                    for ind, target, _series, latest, progress in per_indicator
+                ],
+                evidence=[evidence_read(view.evidence[e], city_slug) for e in sorted(own)],
+                version=a["version"],
+                history=history_url("adoption", a["key"]),
+            )
+        )
     return out

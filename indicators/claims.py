@@ -36,10 +36,14 @@ ClaimTable: TypeAlias = type[Signature] | type[StatusUpdate] | type[Measurement]
 LinkTable: TypeAlias = type[UpdateEvidence] | type[MeasurementEvidence]
 
 CLAIM_TABLES: dict[str, ClaimTable] = {
-    "signature": Signature, "status_update": StatusUpdate, "measurement": Measurement}
+    "signature": Signature,
+    "status_update": StatusUpdate,
+    "measurement": Measurement,
+}
 LINK_TABLES: dict[str, tuple[LinkTable, ForeignKey]] = {
     "status_update": (UpdateEvidence, UpdateEvidence.update),
-    "measurement": (MeasurementEvidence, MeasurementEvidence.measurement)}
+    "measurement": (MeasurementEvidence, MeasurementEvidence.measurement),
+}
 
 
 def now() -> datetime:
@@ -49,22 +53,37 @@ def now() -> datetime:
 async def load_claim(kind: str, row_id: int) -> dict[str, Any] | None:
     """The claim's row with its city (`city_id`, `city_slug`) and what it is about."""
     if kind == "status_update":
-        return await StatusUpdate.select(
-            *StatusUpdate.all_columns(),
-            StatusUpdate.adoption.city.as_alias("city_id"),
-            StatusUpdate.adoption._.city._.slug.as_alias("city_slug"),
-            StatusUpdate.adoption.key.as_alias("subject"),
-        ).where(StatusUpdate.id == row_id).first()
+        return (
+            await StatusUpdate.select(
+                *StatusUpdate.all_columns(),
+                StatusUpdate.adoption.city.as_alias("city_id"),
+                StatusUpdate.adoption._.city._.slug.as_alias("city_slug"),
+                StatusUpdate.adoption.key.as_alias("subject"),
+            )
+            .where(StatusUpdate.id == row_id)
+            .first()
+        )
     if kind == "measurement":
-        return await Measurement.select(
-            *Measurement.all_columns(), Measurement.city.as_alias("city_id"),
-            Measurement.city.slug.as_alias("city_slug"),
-            Measurement.indicator.key.as_alias("subject"),
-        ).where(Measurement.id == row_id).first()
-    return await Signature.select(
-        *Signature.all_columns(), Signature.city.as_alias("city_id"),
-        Signature.city.slug.as_alias("city_slug"), Signature.charter.slug.as_alias("subject"),
-    ).where(Signature.id == row_id).first()
+        return (
+            await Measurement.select(
+                *Measurement.all_columns(),
+                Measurement.city.as_alias("city_id"),
+                Measurement.city.slug.as_alias("city_slug"),
+                Measurement.indicator.key.as_alias("subject"),
+            )
+            .where(Measurement.id == row_id)
+            .first()
+        )
+    return (
+        await Signature.select(
+            *Signature.all_columns(),
+            Signature.city.as_alias("city_id"),
+            Signature.city.slug.as_alias("city_slug"),
+            Signature.charter.slug.as_alias("subject"),
+        )
+        .where(Signature.id == row_id)
+        .first()
+    )
 
 
 async def claim_for_read(caller: Caller, text: str) -> tuple[str, dict[str, Any]]:
@@ -96,7 +115,8 @@ async def set_citations(kind: str, row_id: int, evidence_ids: list[int]) -> None
         await MeasurementEvidence.delete().where(MeasurementEvidence.measurement == row_id)
         if evidence_ids:
             await MeasurementEvidence.insert(
-                *(MeasurementEvidence(measurement=row_id, evidence=e) for e in evidence_ids))
+                *(MeasurementEvidence(measurement=row_id, evidence=e) for e in evidence_ids)
+            )
 
 
 async def evidence_of(kind: str, row_ids: list[int]) -> dict[int, list[int]]:
@@ -113,29 +133,40 @@ async def challenges_of(claim_ids: list[str]) -> dict[str, list[dict[str, Any]]]
     """Claim id → its challenges (id, status, outcome), oldest first."""
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if claim_ids:
-        for row in await Challenge.select(Challenge.id, Challenge.claim_id, Challenge.status,
-                                          Challenge.outcome).where(
-                Challenge.claim_id.is_in(claim_ids)).order_by(Challenge.id):
+        for row in (
+            await Challenge.select(Challenge.id, Challenge.claim_id, Challenge.status, Challenge.outcome)
+            .where(Challenge.claim_id.is_in(claim_ids))
+            .order_by(Challenge.id)
+        ):
             out[row["claim_id"]].append(row)
     return out
 
 
-def claim_standing(kind: str, row: dict[str, Any], *, replaced_by: int | None,
-             challenges: list[dict[str, Any]]) -> dict[str, Any]:
+def claim_standing(
+    kind: str, row: dict[str, Any], *, replaced_by: int | None, challenges: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The fields of `ClaimStanding` for one claim, given the row that corrects it (among those
     the reader may see) and its challenges."""
     verified = row.get("verified_at") is not None
     return {
-        "claim_id": claim_id(kind, row["id"]), "draft": bool(row.get("draft")),
+        "claim_id": claim_id(kind, row["id"]),
+        "draft": bool(row.get("draft")),
         "published_at": row.get("published_at"),
         "supersedes": claim_id(kind, row["supersedes"]) if row.get("supersedes") else None,
         "superseded_by": claim_id(kind, replaced_by) if replaced_by else None,
-        "assurance": assurance_of(verified=verified, superseded=replaced_by is not None,
-                                  challenges=[(c["status"], c["outcome"]) for c in challenges]),
-        "verification": VerificationRead(row["verified_by_label"] or "", row["verified_at"],
-                                         row["verification_note_md"],
-                                         render_markdown(row["verification_note_md"]))
-        if verified else None,
+        "assurance": assurance_of(
+            verified=verified,
+            superseded=replaced_by is not None,
+            challenges=[(c["status"], c["outcome"]) for c in challenges],
+        ),
+        "verification": VerificationRead(
+            row["verified_by_label"] or "",
+            row["verified_at"],
+            row["verification_note_md"],
+            render_markdown(row["verification_note_md"]),
+        )
+        if verified
+        else None,
         "challenges": [c["id"] for c in challenges],
         "history": history_url(kind, claim_id(kind, row["id"])),
     }
@@ -145,7 +176,7 @@ async def _replaced_by(kind: str, row_id: int, with_drafts: bool) -> int | None:
     table = CLAIM_TABLES[kind]
     query = table.select(table.id).where(table.supersedes == row_id)
     if not with_drafts:
-        query = query.where(table.draft == False)  # noqa: E712
+        query = query.where(table.draft.eq(False))
     row = await query.order_by(table.id, ascending=False).first()
     return row["id"] if row else None
 
@@ -163,12 +194,20 @@ async def claim_read(caller: Caller, kind: str, row: dict[str, Any]) -> ClaimRea
     cited = (await evidence_of(kind, [row["id"]])).get(row["id"], [])
     note = row.get("note_md") if kind != "signature" else None
     return ClaimRead(
-        kind=kind, city=row["city_slug"], subject=row["subject"],
-        period=row.get("period"), value=float(row["value"]) if kind == "measurement" else None,
-        value_text=row.get("value_text"), status=row.get("status"),
-        reported_on=row.get("reported_on") or row.get("signed_on"), note_md=note,
-        note_html=render_markdown(note), evidence=cited, version=row["version"],
-        **claim_standing(kind, row, replaced_by=replaced, challenges=(await challenges_of([cid]))[cid]))
+        kind=kind,
+        city=row["city_slug"],
+        subject=row["subject"],
+        period=row.get("period"),
+        value=float(row["value"]) if kind == "measurement" else None,
+        value_text=row.get("value_text"),
+        status=row.get("status"),
+        reported_on=row.get("reported_on") or row.get("signed_on"),
+        note_md=note,
+        note_html=render_markdown(note),
+        evidence=cited,
+        version=row["version"],
+        **claim_standing(kind, row, replaced_by=replaced, challenges=(await challenges_of([cid]))[cid]),
+    )
 
 
 # Signatures, as claims --------------------------------------------------------------------------
@@ -177,15 +216,29 @@ async def claim_read(caller: Caller, kind: str, row: dict[str, Any]) -> ClaimRea
 async def list_signatures(city_slug: str) -> list[SignatureRead]:
     """The city's signature acts, oldest first, each with its standing as a claim."""
     city = await get_city_or_raise(city_slug)
-    rows = await Signature.select(
-        *Signature.all_columns(), Signature.charter.slug.as_alias("charter_slug"),
-    ).where(Signature.city == city["id"]).order_by(Signature.signed_on).order_by(Signature.id)
+    rows = (
+        await Signature.select(*Signature.all_columns(), Signature.charter.slug.as_alias("charter_slug"))
+        .where(Signature.city == city["id"])
+        .order_by(Signature.signed_on)
+        .order_by(Signature.id)
+    )
     challenges = await challenges_of([claim_id("signature", r["id"]) for r in rows])
-    return [SignatureRead(id=r["id"], charter=r["charter_slug"], signed_on=r["signed_on"], act=r["act"],
-                          status=r["status"],
-                          **claim_standing("signature", r, replaced_by=None,
-                                     challenges=challenges.get(claim_id("signature", r["id"]), [])))
-            for r in rows]
+    return [
+        SignatureRead(
+            id=r["id"],
+            charter=r["charter_slug"],
+            signed_on=r["signed_on"],
+            act=r["act"],
+            status=r["status"],
+            **claim_standing(
+                "signature",
+                r,
+                replaced_by=None,
+                challenges=challenges.get(claim_id("signature", r["id"]), []),
+            ),
+        )
+        for r in rows
+    ]
 
 
 # Corrections ------------------------------------------------------------------------------------
@@ -195,8 +248,13 @@ async def check_supersedes(kind: str, text: str, *, parent: tuple[str, int]) -> 
     """The published claim a new claim corrects: same kind, same subject (`parent` is the column
     and value that must match: the adoption of a status, the city and indicator of a value), and
     not already corrected by another claim."""
-    field = [FieldError("supersedes", f"Expected the claim id of a published {kind.replace('_', ' ')} "
-                                      "of the same subject, not yet corrected.")]
+    field = [
+        FieldError(
+            "supersedes",
+            f"Expected the claim id of a published {kind.replace('_', ' ')} "
+            "of the same subject, not yet corrected.",
+        )
+    ]
     try:
         found_kind, row_id = parse_claim_id(text)
     except NotFound:
@@ -207,12 +265,14 @@ async def check_supersedes(kind: str, text: str, *, parent: tuple[str, int]) -> 
     if row is None or row[column] != value:
         raise InvalidInput(f"{text!r} is not a {kind.replace('_', ' ')} of this subject.", field)
     if row["draft"]:
-        raise Conflict(f"{text} is a draft: edit it (PATCH /api/v1/claims/{text}) instead of "
-                       "superseding it.", field)
+        raise Conflict(
+            f"{text} is a draft: edit it (PATCH /api/v1/claims/{text}) instead of superseding it.", field
+        )
     other = await table.select(table.id).where(table.supersedes == row_id).first()
     if other is not None:
-        raise Conflict(f"{text} is already corrected by {claim_id(kind, other['id'])}; correct that "
-                       "one instead.", field)
+        raise Conflict(
+            f"{text} is already corrected by {claim_id(kind, other['id'])}; correct that one instead.", field
+        )
     return row
 
 
@@ -228,24 +288,33 @@ async def publish_claim(caller: Caller, text: str, precondition: Precondition) -
             raise Conflict(f"{text} is already published.")
         table = CLAIM_TABLES[kind]
         if row.get("supersedes"):
-            other = await table.select(table.id).where(
-                (table.supersedes == row["supersedes"]) & (table.id != row["id"])
-                & (table.draft == False)).first()  # noqa: E712
+            other = (
+                await table.select(table.id)
+                .where(
+                    (table.supersedes == row["supersedes"])
+                    & (table.id != row["id"])
+                    & (table.draft.eq(False))
+                )
+                .first()
+            )
             if other is not None:
-                raise Conflict(f"{claim_id(kind, row['supersedes'])} was corrected meanwhile by "
-                               f"{claim_id(kind, other['id'])}.")
+                raise Conflict(
+                    f"{claim_id(kind, row['supersedes'])} was corrected meanwhile by "
+                    f"{claim_id(kind, other['id'])}."
+                )
         stamp = now()
-        await update_versioned(table, row["id"], row["version"],
-                               {table.draft: False, table.published_at: stamp},
-                               f"Claim {text}")
+        await update_versioned(
+            table, row["id"], row["version"], {table.draft: False, table.published_at: stamp}, f"Claim {text}"
+        )
         await standing.refresh(await standing.adoption_of_claim(kind, row))
         await audit(caller, "publish", kind, text, {"draft": True}, {"draft": False, "published_at": stamp})
         kind, row = await claim_for_read(caller, text)
         return await claim_read(caller, kind, row), row["version"]
 
 
-async def verify_claim(caller: Caller, text: str, note_md: str | None,
-                       precondition: Precondition) -> tuple[ClaimRead, int]:
+async def verify_claim(
+    caller: Caller, text: str, note_md: str | None, precondition: Precondition
+) -> tuple[ClaimRead, int]:
     """The secretariat has checked the claim's evidence: the claim becomes verified (named
     reviewer, date, note). The claim must be published and cite evidence none of which is rejected."""
     caller.require_secretariat("verify claims")
@@ -256,22 +325,45 @@ async def verify_claim(caller: Caller, text: str, note_md: str | None,
             raise Conflict(f"{text} is a draft; only published claims are verified.")
         cited = (await evidence_of(kind, [row["id"]])).get(row["id"], [])
         if kind != "signature" and not cited:
-            raise Conflict(f"{text} cites no evidence: there is nothing to verify it against.",
-                           [FieldError("evidence", "Expected a claim that cites evidence.")])
-        rejected = [r["id"] for r in await Evidence.select(Evidence.id).where(
-            Evidence.id.is_in(cited or [-1]) & (Evidence.review == EvidenceReview.rejected))]
+            raise Conflict(
+                f"{text} cites no evidence: there is nothing to verify it against.",
+                [FieldError("evidence", "Expected a claim that cites evidence.")],
+            )
+        rejected = [
+            r["id"]
+            for r in await Evidence.select(Evidence.id).where(
+                Evidence.id.is_in(cited or [-1]) & (Evidence.review == EvidenceReview.rejected)
+            )
+        ]
         if rejected:
-            raise Conflict(f"{text} cites rejected evidence {rejected}; it cannot be verified.",
-                           [FieldError("evidence", "Expected no rejected evidence.")])
+            raise Conflict(
+                f"{text} cites rejected evidence {rejected}; it cannot be verified.",
+                [FieldError("evidence", "Expected no rejected evidence.")],
+            )
         table = CLAIM_TABLES[kind]
         stamp = now()
-        values = {"verified_at": stamp, "verified_by": caller.user_id,
-                  "verified_by_label": caller.public_name, "verification_note_md": note_md}
-        await update_versioned(table, row["id"], row["version"],
-                               {getattr(table, k): v for k, v in values.items()}, f"Claim {text}")
+        values = {
+            "verified_at": stamp,
+            "verified_by": caller.user_id,
+            "verified_by_label": caller.public_name,
+            "verification_note_md": note_md,
+        }
+        await update_versioned(
+            table,
+            row["id"],
+            row["version"],
+            {getattr(table, k): v for k, v in values.items()},
+            f"Claim {text}",
+        )
         await standing.refresh(await standing.adoption_of_claim(kind, row))
-        await audit(caller, "verify", kind, text, {"verified_at": row["verified_at"]},
-                    {**values, "verified_by": caller.public_name})
+        await audit(
+            caller,
+            "verify",
+            kind,
+            text,
+            {"verified_at": row["verified_at"]},
+            {**values, "verified_by": caller.public_name},
+        )
         kind, row = await claim_for_read(caller, text)
         return await claim_read(caller, kind, row), row["version"]
 
@@ -282,19 +374,30 @@ async def unverify_citing(caller: Caller, evidence_id: int, reason: str) -> list
     changed = []
     for kind, (link_table, column) in LINK_TABLES.items():
         table = CLAIM_TABLES[kind]
-        ids = [r[column._meta.name] for r in await link_table.select(column).where(
-            link_table.evidence == evidence_id)]
-        rows = await table.select().where(table.id.is_in(ids or [-1]) & (
-            table.verified_at.is_not_null()))
+        ids = [
+            r[column._meta.name]
+            for r in await link_table.select(column).where(link_table.evidence == evidence_id)
+        ]
+        rows = await table.select().where(table.id.is_in(ids or [-1]) & (table.verified_at.is_not_null()))
         for row in rows:
             text = claim_id(kind, row["id"])
-            await table.update({table.verified_at: None, table.verified_by: None,
-                                table.verified_by_label: None, table.verification_note_md: None,
-                                table.version: table.version + 1}).where(table.id == row["id"])
+            await table.update(
+                {
+                    table.verified_at: None,
+                    table.verified_by: None,
+                    table.verified_by_label: None,
+                    table.verification_note_md: None,
+                    table.version: table.version + 1,
+                }
+            ).where(table.id == row["id"])
             await standing.refresh(await standing.adoption_of_claim(kind, row))
-            await audit(caller, "unverify", kind, text,
-                        {"verified_at": row["verified_at"], "verified_by": row["verified_by_label"]},
-                        {"verified_at": None, "reason": reason})
+            await audit(
+                caller,
+                "unverify",
+                kind,
+                text,
+                {"verified_at": row["verified_at"], "verified_by": row["verified_by_label"]},
+                {"verified_at": None, "reason": reason},
+            )
             changed.append(text)
     return changed
-

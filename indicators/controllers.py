@@ -65,12 +65,14 @@ def _choice(description: str, choices: Iterable[str]) -> QueryParameter:
 
 
 StatusFilter: TypeAlias = Annotated[str | None, _choice("Only those whose last status is", CommitmentStatus)]
-AssuranceFilter: TypeAlias = Annotated[str | None, _choice(
-    "Only those whose last status has this assurance", Assurance)]
+AssuranceFilter: TypeAlias = Annotated[
+    str | None, _choice("Only those whose last status has this assurance", Assurance)
+]
 FlagFilter: TypeAlias = Annotated[str | None, _choice("Only those that raise this flag", FLAG_CODES)]
 ReviewFilter: TypeAlias = Annotated[str | None, _choice("Only evidence with this review", EvidenceReview)]
-OriginFilter: TypeAlias = Annotated[str | None, _choice(
-    "Only evidence filed by the city or by reviewers (counter-evidence)", EvidenceOrigin)]
+OriginFilter: TypeAlias = Annotated[
+    str | None, _choice("Only evidence filed by the city or by reviewers (counter-evidence)", EvidenceOrigin)
+]
 
 
 class CharterTreeController(Controller):
@@ -93,22 +95,32 @@ class CityCommitmentController(Controller):
 
     @get("/commitments")
     async def list_commitments(
-        self, city: FromPath[str], lang: Lang = None,
+        self,
+        city: FromPath[str],
+        lang: Lang = None,
         charter: Annotated[str | None, QueryParameter(description="Only this charter")] = None,
-        status: StatusFilter = None, assurance: AssuranceFilter = None,
-        principle: Annotated[str | None, QueryParameter(
-            description="Only the commitments of this principle (its code, e.g. DIG)")] = None,
+        status: StatusFilter = None,
+        assurance: AssuranceFilter = None,
+        principle: Annotated[
+            str | None,
+            QueryParameter(description="Only the commitments of this principle (its code, e.g. DIG)"),
+        ] = None,
         flag: FlagFilter = None,
     ) -> list[CityCommitmentSummary]:
         """The city's adopted commitments with their last status, its assurance, progress (0–1)
         and flags; every filter given must hold."""
-        filters = city_view.CommitmentFilters.parse(status=status, assurance=assurance,
-                                                    principle=principle, flag=flag)
+        filters = city_view.CommitmentFilters.parse(
+            status=status, assurance=assurance, principle=principle, flag=flag
+        )
         return await city_view.list_city_commitments(city, lang, charter, filters)
 
     @get("/commitments/{charter:str}/{code:str}")
     async def get_commitment(
-        self, caller: CallerDep, city: FromPath[str], charter: FromPath[str], code: FromPath[str],
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        charter: FromPath[str],
+        code: FromPath[str],
         lang: Lang = None,
     ) -> Response[CityCommitmentRead]:
         """One adopted commitment: status, progress, timeline, indicators with targets and
@@ -120,7 +132,11 @@ class CityCommitmentController(Controller):
 
     @post("/commitments/{charter:str}/{code:str}/updates", security=WRITE)
     async def add_update(
-        self, caller: CallerDep, city: FromPath[str], charter: FromPath[str], code: FromPath[str],
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        charter: FromPath[str],
+        code: FromPath[str],
         data: JSONBody[StatusUpdateCreate],
     ) -> StatusUpdateRead:
         """Report the commitment's status, with a Markdown note and evidence ids. `"draft": true`
@@ -130,8 +146,13 @@ class CityCommitmentController(Controller):
 
     @put("/indicators/{charter:str}/{code:str}/target", security=WRITE, status_code=200)
     async def set_target(
-        self, caller: CallerDep, city: FromPath[str], charter: FromPath[str], code: FromPath[str],
-        data: JSONBody[TargetSet], if_match: IfMatch = None,
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        charter: FromPath[str],
+        code: FromPath[str],
+        data: JSONBody[TargetSet],
+        if_match: IfMatch = None,
     ) -> Response[TargetRead]:
         """Set the city's baseline and target for an indicator (numbers, or text in its locale).
         Replacing a target takes its ETag (from the previous answer) in `If-Match`."""
@@ -148,7 +169,11 @@ class CityCommitmentController(Controller):
 
     @post("/indicators/{charter:str}/{code:str}/measurements", security=WRITE)
     async def add_measurement(
-        self, caller: CallerDep, city: FromPath[str], charter: FromPath[str], code: FromPath[str],
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        charter: FromPath[str],
+        code: FromPath[str],
         data: JSONBody[MeasurementCreate],
     ) -> MeasurementRead:
         """Report a value for an ended period (`2024`, `2024-Q3`, `2024-07`); `value` is a number
@@ -164,7 +189,7 @@ class CityCommitmentController(Controller):
 
     @get("/evidence")
     async def list_evidence(
-        self, city: FromPath[str], review: ReviewFilter = None, origin: OriginFilter = None,
+        self, city: FromPath[str], review: ReviewFilter = None, origin: OriginFilter = None
     ) -> list[EvidenceRead]:
         """The city's evidence, oldest first; every filter given must hold."""
         return await evidence.list_evidence(city, review=review, origin=origin)
@@ -193,12 +218,19 @@ class CityCommitmentController(Controller):
             except ValueError:
                 raise InvalidInput("Bad date.", [FieldError("issued_on", "Expected YYYY-MM-DD.")]) from None
             return await evidence.create_file_evidence(
-                caller, city, content=await upload.read(), file_name=upload.filename or "",
-                title=str(form.get("title") or upload.filename or ""), kind=str(form.get("kind") or "other"),
-                issued_on=issued_on, description_md=form.get("description_md") or None)
-        raise UnsupportedMedia("Send JSON (a link) or multipart/form-data (a file).",
-                               [FieldError("Content-Type", "Expected application/json or "
-                                                           "multipart/form-data.")])
+                caller,
+                city,
+                content=await upload.read(),
+                file_name=upload.filename or "",
+                title=str(form.get("title") or upload.filename or ""),
+                kind=str(form.get("kind") or "other"),
+                issued_on=issued_on,
+                description_md=form.get("description_md") or None,
+            )
+        raise UnsupportedMedia(
+            "Send JSON (a link) or multipart/form-data (a file).",
+            [FieldError("Content-Type", "Expected application/json or multipart/form-data.")],
+        )
 
 
 def _field_of(exc: msgspec.ValidationError) -> str:
@@ -225,7 +257,10 @@ class EvidenceController(Controller):
 
     @post("/review", security=WRITE, status_code=200)
     async def review(
-        self, caller: CallerDep, evidence_id: FromPath[int], data: JSONBody[EvidenceReviewCreate],
+        self,
+        caller: CallerDep,
+        evidence_id: FromPath[int],
+        data: JSONBody[EvidenceReviewCreate],
         if_match: IfMatch = None,
     ) -> Response[EvidenceRead]:
         """The secretariat accepts or rejects the evidence, with a note (`If-Match`: its ETag).
@@ -237,10 +272,16 @@ class EvidenceController(Controller):
     async def get_file(self, evidence_id: FromPath[int]) -> File:
         """The stored file, as an attachment (never rendered inline)."""
         path, name, media_type = await evidence.evidence_file(evidence_id)
-        return File(path=path, filename=name, media_type=media_type,
-                    content_disposition_type="attachment",
-                    headers={"X-Content-Type-Options": "nosniff",
-                             "Content-Security-Policy": "default-src 'none'; sandbox"})
+        return File(
+            path=path,
+            filename=name,
+            media_type=media_type,
+            content_disposition_type="attachment",
+            headers={
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; sandbox",
+            },
+        )
 
 
 class ClaimController(Controller):
@@ -260,7 +301,7 @@ class ClaimController(Controller):
 
     @patch("/", security=WRITE)
     async def edit_claim(
-        self, caller: CallerDep, claim_id: FromPath[str], data: JSONBody[ClaimEdit], if_match: IfMatch = None,
+        self, caller: CallerDep, claim_id: FromPath[str], data: JSONBody[ClaimEdit], if_match: IfMatch = None
     ) -> Response[ClaimRead]:
         """Change a draft (`If-Match`: its ETag). A published claim is never edited in place:
         409, and the way to correct it, a new claim with `supersedes`."""
@@ -269,7 +310,7 @@ class ClaimController(Controller):
 
     @post("/publish", security=WRITE, status_code=200)
     async def publish(
-        self, caller: CallerDep, claim_id: FromPath[str], if_match: IfMatch = None,
+        self, caller: CallerDep, claim_id: FromPath[str], if_match: IfMatch = None
     ) -> Response[ClaimRead]:
         """Make a draft public (`If-Match`: its ETag); a correction then replaces what it supersedes."""
         read, version = await claims.publish_claim(caller, claim_id, precondition(if_match))
@@ -277,7 +318,7 @@ class ClaimController(Controller):
 
     @post("/challenges", security=WRITE)
     async def challenge(
-        self, caller: CallerDep, claim_id: FromPath[str], data: JSONBody[ChallengeCreate],
+        self, caller: CallerDep, claim_id: FromPath[str], data: JSONBody[ChallengeCreate]
     ) -> Response[ChallengeRead]:
         """A civil-society reviewer questions the claim: `reason_md` and counter-evidence ids
         (filed first with `POST /cities/{city}/evidence`). It is published under the organisation
@@ -287,7 +328,10 @@ class ClaimController(Controller):
 
     @post("/verification", security=WRITE, status_code=200)
     async def verify(
-        self, caller: CallerDep, claim_id: FromPath[str], data: JSONBody[VerificationCreate],
+        self,
+        caller: CallerDep,
+        claim_id: FromPath[str],
+        data: JSONBody[VerificationCreate],
         if_match: IfMatch = None,
     ) -> Response[ClaimRead]:
         """The secretariat has checked the claim against its evidence (`If-Match`: its ETag):
@@ -307,14 +351,20 @@ class ChallengeController(Controller):
         self,
         city: Annotated[str | None, QueryParameter(description="Only this city's")] = None,
         status: Annotated[str | None, QueryParameter(description="open, answered or ruled")] = None,
-        overdue: Annotated[bool | None, QueryParameter(
-            description="Only those the city left unanswered for 30 days (or only the others)")] = None,
+        overdue: Annotated[
+            bool | None,
+            QueryParameter(
+                description="Only those the city left unanswered for 30 days (or only the others)"
+            ),
+        ] = None,
         claim: Annotated[str | None, QueryParameter(description="Only those on this claim id")] = None,
-        limit: Limit = 50, offset: Offset = 0,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> ChallengePage:
         """Challenges, newest first."""
-        return await challenges.list_challenges(city=city, status=status, overdue=overdue, claim=claim,
-                                                limit=limit, offset=offset)
+        return await challenges.list_challenges(
+            city=city, status=status, overdue=overdue, claim=claim, limit=limit, offset=offset
+        )
 
     @get("/{challenge_id:int}")
     async def get_challenge(self, challenge_id: FromPath[int]) -> Response[ChallengeRead]:
@@ -324,7 +374,7 @@ class ChallengeController(Controller):
 
     @post("/{challenge_id:int}/replies", security=WRITE)
     async def reply(
-        self, caller: CallerDep, challenge_id: FromPath[int], data: JSONBody[ReplyCreate],
+        self, caller: CallerDep, challenge_id: FromPath[int], data: JSONBody[ReplyCreate]
     ) -> Response[ChallengeRead]:
         """The city's editors answer (`body_md`, evidence ids); several rounds until the ruling."""
         read = await challenges.reply(caller, challenge_id, data)
@@ -332,7 +382,10 @@ class ChallengeController(Controller):
 
     @post("/{challenge_id:int}/ruling", security=WRITE, status_code=200)
     async def rule(
-        self, caller: CallerDep, challenge_id: FromPath[int], data: JSONBody[RulingCreate],
+        self,
+        caller: CallerDep,
+        challenge_id: FromPath[int],
+        data: JSONBody[RulingCreate],
         if_match: IfMatch = None,
     ) -> Response[ChallengeRead]:
         """The secretariat rules (`upheld`, `partly_upheld`, `dismissed`, with `note_md`;
@@ -350,10 +403,15 @@ class HistoryController(Controller):
 
     @get("/")
     async def history(
-        self, caller: CallerDep,
+        self,
+        caller: CallerDep,
         entity: Annotated[str, QueryParameter(description="Kind of item: " + ", ".join(ENTITIES))],
-        key: Annotated[str, QueryParameter(description="The item's key: a claim id, `challenge-3`, "
-                                                       "`evidence-12`, a city slug...")],
+        key: Annotated[
+            str,
+            QueryParameter(
+                description="The item's key: a claim id, `challenge-3`, `evidence-12`, a city slug..."
+            ),
+        ],
     ) -> list[HistoryEntry]:
         """The audit rows of one item (who, when, what changed). Every item links here from its
         `history` field. The public sees published items only, under published names."""

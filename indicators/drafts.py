@@ -28,8 +28,9 @@ from kernel.numbers import check_value, read_number
 from kernel.versions import Precondition, check_version
 
 
-async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: Precondition
-                     ) -> tuple[ClaimRead, int]:
+async def edit_draft(
+    caller: Caller, text: str, data: ClaimEdit, precondition: Precondition
+) -> tuple[ClaimRead, int]:
     """Change a draft claim, with the same rules as a new one. A published claim is never edited
     in place: 409, with the way to correct it (a new claim that supersedes it)."""
     async with write_transaction():
@@ -38,21 +39,27 @@ async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: P
             raise Conflict(
                 f"{text} is published, and published claims are never edited in place. Post a "
                 f'correction with "supersedes": "{text}"; both stay visible and only the newest counts.',
-                [FieldError("supersedes", f'Expected a new claim with "supersedes": "{text}".')])
+                [FieldError("supersedes", f'Expected a new claim with "supersedes": "{text}".')],
+            )
         check_version(f"Claim {text}", row["version"], precondition)
-        allowed = {"status_update": {"status", "reported_on", "note_md", "evidence"},
-                   "measurement": {"value", "note_md", "evidence"}}[kind]
+        allowed = {
+            "status_update": {"status", "reported_on", "note_md", "evidence"},
+            "measurement": {"value", "note_md", "evidence"},
+        }[kind]
         given = {f for f in ClaimEdit.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
         wrong = sorted(given - allowed)
         if wrong:
-            raise InvalidInput(f"A {kind.replace('_', ' ')} draft cannot change {', '.join(wrong)}.",
-                               [FieldError(f, f"Expected only {', '.join(sorted(allowed))}.") for f in wrong])
+            raise InvalidInput(
+                f"A {kind.replace('_', ' ')} draft cannot change {', '.join(wrong)}.",
+                [FieldError(f, f"Expected only {', '.join(sorted(allowed))}.") for f in wrong],
+            )
         values: dict[str, Any] = {}
         if "note_md" in given:
             values["note_md"] = data.note_md
         if kind == "status_update":
-            adoption = found(await Adoption.select().where(
-                Adoption.id == row["adoption"]).first(), "The claim's adoption")
+            adoption = found(
+                await Adoption.select().where(Adoption.id == row["adoption"]).first(), "The claim's adoption"
+            )
             if "status" in given:
                 values["status"] = str(data.status)
             if "reported_on" in given:
@@ -60,14 +67,21 @@ async def edit_draft(caller: Caller, text: str, data: ClaimEdit, precondition: P
                 values["reported_on"] = data.reported_on
         elif "value" in given:
             city = await get_city_or_raise(row["city_slug"])
-            indicator = found(await Indicator.select().where(Indicator.id == row["indicator"]).first(),
-                              "The claim's indicator")
+            indicator = found(
+                await Indicator.select().where(Indicator.id == row["indicator"]).first(),
+                "The claim's indicator",
+            )
             value, value_text = read_number(data.value, city["locale"], "value")  # type: ignore[arg-type]
             check_value(value, indicator["value_kind"], "value")
             values |= {"value": value, "value_text": value_text}
         table = CLAIM_TABLES[kind]
-        await update_versioned(table, row["id"], row["version"],
-                               {getattr(table, k): v for k, v in values.items()}, f"Claim {text}")
+        await update_versioned(
+            table,
+            row["id"],
+            row["version"],
+            {getattr(table, k): v for k, v in values.items()},
+            f"Claim {text}",
+        )
         before = {k: row[k] for k in values}
         if "evidence" in given:
             cited = await check_cited(row["city_id"], data.evidence)  # type: ignore[arg-type]

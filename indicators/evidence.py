@@ -26,11 +26,7 @@ from kernel.markdown import render_markdown
 from kernel.settings import get_settings
 from kernel.versions import Precondition, check_version
 
-_MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 
 
 def sniff_media_type(head: bytes) -> str | None:
@@ -46,16 +42,27 @@ def sniff_media_type(head: bytes) -> str | None:
 def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
     """A piece of evidence as the API shows it, with its review and where to download its file."""
     return EvidenceRead(
-        id=row["id"], city=city_slug, title=row["title"], kind=row["kind"], url=row["url"],
-        issued_on=row["issued_on"], description_md=row["description_md"],
-        description_html=render_markdown(row["description_md"]), sha256=row["sha256"],
-        file_name=row["file_name"], media_type=row["media_type"], size=row["size"],
+        id=row["id"],
+        city=city_slug,
+        title=row["title"],
+        kind=row["kind"],
+        url=row["url"],
+        issued_on=row["issued_on"],
+        description_md=row["description_md"],
+        description_html=render_markdown(row["description_md"]),
+        sha256=row["sha256"],
+        file_name=row["file_name"],
+        media_type=row["media_type"],
+        size=row["size"],
         file_url=f"/api/v1/evidence/{row['id']}/file" if row["sha256"] else None,
         origin=EvidenceOrigin(row.get("origin") or "city"),
         review=EvidenceReview(row.get("review") or "unreviewed"),
-        review_note_md=row.get("review_note_md"), review_note_html=render_markdown(row.get("review_note_md")),
-        reviewed_by=row.get("reviewed_by_label"), reviewed_at=row.get("reviewed_at"),
-        version=row.get("version") or 1, history=history_url("evidence", f"evidence-{row['id']}"),
+        review_note_md=row.get("review_note_md"),
+        review_note_html=render_markdown(row.get("review_note_md")),
+        reviewed_by=row.get("reviewed_by_label"),
+        reviewed_at=row.get("reviewed_at"),
+        version=row.get("version") or 1,
+        history=history_url("evidence", f"evidence-{row['id']}"),
     )
 
 
@@ -87,13 +94,28 @@ async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCre
     _check_evidence_fields(data.title, data.issued_on, data.url)
     async with write_transaction():
         city, origin = await _filer(caller, city_slug)
-        row = (await Evidence.insert(Evidence(
-            city=city["id"], title=data.title.strip(), kind=data.kind, issued_on=data.issued_on,
-            description_md=data.description_md, url=data.url.strip(), created_by=caller.user_id,
-            origin=origin,
-        )).returning(*Evidence.all_columns()))[0]
-        await audit(caller, "create", "evidence", f"evidence-{row['id']}", None,
-                    {"title": row["title"], "kind": row["kind"], "url": row["url"]})
+        row = (
+            await Evidence.insert(
+                Evidence(
+                    city=city["id"],
+                    title=data.title.strip(),
+                    kind=data.kind,
+                    issued_on=data.issued_on,
+                    description_md=data.description_md,
+                    url=data.url.strip(),
+                    created_by=caller.user_id,
+                    origin=origin,
+                )
+            ).returning(*Evidence.all_columns())
+        )[0]
+        await audit(
+            caller,
+            "create",
+            "evidence",
+            f"evidence-{row['id']}",
+            None,
+            {"title": row["title"], "kind": row["kind"], "url": row["url"]},
+        )
     return evidence_read(row, city_slug)
 
 
@@ -116,8 +138,15 @@ def stored_file_path(sha256: str) -> Path:
 
 
 async def create_file_evidence(
-    caller: Caller, city_slug: str, *, content: bytes, file_name: str, title: str, kind: str,
-    issued_on: date | None, description_md: str | None,
+    caller: Caller,
+    city_slug: str,
+    *,
+    content: bytes,
+    file_name: str,
+    title: str,
+    kind: str,
+    issued_on: date | None,
+    description_md: str | None,
 ) -> EvidenceRead:
     """Record an uploaded file: PDF, PNG, JPEG or WebP by its bytes, within the size cap."""
     await _filer(caller, city_slug)
@@ -128,32 +157,62 @@ async def create_file_evidence(
         raise InvalidInput("The file is empty.", [FieldError("file", "Expected a non-empty file.")])
     media_type = sniff_media_type(content[:16])
     if media_type is None:
-        raise UnsupportedMedia(f"{file_name!r} is not a PDF, PNG, JPEG or WebP file.",
-                               [FieldError("file", "Expected a PDF, PNG, JPEG or WebP file "
-                                                   "(checked by its content, not its name).")])
+        raise UnsupportedMedia(
+            f"{file_name!r} is not a PDF, PNG, JPEG or WebP file.",
+            [
+                FieldError(
+                    "file", "Expected a PDF, PNG, JPEG or WebP file (checked by its content, not its name)."
+                )
+            ],
+        )
     try:
         kind_value = EvidenceKind(kind)
     except ValueError:
-        raise InvalidInput(f"Unknown kind {kind!r}.", [FieldError(
-            "kind", f"Expected one of {', '.join(EvidenceKind)}.")]) from None
+        raise InvalidInput(
+            f"Unknown kind {kind!r}.", [FieldError("kind", f"Expected one of {', '.join(EvidenceKind)}.")]
+        ) from None
     _check_evidence_fields(title, issued_on, None)
     safe_name = Path(file_name.replace("\\", "/")).name[:255] or "evidence"
     digest = store_file(content)
     async with write_transaction():
         city, origin = await _filer(caller, city_slug)
-        row = (await Evidence.insert(Evidence(
-            city=city["id"], title=title.strip(), kind=kind_value, issued_on=issued_on,
-            description_md=description_md, sha256=digest, file_name=safe_name,
-            media_type=media_type, size=len(content), created_by=caller.user_id, origin=origin,
-        )).returning(*Evidence.all_columns()))[0]
-        await audit(caller, "create", "evidence", f"evidence-{row['id']}", None,
-                    {"title": row["title"], "kind": row["kind"], "sha256": digest,
-                     "file_name": safe_name, "size": len(content)})
+        row = (
+            await Evidence.insert(
+                Evidence(
+                    city=city["id"],
+                    title=title.strip(),
+                    kind=kind_value,
+                    issued_on=issued_on,
+                    description_md=description_md,
+                    sha256=digest,
+                    file_name=safe_name,
+                    media_type=media_type,
+                    size=len(content),
+                    created_by=caller.user_id,
+                    origin=origin,
+                )
+            ).returning(*Evidence.all_columns())
+        )[0]
+        await audit(
+            caller,
+            "create",
+            "evidence",
+            f"evidence-{row['id']}",
+            None,
+            {
+                "title": row["title"],
+                "kind": row["kind"],
+                "sha256": digest,
+                "file_name": safe_name,
+                "size": len(content),
+            },
+        )
     return evidence_read(row, city_slug)
 
 
-async def list_evidence(city_slug: str, *, review: str | None = None, origin: str | None = None
-                        ) -> list[EvidenceRead]:
+async def list_evidence(
+    city_slug: str, *, review: str | None = None, origin: str | None = None
+) -> list[EvidenceRead]:
     """The evidence filed for the city, oldest first; `review` keeps what the secretariat has
     not reviewed, accepted or rejected, `origin` the city's own proof or reviewers' counter-evidence."""
     review = check_choice(review, EvidenceReview, "review")
@@ -170,15 +229,19 @@ async def list_evidence(city_slug: str, *, review: str | None = None, origin: st
 
 async def get_evidence(evidence_id: int) -> EvidenceRead:
     """One piece of evidence, whichever city it was filed for (public)."""
-    row = await Evidence.select(*Evidence.all_columns(), Evidence.city.slug.as_alias("city_slug")).where(
-        Evidence.id == evidence_id).first()
+    row = (
+        await Evidence.select(*Evidence.all_columns(), Evidence.city.slug.as_alias("city_slug"))
+        .where(Evidence.id == evidence_id)
+        .first()
+    )
     if row is None:
         raise NotFound(f"No evidence {evidence_id}.")
     return evidence_read(row, row["city_slug"])
 
 
-async def review_evidence(caller: Caller, evidence_id: int, data: EvidenceReviewCreate,
-                          precondition: Precondition) -> tuple[EvidenceRead, int]:
+async def review_evidence(
+    caller: Caller, evidence_id: int, data: EvidenceReviewCreate, precondition: Precondition
+) -> tuple[EvidenceRead, int]:
     """The secretariat accepts or rejects a piece of evidence, with a note. Claims verified on the
     strength of evidence now rejected fall back to self-reported, and their history says why."""
     caller.require_secretariat("review evidence")
@@ -188,17 +251,34 @@ async def review_evidence(caller: Caller, evidence_id: int, data: EvidenceReview
         if row is None:
             raise NotFound(f"No evidence {evidence_id}.")
         check_version(f"Evidence {evidence_id}", row["version"], precondition)
-        values = {"review": str(data.review), "review_note_md": data.note_md, "reviewed_at": claim_now(),
-                  "reviewed_by": caller.user_id, "reviewed_by_label": caller.public_name}
-        await update_versioned(Evidence, evidence_id, row["version"],
-                               {getattr(Evidence, k): v for k, v in values.items()},
-                               f"Evidence {evidence_id}")
-        await audit(caller, "review", "evidence", key,
-                    {"review": row["review"], "review_note_md": row["review_note_md"]},
-                    {"review": values["review"], "review_note_md": data.note_md})
+        values = {
+            "review": str(data.review),
+            "review_note_md": data.note_md,
+            "reviewed_at": claim_now(),
+            "reviewed_by": caller.user_id,
+            "reviewed_by_label": caller.public_name,
+        }
+        await update_versioned(
+            Evidence,
+            evidence_id,
+            row["version"],
+            {getattr(Evidence, k): v for k, v in values.items()},
+            f"Evidence {evidence_id}",
+        )
+        await audit(
+            caller,
+            "review",
+            "evidence",
+            key,
+            {"review": row["review"], "review_note_md": row["review_note_md"]},
+            {"review": values["review"], "review_note_md": data.note_md},
+        )
         if data.review == EvidenceReview.rejected:
-            await unverify_citing(caller, evidence_id, f"{key} was rejected by the secretariat"
-                                                       + (f": {data.note_md}" if data.note_md else "."))
+            await unverify_citing(
+                caller,
+                evidence_id,
+                f"{key} was rejected by the secretariat" + (f": {data.note_md}" if data.note_md else "."),
+            )
     read = await get_evidence(evidence_id)
     return read, read.version
 
@@ -229,6 +309,8 @@ async def check_cited(city_id: int, ids: list[int], *, own: bool = True) -> list
     missing = [i for i in wanted if i not in found]
     if missing:
         kind = "this city's own evidence (not counter-evidence)" if own else "evidence filed for this city"
-        raise InvalidInput("Some cited evidence is not on file for this city.", [FieldError(
-            "evidence", f"Expected ids of {kind}; unknown: {missing}.")])
+        raise InvalidInput(
+            "Some cited evidence is not on file for this city.",
+            [FieldError("evidence", f"Expected ids of {kind}; unknown: {missing}.")],
+        )
     return wanted

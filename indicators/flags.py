@@ -21,61 +21,102 @@ from datetime import date, timedelta
 
 from kernel.periods import parse_period
 
-FLAG_CODES = ("achieved_without_evidence", "achieved_below_target", "overdue", "stale",
-              "evidence_after_claim", "contested")
+FLAG_CODES = (
+    "achieved_without_evidence",
+    "achieved_below_target",
+    "overdue",
+    "stale",
+    "evidence_after_claim",
+    "contested",
+)
 
 FLAG_TEXT: dict[str, dict[str, tuple[str, str]]] = {
     "en": {
-        "achieved_without_evidence": ("Achieved without evidence",
-                                      "The last status says achieved but cites no evidence."),
-        "achieved_below_target": ("Achieved while below target",
-                                  "The last status says achieved while an indicator is below its target."),
+        "achieved_without_evidence": (
+            "Achieved without evidence",
+            "The last status says achieved but cites no evidence.",
+        ),
+        "achieved_below_target": (
+            "Achieved while below target",
+            "The last status says achieved while an indicator is below its target.",
+        ),
         "overdue": ("Past its due date", "The due date has passed and the commitment is not achieved."),
-        "stale": ("No measurement for the last period",
-                  "An indicator has no value for the latest period that has ended."),
-        "evidence_after_claim": ("Evidence dated after the claim",
-                                 "A claim cites evidence dated after the claim (for a value: after the "
-                                 "end of the year that follows its period)."),
-        "contested": ("Contested", "A challenge is open on a claim, or was upheld and the claim not "
-                                   "corrected."),
+        "stale": (
+            "No measurement for the last period",
+            "An indicator has no value for the latest period that has ended.",
+        ),
+        "evidence_after_claim": (
+            "Evidence dated after the claim",
+            "A claim cites evidence dated after the claim (for a value: after the "
+            "end of the year that follows its period).",
+        ),
+        "contested": (
+            "Contested",
+            "A challenge is open on a claim, or was upheld and the claim not corrected.",
+        ),
     },
     "fr": {
-        "achieved_without_evidence": ("Réalisé sans preuve",
-                                      "Le dernier statut indique « réalisé » sans citer de preuve."),
-        "achieved_below_target": ("Réalisé sous la cible", "Le dernier statut indique « réalisé » "
-                                                           "alors qu’un indicateur est sous sa cible."),
+        "achieved_without_evidence": (
+            "Réalisé sans preuve",
+            "Le dernier statut indique « réalisé » sans citer de preuve.",
+        ),
+        "achieved_below_target": (
+            "Réalisé sous la cible",
+            "Le dernier statut indique « réalisé » alors qu’un indicateur est sous sa cible.",
+        ),
         "overdue": ("Échéance dépassée", "L’échéance est passée et l’engagement n’est pas réalisé."),
-        "stale": ("Pas de mesure pour la dernière période",
-                  "Un indicateur n’a pas de valeur pour la dernière période écoulée."),
-        "evidence_after_claim": ("Preuve postérieure à la déclaration",
-                                 "Une déclaration cite une preuve datée après elle (pour une valeur : "
-                                 "après la fin de l’année qui suit sa période)."),
-        "contested": ("Contesté", "Une contestation est ouverte sur une déclaration, ou a été jugée "
-                                  "fondée sans que la déclaration soit corrigée."),
+        "stale": (
+            "Pas de mesure pour la dernière période",
+            "Un indicateur n’a pas de valeur pour la dernière période écoulée.",
+        ),
+        "evidence_after_claim": (
+            "Preuve postérieure à la déclaration",
+            "Une déclaration cite une preuve datée après elle (pour une valeur : "
+            "après la fin de l’année qui suit sa période).",
+        ),
+        "contested": (
+            "Contesté",
+            "Une contestation est ouverte sur une déclaration, ou a été jugée "
+            "fondée sans que la déclaration soit corrigée.",
+        ),
     },
     "es": {
-        "achieved_without_evidence": ("Logrado sin evidencia",
-                                      "El último estado dice «logrado» sin citar evidencia."),
-        "achieved_below_target": ("Logrado por debajo de la meta", "El último estado dice «logrado» "
-                                                                   "con un indicador por debajo de su meta."),
+        "achieved_without_evidence": (
+            "Logrado sin evidencia",
+            "El último estado dice «logrado» sin citar evidencia.",
+        ),
+        "achieved_below_target": (
+            "Logrado por debajo de la meta",
+            "El último estado dice «logrado» con un indicador por debajo de su meta.",
+        ),
         "overdue": ("Plazo vencido", "El plazo ha vencido y el compromiso no está logrado."),
-        "stale": ("Sin medición del último periodo",
-                  "Un indicador no tiene valor para el último periodo terminado."),
-        "evidence_after_claim": ("Evidencia posterior a la declaración",
-                                 "Una declaración cita evidencia fechada después de ella (para un "
-                                 "valor: después del fin del año siguiente a su periodo)."),
-        "contested": ("Impugnado", "Hay una impugnación abierta sobre una declaración, o fue admitida "
-                                   "y la declaración no se ha corregido."),
+        "stale": (
+            "Sin medición del último periodo",
+            "Un indicador no tiene valor para el último periodo terminado.",
+        ),
+        "evidence_after_claim": (
+            "Evidencia posterior a la declaración",
+            "Una declaración cita evidencia fechada después de ella (para un "
+            "valor: después del fin del año siguiente a su periodo).",
+        ),
+        "contested": (
+            "Impugnado",
+            "Hay una impugnación abierta sobre una declaración, o fue admitida "
+            "y la declaración no se ha corregido.",
+        ),
     },
     "ar": {
         "achieved_without_evidence": ("منجز دون دليل", "تفيد آخر حالة بالإنجاز دون ذكر أيّ دليل."),
-        "achieved_below_target": ("منجز دون بلوغ الهدف",
-                                  "تفيد آخر حالة بالإنجاز بينما أحد المؤشرات دون هدفه."),
+        "achieved_below_target": (
+            "منجز دون بلوغ الهدف",
+            "تفيد آخر حالة بالإنجاز بينما أحد المؤشرات دون هدفه.",
+        ),
         "overdue": ("تجاوز الأجل", "انقضى الأجل ولم يُنجز الالتزام."),
         "stale": ("لا قياس للفترة الأخيرة", "لا قيمة لأحد المؤشرات عن آخر فترة منتهية."),
-        "evidence_after_claim": ("دليل لاحق للتصريح",
-                                 "يستند تصريح إلى دليل مؤرَّخ بعده (بالنسبة إلى قيمة: بعد نهاية السنة "
-                                 "التالية لفترتها)."),
+        "evidence_after_claim": (
+            "دليل لاحق للتصريح",
+            "يستند تصريح إلى دليل مؤرَّخ بعده (بالنسبة إلى قيمة: بعد نهاية السنة التالية لفترتها).",
+        ),
         "contested": ("مطعون فيه", "طعن مفتوح في أحد التصريحات، أو طعن قُبل ولم يُصحَّح التصريح."),
     },
 }
@@ -161,8 +202,11 @@ def commitment_flags(facts: CommitmentFacts, today: date) -> list[Flag]:
     if status == "achieved" and facts.status_evidence == 0:
         flags.append(Flag("achieved_without_evidence", facts.status_claim))
     if status == "achieved":
-        flags.extend(Flag("achieved_below_target", facts.status_claim, i.code) for i in facts.indicators
-                     if i.has_target and (i.progress or 0.0) < 1.0)
+        flags.extend(
+            Flag("achieved_below_target", facts.status_claim, i.code)
+            for i in facts.indicators
+            if i.has_target and (i.progress or 0.0) < 1.0
+        )
     if facts.due_on is not None and facts.due_on < today and status not in ("achieved", "withdrawn"):
         flags.append(Flag("overdue", facts.status_claim))
     if status != "withdrawn":
@@ -170,14 +214,16 @@ def commitment_flags(facts: CommitmentFacts, today: date) -> list[Flag]:
             wanted = latest_ended_period(i.last_period, today)
             if i.last_period is None or parse_period(i.last_period).end < parse_period(wanted).end:
                 flags.append(Flag("stale", i.last_claim, i.code))
-    flags.extend(Flag("evidence_after_claim", c.claim_id, c.indicator) for c in facts.claims
-                 if _dated_after(c))
+    flags.extend(
+        Flag("evidence_after_claim", c.claim_id, c.indicator) for c in facts.claims if _dated_after(c)
+    )
     flags.extend(Flag("contested", c.claim_id, c.indicator) for c in facts.claims if c.contested)
     return flags
 
 
-def on_track(*, status: str | None, progress: float, adopted_on: date, due_on: date | None,
-             today: date) -> bool:
+def on_track(
+    *, status: str | None, progress: float, adopted_on: date, due_on: date | None, today: date
+) -> bool:
     """In progress, not overdue, and at least as far along as the time elapsed toward the due date."""
     if status not in ("in_progress", "not_started") or (due_on and due_on < today):
         return False

@@ -13,8 +13,16 @@ from kernel.db import json_value
 from kernel.errors import FieldError, MalformedInput, NotFound
 from kernel.tables import AuditEntry
 
-ENTITIES = ("charter", "charter_document", "city", "adoption", "target", "evidence", "challenge",
-            *CLAIM_KINDS.values())
+ENTITIES = (
+    "charter",
+    "charter_document",
+    "city",
+    "adoption",
+    "target",
+    "evidence",
+    "challenge",
+    *CLAIM_KINDS.values(),
+)
 """The kinds of item whose history can be read; claims are keyed by their claim id."""
 
 
@@ -23,24 +31,38 @@ def _published(state: Any) -> Any:
     appear only under the names they publish under."""
     if not isinstance(state, dict):
         return state
-    return {k: v for k, v in state.items()
-            if not (k.endswith("_by") and isinstance(v, int) and not isinstance(v, bool))}
+    return {
+        k: v
+        for k, v in state.items()
+        if not (k.endswith("_by") and isinstance(v, int) and not isinstance(v, bool))
+    }
 
 
 async def item_history(caller: Caller, entity: str, key: str) -> list[HistoryEntry]:
     """Every audit row of the item, oldest first; 404 for an item the caller may not see."""
     if entity not in ENTITIES:
-        raise MalformedInput(f"No history is kept for {entity!r}.", [FieldError(
-            "entity", f"Expected one of: {', '.join(ENTITIES)}.")])
+        raise MalformedInput(
+            f"No history is kept for {entity!r}.",
+            [FieldError("entity", f"Expected one of: {', '.join(ENTITIES)}.")],
+        )
     if entity in CLAIM_KINDS.values():
         await claim_for_read(caller, key)  # drafts: 404 for the public
-    rows = await AuditEntry.select().where(
-        (AuditEntry.entity == entity) & (AuditEntry.key == key)).order_by(AuditEntry.id)
+    rows = (
+        await AuditEntry.select()
+        .where((AuditEntry.entity == entity) & (AuditEntry.key == key))
+        .order_by(AuditEntry.id)
+    )
     if not rows:
         raise NotFound(f"No history for {entity} {key!r}.")
     private = caller.is_secretariat
     shown = (lambda state: state) if private else _published
-    return [HistoryEntry(
-        at=r["at"], action=r["action"],
-        by=(r["actor_label"] if private else r["actor_public"]) or r["actor_public"] or "—",
-        before=shown(json_value(r["before"])), after=shown(json_value(r["after"]))) for r in rows]
+    return [
+        HistoryEntry(
+            at=r["at"],
+            action=r["action"],
+            by=(r["actor_label"] if private else r["actor_public"]) or r["actor_public"] or "—",
+            before=shown(json_value(r["before"])),
+            after=shown(json_value(r["after"])),
+        )
+        for r in rows
+    ]

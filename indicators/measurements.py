@@ -24,35 +24,52 @@ from kernel.numbers import check_value, read_number
 from kernel.periods import ended_period
 
 
-def measurement_read(row: dict[str, Any], cited: list[int], replaced_by: int | None = None,
-                      challenges: list[dict[str, Any]] | None = None) -> MeasurementRead:
+def measurement_read(
+    row: dict[str, Any],
+    cited: list[int],
+    replaced_by: int | None = None,
+    challenges: list[dict[str, Any]] | None = None,
+) -> MeasurementRead:
     """One reported value with its standing as a claim."""
-    return MeasurementRead(row["id"], row["period"], float(row["value"]), row["value_text"],
-                           row["note_md"], render_markdown(row["note_md"]), cited, row["created_at"],
-                           **claim_standing("measurement", row, replaced_by=replaced_by,
-                                      challenges=challenges or []))
+    return MeasurementRead(
+        row["id"],
+        row["period"],
+        float(row["value"]),
+        row["value_text"],
+        row["note_md"],
+        render_markdown(row["note_md"]),
+        cited,
+        row["created_at"],
+        **claim_standing("measurement", row, replaced_by=replaced_by, challenges=challenges or []),
+    )
 
 
-async def _check_period_free(city_id: int, indicator: dict[str, Any], period: str,
-                             corrected_id: int | None) -> None:
+async def _check_period_free(
+    city_id: int, indicator: dict[str, Any], period: str, corrected_id: int | None
+) -> None:
     """One standing value per period: a second one is a correction of the first."""
     rows = await Measurement.select(Measurement.id, Measurement.supersedes).where(
-        (Measurement.city == city_id) & (Measurement.indicator == indicator["id"]))
+        (Measurement.city == city_id) & (Measurement.indicator == indicator["id"])
+    )
     replaced = {r["supersedes"] for r in rows if r["supersedes"]}
     standing_rows = await Measurement.select(Measurement.id).where(
-        (Measurement.city == city_id) & (Measurement.indicator == indicator["id"])
-        & (Measurement.period == period))
+        (Measurement.city == city_id)
+        & (Measurement.indicator == indicator["id"])
+        & (Measurement.period == period)
+    )
     clash = [r["id"] for r in standing_rows if r["id"] not in replaced and r["id"] != corrected_id]
     if clash:
         other = claim_id("measurement", clash[0])
         raise Conflict(
             f"{indicator['code']} already has a value for {period} ({other}). To correct it, post the "
             f'new value with "supersedes": "{other}".',
-            [FieldError("period", f'Expected a period not yet reported, or "supersedes": "{other}".')])
+            [FieldError("period", f'Expected a period not yet reported, or "supersedes": "{other}".')],
+        )
 
 
-async def add_measurement(caller: Caller, city_slug: str, charter_slug: str, code: str,
-                          data: MeasurementCreate) -> MeasurementRead:
+async def add_measurement(
+    caller: Caller, city_slug: str, charter_slug: str, code: str, data: MeasurementCreate
+) -> MeasurementRead:
     """Report a value for an ended period, read in the city's locale and checked against its type;
     published at once or a draft; a correction names the published value it `supersedes`."""
     async with write_transaction():
@@ -63,42 +80,74 @@ async def add_measurement(caller: Caller, city_slug: str, charter_slug: str, cod
         check_value(value, indicator["value_kind"], "value")
         corrected = None
         if data.supersedes is not None:
-            corrected = await check_supersedes("measurement", data.supersedes,
-                                               parent=("indicator", indicator["id"]))
+            corrected = await check_supersedes(
+                "measurement", data.supersedes, parent=("indicator", indicator["id"])
+            )
             if corrected["city"] != city["id"]:
-                raise InvalidInput(f"{data.supersedes} is not a value of {city_slug!r}.",
-                                   [FieldError("supersedes", "Expected a value of this city.")])
+                raise InvalidInput(
+                    f"{data.supersedes} is not a value of {city_slug!r}.",
+                    [FieldError("supersedes", "Expected a value of this city.")],
+                )
         await _check_period_free(city["id"], indicator, period.label, corrected["id"] if corrected else None)
         cited = await check_cited(city["id"], data.evidence)
-        row = (await Measurement.insert(Measurement(
-            city=city["id"], indicator=indicator["id"], period=period.label, period_end=period.end,
-            value=value, value_text=text, note_md=data.note_md, created_by=caller.user_id,
-            draft=data.draft, published_at=None if data.draft else claim_now(),
-            supersedes=corrected["id"] if corrected else None,
-        )).returning(*Measurement.all_columns()))[0]
+        row = (
+            await Measurement.insert(
+                Measurement(
+                    city=city["id"],
+                    indicator=indicator["id"],
+                    period=period.label,
+                    period_end=period.end,
+                    value=value,
+                    value_text=text,
+                    note_md=data.note_md,
+                    created_by=caller.user_id,
+                    draft=data.draft,
+                    published_at=None if data.draft else claim_now(),
+                    supersedes=corrected["id"] if corrected else None,
+                )
+            ).returning(*Measurement.all_columns())
+        )[0]
         await set_citations("measurement", row["id"], cited)
         await standing.refresh(await standing.adoption_of_value(city["id"], indicator["id"]))
-        await audit(caller, "create", "measurement", claim_id("measurement", row["id"]), None,
-                    {"indicator": f"{city_slug}/{charter_slug}/{indicator['code']}",
-                     "period": period.label, "value": value, "value_text": text,
-                     "note_md": data.note_md, "evidence": cited, "draft": data.draft,
-                     "supersedes": data.supersedes})
+        await audit(
+            caller,
+            "create",
+            "measurement",
+            claim_id("measurement", row["id"]),
+            None,
+            {
+                "indicator": f"{city_slug}/{charter_slug}/{indicator['code']}",
+                "period": period.label,
+                "value": value,
+                "value_text": text,
+                "note_md": data.note_md,
+                "evidence": cited,
+                "draft": data.draft,
+                "supersedes": data.supersedes,
+            },
+        )
     return measurement_read(row, cited)
 
 
-async def list_measurements(caller: Caller, city_slug: str, charter_slug: str, code: str
-                            ) -> list[MeasurementRead]:
+async def list_measurements(
+    caller: Caller, city_slug: str, charter_slug: str, code: str
+) -> list[MeasurementRead]:
     """Every value of the indicator the caller may see (drafts for the city's editors), with
     corrections marked."""
     city = await get_city_or_raise(city_slug)
     indicator = await indicator_for_city(city, charter_slug, code)
     query = Measurement.select().where(
-        (Measurement.city == city["id"]) & (Measurement.indicator == indicator["id"]))
+        (Measurement.city == city["id"]) & (Measurement.indicator == indicator["id"])
+    )
     if not caller.may_see_drafts_of(city["id"]):
-        query = query.where(Measurement.draft == False)  # noqa: E712
+        query = query.where(Measurement.draft.eq(False))
     rows = await query.order_by(Measurement.period_end).order_by(Measurement.id)
     cited = await evidence_of("measurement", [r["id"] for r in rows])
     replaced = superseded_by(rows)
     challenges = await challenges_of([claim_id("measurement", r["id"]) for r in rows])
-    return [measurement_read(r, cited[r["id"]], replaced.get(r["id"]),
-                              challenges.get(claim_id("measurement", r["id"]), [])) for r in rows]
+    return [
+        measurement_read(
+            r, cited[r["id"]], replaced.get(r["id"]), challenges.get(claim_id("measurement", r["id"]), [])
+        )
+        for r in rows
+    ]

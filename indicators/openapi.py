@@ -20,20 +20,40 @@ from indicators.choices import EvidenceKind
 def _evidence_fields(*, file: bool) -> dict[str, Schema | Reference]:
     """The fields of a piece of evidence as the upload takes them (a link, or a file)."""
     fields: dict[str, Schema | Reference] = {
-        "title": Schema(type=OpenAPIType.STRING, max_length=500,
-                        description="What the document is, as a reader will see it."),
-        "kind": Schema(type=OpenAPIType.STRING, enum=[k.value for k in EvidenceKind],
-                       description="What kind of evidence it is (default `other` for a file)."),
-        "issued_on": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE,
-                            description="When the document was issued (not after today)."),
+        "title": Schema(
+            type=OpenAPIType.STRING,
+            max_length=500,
+            description="What the document is, as a reader will see it.",
+        ),
+        "kind": Schema(
+            type=OpenAPIType.STRING,
+            enum=[k.value for k in EvidenceKind],
+            description="What kind of evidence it is (default `other` for a file).",
+        ),
+        "issued_on": Schema(
+            type=OpenAPIType.STRING,
+            format=OpenAPIFormat.DATE,
+            description="When the document was issued (not after today).",
+        ),
         "description_md": Schema(type=OpenAPIType.STRING, description="A description in Markdown."),
     }
     if file:
-        return {"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY,
-                               description="The document: PDF, PNG, JPEG or WebP, within the size cap."),
-                **fields}
-    return {**fields, "url": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.URI,
-                                    description="Where the document is published (http or https).")}
+        return {
+            "file": Schema(
+                type=OpenAPIType.STRING,
+                format=OpenAPIFormat.BINARY,
+                description="The document: PDF, PNG, JPEG or WebP, within the size cap.",
+            ),
+            **fields,
+        }
+    return {
+        **fields,
+        "url": Schema(
+            type=OpenAPIType.STRING,
+            format=OpenAPIFormat.URI,
+            description="Where the document is published (http or https).",
+        ),
+    }
 
 
 @dataclass
@@ -42,10 +62,20 @@ class EvidenceUpload(Operation):
     in the OpenAPI document."""
 
     def __post_init__(self) -> None:
-        self.request_body = RequestBody(required=True, content={
-            "multipart/form-data": OpenAPIMediaType(schema=Schema(
-                type=OpenAPIType.OBJECT, properties=_evidence_fields(file=True), required=["file"])),
-            "application/json": OpenAPIMediaType(schema=Schema(
-                type=OpenAPIType.OBJECT, properties=_evidence_fields(file=False),
-                required=["title", "kind", "url"])),
-        })
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT, properties=_evidence_fields(file=True), required=["file"]
+                    )
+                ),
+                "application/json": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        properties=_evidence_fields(file=False),
+                        required=["title", "kind", "url"],
+                    )
+                ),
+            },
+        )

@@ -21,9 +21,19 @@ from indicators.tables import (
 APP_CONFIG = AppConfig(
     app_name="indicators",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Indicator, Target, Evidence, Measurement, MeasurementEvidence, UpdateEvidence,
-                   Challenge, ChallengeReply, ChallengeEvidence, AdoptionStanding,
-                   ImportPreview],
+    table_classes=[
+        Indicator,
+        Target,
+        Evidence,
+        Measurement,
+        MeasurementEvidence,
+        UpdateEvidence,
+        Challenge,
+        ChallengeReply,
+        ChallengeEvidence,
+        AdoptionStanding,
+        ImportPreview,
+    ],
     migration_dependencies=["commitments.piccolo_app"],
     commands=[],
 )

@@ -92,7 +92,7 @@ async def refresh(adoption_ids: list[int]) -> None:
     """Recompute the standing of these adoptions; call it in the transaction of the write."""
     ids = sorted({i for i in adoption_ids if i is not None})
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         marks = ", ".join("{}" for _ in chunk)
         await AdoptionStanding.delete().where(AdoptionStanding.adoption.is_in(chunk))
         await AdoptionStanding.raw(_STANDING.format(where=f"cc.id IN ({marks})"), *chunk)
@@ -100,20 +100,24 @@ async def refresh(adoption_ids: list[int]) -> None:
 
 async def refresh_charter(charter_id: int) -> None:
     """Recompute every adoption of a charter's commitments (after its text changed, or a bulk load)."""
-    adoptions = ("SELECT id FROM adoption WHERE commitment IN "
-                 "(SELECT id FROM commitment WHERE charter = {})")
-    await AdoptionStanding.raw(f"DELETE FROM adoption_standing WHERE adoption IN ({adoptions})",
-                               charter_id)
-    await AdoptionStanding.raw(_STANDING.format(
-        where="cc.commitment IN (SELECT id FROM commitment WHERE charter = {})"), charter_id)
+    adoptions = "SELECT id FROM adoption WHERE commitment IN (SELECT id FROM commitment WHERE charter = {})"
+    await AdoptionStanding.raw(f"DELETE FROM adoption_standing WHERE adoption IN ({adoptions})", charter_id)
+    await AdoptionStanding.raw(
+        _STANDING.format(where="cc.commitment IN (SELECT id FROM commitment WHERE charter = {})"), charter_id
+    )
 
 
 async def adoption_of_value(city_id: int, indicator_id: int) -> list[int]:
     """The adoption a value of that city for that indicator counts toward."""
-    indicator = found(await Indicator.select(Indicator.commitment).where(
-        Indicator.id == indicator_id).first(), f"Indicator {indicator_id}")
-    row = await Adoption.select(Adoption.id).where(
-        (Adoption.city == city_id) & (Adoption.commitment == indicator["commitment"])).first()
+    indicator = found(
+        await Indicator.select(Indicator.commitment).where(Indicator.id == indicator_id).first(),
+        f"Indicator {indicator_id}",
+    )
+    row = (
+        await Adoption.select(Adoption.id)
+        .where((Adoption.city == city_id) & (Adoption.commitment == indicator["commitment"]))
+        .first()
+    )
     return [row["id"]] if row else []
 
 
@@ -128,11 +132,13 @@ async def adoption_of_claim(kind: str, row: dict[str, Any]) -> list[int]:
 
 async def adoption_of_claim_id(kind: str, row_id: int) -> list[int]:
     if kind == "status_update":
-        found = await StatusUpdate.select(StatusUpdate.adoption).where(
-            StatusUpdate.id == row_id).first()
+        found = await StatusUpdate.select(StatusUpdate.adoption).where(StatusUpdate.id == row_id).first()
         return [found["adoption"]] if found else []
     if kind == "measurement":
-        found = await Measurement.select(Measurement.city, Measurement.indicator).where(
-            Measurement.id == row_id).first()
+        found = (
+            await Measurement.select(Measurement.city, Measurement.indicator)
+            .where(Measurement.id == row_id)
+            .first()
+        )
         return await adoption_of_value(found["city"], found["indicator"]) if found else []
     return []

@@ -33,14 +33,16 @@ def check_status_date(reported_on: date, adopted_on: date) -> None:
     if reported_on > clock.today():
         errors.append(FieldError("reported_on", "Expected a date not after today."))
     if reported_on < adopted_on:
-        errors.append(FieldError("reported_on", f"Expected a date on or after the adoption "
-                                                f"({adopted_on.isoformat()})."))
+        errors.append(
+            FieldError("reported_on", f"Expected a date on or after the adoption ({adopted_on.isoformat()}).")
+        )
     if errors:
         raise InvalidInput("The status update is not valid.", errors)
 
 
-async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, code: str,
-                            data: StatusUpdateCreate) -> StatusUpdateRead:
+async def add_status_update(
+    caller: Caller, city_slug: str, charter_slug: str, code: str, data: StatusUpdateCreate
+) -> StatusUpdateRead:
     """Append a dated status to the adoption's timeline: published at once, or a draft; a
     correction names the published status it `supersedes`."""
     async with write_transaction():
@@ -48,28 +50,55 @@ async def add_status_update(caller: Caller, city_slug: str, charter_slug: str, c
         check_status_date(data.reported_on, adoption["adopted_on"])
         corrected = None
         if data.supersedes is not None:
-            corrected = await check_supersedes("status_update", data.supersedes,
-                                               parent=("adoption", adoption["id"]))
+            corrected = await check_supersedes(
+                "status_update", data.supersedes, parent=("adoption", adoption["id"])
+            )
         cited = await check_cited(adoption["city"], data.evidence)
-        row = (await StatusUpdate.insert(StatusUpdate(
-            adoption=adoption["id"], status=data.status, reported_on=data.reported_on,
-            note_md=data.note_md, created_by=caller.user_id, draft=data.draft,
-            published_at=None if data.draft else claim_now(),
-            supersedes=corrected["id"] if corrected else None,
-        )).returning(*StatusUpdate.all_columns()))[0]
+        row = (
+            await StatusUpdate.insert(
+                StatusUpdate(
+                    adoption=adoption["id"],
+                    status=data.status,
+                    reported_on=data.reported_on,
+                    note_md=data.note_md,
+                    created_by=caller.user_id,
+                    draft=data.draft,
+                    published_at=None if data.draft else claim_now(),
+                    supersedes=corrected["id"] if corrected else None,
+                )
+            ).returning(*StatusUpdate.all_columns())
+        )[0]
         await set_citations("status_update", row["id"], cited)
         await standing.refresh([adoption["id"]])
-        await audit(caller, "create", "status_update", claim_id("status_update", row["id"]), None,
-                    {"commitment": adoption["key"], "status": str(data.status),
-                     "reported_on": data.reported_on, "note_md": data.note_md, "evidence": cited,
-                     "draft": data.draft, "supersedes": data.supersedes})
+        await audit(
+            caller,
+            "create",
+            "status_update",
+            claim_id("status_update", row["id"]),
+            None,
+            {
+                "commitment": adoption["key"],
+                "status": str(data.status),
+                "reported_on": data.reported_on,
+                "note_md": data.note_md,
+                "evidence": cited,
+                "draft": data.draft,
+                "supersedes": data.supersedes,
+            },
+        )
     return status_read(row, cited, None, [])
 
 
-def status_read(row: dict[str, Any], cited: list[int], replaced_by: int | None,
-                 challenges: list[dict[str, Any]]) -> StatusUpdateRead:
+def status_read(
+    row: dict[str, Any], cited: list[int], replaced_by: int | None, challenges: list[dict[str, Any]]
+) -> StatusUpdateRead:
     """One entry of the timeline with its standing as a claim."""
-    return StatusUpdateRead(row["id"], CommitmentStatus(row["status"]), row["reported_on"],
-                            row["note_md"], render_markdown(row["note_md"]), cited,
-                            **claim_standing("status_update", row, replaced_by=replaced_by,
-                                       challenges=challenges))
+    return StatusUpdateRead(
+        row["id"],
+        CommitmentStatus(row["status"]),
+        row["reported_on"],
+        row["note_md"],
+        render_markdown(row["note_md"]),
+        cited,
+        **claim_standing("status_update", row, replaced_by=replaced_by, challenges=challenges),
+    )

@@ -80,8 +80,12 @@ class Evidence(Table, tablename="evidence"):
     size = Integer(null=True, default=None, help_text="Bytes of the file.")
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = Integer(null=True, default=None)
-    origin = Varchar(length=16, choices=EvidenceOrigin, default=EvidenceOrigin.city,
-                     help_text="The city's own proof, or counter-evidence filed with a challenge.")
+    origin = Varchar(
+        length=16,
+        choices=EvidenceOrigin,
+        default=EvidenceOrigin.city,
+        help_text="The city's own proof, or counter-evidence filed with a challenge.",
+    )
     review = Varchar(length=16, choices=EvidenceReview, default=EvidenceReview.unreviewed)
     review_note_md = Text(null=True, default=None)
     reviewed_at = Timestamptz(null=True, default=None)

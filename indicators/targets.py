@@ -23,12 +23,18 @@ def target_read(row: dict[str, Any] | None) -> TargetRead | None:
     if row is None:
         return None
     baseline = row["baseline"]
-    return TargetRead(float(baseline) if baseline is not None else None, row["baseline_period"],
-                      float(row["target"]), row["target_period"], row.get("version", 1))
+    return TargetRead(
+        float(baseline) if baseline is not None else None,
+        row["baseline_period"],
+        float(row["target"]),
+        row["target_period"],
+        row.get("version", 1),
+    )
 
 
-async def set_target(caller: Caller, city_slug: str, charter_slug: str, code: str,
-                     data: TargetSet, precondition: Precondition) -> TargetRead:
+async def set_target(
+    caller: Caller, city_slug: str, charter_slug: str, code: str, data: TargetSet, precondition: Precondition
+) -> TargetRead:
     """Set the city's baseline and target for an indicator; replacing them takes the version
     the caller read (`If-Match`)."""
     async with write_transaction():
@@ -45,17 +51,36 @@ async def set_target(caller: Caller, city_slug: str, charter_slug: str, code: st
                 parse_period(getattr(data, field), field)
         key = f"{city_slug}/{charter_slug}/{indicator['code']}"
         before = await Target.select().where(Target.key == key).first()
-        values: dict[str, Any] = {"baseline": baseline, "baseline_period": data.baseline_period,
-                                  "target": target, "target_period": data.target_period}
+        values: dict[str, Any] = {
+            "baseline": baseline,
+            "baseline_period": data.baseline_period,
+            "target": target,
+            "target_period": data.target_period,
+        }
         if before is None:
             await Target.insert(Target(city=city["id"], indicator=indicator["id"], key=key, **values))
         else:
             check_version(f"Target {key}", before["version"], precondition)
-            await update_versioned(Target, before["id"], before["version"], {
-                Target.baseline: baseline, Target.baseline_period: data.baseline_period,
-                Target.target: target, Target.target_period: data.target_period,
-                Target.updated_at: claim_now()}, f"Target {key}")
+            await update_versioned(
+                Target,
+                before["id"],
+                before["version"],
+                {
+                    Target.baseline: baseline,
+                    Target.baseline_period: data.baseline_period,
+                    Target.target: target,
+                    Target.target_period: data.target_period,
+                    Target.updated_at: claim_now(),
+                },
+                f"Target {key}",
+            )
         await standing.refresh(await standing.adoption_of_value(city["id"], indicator["id"]))
-        await audit(caller, "create" if before is None else "update", "target", key,
-                    {k: before[k] for k in values} if before else None, values)
+        await audit(
+            caller,
+            "create" if before is None else "update",
+            "target",
+            key,
+            {k: before[k] for k in values} if before else None,
+            values,
+        )
     return target_read({**values, "version": before["version"] + 1 if before else 1})  # type: ignore[return-value]

@@ -57,6 +57,7 @@ class ClaimStanding(msgspec.Struct, kw_only=True):
     challenges: list[int] = msgspec.field(default_factory=list)
     history: str = ""
 
+
 CLAIM_KINDS = {"signature": "signature", "status": "status_update", "measurement": "measurement"}
 """Prefix of the claim id → the kind of claim (its table's name)."""
 _PREFIX = {kind: prefix for prefix, kind in CLAIM_KINDS.items()}
@@ -77,6 +78,5 @@ def parse_claim_id(text: str) -> tuple[str, int]:
     """(kind, row id) of a claim id; 404 for anything that is not one."""
     match = _CLAIM_ID.match(text.strip())
     if match is None:
-        raise NotFound(f"No claim {text!r}: claim ids look like measurement-12, status-3 or "
-                       "signature-1.")
+        raise NotFound(f"No claim {text!r}: claim ids look like measurement-12, status-3 or signature-1.")
     return CLAIM_KINDS[match[1]], int(match[2])

@@ -57,14 +57,13 @@ async def read_snapshot():
             yield
 
 
-async def update_versioned(table: type[Table], row_id: int, version: int, values: dict,
-                           what: str) -> None:
+async def update_versioned(table: type[Table], row_id: int, version: int, values: dict, what: str) -> None:
     """Write `values` to the row only if it is still at `version`, and step the version; a write
     that lost the race (a concurrent writer stepped it first) changes nothing and gets 412."""
     column = table.version  # type: ignore[attr-defined]  # every versioned table has the column
-    done = await table.update({**values, column: column + 1}).where(
-        (table.id == row_id) & (column == version)  # type: ignore[attr-defined]
-    ).returning(table.id)  # type: ignore[attr-defined]
+    key = table.id  # type: ignore[attr-defined]  # the primary key Piccolo adds to every table
+    changed = table.update({**values, column: column + 1}).where((key == row_id) & (column == version))
+    done = await changed.returning(key)
     if not done:
         raise PreconditionFailed(f"{what} was changed by someone else meanwhile. Nothing was changed.")
 

@@ -88,16 +88,24 @@ class PreconditionFailed(DomainError):
     """The item changed since the caller read it: `If-Match` names an older version (412)."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(detail, [FieldError("If-Match", "Expected the item's current ETag; read it "
-                                                           "again and retry.")], 412, "Precondition failed")
+        super().__init__(
+            detail,
+            [FieldError("If-Match", "Expected the item's current ETag; read it again and retry.")],
+            412,
+            "Precondition failed",
+        )
 
 
 class PreconditionRequired(DomainError):
     """A write on an item that has a version must say which version it changes (428)."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(detail, [FieldError("If-Match", "Expected the ETag of the item, as read.")],
-                         428, "Precondition required")
+        super().__init__(
+            detail,
+            [FieldError("If-Match", "Expected the ETag of the item, as read.")],
+            428,
+            "Precondition required",
+        )
 
 
 class TooManyRequests(DomainError):
@@ -114,6 +122,7 @@ def check_choice(value: str | None, choices: Iterable[str], field: str) -> str |
         return None
     accepted = [str(c) for c in choices]
     if value not in accepted:
-        raise MalformedInput(f"Unknown {field} {value!r}.",
-                             [FieldError(field, f"Expected one of {', '.join(accepted)}.")])
+        raise MalformedInput(
+            f"Unknown {field} {value!r}.", [FieldError(field, f"Expected one of {', '.join(accepted)}.")]
+        )
     return value

@@ -18,8 +18,11 @@ CallerDep: TypeAlias = NamedDependency[Caller]
 
 Lang: TypeAlias = Annotated[
     str | None,
-    QueryParameter(name="lang", description="Language of texts (fr, ar, es, en...); each text falls "
-                                        "back to the charter's or the city's language."),
+    QueryParameter(
+        name="lang",
+        description="Language of texts (fr, ar, es, en...); each text falls "
+        "back to the charter's or the city's language.",
+    ),
 ]
 Limit: TypeAlias = Annotated[int, QueryParameter(name="limit", ge=1, le=500)]
 Offset: TypeAlias = Annotated[int, QueryParameter(name="offset", ge=0)]
@@ -29,9 +32,12 @@ WRITE: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 IfMatch: TypeAlias = Annotated[
     str | None,
-    HeaderParameter(name="If-Match", required=False,
-              description="The item's ETag as read (`\"v3\"`): the write is refused with 412 if the "
-                          "item changed meanwhile, and with 428 if the header is missing."),
+    HeaderParameter(
+        name="If-Match",
+        required=False,
+        description='The item\'s ETag as read (`"v3"`): the write is refused with 412 if the '
+        "item changed meanwhile, and with 428 if the header is missing.",
+    ),
 ]
 
 

@@ -65,8 +65,13 @@ def parse_localized_number(text: str, locale: str, field: str = "value") -> Deci
         if group_symbol not in _SPACES:
             raise InvalidInput(
                 f"Unexpected space in {text!r}.",
-                [FieldError(field, f"Expected a number written as in {locale}, e.g. "
-                                   f"1{group_symbol}250{decimal_symbol}5.")],
+                [
+                    FieldError(
+                        field,
+                        f"Expected a number written as in {locale}, e.g. "
+                        f"1{group_symbol}250{decimal_symbol}5.",
+                    )
+                ],
             )
         raw = "".join(ch for ch in raw if ch not in _SPACES)
     if decimal_symbol not in (".", ",") or group_symbol not in (".", ",", *_SPACES):
@@ -77,8 +82,13 @@ def parse_localized_number(text: str, locale: str, field: str = "value") -> Deci
     except (NumberFormatError, InvalidOperation, ValueError):
         raise InvalidInput(
             f"Cannot read {text!r} as a number in {locale}.",
-            [FieldError(field, f"Expected a number written as in {locale}, "
-                               f"with {decimal_symbol!r} as decimal separator.")],
+            [
+                FieldError(
+                    field,
+                    f"Expected a number written as in {locale}, "
+                    f"with {decimal_symbol!r} as decimal separator.",
+                )
+            ],
         ) from None
     if not value.is_finite():
         raise InvalidInput(f"{text!r} is not a finite number.", [FieldError(field, "Expected a number.")])
@@ -114,5 +124,7 @@ def check_value(value: Decimal, value_type: str, field: str) -> None:
     }
     ok, expected = rules[ValueType(value_type)]
     if not ok:
-        raise InvalidInput(f"{value} is not valid for a {value_type} indicator.",
-                           [FieldError(field, f"Expected {expected}.")])
+        raise InvalidInput(
+            f"{value} is not valid for a {value_type} indicator.",
+            [FieldError(field, f"Expected {expected}.")],
+        )

@@ -19,8 +19,12 @@ class AuditEntry(Table, tablename="audit_entry"):
     at = Timestamptz(default=TimestamptzNow(), index=True, help_text="When the write happened.")
     actor_id = Integer(null=True, help_text="The user who wrote; null for the system (demo loader).")
     actor_label = Varchar(length=255, help_text="The actor as shown to the secretariat.")
-    actor_public = Varchar(length=255, null=True, default=None,
-                           help_text="The actor as the public sees them (a reviewer's organisation).")
+    actor_public = Varchar(
+        length=255,
+        null=True,
+        default=None,
+        help_text="The actor as the public sees them (a reviewer's organisation).",
+    )
     action = Varchar(length=32, help_text="create, update, withdraw...")
     entity = Varchar(length=64, index=True, help_text="Kind of item: city, charter, measurement...")
     key = Varchar(length=512, index=True, help_text="The item's public key.")

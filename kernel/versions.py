@@ -40,8 +40,10 @@ def parse_if_match(header: str | None) -> Precondition:
     for part in header.split(","):
         match = _TAG.match(part.strip())
         if match is None:
-            raise MalformedInput(f"Cannot read If-Match {header!r}.", [FieldError(
-                "If-Match", 'Expected an ETag as returned by this service, like "v3".')])
+            raise MalformedInput(
+                f"Cannot read If-Match {header!r}.",
+                [FieldError("If-Match", 'Expected an ETag as returned by this service, like "v3".')],
+            )
         versions.add(int(match[1]))
     return Precondition(frozenset(versions))
 
@@ -51,8 +53,11 @@ def check_version(what: str, current: int, precondition: Precondition) -> None:
     if precondition.any:
         return
     if precondition.versions is None:
-        raise PreconditionRequired(f"{what} has a version ({etag(current)}); send it in If-Match "
-                                   "to say which version you are changing.")
+        raise PreconditionRequired(
+            f"{what} has a version ({etag(current)}); send it in If-Match "
+            "to say which version you are changing."
+        )
     if current not in precondition.versions:
-        raise PreconditionFailed(f"{what} has changed since you read it: it is now at "
-                                 f"{etag(current)}. Nothing was changed.")
+        raise PreconditionFailed(
+            f"{what} has changed since you read it: it is now at {etag(current)}. Nothing was changed."
+        )

@@ -50,23 +50,31 @@ async def charter(source: str = CHARTER_MD) -> str:
     return result["slug"]
 
 
-async def city(slug: str = "grenoble", locale: str = "fr-FR", country: str = "FR",
-               name: str | dict[str, str] | None = None) -> str:
-    await create_city(SYSTEM, CityCreate(slug=slug, name=name or slug.title(), country=country,
-                                         locale=locale))
+async def city(
+    slug: str = "grenoble",
+    locale: str = "fr-FR",
+    country: str = "FR",
+    name: str | dict[str, str] | None = None,
+) -> str:
+    await create_city(
+        SYSTEM, CityCreate(slug=slug, name=name or slug.title(), country=country, locale=locale)
+    )
     return slug
 
 
 async def signed(city_slug: str, charter_slug: str = "lampedusa") -> None:
     from datetime import date
 
-    await create_signature(SYSTEM, city_slug, SignatureCreate(charter=charter_slug,
-                                                              signed_on=date(2022, 12, 18),
-                                                              act="Council decision 2022-118"))
+    await create_signature(
+        SYSTEM,
+        city_slug,
+        SignatureCreate(charter=charter_slug, signed_on=date(2022, 12, 18), act="Council decision 2022-118"),
+    )
 
 
-async def token(role: str, city_slug: str | None = None, email: str | None = None,
-                organisation: str | None = None) -> str:
+async def token(
+    role: str, city_slug: str | None = None, email: str | None = None, organisation: str | None = None
+) -> str:
     email = email or f"{role}-{city_slug or 'x'}@example.org"
     await add_user(SYSTEM, email, role, city_slug, organisation=organisation)
     return await issue_token(SYSTEM, email)
@@ -80,8 +88,9 @@ def bearer(value: str, if_match: str | None = None) -> dict[str, str]:
     return headers
 
 
-async def adopted(city_slug: str = "grenoble", code: str = "LAM-DIG-01", charter_slug: str = "lampedusa"
-                  ) -> None:
+async def adopted(
+    city_slug: str = "grenoble", code: str = "LAM-DIG-01", charter_slug: str = "lampedusa"
+) -> None:
     """A city that has signed the charter and adopted one commitment."""
     from datetime import date
 
@@ -89,9 +98,17 @@ async def adopted(city_slug: str = "grenoble", code: str = "LAM-DIG-01", charter
     from commitments.services import adopt
     from kernel.caller import SYSTEM
 
-    await adopt(SYSTEM, city_slug, AdoptionCreate(charter=charter_slug, commitment=code,
-                                                  adopted_on=date(2023, 1, 15),
-                                                  due_on=date(2025, 12, 31), owner="Legal affairs"))
+    await adopt(
+        SYSTEM,
+        city_slug,
+        AdoptionCreate(
+            charter=charter_slug,
+            commitment=code,
+            adopted_on=date(2023, 1, 15),
+            due_on=date(2025, 12, 31),
+            owner="Legal affairs",
+        ),
+    )
 
 
 async def editor_with_adoption(city_slug: str = "grenoble", locale: str = "fr-FR") -> str:

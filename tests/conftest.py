@@ -57,8 +57,7 @@ async def _empty_tables():
     yield
     engine = get_engine()
     if get_settings().is_postgres:
-        await engine._run_in_new_connection(
-            f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        await engine._run_in_new_connection(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
     else:
         for table in TABLES:
             await engine._run_in_new_connection(f"DELETE FROM {table}")  # noqa: S608

@@ -61,10 +61,12 @@ def create_app() -> Litestar:
         route_handlers=[
             api_router(),
             # Swagger UI's files come from a package, so the docs work without any CDN.
-            create_static_files_router(path="/static/swagger", directories=[swagger_ui_path],
-                                       include_in_schema=False),
-            create_static_files_router(path=FONTS_URL, directories=[ASSET_DIR / "fonts"],
-                                       include_in_schema=False),
+            create_static_files_router(
+                path="/static/swagger", directories=[swagger_ui_path], include_in_schema=False
+            ),
+            create_static_files_router(
+                path=FONTS_URL, directories=[ASSET_DIR / "fonts"], include_in_schema=False
+            ),
         ],
         dependencies={"caller": Provide(provide_caller)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -30,7 +30,5 @@ _READS = {"GET", "HEAD", "OPTIONS"}
 
 async def writes_need_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Refuse a write without credentials before its body is even read (401, not 400)."""
-    if connection.scope.get("method", "GET") not in _READS and not connection.headers.get(
-        "authorization"
-    ):
+    if connection.scope.get("method", "GET") not in _READS and not connection.headers.get("authorization"):
         raise NotAuthenticated()

@@ -62,16 +62,20 @@ async def backup_bytes() -> tuple[bytes, dict[str, int]]:
             rows = await table.select().order_by(table._meta.primary_key)
             counts[name] = len(rows)
             members[f"tables/{name}.jsonl"] = "".join(
-                json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) + "\n"
-                for row in rows).encode()
+                json.dumps({k: _plain(v) for k, v in row.items()}, ensure_ascii=False) + "\n" for row in rows
+            ).encode()
             if table is Evidence:
                 digests = sorted({r["sha256"] for r in rows if r["sha256"]})
     for digest in digests:
         path = stored_file_path(digest)
         if path.exists():
             members[f"uploads/{digest}"] = path.read_bytes()
-    manifest = {"format": FORMAT, "migrations": migrations, "tables": counts,
-                "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in members.items()}}
+    manifest = {
+        "format": FORMAT,
+        "migrations": migrations,
+        "tables": counts,
+        "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in members.items()},
+    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", json.dumps(manifest, indent=2, sort_keys=True))
@@ -89,9 +93,11 @@ def _reader(table: type[Table]):
         for name, value in row.items():
             column = kinds.get(name)
             if column is None:
-                raise InvalidInput(f"The backup has a column {table._meta.tablename}.{name} that this "
-                                   "version does not know.", [FieldError("file", "Expected a backup of "
-                                                                                 "this schema.")])
+                raise InvalidInput(
+                    f"The backup has a column {table._meta.tablename}.{name} that this "
+                    "version does not know.",
+                    [FieldError("file", "Expected a backup of this schema.")],
+                )
             if value is not None:
                 if isinstance(column, Timestamptz):
                     value = datetime.fromisoformat(value)
@@ -116,15 +122,20 @@ def _open(path: Path) -> tuple[zipfile.ZipFile, dict[str, Any]]:
         archive = zipfile.ZipFile(path)
         manifest = json.loads(archive.read("manifest.json"))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InvalidInput(f"{path} is not a backup of this service: {exc}",
-                           [FieldError("file", "Expected a zip made by `charter-tracker backup`.")]) from None
+        raise InvalidInput(
+            f"{path} is not a backup of this service: {exc}",
+            [FieldError("file", "Expected a zip made by `charter-tracker backup`.")],
+        ) from None
     if manifest.get("format") != FORMAT:
-        raise InvalidInput(f"Unknown backup format {manifest.get('format')!r}.",
-                           [FieldError("file", f"Expected {FORMAT}.")])
+        raise InvalidInput(
+            f"Unknown backup format {manifest.get('format')!r}.", [FieldError("file", f"Expected {FORMAT}.")]
+        )
     total = sum(info.file_size for info in archive.infolist())
     if total > MAX_TOTAL_BYTES:
-        raise InvalidInput("The backup unpacks to more than this service reads.",
-                           [FieldError("file", f"Expected at most {MAX_TOTAL_BYTES} bytes unpacked.")])
+        raise InvalidInput(
+            "The backup unpacks to more than this service reads.",
+            [FieldError("file", f"Expected at most {MAX_TOTAL_BYTES} bytes unpacked.")],
+        )
     return archive, manifest
 
 
@@ -132,8 +143,10 @@ def _member(archive: zipfile.ZipFile, manifest: dict[str, Any], name: str) -> by
     """A member of the archive, checked against the manifest's SHA-256."""
     data = archive.read(name)
     if hashlib.sha256(data).hexdigest() != manifest["sha256"].get(name):
-        raise InvalidInput(f"{name} does not match its checksum: the backup is damaged.",
-                           [FieldError("file", "Expected an intact backup.")])
+        raise InvalidInput(
+            f"{name} does not match its checksum: the backup is damaged.",
+            [FieldError("file", "Expected an intact backup.")],
+        )
     return data
 
 
@@ -143,24 +156,29 @@ async def restore(path: Path, *, force: bool = False) -> dict[str, int]:
     known = set(await _migrations())
     missing = [m for m in manifest.get("migrations", []) if m not in known]
     if missing:
-        raise Conflict(f"The backup comes from a newer version ({missing[0]} is unknown here).",
-                       [FieldError("file", "Expected a backup of this version or an older one.")])
+        raise Conflict(
+            f"The backup comes from a newer version ({missing[0]} is unknown here).",
+            [FieldError("file", "Expected a backup of this version or an older one.")],
+        )
     for name in archive.namelist():
         # Files first: they are stored by content, so a failed restore leaves nothing wrong behind.
         if name.startswith("uploads/"):
             data = _member(archive, manifest, name)
             if store_file(data) != name.removeprefix("uploads/"):
-                raise InvalidInput(f"{name} is not the file it names.",
-                                   [FieldError("file", "Expected an intact backup.")])
+                raise InvalidInput(
+                    f"{name} is not the file it names.", [FieldError("file", "Expected an intact backup.")]
+                )
     order = tables()
     counts: dict[str, int] = {}
     async with write_transaction():
         present = {t._meta.tablename: await t.count() for t in order}
         if any(present.values()) and not force:
             busy = ", ".join(f"{k} ({v})" for k, v in present.items() if v)
-            raise Conflict(f"The database is not empty: {busy}. Restore into an empty database, or "
-                           "use --force to replace everything.",
-                           [FieldError("force", "Expected an empty database, or --force.")])
+            raise Conflict(
+                f"The database is not empty: {busy}. Restore into an empty database, or "
+                "use --force to replace everything.",
+                [FieldError("force", "Expected an empty database, or --force.")],
+            )
         for table in reversed(order):
             await table.delete(force=True)
         for table in order:
@@ -171,9 +189,11 @@ async def restore(path: Path, *, force: bool = False) -> dict[str, int]:
             read = _reader(table)
             rows = [table(**read(json.loads(line))) for line in lines if line.strip()]
             for start in range(0, len(rows), 500):
-                await table.insert(*rows[start:start + 500])
+                await table.insert(*rows[start : start + 500])
             counts[name] = len(rows)
             if rows and get_settings().is_postgres:
-                await table.raw(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
-                                f"(SELECT MAX(id) FROM {name}))")
+                await table.raw(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
+                    f"(SELECT MAX(id) FROM {name}))"
+                )
     return counts

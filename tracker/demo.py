@@ -57,24 +57,47 @@ async def load_charters() -> int:
 
 async def load_demo() -> dict[str, int]:
     """Load every demo item that is not there yet; returns counts of what the demo holds."""
-    counts = {"charters": await load_charters(), "cities": 0, "signatures": 0, "adoptions": 0,
-              "targets": 0, "measurements": 0, "evidence": 0}
+    counts = {
+        "charters": await load_charters(),
+        "cities": 0,
+        "signatures": 0,
+        "adoptions": 0,
+        "targets": 0,
+        "measurements": 0,
+        "evidence": 0,
+    }
     for item in demo_cities():
         if not await City.exists().where(City.slug == item["slug"]):
-            await create_city(SYSTEM, _as(CityCreate, slug=item["slug"], name=item["name"],
-                                                 country=item["country"], locale=item["locale"],
-                                                 population=item.get("population"),
-                                                 region=item.get("region"),
-                                                 networks=item.get("networks") or []))
+            await create_city(
+                SYSTEM,
+                _as(
+                    CityCreate,
+                    slug=item["slug"],
+                    name=item["name"],
+                    country=item["country"],
+                    locale=item["locale"],
+                    population=item.get("population"),
+                    region=item.get("region"),
+                    networks=item.get("networks") or [],
+                ),
+            )
         counts["cities"] += 1
         city_id = found(await City.select(City.id).where(City.slug == item["slug"]).first(), "City")["id"]
         for sig in item.get("signatures", []):
-            charter = found(await Charter.select(Charter.id).where(Charter.slug == sig["charter"]).first(),
-                            "Charter")
+            charter = found(
+                await Charter.select(Charter.id).where(Charter.slug == sig["charter"]).first(), "Charter"
+            )
             if await current_signature(city_id, charter["id"]) is None:
-                await create_signature(SYSTEM, item["slug"], _as(SignatureCreate,
-                    charter=sig["charter"], signed_on=date.fromisoformat(sig["signed_on"]),
-                    act=sig.get("act") or ""))
+                await create_signature(
+                    SYSTEM,
+                    item["slug"],
+                    _as(
+                        SignatureCreate,
+                        charter=sig["charter"],
+                        signed_on=date.fromisoformat(sig["signed_on"]),
+                        act=sig.get("act") or "",
+                    ),
+                )
             counts["signatures"] += 1
         evidence_ids = await _load_evidence(item, city_id)
         counts["evidence"] += len(evidence_ids)
@@ -100,12 +123,18 @@ async def _load_verifications(item: dict[str, Any], evidence_ids: dict[str, int]
         if ev.get("verification") != "secretariat_verified":
             continue
         evidence_id = evidence_ids[ev["key"]]
-        row = found(await Evidence.select(Evidence.review).where(Evidence.id == evidence_id).first(),
-                    "Evidence")
+        row = found(
+            await Evidence.select(Evidence.review).where(Evidence.id == evidence_id).first(), "Evidence"
+        )
         if row["review"] == EvidenceReview.unreviewed:
-            await review_evidence(SYSTEM, evidence_id, EvidenceReviewCreate(
-                review=EvidenceReview.accepted, note_md="Checked against the published document."),
-                ANY_VERSION)
+            await review_evidence(
+                SYSTEM,
+                evidence_id,
+                EvidenceReviewCreate(
+                    review=EvidenceReview.accepted, note_md="Checked against the published document."
+                ),
+                ANY_VERSION,
+            )
         for kind, (link_table, column) in LINK_TABLES.items():
             for link in await link_table.select(column).where(link_table.evidence == evidence_id):
                 text = claim_id(kind, link[column._meta.name])
@@ -128,16 +157,28 @@ async def _load_reviews(item: dict[str, Any], city_id: int) -> int:
             opened += target is not None
             continue
         organisation = review["reviewer"]["name"]
-        reviewer = Caller(label=organisation, name=organisation, organisation=organisation,
-                          roles=frozenset({Role.reviewer}), system=True)
+        reviewer = Caller(
+            label=organisation,
+            name=organisation,
+            organisation=organisation,
+            roles=frozenset({Role.reviewer}),
+            system=True,
+        )
         counter = []
         for ev in review.get("evidence", []):
-            created = await create_link_evidence(reviewer, item["slug"], _as(EvidenceCreate,
-                title=ev["title"], kind="report", url=ev["url"],
-                issued_on=date.fromisoformat(ev["date"]) if ev.get("date") else None))
+            created = await create_link_evidence(
+                reviewer,
+                item["slug"],
+                _as(
+                    EvidenceCreate,
+                    title=ev["title"],
+                    kind="report",
+                    url=ev["url"],
+                    issued_on=date.fromisoformat(ev["date"]) if ev.get("date") else None,
+                ),
+            )
             counter.append(created.id)
-        await open_challenge(reviewer, target, ChallengeCreate(
-            reason_md=review["summary"], evidence=counter))
+        await open_challenge(reviewer, target, ChallengeCreate(reason_md=review["summary"], evidence=counter))
         opened += 1
     return opened
 
@@ -147,17 +188,30 @@ async def _reviewed_claim(city: str, city_id: int, review: dict[str, Any]) -> st
         for code in ev.get("supports_indicators", []):
             for period in ev.get("supports_periods", []):
                 indicator_id = await _indicator_id(review["charter"], code)
-                row = await Measurement.select(Measurement.id).where(
-                    (Measurement.city == city_id) & (Measurement.indicator == indicator_id)
-                    & (Measurement.period == str(period))).first()
+                row = (
+                    await Measurement.select(Measurement.id)
+                    .where(
+                        (Measurement.city == city_id)
+                        & (Measurement.indicator == indicator_id)
+                        & (Measurement.period == str(period))
+                    )
+                    .first()
+                )
                 if row:
                     return claim_id("measurement", row["id"])
-    adoption = await Adoption.select(Adoption.id).where(
-        Adoption.key == f"{city}/{review['charter']}/{review['commitment']}").first()
+    adoption = (
+        await Adoption.select(Adoption.id)
+        .where(Adoption.key == f"{city}/{review['charter']}/{review['commitment']}")
+        .first()
+    )
     if adoption is None:
         return None
-    last = await StatusUpdate.select(StatusUpdate.id).where(
-        StatusUpdate.adoption == adoption["id"]).order_by(StatusUpdate.id, ascending=False).first()
+    last = (
+        await StatusUpdate.select(StatusUpdate.id)
+        .where(StatusUpdate.adoption == adoption["id"])
+        .order_by(StatusUpdate.id, ascending=False)
+        .first()
+    )
     return claim_id("status_update", last["id"]) if last else None
 
 
@@ -165,14 +219,24 @@ async def _load_evidence(item: dict[str, Any], city_id: int) -> dict[str, int]:
     """Evidence by its demo key → id, created when no item with that title and link exists."""
     ids = {}
     for ev in item.get("evidence", []):
-        row = await Evidence.select(Evidence.id).where(
-            (Evidence.city == city_id) & (Evidence.title == ev["title"]) & (Evidence.url == ev["url"])
-        ).first()
+        row = (
+            await Evidence.select(Evidence.id)
+            .where((Evidence.city == city_id) & (Evidence.title == ev["title"]) & (Evidence.url == ev["url"]))
+            .first()
+        )
         if row is None:
-            created = await create_link_evidence(SYSTEM, item["slug"], _as(EvidenceCreate,
-                title=ev["title"], kind=ev["kind"], url=ev["url"],
-                issued_on=date.fromisoformat(ev["issued_on"]) if ev.get("issued_on") else None,
-                description_md=ev.get("description_md")))
+            created = await create_link_evidence(
+                SYSTEM,
+                item["slug"],
+                _as(
+                    EvidenceCreate,
+                    title=ev["title"],
+                    kind=ev["kind"],
+                    url=ev["url"],
+                    issued_on=date.fromisoformat(ev["issued_on"]) if ev.get("issued_on") else None,
+                    description_md=ev.get("description_md"),
+                ),
+            )
             ids[ev["key"]] = created.id
         else:
             ids[ev["key"]] = row["id"]
@@ -183,22 +247,36 @@ async def _load_adoption(city: str, adoption: dict[str, Any], evidence_ids: dict
     key = f"{city}/{adoption['charter']}/{adoption['commitment']}"
     row = await Adoption.select(Adoption.id).where(Adoption.key == key).first()
     if row is None:
-        await adopt(SYSTEM, city, _as(AdoptionCreate,
-            charter=adoption["charter"], commitment=adoption["commitment"],
-            adopted_on=date.fromisoformat(adoption["adopted_on"]),
-            due_on=date.fromisoformat(adoption["due_on"]) if adoption.get("due_on") else None,
-            owner=adoption.get("owner")))
+        await adopt(
+            SYSTEM,
+            city,
+            _as(
+                AdoptionCreate,
+                charter=adoption["charter"],
+                commitment=adoption["commitment"],
+                adopted_on=date.fromisoformat(adoption["adopted_on"]),
+                due_on=date.fromisoformat(adoption["due_on"]) if adoption.get("due_on") else None,
+                owner=adoption.get("owner"),
+            ),
+        )
         row = await Adoption.select(Adoption.id).where(Adoption.key == key).first()
     row = found(row, f"Adoption {key}")
     if await StatusUpdate.exists().where(StatusUpdate.adoption == row["id"]):
         return
     for update in adoption.get("updates", []):
-        await add_status_update(SYSTEM, city, adoption["charter"], adoption["commitment"],
-                                _as(StatusUpdateCreate,
-                                    status=update["status"],
-                                    reported_on=date.fromisoformat(update["reported_on"]),
-                                    note_md=update.get("note_md"),
-                                    evidence=[evidence_ids[k] for k in update.get("evidence", [])]))
+        await add_status_update(
+            SYSTEM,
+            city,
+            adoption["charter"],
+            adoption["commitment"],
+            _as(
+                StatusUpdateCreate,
+                status=update["status"],
+                reported_on=date.fromisoformat(update["reported_on"]),
+                note_md=update.get("note_md"),
+                evidence=[evidence_ids[k] for k in update.get("evidence", [])],
+            ),
+        )
 
 
 async def _indicator_id(charter: str, code: str) -> int:
@@ -209,20 +287,43 @@ async def _indicator_id(charter: str, code: str) -> int:
 async def _load_target(city: str, city_id: int, target: dict[str, Any]) -> None:
     if await Target.exists().where(Target.key == f"{city}/{target['charter']}/{target['indicator']}"):
         return
-    await set_target(SYSTEM, city, target["charter"], target["indicator"], _as(TargetSet,
-        target=target["target"], baseline=target.get("baseline"),
-        baseline_period=_period(target.get("baseline_period")),
-        target_period=_period(target.get("target_period"))), ANY_VERSION)
+    await set_target(
+        SYSTEM,
+        city,
+        target["charter"],
+        target["indicator"],
+        _as(
+            TargetSet,
+            target=target["target"],
+            baseline=target.get("baseline"),
+            baseline_period=_period(target.get("baseline_period")),
+            target_period=_period(target.get("target_period")),
+        ),
+        ANY_VERSION,
+    )
 
 
 async def _load_measurement(city: str, city_id: int, m: dict[str, Any], evidence_ids: dict[str, int]) -> None:
     indicator_id = await _indicator_id(m["charter"], m["indicator"])
-    if await Measurement.exists().where((Measurement.city == city_id) & (
-            Measurement.indicator == indicator_id) & (Measurement.period == str(m["period"]))):
+    if await Measurement.exists().where(
+        (Measurement.city == city_id)
+        & (Measurement.indicator == indicator_id)
+        & (Measurement.period == str(m["period"]))
+    ):
         return
-    await add_measurement(SYSTEM, city, m["charter"], m["indicator"], _as(MeasurementCreate,
-        period=str(m["period"]), value=m["value"], note_md=m.get("note_md"),
-        evidence=[evidence_ids[k] for k in m.get("evidence", [])]))
+    await add_measurement(
+        SYSTEM,
+        city,
+        m["charter"],
+        m["indicator"],
+        _as(
+            MeasurementCreate,
+            period=str(m["period"]),
+            value=m["value"],
+            note_md=m.get("note_md"),
+            evidence=[evidence_ids[k] for k in m.get("evidence", [])],
+        ),
+    )
 
 
 def _as(struct: type[T], /, **fields: Any) -> T:

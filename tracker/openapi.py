@@ -54,16 +54,23 @@ def openapi_config() -> OpenAPIConfig:
         description=API_DESCRIPTION,
         path="/schema",
         use_handler_docstrings=True,
-        render_plugins=[SwaggerRenderPlugin(
-            js_url="/static/swagger/swagger-ui-bundle.js",
-            css_url="/static/swagger/swagger-ui.css",
-            favicon="",
-            standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
-        )],
-        components=Components(security_schemes={
-            "BearerToken": SecurityScheme(type="http", scheme="bearer",
-                                          description="An API token from `charter-tracker user token`."),
-        }),
+        render_plugins=[
+            SwaggerRenderPlugin(
+                js_url="/static/swagger/swagger-ui-bundle.js",
+                css_url="/static/swagger/swagger-ui.css",
+                favicon="",
+                standalone_preset_js_url="/static/swagger/swagger-ui-standalone-preset.js",
+            )
+        ],
+        components=Components(
+            security_schemes={
+                "BearerToken": SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    description="An API token from `charter-tracker user token`.",
+                )
+            }
+        ),
     )
 
 
@@ -90,7 +97,13 @@ def document_refusals(app: Litestar) -> None:
         for handler in route.route_handlers:
             declared = dict(handler.responses or {})
             for status in refusals_of(handler, route.path):
-                declared.setdefault(status, ResponseSpec(
-                    data_container=Problem, description=_MEANINGS[status], media_type=PROBLEM_JSON,
-                    generate_examples=False))
+                declared.setdefault(
+                    status,
+                    ResponseSpec(
+                        data_container=Problem,
+                        description=_MEANINGS[status],
+                        media_type=PROBLEM_JSON,
+                        generate_examples=False,
+                    ),
+                )
             handler.responses = declared

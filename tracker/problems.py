@@ -18,24 +18,42 @@ log = logging.getLogger("tracker")
 _MISSING = re.compile(r"missing required field `(?P<field>[^`]+)`")
 _UNKNOWN = re.compile(r"unknown field `(?P<field>[^`]+)`")
 _MISSING_PARAMETER = re.compile(
-    r"Missing required (?P<source>query|header|path|cookie) parameter '(?P<field>[^']+)'")
+    r"Missing required (?P<source>query|header|path|cookie) parameter '(?P<field>[^']+)'"
+)
 
-_TITLES = {400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found",
-           412: "Precondition failed", 428: "Precondition required",
-           405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-           415: "Unsupported media type", 422: "Invalid input", 429: "Too many requests"}
+_TITLES = {
+    400: "Bad request",
+    401: "Authentication required",
+    403: "Forbidden",
+    404: "Not found",
+    412: "Precondition failed",
+    428: "Precondition required",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+}
 
 
-def _problem(status: int, title: str, detail: str, errors: list[FieldErrorOut],
-             headers: dict[str, str] | None = None) -> Response:
+def _problem(
+    status: int, title: str, detail: str, errors: list[FieldErrorOut], headers: dict[str, str] | None = None
+) -> Response:
     body = Problem(type="about:blank", title=title, status=status, detail=detail, errors=errors)
-    return Response(msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON,
-                    headers=headers or {})
+    return Response(
+        msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers or {}
+    )
 
 
 def domain_error(_: Request, exc: DomainError) -> Response:
-    return _problem(exc.status, exc.title, exc.detail,
-                    [FieldErrorOut(e.field, e.message) for e in exc.errors], exc.headers)
+    return _problem(
+        exc.status,
+        exc.title,
+        exc.detail,
+        [FieldErrorOut(e.field, e.message) for e in exc.errors],
+        exc.headers,
+    )
 
 
 def validation_error(_: Request, exc: ValidationException) -> Response:
@@ -59,12 +77,14 @@ def validation_error(_: Request, exc: ValidationException) -> Response:
     if not errors:
         missing = _MISSING_PARAMETER.search(str(exc.detail))
         if missing:
-            errors.append(FieldErrorOut(missing["field"],
-                                        f"Required {missing['source']} parameter is missing."))
+            errors.append(
+                FieldErrorOut(missing["field"], f"Required {missing['source']} parameter is missing.")
+            )
         else:
             errors.append(FieldErrorOut("body", str(exc.detail)))
     detail = "The request does not have the expected shape: " + "; ".join(
-        f"{e.field}: {e.message}" for e in errors)
+        f"{e.field}: {e.message}" for e in errors
+    )
     return _problem(400, "Malformed input", detail, errors)
 
 
@@ -73,14 +93,17 @@ def http_error(_: Request, exc: HTTPException) -> Response:
     errors = []
     if status == 413:
         errors.append(FieldErrorOut("body", "Expected a smaller body."))
-    return _problem(status, _TITLES.get(status, "Error"), str(exc.detail), errors,
-                    dict(exc.headers or {}))
+    return _problem(status, _TITLES.get(status, "Error"), str(exc.detail), errors, dict(exc.headers or {}))
 
 
 def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _problem(HTTP_500_INTERNAL_SERVER_ERROR, "Internal error",
-                    "Something failed on our side; nothing was changed.", [])
+    return _problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "Something failed on our side; nothing was changed.",
+        [],
+    )
 
 
 EXCEPTION_HANDLERS = {

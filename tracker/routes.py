@@ -38,15 +38,26 @@ _KEY_TYPE = re.compile(r"\{(\w+):\w+\}")
 
 API_CONTROLLERS: list[ControllerRouterHandler] = [
     # Charters: the list, one charter's tree, its Markdown document.
-    CharterController, CharterTreeController, CharterDocumentController,
+    CharterController,
+    CharterTreeController,
+    CharterDocumentController,
     # Cities: the list and one city, its signatures, adoptions, claims, evidence, report, peers,
     # and the spreadsheet round trip.
-    CityController, AdoptionController, CityCommitmentController, CityReportController,
-    PeersController, SpreadsheetController, ImportController,
+    CityController,
+    AdoptionController,
+    CityCommitmentController,
+    CityReportController,
+    PeersController,
+    SpreadsheetController,
+    ImportController,
     # Trust: evidence by id, claims by id, challenges, histories.
-    EvidenceController, ClaimController, ChallengeController, HistoryController,
+    EvidenceController,
+    ClaimController,
+    ChallengeController,
+    HistoryController,
     # Across cities: the comparison, the network report; open data.
-    ComparisonController, OpenDataController,
+    ComparisonController,
+    OpenDataController,
     # Who is asking.
     MeController,
 ]

@@ -34,5 +34,8 @@ async def refuse_unknown_query_parameters(request: Request) -> None:
         accepted = ", ".join(sorted(known)) or "none"
         raise MalformedInput(
             f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
-            [FieldError(name, f"This address reads no such parameter; accepted: {accepted}.")
-             for name in unknown])
+            [
+                FieldError(name, f"This address reads no such parameter; accepted: {accepted}.")
+                for name in unknown
+            ],
+        )

@@ -10,8 +10,12 @@ async def test_me_shows_email_and_memberships(client) -> None:
     token = await builders.token("city_editor", "sousse", email="Ed@Sousse.TN")
     r = await client.get("/api/v1/me", headers=bearer(token))
     assert r.status_code == 200
-    assert r.json() == {"email": "ed@sousse.tn", "display_name": "", "active": True,
-                        "memberships": [{"role": "city_editor", "city": "sousse"}],
-                        "organisation": None}
+    assert r.json() == {
+        "email": "ed@sousse.tn",
+        "display_name": "",
+        "active": True,
+        "memberships": [{"role": "city_editor", "city": "sousse"}],
+        "organisation": None,
+    }
     assert (await client.get("/api/v1/me")).status_code == 401
     assert (await client.get("/api/v1/me", headers=bearer("ct_nope"))).status_code == 401

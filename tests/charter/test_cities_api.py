@@ -7,14 +7,33 @@ from tests.builders import bearer
 async def test_secretariat_onboards_a_city_with_its_arabic_name(client) -> None:
     """A city is created with names by language; reads pick the asked language."""
     token = await builders.token("secretariat")
-    r = await client.post("/api/v1/cities", headers=bearer(token), json={
-        "slug": "sousse", "name": {"fr": "Sousse", "ar": "سوسة"}, "country": "tn",
-        "locale": "fr_TN", "population": 271428, "region": "015", "networks": ["mc2cm", "UCLG"]})
+    r = await client.post(
+        "/api/v1/cities",
+        headers=bearer(token),
+        json={
+            "slug": "sousse",
+            "name": {"fr": "Sousse", "ar": "سوسة"},
+            "country": "tn",
+            "locale": "fr_TN",
+            "population": 271428,
+            "region": "015",
+            "networks": ["mc2cm", "UCLG"],
+        },
+    )
     assert r.status_code == 201, r.text
-    assert r.json() == {"slug": "sousse", "name": "Sousse", "name_i18n": {"fr": "Sousse", "ar": "سوسة"},
-                        "country": "TN", "locale": "fr-TN", "population": 271428, "region": "015",
-                        "region_name": "Northern Africa", "networks": ["MC2CM", "UCLG"], "version": 1,
-                        "history": "/api/v1/history?entity=city&key=sousse"}
+    assert r.json() == {
+        "slug": "sousse",
+        "name": "Sousse",
+        "name_i18n": {"fr": "Sousse", "ar": "سوسة"},
+        "country": "TN",
+        "locale": "fr-TN",
+        "population": 271428,
+        "region": "015",
+        "region_name": "Northern Africa",
+        "networks": ["MC2CM", "UCLG"],
+        "version": 1,
+        "history": "/api/v1/history?entity=city&key=sousse",
+    }
     r = await client.get("/api/v1/cities/sousse?lang=ar")
     assert r.json()["name"] == "سوسة" and r.json()["region_name"] == "شمال أفريقيا"
     r = await client.get("/api/v1/cities?country=TN")
@@ -25,12 +44,19 @@ async def test_city_input_is_checked_field_by_field(client) -> None:
     """Unknown country, locale, negative population, bad slug, duplicate: each names its field."""
     token = await builders.token("secretariat")
     base = {"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"}
-    cases = [({"country": "XX"}, 422, "country"), ({"locale": "zz-ZZZ"}, 422, "locale"),
-             ({"population": -5}, 422, "population"), ({"slug": "Sfax City"}, 422, "slug"),
-             ({"population": "many"}, 400, "population"), ({"name": {}}, 422, "name"),
-             ({"colour": "red"}, 400, "body"), ({"region": "Maghreb"}, 422, "region"),
-             ({"region": "TN"}, 422, "region"), ({"networks": ["MC 2CM"]}, 422, "networks"),
-             ({"networks": "MC2CM"}, 400, "networks")]
+    cases = [
+        ({"country": "XX"}, 422, "country"),
+        ({"locale": "zz-ZZZ"}, 422, "locale"),
+        ({"population": -5}, 422, "population"),
+        ({"slug": "Sfax City"}, 422, "slug"),
+        ({"population": "many"}, 400, "population"),
+        ({"name": {}}, 422, "name"),
+        ({"colour": "red"}, 400, "body"),
+        ({"region": "Maghreb"}, 422, "region"),
+        ({"region": "TN"}, 422, "region"),
+        ({"networks": ["MC 2CM"]}, 422, "networks"),
+        ({"networks": "MC2CM"}, 400, "networks"),
+    ]
     for change, status, field in cases:
         r = await client.post("/api/v1/cities", headers=bearer(token), json={**base, **change})
         assert r.status_code == status, (change, r.text)
@@ -56,16 +82,22 @@ async def test_city_editor_edits_only_its_own_city(client) -> None:
     await builders.city("grenoble")
     await builders.city("sousse", locale="fr-TN", country="TN")
     token = await builders.token("city_editor", "grenoble")
-    r = await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"),
-                           json={"name": {"fr": "Grenoble", "ar": "غرونوبل"}, "population": 158000})
+    r = await client.patch(
+        "/api/v1/cities/grenoble",
+        headers=bearer(token, "*"),
+        json={"name": {"fr": "Grenoble", "ar": "غرونوبل"}, "population": 158000},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["population"] == 158000
     r = await client.patch("/api/v1/cities/sousse", headers=bearer(token, "*"), json={"population": 1})
     assert r.status_code == 403
     r = await client.patch("/api/v1/cities/nowhere", headers=bearer(token, "*"), json={"population": 1})
     assert r.status_code == 404
-    r = await client.post("/api/v1/cities", headers=bearer(token),
-                          json={"slug": "x", "name": "X", "country": "FR", "locale": "fr"})
+    r = await client.post(
+        "/api/v1/cities",
+        headers=bearer(token),
+        json={"slug": "x", "name": "X", "country": "FR", "locale": "fr"},
+    )
     assert r.status_code == 403
     assert (await client.get("/api/v1/cities/sousse")).json()["population"] is None
 
@@ -78,18 +110,28 @@ async def test_signatures(client) -> None:
     body = {"charter": "lampedusa", "signed_on": "2022-12-18", "act": "Délibération 2022-118"}
     r = await client.post("/api/v1/cities/grenoble/signatures", headers=bearer(token), json=body)
     assert r.status_code == 201, r.text
-    assert (await client.post("/api/v1/cities/grenoble/signatures", headers=bearer(token),
-                              json=body)).status_code == 409
-    r = await client.post("/api/v1/cities/grenoble/signatures", headers=bearer(token),
-                          json={**body, "signed_on": "2025-01-10", "status": "withdrawn"})
+    assert (
+        await client.post("/api/v1/cities/grenoble/signatures", headers=bearer(token), json=body)
+    ).status_code == 409
+    r = await client.post(
+        "/api/v1/cities/grenoble/signatures",
+        headers=bearer(token),
+        json={**body, "signed_on": "2025-01-10", "status": "withdrawn"},
+    )
     assert r.status_code == 201
     listed = (await client.get("/api/v1/cities/grenoble/signatures")).json()
-    assert [(s["charter"], s["status"]) for s in listed] == [("lampedusa", "signed"),
-                                                             ("lampedusa", "withdrawn")]
-    for bad, field in (({"status": "maybe"}, "status"), ({"signed_on": "2000-05"}, "signed_on"),
-                       ({"signed_on": "2999-01-01"}, "signed_on")):
-        r = await client.post("/api/v1/cities/grenoble/signatures", headers=bearer(token),
-                              json={**body, **bad})
+    assert [(s["charter"], s["status"]) for s in listed] == [
+        ("lampedusa", "signed"),
+        ("lampedusa", "withdrawn"),
+    ]
+    for bad, field in (
+        ({"status": "maybe"}, "status"),
+        ({"signed_on": "2000-05"}, "signed_on"),
+        ({"signed_on": "2999-01-01"}, "signed_on"),
+    ):
+        r = await client.post(
+            "/api/v1/cities/grenoble/signatures", headers=bearer(token), json={**body, **bad}
+        )
         assert r.status_code in (400, 422) and r.json()["errors"][0]["field"] == field
 
 
@@ -102,11 +144,13 @@ async def test_no_token_and_revoked_token_are_401(client) -> None:
     r = await client.patch("/api/v1/cities/grenoble", json={"population": 1})
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     token = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
-    assert (await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"),
-                               json={"population": 2})).status_code == 200
+    assert (
+        await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"population": 2})
+    ).status_code == 200
     assert await revoke_tokens(SYSTEM, "ed@grenoble.fr") == 1
     r = await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"population": 3})
     assert r.status_code == 401
-    r = await client.patch("/api/v1/cities/grenoble", headers={"Authorization": "Basic abc"},
-                           json={"population": 3})
+    r = await client.patch(
+        "/api/v1/cities/grenoble", headers={"Authorization": "Basic abc"}, json={"population": 3}
+    )
     assert r.status_code == 401

@@ -10,8 +10,9 @@ MD = {"Content-Type": "text/markdown"}
 async def test_secretariat_imports_and_exports_a_charter(client) -> None:
     """A document PUT by the secretariat reads back identically, tree included."""
     token = await builders.token("secretariat")
-    r = await client.put("/api/v1/charters/lampedusa/document", content=CHARTER_MD,
-                         headers={**MD, **bearer(token, "*")})
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document", content=CHARTER_MD, headers={**MD, **bearer(token, "*")}
+    )
     assert r.status_code == 200, r.text
     assert r.json() == {"slug": "lampedusa", "lang": "en", "created": 8, "updated": 0, "version": 1}
     r = await client.get("/api/v1/charters/lampedusa/document")
@@ -26,14 +27,20 @@ async def test_demo_charters_round_trip_through_the_database(client) -> None:
     for path in sorted(DEMO_CHARTERS.glob("*.md"), key=lambda p: not p.name.endswith(".en.md")):
         slug, lang, _ = path.name.split(".")
         source = path.read_text(encoding="utf-8")
-        r = await client.put(f"/api/v1/charters/{slug}/document?lang={lang}", content=source.encode(),
-                             headers={**MD, **bearer(token, "*")})
+        r = await client.put(
+            f"/api/v1/charters/{slug}/document?lang={lang}",
+            content=source.encode(),
+            headers={**MD, **bearer(token, "*")},
+        )
         assert r.status_code == 200, (path.name, r.text)
     for path in DEMO_CHARTERS.glob("*.md"):
         slug, lang, _ = path.name.split(".")
         first = (await client.get(f"/api/v1/charters/{slug}/document?lang={lang}")).text
-        r = await client.put(f"/api/v1/charters/{slug}/document?lang={lang}", content=first.encode(),
-                             headers={**MD, **bearer(token, "*")})
+        r = await client.put(
+            f"/api/v1/charters/{slug}/document?lang={lang}",
+            content=first.encode(),
+            headers={**MD, **bearer(token, "*")},
+        )
         assert r.status_code == 200, r.text
         assert r.json()["created"] == 0 and r.json()["updated"] == 0
         assert (await client.get(f"/api/v1/charters/{slug}/document?lang={lang}")).text == first
@@ -43,24 +50,36 @@ async def test_translation_adds_texts_and_must_have_the_same_codes(client) -> No
     """A French document adds French texts; one with a code missing or added is refused."""
     token = await builders.token("secretariat")
     await builders.charter()
-    french = (CHARTER_MD.replace("lang: en", "lang: fr")
-              .replace("title: Lampedusa Charter", "title: Charte de Lampedusa")
-              .replace("## DIG: Dignity", "## DIG: Dignité"))
-    r = await client.put("/api/v1/charters/lampedusa/document?lang=fr", content=french.encode(),
-                         headers={**MD, **bearer(token, "*")})
+    french = (
+        CHARTER_MD.replace("lang: en", "lang: fr")
+        .replace("title: Lampedusa Charter", "title: Charte de Lampedusa")
+        .replace("## DIG: Dignity", "## DIG: Dignité")
+    )
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document?lang=fr",
+        content=french.encode(),
+        headers={**MD, **bearer(token, "*")},
+    )
     assert r.status_code == 200, r.text
     listed = (await client.get("/api/v1/charters?lang=fr")).json()
     assert listed[0]["title"] == "Charte de Lampedusa"
     assert listed[0]["languages"] == ["en", "fr"]
     fewer = french.replace("### LAM-DIG-02: Administrative domiciliation within 15 days\n", "")
-    r = await client.put("/api/v1/charters/lampedusa/document?lang=fr", content=fewer.encode(),
-                         headers={**MD, **bearer(token, "*")})
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document?lang=fr",
+        content=fewer.encode(),
+        headers={**MD, **bearer(token, "*")},
+    )
     assert r.status_code == 422
-    assert r.json()["errors"] == [{"field": "document",
-                                   "message": "commitment 'LAM-DIG-02' is missing from this translation."}]
+    assert r.json()["errors"] == [
+        {"field": "document", "message": "commitment 'LAM-DIG-02' is missing from this translation."}
+    ]
     extra = french + "\n### LAM-EQU-09: Something new\n"
-    r = await client.put("/api/v1/charters/lampedusa/document?lang=fr", content=extra.encode(),
-                         headers={**MD, **bearer(token, "*")})
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document?lang=fr",
+        content=extra.encode(),
+        headers={**MD, **bearer(token, "*")},
+    )
     assert r.status_code == 422
     assert "LAM-EQU-09" in r.json()["errors"][0]["message"]
 
@@ -70,12 +89,14 @@ async def test_base_document_may_extend_but_not_remove(client) -> None:
     token = await builders.token("secretariat")
     await builders.charter()
     extended = CHARTER_MD + "\n### LAM-EQU-02: Open public space\n"
-    r = await client.put("/api/v1/charters/lampedusa/document", content=extended.encode(),
-                         headers={**MD, **bearer(token, "*")})
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document", content=extended.encode(), headers={**MD, **bearer(token, "*")}
+    )
     assert r.json()["created"] == 1
     reduced = CHARTER_MD.replace("### LAM-DIG-02: Administrative domiciliation within 15 days\n", "")
-    r = await client.put("/api/v1/charters/lampedusa/document", content=reduced.encode(),
-                         headers={**MD, **bearer(token, "*")})
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document", content=reduced.encode(), headers={**MD, **bearer(token, "*")}
+    )
     assert r.status_code == 409
     assert "LAM-DIG-02" in r.json()["errors"][0]["message"]
     assert "LAM-EQU-02" in (await client.get("/api/v1/charters/lampedusa/document")).text
@@ -85,12 +106,14 @@ async def test_duplicate_code_is_refused_with_both_lines_and_nothing_written(cli
     """A broken document writes nothing at all."""
     token = await builders.token("secretariat")
     source = CHARTER_MD.replace("LAM-DIG-02: Administrative", "LAM-DIG-01\u200b: Administrative")
-    r = await client.put("/api/v1/charters/lampedusa/document", content=source.encode(),
-                         headers={**MD, **bearer(token, "*")})
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document", content=source.encode(), headers={**MD, **bearer(token, "*")}
+    )
     assert r.status_code == 422
     assert r.headers["content-type"] == "application/problem+json"
-    assert r.json()["errors"] == [{"field": "line 22",
-                                   "message": "Duplicate code 'LAM-DIG-01': also on line 15."}]
+    assert r.json()["errors"] == [
+        {"field": "line 22", "message": "Duplicate code 'LAM-DIG-01': also on line 15."}
+    ]
     assert (await client.get("/api/v1/charters")).json() == []
 
 
@@ -101,19 +124,26 @@ async def test_only_the_secretariat_writes_charters(client) -> None:
     assert r.status_code == 401
     for role, city in (("city_editor", "grenoble"), ("reviewer", None)):
         token = await builders.token(role, city)
-        r = await client.put("/api/v1/charters/lampedusa/document", content=CHARTER_MD.encode(),
-                             headers={**MD, **bearer(token, "*")})
+        r = await client.put(
+            "/api/v1/charters/lampedusa/document",
+            content=CHARTER_MD.encode(),
+            headers={**MD, **bearer(token, "*")},
+        )
         assert r.status_code == 403, role
-    r = await client.put("/api/v1/charters/lampedusa/document", content=CHARTER_MD.encode(),
-                         headers={**MD, **bearer("ct_not-a-token")})
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document",
+        content=CHARTER_MD.encode(),
+        headers={**MD, **bearer("ct_not-a-token")},
+    )
     assert r.status_code == 401
 
 
 async def test_slug_in_url_must_match_and_body_must_be_markdown(client) -> None:
     """The URL names the charter the document is for; JSON is not a document."""
     token = await builders.token("secretariat")
-    r = await client.put("/api/v1/charters/other/document", content=CHARTER_MD.encode(),
-                         headers={**MD, **bearer(token, "*")})
+    r = await client.put(
+        "/api/v1/charters/other/document", content=CHARTER_MD.encode(), headers={**MD, **bearer(token, "*")}
+    )
     assert r.status_code == 422
     r = await client.put("/api/v1/charters/lampedusa/document", json={"a": 1}, headers=bearer(token))
     assert r.status_code == 415
@@ -123,26 +153,42 @@ async def test_every_import_is_audited(client) -> None:
     """The import and the translation each append one audit row with the document after."""
     await builders.charter()
     rows = await get_engine()._run_in_new_connection(
-        "SELECT entity, key, action FROM audit_entry ORDER BY id")
+        "SELECT entity, key, action FROM audit_entry ORDER BY id"
+    )
     assert [tuple(r.values()) for r in rows] == [("charter_document", "lampedusa/en", "import")]
 
 
 async def test_charter_list_create_and_missing(client) -> None:
     """POST /charters makes a header; GET of an unknown document is 404."""
     token = await builders.token("secretariat")
-    r = await client.post("/api/v1/charters", headers=bearer(token), json={
-        "slug": "sousse-local", "lang": "fr", "title": {"fr": "Charte locale", "ar": "الميثاق المحلي"},
-        "issuer": "Municipalité de Sousse", "adopted_on": "2020-06-20"})
+    r = await client.post(
+        "/api/v1/charters",
+        headers=bearer(token),
+        json={
+            "slug": "sousse-local",
+            "lang": "fr",
+            "title": {"fr": "Charte locale", "ar": "الميثاق المحلي"},
+            "issuer": "Municipalité de Sousse",
+            "adopted_on": "2020-06-20",
+        },
+    )
     assert r.status_code == 201, r.text
     assert r.json()["title"] == "Charte locale"
-    r = await client.post("/api/v1/charters", headers=bearer(token), json={
-        "slug": "sousse-local", "lang": "fr", "title": "x"})
+    r = await client.post(
+        "/api/v1/charters", headers=bearer(token), json={"slug": "sousse-local", "lang": "fr", "title": "x"}
+    )
     assert r.status_code == 409
-    r = await client.post("/api/v1/charters", headers=bearer(token), json={
-        "slug": "x", "lang": "fr", "title": "x", "source_url": "javascript:alert(1)"})
+    r = await client.post(
+        "/api/v1/charters",
+        headers=bearer(token),
+        json={"slug": "x", "lang": "fr", "title": "x", "source_url": "javascript:alert(1)"},
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "source_url"
-    r = await client.post("/api/v1/charters", headers=bearer(token), json={
-        "slug": "y", "lang": "fr", "title": "x", "adopted_on": "2000-05"})
+    r = await client.post(
+        "/api/v1/charters",
+        headers=bearer(token),
+        json={"slug": "y", "lang": "fr", "title": "x", "adopted_on": "2000-05"},
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "adopted_on"
     assert (await client.get("/api/v1/charters/nope/document")).status_code == 404
 

@@ -26,7 +26,9 @@ def test_parses_the_whole_tree() -> None:
     assert [c.code for c in dig.commitments] == ["LAM-DIG-01", "LAM-DIG-02"]
     first = dig.commitments[0].indicators
     assert [(i.code, i.value_type, i.direction) for i in first] == [
-        ("LAM-DIG-01-I1", "count", "increase"), ("LAM-DIG-01-I2", "days", "decrease")]
+        ("LAM-DIG-01-I1", "count", "increase"),
+        ("LAM-DIG-01-I2", "days", "decrease"),
+    ]
 
 
 @pytest.mark.parametrize("path", sorted(DEMO_CHARTERS.glob("*.md")), ids=lambda p: p.name)
@@ -60,8 +62,10 @@ def test_zero_width_space_does_not_make_a_new_code() -> None:
 
 def test_missing_and_unknown_columns_are_named() -> None:
     """An indicator table must have exactly the five columns."""
-    source = ("---\nslug: x\nlang: en\ntitle: X\n---\n\n## P: One\n\n### C-1: A\n\n"
-              "| code | indicator | type | colour |\n|---|---|---|---|\n| I-1 | n | count | red |\n")
+    source = (
+        "---\nslug: x\nlang: en\ntitle: X\n---\n\n## P: One\n\n### C-1: A\n\n"
+        "| code | indicator | type | colour |\n|---|---|---|---|\n| I-1 | n | count | red |\n"
+    )
     errors = _errors(source)
     assert errors[0] == "line 11: Indicator table is missing column(s): unit, direction."
     assert errors[1].startswith("line 11: Indicator table has unknown column(s): colour")
@@ -69,9 +73,11 @@ def test_missing_and_unknown_columns_are_named() -> None:
 
 def test_unknown_type_and_direction_name_the_row() -> None:
     """An unknown type or direction is refused on its row, with the allowed values."""
-    source = ("---\nslug: x\nlang: en\ntitle: X\n---\n\n## P: One\n\n### C-1: A\n\n"
-              "| code | indicator | unit | type | direction |\n|---|---|---|---|---|\n"
-              "| I-1 | n | u | money | up |\n")
+    source = (
+        "---\nslug: x\nlang: en\ntitle: X\n---\n\n## P: One\n\n### C-1: A\n\n"
+        "| code | indicator | unit | type | direction |\n|---|---|---|---|---|\n"
+        "| I-1 | n | u | money | up |\n"
+    )
     errors = _errors(source)
     assert errors[0].startswith("line 13: Unknown type 'money'; expected one of count, percent")
     assert errors[1] == "line 13: Unknown direction 'up'; expected increase or decrease."

@@ -21,10 +21,12 @@ from tests import builders
 from tests.builders import bearer
 from tracker.demo import load_demo
 
-HOSTILE = ("<script>alert(1)</script> <img src=\"http://tracker.example/pixel.png\"> "
-           "<link rel=stylesheet href=\"http://tracker.example/x.css\"> "
-           "<span style=\"background: url(file:///etc/passwd)\">x</span> {{ 7*7 }} \\input{/etc/passwd} "
-           "![remote](http://tracker.example/img.png) " + "x" * 300)
+HOSTILE = (
+    '<script>alert(1)</script> <img src="http://tracker.example/pixel.png"> '
+    '<link rel=stylesheet href="http://tracker.example/x.css"> '
+    '<span style="background: url(file:///etc/passwd)">x</span> {{ 7*7 }} \\input{/etc/passwd} '
+    "![remote](http://tracker.example/img.png) " + "x" * 300
+)
 
 
 def pdftotext(pdf: bytes) -> str:
@@ -85,8 +87,13 @@ async def test_same_data_same_bytes() -> None:
     first, pdf1, _ = await render("sousse", "sousse-local", "fr")
     second, pdf2, _ = await render("sousse", "sousse-local", "fr")
     assert first.hash == second.hash and pdf1 == pdf2
-    await add_status_update(SYSTEM, "sousse", "sousse-local", "SOU-ENG-01", StatusUpdateCreate(
-        status="achieved", reported_on=date(2026, 6, 30)))
+    await add_status_update(
+        SYSTEM,
+        "sousse",
+        "sousse-local",
+        "SOU-ENG-01",
+        StatusUpdateCreate(status="achieved", reported_on=date(2026, 6, 30)),
+    )
     third, _, _ = await render("sousse", "sousse-local", "fr")
     assert third.hash != first.hash
 
@@ -94,16 +101,22 @@ async def test_same_data_same_bytes() -> None:
 async def test_hostile_markdown_is_inert_and_fetches_nothing() -> None:
     """Scripts, remote images, stylesheets and file URLs stay text; only our assets are fetched."""
     await builders.editor_with_adoption()
-    await add_status_update(SYSTEM, "grenoble", "lampedusa", "LAM-DIG-01", StatusUpdateCreate(
-        status="in_progress", reported_on=date(2025, 1, 31), note_md=HOSTILE))
+    await add_status_update(
+        SYSTEM,
+        "grenoble",
+        "lampedusa",
+        "LAM-DIG-01",
+        StatusUpdateCreate(status="in_progress", reported_on=date(2025, 1, 31), note_md=HOSTILE),
+    )
     context, pdf, fetcher = await render("grenoble", "lampedusa", "fr")
     assert fetcher.refused == []
     names = {Path(u).name for u in fetcher.calls}
     assert {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} <= names
     assert names - {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} == {
-        f"{name}.svg" for name in context.charts}
+        f"{name}.svg" for name in context.charts
+    }
     html = render_html(context)
-    assert "<script" not in html and "<link rel=stylesheet href=\"http" not in html
+    assert "<script" not in html and '<link rel=stylesheet href="http' not in html
     assert all(src.startswith("charts/") for src in re.findall(r'<img src="([^"]+)"', html))
     text = pdftotext(pdf)
     flat = "".join(text.split())
@@ -117,8 +130,13 @@ async def test_emoji_and_mixed_scripts_stay_in_order_and_inside_the_page() -> No
     """An Arabic note mixing Latin words, digits and emoji keeps its logical order and wraps."""
     await builders.editor_with_adoption("sousse", locale="ar-TN")
     note = "تمّ فتح 3 مكاتب في Sousse-Médina منذ 2024 🎉👍 " + "ب" * 200
-    await add_status_update(SYSTEM, "sousse", "lampedusa", "LAM-DIG-01", StatusUpdateCreate(
-        status="in_progress", reported_on=date(2025, 1, 31), note_md=note))
+    await add_status_update(
+        SYSTEM,
+        "sousse",
+        "lampedusa",
+        "LAM-DIG-01",
+        StatusUpdateCreate(status="in_progress", reported_on=date(2025, 1, 31), note_md=note),
+    )
     context, pdf, fetcher = await render("sousse", "lampedusa", "ar")
     assert fetcher.refused == []
     html = render_html(context)
@@ -169,8 +187,9 @@ async def test_api_report_pdf_is_cached_and_checks_its_inputs(client, tmp_path, 
     assert second.headers["x-report-cache"] == "hit" and second.content == first.content
     r = await client.get("/api/v1/cities/grenoble/report.pdf?charter=lampedusa&lang=de")
     assert r.status_code == 400
-    assert r.json()["errors"] == [{"field": "lang", "message": "Expected one of the supported "
-                                                               "languages: fr, en, es, ar."}]
+    assert r.json()["errors"] == [
+        {"field": "lang", "message": "Expected one of the supported languages: fr, en, es, ar."}
+    ]
     assert (await client.get("/api/v1/cities/grenoble/report.pdf?charter=nope")).status_code == 404
     assert (await client.get(url + "&drafts=1")).status_code == 403
     token = await builders.token("city_editor", "grenoble", email="ed2@grenoble.fr")
@@ -201,8 +220,7 @@ async def test_batch_skips_unchanged_cities_and_survives_a_failure(tmp_path: Pat
     (tmp_path / "madrid-lampedusa-fr.pdf").mkdir()  # madrid's file cannot be written
     seen: list[str] = []
     result = await run_batch("lampedusa", "fr", tmp_path, workers=2, on_done=seen.append)
-    assert sorted(result.rendered) == ["beirut", "grenoble", "ramallah", "sfax", "sousse", "tangier",
-                                       "turin"]
+    assert sorted(result.rendered) == ["beirut", "grenoble", "ramallah", "sfax", "sousse", "tangier", "turin"]
     assert list(result.failed) == ["madrid"] and "IsADirectoryError" in result.failed["madrid"]
     assert sorted(seen) == sorted([*result.rendered, "madrid"])
     (tmp_path / "madrid-lampedusa-fr.pdf").rmdir()
@@ -222,14 +240,14 @@ async def test_report_rendered_in_two_parts_joins_into_one_document() -> None:
 
     await load_demo()
     context = await build_report_context("grenoble", "lampedusa", "fr", today=date(2026, 11, 26))
-    single = PdfReader(BytesIO(html_to_pdf(render_html(context), context.hash,
-                                           charts=context.charts)))
+    single = PdfReader(BytesIO(html_to_pdf(render_html(context), context.hash, charts=context.charts)))
     joined_bytes = render_pdf_parallel(context, min_weight=0)
     assert render_pdf_parallel(context, min_weight=0) == joined_bytes
     joined = PdfReader(BytesIO(joined_bytes))
     assert len(single.pages) <= len(joined.pages) <= len(single.pages) + 1  # part two starts a page
     assert [i.title for i in joined.outline if not isinstance(i, list)] == [
-        i.title for i in single.outline if not isinstance(i, list)]
+        i.title for i in single.outline if not isinstance(i, list)
+    ]
     assert joined.metadata.title == single.metadata.title
     assert joined.trailer["/Root"]["/Lang"] == "fr"
     text = pdftotext(joined_bytes)

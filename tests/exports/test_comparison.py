@@ -36,32 +36,53 @@ URL = "/api/v1/charters/lampedusa/comparison"
 REVIEWER = Caller(label="ngo", name="Observatoire", roles=frozenset({"reviewer"}), system=True)
 
 
-async def _city(slug: str, country: str, region: str, population: int, networks: list[str],
-                signed: bool = True) -> None:
-    await create_city(SYSTEM, CityCreate(slug=slug, name=slug.title(), country=country, locale="fr-FR",
-                                         population=population, region=region, networks=networks))
+async def _city(
+    slug: str, country: str, region: str, population: int, networks: list[str], signed: bool = True
+) -> None:
+    await create_city(
+        SYSTEM,
+        CityCreate(
+            slug=slug,
+            name=slug.title(),
+            country=country,
+            locale="fr-FR",
+            population=population,
+            region=region,
+            networks=networks,
+        ),
+    )
     if signed:
         await builders.signed(slug)
 
 
 async def _adopt(city: str, code: str, due: date | None) -> None:
-    await adopt(SYSTEM, city, AdoptionCreate(charter="lampedusa", commitment=code,
-                                             adopted_on=date(2023, 1, 15), due_on=due))
+    await adopt(
+        SYSTEM,
+        city,
+        AdoptionCreate(charter="lampedusa", commitment=code, adopted_on=date(2023, 1, 15), due_on=due),
+    )
 
 
 async def _status(city: str, code: str, status: str, on: date, evidence: list[int] | None = None):
-    return await add_status_update(SYSTEM, city, "lampedusa", code, StatusUpdateCreate(
-        status=CommitmentStatus(status), reported_on=on, evidence=evidence or []))
+    return await add_status_update(
+        SYSTEM,
+        city,
+        "lampedusa",
+        code,
+        StatusUpdateCreate(status=CommitmentStatus(status), reported_on=on, evidence=evidence or []),
+    )
 
 
 async def _value(city: str, code: str, period: str, value: float, **extra):
-    return await add_measurement(SYSTEM, city, "lampedusa", code, MeasurementCreate(
-        period=period, value=value, **extra))
+    return await add_measurement(
+        SYSTEM, city, "lampedusa", code, MeasurementCreate(period=period, value=value, **extra)
+    )
 
 
 async def _target(city: str, code: str, baseline: float, target: float) -> None:
-    await set_target(SYSTEM, city, "lampedusa", code, TargetSet(target=target, baseline=baseline),
-                     ANY_VERSION)
+    await set_target(
+        SYSTEM, city, "lampedusa", code, TargetSet(target=target, baseline=baseline), ANY_VERSION
+    )
 
 
 async def fixture() -> None:
@@ -72,8 +93,11 @@ async def fixture() -> None:
     await _city("alpha", "FR", "155", 150_000, ["MC2CM"])
     await _city("beta", "TN", "015", 600_000, ["MC2CM", "UCLG"])
     await _city("gamma", "ES", "039", 3_300_000, ["MC2CM"])
-    await create_signature(SYSTEM, "gamma", SignatureCreate(charter="lampedusa", signed_on=date(2024, 5, 1),
-                                                           status=SignatureStatus.withdrawn))
+    await create_signature(
+        SYSTEM,
+        "gamma",
+        SignatureCreate(charter="lampedusa", signed_on=date(2024, 5, 1), status=SignatureStatus.withdrawn),
+    )
     await _city("delta", "IT", "039", 850_000, [], signed=False)
 
     await _adopt("alpha", "LAM-DIG-01", date(2025, 12, 31))
@@ -86,8 +110,11 @@ async def fixture() -> None:
     await _value("alpha", "LAM-DIG-01-I2", "2023", 20)
     await _value("alpha", "LAM-EQU-01-I1", "2024", 50)
     await _status("alpha", "LAM-DIG-01", "in_progress", date(2024, 3, 1))
-    proof = await create_link_evidence(SYSTEM, "alpha", EvidenceCreate(
-        title="Arrêté", kind="council_decision", url="https://alpha.example/arrete.pdf"))
+    proof = await create_link_evidence(
+        SYSTEM,
+        "alpha",
+        EvidenceCreate(title="Arrêté", kind="council_decision", url="https://alpha.example/arrete.pdf"),
+    )
     achieved = await _status("alpha", "LAM-DIG-02", "achieved", date(2024, 6, 30), [proof.id])
     await verify_claim(SYSTEM, achieved.claim_id, "Checked.", ANY_VERSION)
     await _status("alpha", "LAM-EQU-01", "in_progress", date(2024, 9, 1))
@@ -142,13 +169,22 @@ async def test_commitment_level() -> None:
     assert alpha["LAM-DIG-01"].contested_share == pytest.approx(1 / 3)
 
 
-@pytest.mark.parametrize(("query", "cities"), [
-    ({"country": "TN"}, ["beta"]), ({"country": "fr,tn"}, ["alpha", "beta"]), ({"region": "155"}, ["alpha"]),
-    ({"network": "uclg"}, ["beta"]), ({"network": "MC2CM"}, ["alpha", "beta"]),
-    ({"population_band": "medium"}, ["alpha"]), ({"population_band": "large"}, ["beta"]),
-    ({"population_band": "small"}, []), ({"signed_year": "2022"}, ["alpha", "beta"]),
-    ({"signed_year": "2021"}, []), ({"country": "TN", "network": "MC2CM"}, ["beta"]),
-])
+@pytest.mark.parametrize(
+    ("query", "cities"),
+    [
+        ({"country": "TN"}, ["beta"]),
+        ({"country": "fr,tn"}, ["alpha", "beta"]),
+        ({"region": "155"}, ["alpha"]),
+        ({"network": "uclg"}, ["beta"]),
+        ({"network": "MC2CM"}, ["alpha", "beta"]),
+        ({"population_band": "medium"}, ["alpha"]),
+        ({"population_band": "large"}, ["beta"]),
+        ({"population_band": "small"}, []),
+        ({"signed_year": "2022"}, ["alpha", "beta"]),
+        ({"signed_year": "2021"}, []),
+        ({"country": "TN", "network": "MC2CM"}, ["beta"]),
+    ],
+)
 async def test_filters(client, query: dict, cities: list[str]) -> None:
     """Each filter, and two together, through the API."""
     await fixture()
@@ -157,11 +193,18 @@ async def test_filters(client, query: dict, cities: list[str]) -> None:
     assert [row["city"] for row in r.json()["rows"]] == cities
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ({"colour": "red"}, "colour"), ({"population_band": "huge"}, "population_band"),
-    ({"signed_year": "last"}, "signed_year"), ({"level": "city"}, "level"), ({"format": "pdf"}, "format"),
-    ({"sort": "DIG.happiness"}, "sort"), ({"order": "up"}, "order"),
-])
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"colour": "red"}, "colour"),
+        ({"population_band": "huge"}, "population_band"),
+        ({"signed_year": "last"}, "signed_year"),
+        ({"level": "city"}, "level"),
+        ({"format": "pdf"}, "format"),
+        ({"sort": "DIG.happiness"}, "sort"),
+        ({"order": "up"}, "order"),
+    ],
+)
 async def test_bad_parameters_are_400_naming_the_field(client, query: dict, field: str) -> None:
     """An unknown filter, an unknown band, a bad year, level, format, sort or order."""
     await fixture()
@@ -187,8 +230,12 @@ async def test_sorting(client) -> None:
 async def test_csv_and_xlsx(client) -> None:
     """The same matrix as CSV (UTF-8 with BOM) and XLSX; a formula-looking name stays inert text."""
     await fixture()
-    await create_city(SYSTEM, CityCreate(slug="epsilon", name="=HYPERLINK(\"http://x.example\")",
-                                         country="MA", locale="fr-MA", region="015"))
+    await create_city(
+        SYSTEM,
+        CityCreate(
+            slug="epsilon", name='=HYPERLINK("http://x.example")', country="MA", locale="fr-MA", region="015"
+        ),
+    )
     await builders.signed("epsilon")
     r = await client.get(URL, params={"format": "csv"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
@@ -197,7 +244,7 @@ async def test_csv_and_xlsx(client) -> None:
     alpha = next(row for row in rows if row["city"] == "alpha")
     assert alpha["DIG.adopted"] == "2" and alpha["total.claims"] == "6"
     assert float(alpha["EQU.progress"]) == pytest.approx(0.75)
-    assert next(row for row in rows if row["city"] == "epsilon")["name"] == "'=HYPERLINK(\"http://x.example\")"
+    assert next(row for row in rows if row["city"] == "epsilon")["name"] == '\'=HYPERLINK("http://x.example")'
     r = await client.get(URL, params={"format": "xlsx", "level": "commitment"})
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     book = openpyxl.load_workbook(io.BytesIO(r.content))
@@ -206,7 +253,7 @@ async def test_csv_and_xlsx(client) -> None:
     values = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     assert values["alpha"][header.index("LAM-DIG-02.achieved")].value == 1
     name = values["epsilon"][header.index("name")]
-    assert name.value == "=HYPERLINK(\"http://x.example\")" and name.data_type == "s"
+    assert name.value == '=HYPERLINK("http://x.example")' and name.data_type == "s"
     assert [c.value for c in book["columns"]["A"]][1:] == ["LAM-DIG-01", "LAM-DIG-02", "LAM-EQU-01"]
 
 
@@ -224,15 +271,18 @@ async def test_adoption_over_time(client) -> None:
     assert equ["adopted"][0] == 1 and set(equ["achieved"]) == {0}
     r = await client.get("/api/v1/charters/lampedusa/adoption-over-time", params={"country": "TN"})
     assert next(p for p in r.json()["principles"] if p["code"] == "DIG")["adopted"][0] == 1
-    assert (await client.get("/api/v1/charters/lampedusa/adoption-over-time",
-                             params={"shape": "x"})).status_code == 400
+    assert (
+        await client.get("/api/v1/charters/lampedusa/adoption-over-time", params={"shape": "x"})
+    ).status_code == 400
 
 
 async def test_peers(client) -> None:
     """Same region first, then nearest in population; among a charter's signatories when asked."""
     await fixture()
-    await create_city(SYSTEM, CityCreate(slug="sfax", name="Sfax", country="TN", locale="fr-TN",
-                                         population=330_000, region="015"))
+    await create_city(
+        SYSTEM,
+        CityCreate(slug="sfax", name="Sfax", country="TN", locale="fr-TN", population=330_000, region="015"),
+    )
     r = await client.get("/api/v1/cities/beta/peers")
     assert [p["city"] for p in r.json()] == ["sfax", "delta", "alpha", "gamma"]
     assert r.json()[0]["same_region"] is True
@@ -257,22 +307,34 @@ async def test_the_same_numbers_as_the_city_view_on_the_demo_data() -> None:
                 assert cell.achieved == statuses.count("achieved")
                 assert cell.delayed == statuses.count("delayed")
                 assert cell.overdue == sum("overdue" in [f.code for f in c.flags] for c in mine)
-                assert cell.on_track == sum(on_track(status=s, progress=c.progress, adopted_on=c.adopted_on,
-                                                     due_on=c.due_on, today=clock.today())
-                                            for c, s in zip(mine, statuses, strict=True))
+                assert cell.on_track == sum(
+                    on_track(
+                        status=s,
+                        progress=c.progress,
+                        adopted_on=c.adopted_on,
+                        due_on=c.due_on,
+                        today=clock.today(),
+                    )
+                    for c, s in zip(mine, statuses, strict=True)
+                )
                 expected = principle_progress((c.progress, s) for c, s in zip(mine, statuses, strict=True))
                 assert (cell.progress is None) == (expected is None)
                 if expected is not None:
                     assert cell.progress == pytest.approx(expected)
-                claims = [x for c in mine
-                          for x in [*c.timeline, *(m for i in c.indicators for m in i.measurements)]
-                          if x.superseded_by is None]
+                claims = [
+                    x
+                    for c in mine
+                    for x in [*c.timeline, *(m for i in c.indicators for m in i.measurements)]
+                    if x.superseded_by is None
+                ]
                 assert cell.claims == len(claims)
                 if claims:
                     assert cell.contested_share == pytest.approx(
-                        sum(x.assurance == "contested" for x in claims) / len(claims))
+                        sum(x.assurance == "contested" for x in claims) / len(claims)
+                    )
                     assert cell.verified_share == pytest.approx(
-                        sum(x.assurance == "verified" for x in claims) / len(claims))
+                        sum(x.assurance == "verified" for x in claims) / len(claims)
+                    )
 
 
 def test_filters_parse_rejects_unknown_names() -> None:
@@ -295,8 +357,9 @@ async def test_standings_follow_rulings_reviews_and_text_changes() -> None:
     await fixture()
     challenge = await Challenge.select(Challenge.id).first()
     await rule(SYSTEM, challenge["id"], RulingCreate(outcome="dismissed"), ANY_VERSION)
-    proof = await Evidence.select(Evidence.id).where(
-        Evidence.url == "https://alpha.example/arrete.pdf").first()
+    proof = (
+        await Evidence.select(Evidence.id).where(Evidence.url == "https://alpha.example/arrete.pdf").first()
+    )
     await review_evidence(SYSTEM, proof["id"], EvidenceReviewCreate(review="rejected"), ANY_VERSION)
     dig = _cells(await comparison("lampedusa", today=TODAY), "alpha")["DIG"]
     assert dig.contested_share == 0 and dig.verified_share == 0

@@ -39,12 +39,23 @@ async def test_demo_package_validates(tmp_path: Path) -> None:
 async def test_drafts_are_left_out_and_formulas_neutralised() -> None:
     """A draft value is not published; a title starting with = is written with a leading '."""
     await builders.editor_with_adoption()
-    await add_measurement(SYSTEM, "grenoble", "lampedusa", "LAM-DIG-01-I1", MeasurementCreate(
-        period="2023", value=410))
-    await add_measurement(SYSTEM, "grenoble", "lampedusa", "LAM-DIG-01-I1", MeasurementCreate(
-        period="2024", value=499, draft=True, note_md="=HYPERLINK(1)"))
-    await add_measurement(SYSTEM, "grenoble", "lampedusa", "LAM-DIG-01-I2", MeasurementCreate(
-        period="2023", value=20, note_md="@SUM(A1:A9) +1 -1"))
+    await add_measurement(
+        SYSTEM, "grenoble", "lampedusa", "LAM-DIG-01-I1", MeasurementCreate(period="2023", value=410)
+    )
+    await add_measurement(
+        SYSTEM,
+        "grenoble",
+        "lampedusa",
+        "LAM-DIG-01-I1",
+        MeasurementCreate(period="2024", value=499, draft=True, note_md="=HYPERLINK(1)"),
+    )
+    await add_measurement(
+        SYSTEM,
+        "grenoble",
+        "lampedusa",
+        "LAM-DIG-01-I2",
+        MeasurementCreate(period="2023", value=20, note_md="@SUM(A1:A9) +1 -1"),
+    )
     files = await package_files()
     values = _rows(files, "measurements")
     assert [(v["period"], v["value"]) for v in values] == [("2023", "410"), ("2023", "20")]

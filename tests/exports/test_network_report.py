@@ -31,8 +31,7 @@ async def test_french_network_report_reads_back() -> None:
     assert "Méthodologie" in text and context.hash in text
     for city in ("Grenoble", "Madrid", "Turin", "Sfax", "Tanger"):
         assert city in text
-    assert len(context.rows) == 8 and [c.code for c in context.columns] == [
-        "DIG", "EQU", "REC", "PAR", "COM"]
+    assert len(context.rows) == 8 and [c.code for c in context.columns] == ["DIG", "EQU", "REC", "PAR", "COM"]
     grenoble = next(r for r in context.rows if r.city == "grenoble")
     assert "Grenoble (FR, Europe de l’Ouest)" in text and f"Adoptés {grenoble.total.adopted}" in text
     reader = PdfReader(BytesIO(pdf))

@@ -21,29 +21,62 @@ VALUES = f"{CITY}/indicators/lampedusa/LAM-DIG-01-I1/measurements"
 async def _story(client) -> dict:
     """A verified value, a challenged value with two replies and an upheld ruling, a status."""
     editor = await builders.editor_with_adoption()
-    reviewer = await builders.token("reviewer", email="watch@ngo.example",
-                                    organisation="Collectif Accès aux Droits 38")
+    reviewer = await builders.token(
+        "reviewer", email="watch@ngo.example", organisation="Collectif Accès aux Droits 38"
+    )
     secretariat = await builders.token("secretariat", email="sec@uclg.example")
-    evidence = (await client.post(f"{CITY}/evidence", headers=bearer(editor), json={
-        "title": "Rapport annuel 2023", "kind": "report", "url": "https://grenoble.example/ra.pdf",
-        "issued_on": "2024-02-01"})).json()["id"]
-    verified = (await client.post(VALUES, headers=bearer(editor), json={
-        "period": "2023", "value": 410, "evidence": [evidence]})).json()["claim_id"]
-    r = await client.post(f"/api/v1/claims/{verified}/verification", headers=bearer(secretariat, '"v1"'),
-                          json={"note_md": "Checked."})
+    evidence = (
+        await client.post(
+            f"{CITY}/evidence",
+            headers=bearer(editor),
+            json={
+                "title": "Rapport annuel 2023",
+                "kind": "report",
+                "url": "https://grenoble.example/ra.pdf",
+                "issued_on": "2024-02-01",
+            },
+        )
+    ).json()["id"]
+    verified = (
+        await client.post(
+            VALUES, headers=bearer(editor), json={"period": "2023", "value": 410, "evidence": [evidence]}
+        )
+    ).json()["claim_id"]
+    r = await client.post(
+        f"/api/v1/claims/{verified}/verification",
+        headers=bearer(secretariat, '"v1"'),
+        json={"note_md": "Checked."},
+    )
     assert r.status_code == 200, r.text
-    challenged = (await client.post(VALUES, headers=bearer(editor), json={
-        "period": "2022", "value": 380})).json()["claim_id"]
-    status = (await client.post(f"{CITY}/commitments/lampedusa/LAM-DIG-01/updates", headers=bearer(editor),
-                                json={"status": "in_progress", "reported_on": "2024-03-01",
-                                      "note_md": "Deux permanences ouvertes."})).json()["claim_id"]
-    challenge = (await client.post(f"/api/v1/claims/{challenged}/challenges", headers=bearer(reviewer), json={
-        "reason_md": "Notre décompte donne **210** consultations."})).json()
+    challenged = (
+        await client.post(VALUES, headers=bearer(editor), json={"period": "2022", "value": 380})
+    ).json()["claim_id"]
+    status = (
+        await client.post(
+            f"{CITY}/commitments/lampedusa/LAM-DIG-01/updates",
+            headers=bearer(editor),
+            json={
+                "status": "in_progress",
+                "reported_on": "2024-03-01",
+                "note_md": "Deux permanences ouvertes.",
+            },
+        )
+    ).json()["claim_id"]
+    challenge = (
+        await client.post(
+            f"/api/v1/claims/{challenged}/challenges",
+            headers=bearer(reviewer),
+            json={"reason_md": "Notre décompte donne **210** consultations."},
+        )
+    ).json()
     url = f"/api/v1/challenges/{challenge['id']}"
     for body in ("Le décompte inclut Teisseire.", "Registre joint."):
         await client.post(f"{url}/replies", headers=bearer(editor), json={"body_md": body})
-    r = await client.post(f"{url}/ruling", headers=bearer(secretariat, '"v3"'), json={
-        "outcome": "upheld", "note_md": "La permanence de Teisseire a ouvert en 2023."})
+    r = await client.post(
+        f"{url}/ruling",
+        headers=bearer(secretariat, '"v3"'),
+        json={"outcome": "upheld", "note_md": "La permanence de Teisseire a ouvert en 2023."},
+    )
     assert r.status_code == 200, r.text
     return {"editor": editor, "verified": verified, "challenged": challenged, "status": status}
 
@@ -70,8 +103,10 @@ async def test_report_shows_assurance_flags_and_challenges(client) -> None:
     assert [c.status for c in commitment.challenges] == ["ruled"]
 
 
-@pytest.mark.parametrize(("lang", "secretariat"), [
-    ("fr", "Secrétariat du réseau"), ("ar", "أمانة الشبكة"), ("es", "Secretaría de la red")])
+@pytest.mark.parametrize(
+    ("lang", "secretariat"),
+    [("fr", "Secrétariat du réseau"), ("ar", "أمانة الشبكة"), ("es", "Secretaría de la red")],
+)
 async def test_people_are_named_in_the_report_language(client, lang: str, secretariat: str) -> None:
     """The city's replies are signed with the city's name and the ruling with the secretariat's
     name in the report's language: no English role word in a French, Arabic or Spanish report."""
@@ -95,8 +130,11 @@ async def test_arabic_report_shows_the_challenge(client) -> None:
 async def test_a_correction_ends_the_contest_in_the_report(client) -> None:
     """Once the city corrects the challenged value, the report counts the correction, uncontested."""
     story = await _story(client)
-    r = await client.post(VALUES, headers=bearer(story["editor"]), json={
-        "period": "2022", "value": 210, "supersedes": story["challenged"]})
+    r = await client.post(
+        VALUES,
+        headers=bearer(story["editor"]),
+        json={"period": "2022", "value": 210, "supersedes": story["challenged"]},
+    )
     assert r.status_code == 201, r.text
     _, text = await _pdf_text("fr")
     flat = re.sub(r"\s+", " ", text)
@@ -107,8 +145,9 @@ async def test_a_correction_ends_the_contest_in_the_report(client) -> None:
 async def test_drafts_only_in_the_preview(client) -> None:
     """A draft value is absent from the public report and shown, marked, in the editors' preview."""
     story = await _story(client)
-    r = await client.post(VALUES, headers=bearer(story["editor"]), json={
-        "period": "2024", "value": 999, "draft": True})
+    r = await client.post(
+        VALUES, headers=bearer(story["editor"]), json={"period": "2024", "value": 999, "draft": True}
+    )
     assert r.status_code == 201
     public, text = await _pdf_text("fr")
     assert "999" not in text
@@ -134,11 +173,17 @@ async def test_the_demo_loop_from_challenge_to_report(client) -> None:
     claim = (await client.get(f"/api/v1/claims/{challenge['claim_id']}")).json()
     assert claim["assurance"] == "contested" and claim["kind"] == "measurement"
     url = f"/api/v1/challenges/{challenge['id']}"
-    r = await client.post(f"{url}/replies", headers=bearer(editor), json={
-        "body_md": "Le délai déclaré porte sur les demandes complètes ; nous publierons les deux."})
+    r = await client.post(
+        f"{url}/replies",
+        headers=bearer(editor),
+        json={"body_md": "Le délai déclaré porte sur les demandes complètes ; nous publierons les deux."},
+    )
     assert r.status_code == 201, r.text
-    r = await client.post(f"{url}/ruling", headers=bearer(secretariat, r.headers["etag"]), json={
-        "outcome": "partly_upheld", "note_md": "Les deux délais doivent être publiés."})
+    r = await client.post(
+        f"{url}/ruling",
+        headers=bearer(secretariat, r.headers["etag"]),
+        json={"outcome": "partly_upheld", "note_md": "Les deux délais doivent être publiés."},
+    )
     assert r.status_code == 200, r.text
     _, text = await _pdf_text("fr")
     flat = re.sub(r"\s+", " ", text)

@@ -24,8 +24,11 @@ VALUES = f"{CITY}/indicators/lampedusa/LAM-DIG-01-I1/measurements"
 async def _city(client, locale: str = "fr-FR") -> str:
     """Grenoble with a target and two values for LAM-DIG-01-I1; returns its editor's token."""
     token = await builders.editor_with_adoption(locale=locale)
-    await client.put(f"{CITY}/indicators/lampedusa/LAM-DIG-01-I1/target", headers=bearer(token),
-                     json={"baseline": 300, "target": 600})
+    await client.put(
+        f"{CITY}/indicators/lampedusa/LAM-DIG-01-I1/target",
+        headers=bearer(token),
+        json={"baseline": 300, "target": 600},
+    )
     for period, value in (("2022", 350), ("2023", 410)):
         r = await client.post(VALUES, headers=bearer(token), json={"period": period, "value": value})
         assert r.status_code == 201, r.text
@@ -46,8 +49,9 @@ def _bytes(book: openpyxl.Workbook) -> bytes:
 
 
 async def _upload(client, token: str, content: bytes, name: str = "grenoble.xlsx"):
-    return await client.post(UPLOAD, headers=bearer(token),
-                             files={"file": (name, content, "application/octet-stream")})
+    return await client.post(
+        UPLOAD, headers=bearer(token), files={"file": (name, content, "application/octet-stream")}
+    )
 
 
 def _row(sheet, **match):
@@ -75,7 +79,9 @@ async def test_round_trip_two_changes(client) -> None:
     preview = r.json()
     assert preview["summary"]["errors"] == 0 and preview["changes_total"] == 2, preview
     assert {(c["kind"], c["action"], c["code"]) for c in preview["changes"]} == {
-        ("measurement", "change", "LAM-DIG-01-I1"), ("target", "change", "LAM-DIG-01-I1")}
+        ("measurement", "change", "LAM-DIG-01-I1"),
+        ("target", "change", "LAM-DIG-01-I1"),
+    }
     change = next(c for c in preview["changes"] if c["kind"] == "measurement")
     assert change["old"]["value"] == "410" and change["value"] == "420" and change["row"] > 1
     assert await Measurement.count() == before  # a preview writes nothing
@@ -84,7 +90,10 @@ async def test_round_trip_two_changes(client) -> None:
     assert r.json()["applied"] == {"measurement": 1, "target": 1, "status": 0}
     listed = (await client.get(VALUES)).json()
     assert [(m["period"], m["value"], m["superseded_by"] is None) for m in listed] == [
-        ("2022", 350.0, True), ("2023", 410.0, False), ("2023", 420.0, True)]
+        ("2022", 350.0, True),
+        ("2023", 410.0, False),
+        ("2023", 420.0, True),
+    ]
     assert (await Target.select(Target.target).first())["target"] == 650
     assert await AuditEntry.count().where(AuditEntry.entity == "import") == 1
     assert (await client.post(preview["commit"], headers=bearer(token))).status_code == 409
@@ -96,8 +105,11 @@ async def test_stale_preview_is_refused_and_nothing_applied(client) -> None:
     book = await _workbook(client)
     _row(book["measurements"], indicator="LAM-DIG-01-I1", period="2023")["value"].value = 420
     preview = (await _upload(client, token, _bytes(book))).json()
-    r = await client.post(VALUES, headers=bearer(token), json={
-        "period": "2023", "value": 430, "supersedes": preview["changes"][0]["old"]["claim_id"]})
+    r = await client.post(
+        VALUES,
+        headers=bearer(token),
+        json={"period": "2023", "value": 430, "supersedes": preview["changes"][0]["old"]["claim_id"]},
+    )
     assert r.status_code == 201
     count = await Measurement.count()
     r = await client.post(preview["commit"], headers=bearer(token))
@@ -105,12 +117,18 @@ async def test_stale_preview_is_refused_and_nothing_applied(client) -> None:
     assert await Measurement.count() == count
 
 
-@pytest.mark.parametrize(("case", "sheet", "column"), [
-    ("formula", "measurements", "value"), ("merged header", "measurements", "header"),
-    ("another city", "measurements", "city"), ("period not ended", "measurements", "period"),
-    ("unknown indicator", "measurements", "indicator"), ("bad status", "status", "status"),
-    ("not a number", "targets", "target"),
-])
+@pytest.mark.parametrize(
+    ("case", "sheet", "column"),
+    [
+        ("formula", "measurements", "value"),
+        ("merged header", "measurements", "header"),
+        ("another city", "measurements", "city"),
+        ("period not ended", "measurements", "period"),
+        ("unknown indicator", "measurements", "indicator"),
+        ("bad status", "status", "status"),
+        ("not a number", "targets", "target"),
+    ],
+)
 async def test_each_bad_row_is_named_and_nothing_written(client, case: str, sheet: str, column: str) -> None:
     """Every error names its sheet, row and column; the preview cannot be committed."""
     token = await _city(client)
@@ -167,8 +185,10 @@ async def test_numbers_in_the_city_locale(client, locale: str, typed: str, store
 async def test_csv_in_windows_1252(client) -> None:
     """A CSV saved by an older spreadsheet in Windows-1252: read, with a warning, accents intact."""
     token = await _city(client)
-    text = ("city,charter,indicator,indicator_title,unit,period,value,note\n"
-            "grenoble,lampedusa,LAM-DIG-01-I1,,,2024,455,Comptage révisé (données de l'année)\n")
+    text = (
+        "city,charter,indicator,indicator_title,unit,period,value,note\n"
+        "grenoble,lampedusa,LAM-DIG-01-I1,,,2024,455,Comptage révisé (données de l'année)\n"
+    )
     r = await _upload(client, token, text.encode("cp1252"), "values.csv")
     preview = r.json()
     assert preview["errors"] == [] and "Windows-1252" in preview["warnings"][0]
@@ -179,7 +199,7 @@ async def test_hundred_thousand_rows_get_a_bounded_answer(client) -> None:
     """100 000 rows (most of them repeats): every error counted, the first thousand listed."""
     token = await _city(client)
     lines = ["city,charter,indicator,indicator_title,unit,period,value,note"]
-    lines += [f"grenoble,lampedusa,LAM-DIG-01-I1,,,{1900 + n % 120},{n},"for n in range(100_000)]
+    lines += [f"grenoble,lampedusa,LAM-DIG-01-I1,,,{1900 + n % 120},{n}," for n in range(100_000)]
     started = time.perf_counter()
     r = await _upload(client, token, "\n".join(lines).encode(), "many.csv")
     assert r.status_code == 201, r.text
@@ -203,10 +223,12 @@ async def test_files_that_are_not_workbooks(client) -> None:
     assert len(bomb.getvalue()) < 1024 * 1024
     r = await _upload(client, token, bomb.getvalue(), "bomb.xlsx")
     assert r.status_code == 413
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-              '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>')
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
     book = io.BytesIO(_bytes(await _workbook(client)))
     hostile = io.BytesIO()
     with zipfile.ZipFile(book) as src, zipfile.ZipFile(hostile, "w") as dst:

@@ -19,8 +19,17 @@ async def test_charter_tree_with_fallback_per_field(client) -> None:
 async def test_demo_loads_once_and_reads_back(client) -> None:
     """The demo holds 3 charters, 8 cities, 38 adoptions, 295 measurements; loading twice adds nothing."""
     first = await load_demo()
-    assert first == {"charters": 3, "cities": 8, "signatures": 12, "adoptions": 38, "targets": 63,
-                     "measurements": 295, "evidence": 49, "verified": 6, "challenges": 3}
+    assert first == {
+        "charters": 3,
+        "cities": 8,
+        "signatures": 12,
+        "adoptions": 38,
+        "targets": 63,
+        "measurements": 295,
+        "evidence": 49,
+        "verified": 6,
+        "challenges": 3,
+    }
     assert await load_demo() == first
     cities = (await client.get("/api/v1/cities?lang=ar")).json()
     assert cities["total"] == 8

@@ -22,8 +22,15 @@ FRESH = IndicatorFacts("I1", 1.0, True, "2025", "measurement-9")
 
 
 def facts(**kw) -> CommitmentFacts:
-    args = {"status": "in_progress", "status_claim": "status-1", "status_evidence": 1,
-            "due_on": date(2027, 12, 31), "indicators": [FRESH], "claims": [], **kw}
+    args = {
+        "status": "in_progress",
+        "status_claim": "status-1",
+        "status_evidence": 1,
+        "due_on": date(2027, 12, 31),
+        "indicators": [FRESH],
+        "claims": [],
+        **kw,
+    }
     return CommitmentFacts(**args)
 
 
@@ -34,7 +41,8 @@ def flags(**kw) -> list[str]:
 def test_achieved_without_evidence() -> None:
     """Achieved with no evidence on the status is flagged on that status; with evidence it is not."""
     assert commitment_flags(facts(status="achieved", status_evidence=0), TODAY) == [
-        Flag("achieved_without_evidence", "status-1")]
+        Flag("achieved_without_evidence", "status-1")
+    ]
     assert flags(status="achieved", status_evidence=2) == []
 
 
@@ -53,9 +61,18 @@ def test_overdue() -> None:
     assert flags(due_on=date(2025, 12, 31), status="withdrawn") == []
 
 
-@pytest.mark.parametrize(("last", "stale"), [("2025", False), ("2024", True), (None, True),
-                                              ("2026-Q3", False), ("2026-Q2", True),
-                                              ("2026-10", False), ("2026-09", True)])
+@pytest.mark.parametrize(
+    ("last", "stale"),
+    [
+        ("2025", False),
+        ("2024", True),
+        (None, True),
+        ("2026-Q3", False),
+        ("2026-Q2", True),
+        ("2026-10", False),
+        ("2026-09", True),
+    ],
+)
 def test_stale(last: str | None, stale: bool) -> None:
     """No value for the latest ended period (year, quarter or month) is stale."""
     indicator = IndicatorFacts("I1", 0.5, True, last, "measurement-3" if last else None)
@@ -80,7 +97,8 @@ def test_evidence_after_claim_on_a_value() -> None:
     late = ClaimFacts("measurement-7", None, [date(2025, 3, 1)], date(2023, 12, 31), False, "I1")
     fine = ClaimFacts("measurement-8", None, [date(2024, 12, 31)], date(2023, 12, 31), False, "I1")
     assert commitment_flags(facts(claims=[late, fine]), TODAY) == [
-        Flag("evidence_after_claim", "measurement-7", "I1")]
+        Flag("evidence_after_claim", "measurement-7", "I1")
+    ]
 
 
 def test_contested() -> None:
@@ -88,7 +106,8 @@ def test_contested() -> None:
     contested = ClaimFacts("measurement-7", None, [], date(2025, 12, 31), True, "I1")
     calm = ClaimFacts("status-2", date(2026, 1, 1), [], None, False)
     assert commitment_flags(facts(claims=[contested, calm]), TODAY) == [
-        Flag("contested", "measurement-7", "I1")]
+        Flag("contested", "measurement-7", "I1")
+    ]
 
 
 def test_every_flag_has_a_message_in_every_report_language() -> None:
@@ -105,10 +124,16 @@ def test_latest_ended_period() -> None:
     assert latest_ended_period("2024", TODAY) == "2025"
     assert latest_ended_period("2024-Q1", TODAY) == "2026-Q3"
     assert latest_ended_period("2024-01", TODAY) == "2026-10"
+
+
 def test_on_track() -> None:
     """Half way in time and 60 % done is on track; 40 % is not; past due never is."""
-    args = {"status": "in_progress", "adopted_on": date(2024, 1, 1), "due_on": date(2029, 9, 20),
-            "today": TODAY}
+    args = {
+        "status": "in_progress",
+        "adopted_on": date(2024, 1, 1),
+        "due_on": date(2029, 9, 20),
+        "today": TODAY,
+    }
     assert on_track(progress=0.6, **args) is True
     assert on_track(progress=0.4, **args) is False
     assert on_track(progress=1.0, **{**args, "due_on": date(2025, 1, 1)}) is False

@@ -19,13 +19,28 @@ async def test_public_history_of_a_verified_claim_shows_no_account_id(client) ->
     published name; only the secretariat sees the account."""
     editor = await builders.editor_with_adoption()
     secretariat = await builders.token("secretariat", email="sec@uclg.example")
-    evidence = (await client.post(f"{CITY}/evidence", headers=bearer(editor), json={
-        "title": "Rapport annuel 2023", "kind": "report", "url": "https://grenoble.example/ra.pdf",
-        "issued_on": "2024-03-01"})).json()["id"]
-    value = (await client.post(VALUES, headers=bearer(editor), json={
-        "period": "2023", "value": 410, "evidence": [evidence]})).json()
-    r = await client.post(f"/api/v1/claims/{value['claim_id']}/verification",
-                          headers=bearer(secretariat, '"v1"'), json={"note_md": "Checked."})
+    evidence = (
+        await client.post(
+            f"{CITY}/evidence",
+            headers=bearer(editor),
+            json={
+                "title": "Rapport annuel 2023",
+                "kind": "report",
+                "url": "https://grenoble.example/ra.pdf",
+                "issued_on": "2024-03-01",
+            },
+        )
+    ).json()["id"]
+    value = (
+        await client.post(
+            VALUES, headers=bearer(editor), json={"period": "2023", "value": 410, "evidence": [evidence]}
+        )
+    ).json()
+    r = await client.post(
+        f"/api/v1/claims/{value['claim_id']}/verification",
+        headers=bearer(secretariat, '"v1"'),
+        json={"note_md": "Checked."},
+    )
     assert r.status_code == 200, r.text
     url = f"/api/v1/history?entity=measurement&key={value['claim_id']}"
     public = (await client.get(url)).json()
@@ -40,13 +55,16 @@ async def test_public_history_of_a_verified_claim_shows_no_account_id(client) ->
 async def test_a_challenge_is_published_under_the_account_organisation(client) -> None:
     """The organisation belongs to the reviewer's account: a request cannot name another one."""
     editor = await builders.editor_with_adoption()
-    reviewer = await builders.token("reviewer", email="watch@ngo.example",
-                                    organisation="Collectif Accès aux Droits 38")
-    claim = (await client.post(VALUES, headers=bearer(editor), json={
-        "period": "2023", "value": 410})).json()["claim_id"]
+    reviewer = await builders.token(
+        "reviewer", email="watch@ngo.example", organisation="Collectif Accès aux Droits 38"
+    )
+    claim = (await client.post(VALUES, headers=bearer(editor), json={"period": "2023", "value": 410})).json()[
+        "claim_id"
+    ]
     url = f"/api/v1/claims/{claim}/challenges"
-    r = await client.post(url, headers=bearer(reviewer), json={
-        "reason_md": "Doubtful.", "organisation": "UNHCR Tunisia"})
+    r = await client.post(
+        url, headers=bearer(reviewer), json={"reason_md": "Doubtful.", "organisation": "UNHCR Tunisia"}
+    )
     assert r.status_code == 400 and "`organisation`" in r.json()["errors"][0]["message"]
     assert (await client.get("/api/v1/challenges")).json()["items"] == []
     r = await client.post(url, headers=bearer(reviewer), json={"reason_md": "Doubtful."})

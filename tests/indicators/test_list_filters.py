@@ -12,15 +12,19 @@ LIST = f"{CITY}/commitments"
 
 
 async def _evidence(client, token: str, title: str) -> int:
-    r = await client.post(EV, headers=bearer(token), json={
-        "title": title, "kind": "report", "url": f"https://grenoble.example/{title}.pdf"})
+    r = await client.post(
+        EV,
+        headers=bearer(token),
+        json={"title": title, "kind": "report", "url": f"https://grenoble.example/{title}.pdf"},
+    )
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
 
 async def _review(client, secretariat: str, evidence_id: int, review: str) -> None:
-    r = await client.post(f"/api/v1/evidence/{evidence_id}/review", headers=bearer(secretariat, '"v1"'),
-                          json={"review": review})
+    r = await client.post(
+        f"/api/v1/evidence/{evidence_id}/review", headers=bearer(secretariat, '"v1"'), json={"review": review}
+    )
     assert r.status_code == 200, r.text
 
 
@@ -29,9 +33,11 @@ async def _evidence_set_up(client) -> dict[str, int]:
     editor = await builders.editor_with_adoption()
     reviewer = await builders.token("reviewer", email="watch@ngo.example")
     secretariat = await builders.token("secretariat", email="sec@uclg.example")
-    ids = {"accepted": await _evidence(client, editor, "accepted"),
-           "rejected": await _evidence(client, editor, "rejected"),
-           "counter": await _evidence(client, reviewer, "counter")}
+    ids = {
+        "accepted": await _evidence(client, editor, "accepted"),
+        "rejected": await _evidence(client, editor, "rejected"),
+        "counter": await _evidence(client, reviewer, "counter"),
+    }
     await _review(client, secretariat, ids["accepted"], "accepted")
     await _review(client, secretariat, ids["rejected"], "rejected")
     return ids
@@ -61,8 +67,10 @@ async def test_evidence_filtered_by_origin(client) -> None:
     assert await _ids(client, EV, origin="reviewer", review="accepted") == []
 
 
-@pytest.mark.parametrize(("name", "value", "accepted"), [
-    ("review", "maybe", "unreviewed, accepted, rejected"), ("origin", "ngo", "city, reviewer")])
+@pytest.mark.parametrize(
+    ("name", "value", "accepted"),
+    [("review", "maybe", "unreviewed, accepted, rejected"), ("origin", "ngo", "city, reviewer")],
+)
 async def test_unknown_evidence_filter_is_400_naming_it(client, name: str, value: str, accepted: str) -> None:
     """An evidence filter outside its vocabulary is a 400 naming the parameter and what it accepts."""
     await builders.editor_with_adoption()
@@ -83,17 +91,29 @@ async def _commitments_set_up(client) -> None:
     reviewer = await builders.token("reviewer", email="watch@ngo.example")
     proof = await _evidence(client, editor, "decision")
     claims = {}
-    for code, status, evidence in (("LAM-DIG-01", "achieved", []), ("LAM-DIG-02", "in_progress", [proof]),
-                                   ("LAM-EQU-01", "delayed", [])):
-        r = await client.post(f"{LIST}/lampedusa/{code}/updates", headers=bearer(editor), json={
-            "status": status, "reported_on": "2024-06-30", "evidence": evidence})
+    for code, status, evidence in (
+        ("LAM-DIG-01", "achieved", []),
+        ("LAM-DIG-02", "in_progress", [proof]),
+        ("LAM-EQU-01", "delayed", []),
+    ):
+        r = await client.post(
+            f"{LIST}/lampedusa/{code}/updates",
+            headers=bearer(editor),
+            json={"status": status, "reported_on": "2024-06-30", "evidence": evidence},
+        )
         assert r.status_code == 201, r.text
         claims[code] = r.json()["claim_id"]
-    r = await client.post(f"/api/v1/claims/{claims['LAM-DIG-02']}/verification",
-                          headers=bearer(secretariat, '"v1"'), json={"note_md": "Checked."})
+    r = await client.post(
+        f"/api/v1/claims/{claims['LAM-DIG-02']}/verification",
+        headers=bearer(secretariat, '"v1"'),
+        json={"note_md": "Checked."},
+    )
     assert r.status_code == 200, r.text
-    r = await client.post(f"/api/v1/claims/{claims['LAM-EQU-01']}/challenges", headers=bearer(reviewer),
-                          json={"reason_md": "Nothing was done in 2024."})
+    r = await client.post(
+        f"/api/v1/claims/{claims['LAM-EQU-01']}/challenges",
+        headers=bearer(reviewer),
+        json={"reason_md": "Nothing was done in 2024."},
+    )
     assert r.status_code == 201, r.text
 
 
@@ -150,12 +170,17 @@ async def test_commitments_filtered_by_charter_and_filters_combine(client) -> No
     assert await _codes(client, principle="DIG", status="delayed") == []
 
 
-@pytest.mark.parametrize(("name", "value", "accepted"), [
-    ("status", "done", "not_started, in_progress, achieved, delayed, withdrawn"),
-    ("assurance", "trusted", "self_reported, verified, contested"),
-    ("flag", "late", "achieved_without_evidence, achieved_below_target, overdue, stale")])
-async def test_unknown_commitment_filter_is_400_naming_it(client, name: str, value: str,
-                                                          accepted: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value", "accepted"),
+    [
+        ("status", "done", "not_started, in_progress, achieved, delayed, withdrawn"),
+        ("assurance", "trusted", "self_reported, verified, contested"),
+        ("flag", "late", "achieved_without_evidence, achieved_below_target, overdue, stale"),
+    ],
+)
+async def test_unknown_commitment_filter_is_400_naming_it(
+    client, name: str, value: str, accepted: str
+) -> None:
     """A commitment filter outside its vocabulary is a 400 naming the parameter and what it accepts."""
     await builders.editor_with_adoption()
     r = await client.get(LIST, params={name: value})
@@ -169,8 +194,13 @@ async def test_filters_are_in_the_openapi_schema(client) -> None:
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
     params = {p["name"]: p for p in paths["/api/v1/cities/{city}/commitments"]["get"]["parameters"]}
     assert {"charter", "status", "assurance", "principle", "flag"} <= set(params)
-    assert params["status"]["schema"]["enum"] == ["not_started", "in_progress", "achieved", "delayed",
-                                                  "withdrawn"]
+    assert params["status"]["schema"]["enum"] == [
+        "not_started",
+        "in_progress",
+        "achieved",
+        "delayed",
+        "withdrawn",
+    ]
     assert params["assurance"]["schema"]["enum"] == ["self_reported", "verified", "contested"]
     params = {p["name"]: p for p in paths["/api/v1/cities/{city}/evidence"]["get"]["parameters"]}
     assert params["review"]["schema"]["enum"] == ["unreviewed", "accepted", "rejected"]

@@ -18,14 +18,23 @@ async def _setup(client) -> dict[str, str | int]:
     """Grenoble's editor with one piece of evidence; a reviewer, Sousse's editor, the secretariat."""
     editor = await builders.editor_with_adoption()
     await builders.city("sousse", locale="fr-TN", country="TN")
-    r = await client.post(f"{CITY}/evidence", headers=bearer(editor), json={
-        "title": "Rapport annuel 2023", "kind": "report", "url": "https://grenoble.example/ra-2023.pdf",
-        "issued_on": "2024-03-01"})
+    r = await client.post(
+        f"{CITY}/evidence",
+        headers=bearer(editor),
+        json={
+            "title": "Rapport annuel 2023",
+            "kind": "report",
+            "url": "https://grenoble.example/ra-2023.pdf",
+            "issued_on": "2024-03-01",
+        },
+    )
     assert r.status_code == 201, r.text
     return {
-        "editor": editor, "evidence": r.json()["id"],
-        "reviewer": await builders.token("reviewer", email="watch@ngo.example",
-                                         organisation="Collectif Accès aux Droits 38"),
+        "editor": editor,
+        "evidence": r.json()["id"],
+        "reviewer": await builders.token(
+            "reviewer", email="watch@ngo.example", organisation="Collectif Accès aux Droits 38"
+        ),
         "anonymous_reviewer": await builders.token("reviewer", email="solo@ngo.example"),
         "other": await builders.token("city_editor", "sousse", email="ed@sousse.tn"),
         "secretariat": await builders.token("secretariat", email="sec@uclg.example"),
@@ -42,8 +51,11 @@ async def test_every_claim_has_a_stable_claim_id(client) -> None:
     """Signatures, status updates and measurements carry `claim_id`; GET /claims/{id} reads it back."""
     s = await _setup(client)
     value = await _value(client, s["editor"])
-    update = (await client.post(UPDATES, headers=bearer(s["editor"]), json={
-        "status": "in_progress", "reported_on": "2024-01-31"})).json()
+    update = (
+        await client.post(
+            UPDATES, headers=bearer(s["editor"]), json={"status": "in_progress", "reported_on": "2024-01-31"}
+        )
+    ).json()
     signature = (await client.get(f"{CITY}/signatures")).json()[0]
     for claim, kind in ((value, "measurement"), (update, "status_update"), (signature, "signature")):
         r = await client.get(f"/api/v1/claims/{claim['claim_id']}")
@@ -65,8 +77,9 @@ async def test_a_draft_is_private_until_published(client) -> None:
     assert [m["draft"] for m in (await client.get(VALUES, headers=bearer(s["editor"]))).json()] == [True]
     assert (await client.get(f"/api/v1/claims/{cid}")).status_code == 404
     assert (await client.get(f"/api/v1/claims/{cid}", headers=bearer(s["reviewer"]))).status_code == 404
-    r = await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]),
-                          json={"reason_md": "Not true"})
+    r = await client.post(
+        f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]), json={"reason_md": "Not true"}
+    )
     assert r.status_code == 404
     editor_view = (await client.get(DETAIL, headers=bearer(s["editor"]))).json()
     assert editor_view["indicators"][0]["latest"] is None  # drafts are shown, never counted
@@ -95,8 +108,9 @@ async def test_a_draft_is_edited_a_published_claim_is_not(client) -> None:
     r = await client.patch(url, headers=bearer(s["editor"], '"v2"'), json={"status": "achieved"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "status"
     published = await _value(client, s["editor"], period="2022", value=300)
-    r = await client.patch(f"/api/v1/claims/{published['claim_id']}", headers=bearer(s["editor"], '"v1"'),
-                           json={"value": 301})
+    r = await client.patch(
+        f"/api/v1/claims/{published['claim_id']}", headers=bearer(s["editor"], '"v1"'), json={"value": 301}
+    )
     assert r.status_code == 409
     assert "supersedes" in r.json()["detail"] and r.json()["errors"][0]["field"] == "supersedes"
     assert (await client.get(f"/api/v1/claims/{published['claim_id']}")).json()["value"] == 300.0
@@ -113,11 +127,15 @@ async def test_a_correction_supersedes_and_only_the_newest_counts(client) -> Non
     listed = (await client.get(VALUES)).json()
     assert [(m["value"], m["superseded_by"]) for m in listed] == [(410.0, second["claim_id"]), (395.0, None)]
     assert (await client.get(DETAIL)).json()["indicators"][0]["latest"] == 395.0
-    r = await client.post(VALUES, headers=bearer(s["editor"]), json={
-        "period": "2023", "value": 1, "supersedes": first["claim_id"]})
+    r = await client.post(
+        VALUES,
+        headers=bearer(s["editor"]),
+        json={"period": "2023", "value": 1, "supersedes": first["claim_id"]},
+    )
     assert r.status_code == 409  # already corrected
-    r = await client.post(VALUES, headers=bearer(s["editor"]), json={
-        "period": "2023", "value": 1, "supersedes": "status-1"})
+    r = await client.post(
+        VALUES, headers=bearer(s["editor"]), json={"period": "2023", "value": 1, "supersedes": "status-1"}
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "supersedes"
 
 
@@ -127,33 +145,47 @@ async def test_verification_and_rejected_evidence(client) -> None:
     value = await _value(client, s["editor"], evidence=[s["evidence"]])
     bare = await _value(client, s["editor"], period="2022", value=300)
     url = f"/api/v1/claims/{value['claim_id']}"
-    assert (await client.post(f"{url}/verification", headers=bearer(s["editor"], "*"),
-                              json={})).status_code == 403
-    assert (await client.post(f"{url}/verification", headers=bearer(s["secretariat"]),
-                              json={})).status_code == 428
-    r = await client.post(f"/api/v1/claims/{bare['claim_id']}/verification",
-                          headers=bearer(s["secretariat"], '"v1"'), json={})
+    assert (
+        await client.post(f"{url}/verification", headers=bearer(s["editor"], "*"), json={})
+    ).status_code == 403
+    assert (
+        await client.post(f"{url}/verification", headers=bearer(s["secretariat"]), json={})
+    ).status_code == 428
+    r = await client.post(
+        f"/api/v1/claims/{bare['claim_id']}/verification", headers=bearer(s["secretariat"], '"v1"'), json={}
+    )
     assert r.status_code == 409 and r.json()["errors"][0]["field"] == "evidence"
-    r = await client.post(f"{url}/verification", headers=bearer(s["secretariat"], '"v1"'),
-                          json={"note_md": "Checked against the **annual report**."})
+    r = await client.post(
+        f"{url}/verification",
+        headers=bearer(s["secretariat"], '"v1"'),
+        json={"note_md": "Checked against the **annual report**."},
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["assurance"] == "verified" and body["verification"]["by"] == "secretariat"
     assert "<strong>annual report</strong>" in body["verification"]["note_html"]
     ev = await client.get(f"/api/v1/evidence/{s['evidence']}")
-    assert (await client.post(f"/api/v1/evidence/{s['evidence']}/review", headers=bearer(s["editor"], "*"),
-                              json={"review": "rejected"})).status_code == 403
-    r = await client.post(f"/api/v1/evidence/{s['evidence']}/review",
-                          headers=bearer(s["secretariat"], ev.headers["etag"]),
-                          json={"review": "rejected", "note_md": "A draft, not the adopted report."})
+    assert (
+        await client.post(
+            f"/api/v1/evidence/{s['evidence']}/review",
+            headers=bearer(s["editor"], "*"),
+            json={"review": "rejected"},
+        )
+    ).status_code == 403
+    r = await client.post(
+        f"/api/v1/evidence/{s['evidence']}/review",
+        headers=bearer(s["secretariat"], ev.headers["etag"]),
+        json={"review": "rejected", "note_md": "A draft, not the adopted report."},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["review"] == "rejected" and r.json()["reviewed_by"] == "secretariat"
     assert (await client.get(url)).json()["assurance"] == "self_reported"
     history = (await client.get(f"/api/v1/history?entity=measurement&key={value['claim_id']}")).json()
     assert [h["action"] for h in history] == ["create", "verify", "unverify"]
     assert "rejected" in history[-1]["after"]["reason"] and "draft" in history[-1]["after"]["reason"]
-    r = await client.post(VALUES, headers=bearer(s["editor"]), json={
-        "period": "2021", "value": 1, "evidence": [s["evidence"]]})
+    r = await client.post(
+        VALUES, headers=bearer(s["editor"]), json={"period": "2021", "value": 1, "evidence": [s["evidence"]]}
+    )
     assert r.status_code == 201  # rejected evidence may still be cited; it proves nothing
 
 
@@ -162,15 +194,27 @@ async def test_the_whole_challenge_loop(client) -> None:
     s = await _setup(client)
     value = await _value(client, s["editor"], evidence=[s["evidence"]])
     cid = value["claim_id"]
-    r = await client.post(f"{CITY}/evidence", headers=bearer(s["reviewer"]), json={
-        "title": "Enquête associative", "kind": "report", "url": "https://ngo.example/enquete.pdf"})
+    r = await client.post(
+        f"{CITY}/evidence",
+        headers=bearer(s["reviewer"]),
+        json={"title": "Enquête associative", "kind": "report", "url": "https://ngo.example/enquete.pdf"},
+    )
     assert r.status_code == 201 and r.json()["origin"] == "reviewer"
     counter = r.json()["id"]
-    r = await client.post(UPDATES, headers=bearer(s["editor"]), json={
-        "status": "in_progress", "reported_on": "2024-01-31", "evidence": [counter]})
+    r = await client.post(
+        UPDATES,
+        headers=bearer(s["editor"]),
+        json={"status": "in_progress", "reported_on": "2024-01-31", "evidence": [counter]},
+    )
     assert r.status_code == 422  # a city cannot cite the reviewer's counter-evidence as its own
-    r = await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]), json={
-        "reason_md": "Our survey counts 210, not 410. <script>alert(1)</script>", "evidence": [counter]})
+    r = await client.post(
+        f"/api/v1/claims/{cid}/challenges",
+        headers=bearer(s["reviewer"]),
+        json={
+            "reason_md": "Our survey counts 210, not 410. <script>alert(1)</script>",
+            "evidence": [counter],
+        },
+    )
     assert r.status_code == 201, r.text
     challenge = r.json()
     assert challenge["status"] == "open" and challenge["by"] == "Collectif Accès aux Droits 38"
@@ -179,8 +223,12 @@ async def test_the_whole_challenge_loop(client) -> None:
     claim = (await client.get(f"/api/v1/claims/{cid}")).json()
     assert claim["assurance"] == "contested" and claim["challenges"] == [challenge["id"]]
     detail = (await client.get(DETAIL)).json()
-    assert {"code": "contested", "message": "Contested", "claim_id": cid,
-            "indicator": "LAM-DIG-01-I1"} in detail["flags"]
+    assert {
+        "code": "contested",
+        "message": "Contested",
+        "claim_id": cid,
+        "indicator": "LAM-DIG-01-I1",
+    } in detail["flags"]
     fr = (await client.get(DETAIL + "?lang=fr")).json()
     assert "Contesté" in [f["message"] for f in fr["flags"]]
 
@@ -202,8 +250,9 @@ async def test_the_whole_challenge_loop(client) -> None:
     for token, expected in ((bearer(s["editor"], "*"), 403), (bearer(s["secretariat"]), 428)):
         assert (await client.post(f"{url}/ruling", headers=token, json=ruling)).status_code == expected
     etag = (await client.get(url)).headers["etag"]
-    assert (await client.post(f"{url}/ruling", headers=bearer(s["secretariat"], '"v1"'),
-                              json=ruling)).status_code == 412
+    assert (
+        await client.post(f"{url}/ruling", headers=bearer(s["secretariat"], '"v1"'), json=ruling)
+    ).status_code == 412
     r = await client.post(f"{url}/ruling", headers=bearer(s["secretariat"], etag), json=ruling)
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "ruled" and r.json()["ruling"]["outcome"] == "upheld"
@@ -218,8 +267,12 @@ async def test_the_whole_challenge_loop(client) -> None:
     assert [h["action"] for h in history] == ["create", "reply", "reply", "rule"]
     assert history[0]["by"] == "Collectif Accès aux Droits 38"
     assert "watch@ngo.example" not in str(history)
-    private = (await client.get(f"/api/v1/history?entity=challenge&key=challenge-{challenge['id']}",
-                                headers=bearer(s["secretariat"]))).json()
+    private = (
+        await client.get(
+            f"/api/v1/history?entity=challenge&key=challenge-{challenge['id']}",
+            headers=bearer(s["secretariat"]),
+        )
+    ).json()
     assert private[0]["by"] == "watch@ngo.example"
 
 
@@ -227,12 +280,19 @@ async def test_a_dismissed_challenge_leaves_the_claim_as_it_was(client) -> None:
     """Dismissed: the claim is no longer contested."""
     s = await _setup(client)
     cid = (await _value(client, s["editor"]))["claim_id"]
-    challenge = (await client.post(f"/api/v1/claims/{cid}/challenges",
-                                   headers=bearer(s["anonymous_reviewer"]),
-                                   json={"reason_md": "Doubtful."})).json()
+    challenge = (
+        await client.post(
+            f"/api/v1/claims/{cid}/challenges",
+            headers=bearer(s["anonymous_reviewer"]),
+            json={"reason_md": "Doubtful."},
+        )
+    ).json()
     assert challenge["by"] == "reviewer"  # no organisation, no display name: never the e-mail
-    r = await client.post(f"/api/v1/challenges/{challenge['id']}/ruling",
-                          headers=bearer(s["secretariat"], '"v1"'), json={"outcome": "dismissed"})
+    r = await client.post(
+        f"/api/v1/challenges/{challenge['id']}/ruling",
+        headers=bearer(s["secretariat"], '"v1"'),
+        json={"outcome": "dismissed"},
+    )
     assert r.status_code == 200, r.text
     assert (await client.get(f"/api/v1/claims/{cid}")).json()["assurance"] == "self_reported"
 
@@ -241,11 +301,20 @@ async def test_challenges_are_rate_limited(client) -> None:
     """100 challenges in a minute from one reviewer: the first 10 open, the rest get 429."""
     s = await _setup(client)
     cid = (await _value(client, s["editor"]))["claim_id"]
-    codes = [(await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]),
-                                json={"reason_md": f"Doubt {n}"})).status_code for n in range(100)]
+    codes = [
+        (
+            await client.post(
+                f"/api/v1/claims/{cid}/challenges",
+                headers=bearer(s["reviewer"]),
+                json={"reason_md": f"Doubt {n}"},
+            )
+        ).status_code
+        for n in range(100)
+    ]
     assert codes[:10] == [201] * 10 and set(codes[10:]) == {429}
-    r = await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]),
-                          json={"reason_md": "One more"})
+    r = await client.post(
+        f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]), json={"reason_md": "One more"}
+    )
     assert r.headers["retry-after"] == "60" and r.json()["status"] == 429
     assert await Challenge.count() == 10
 
@@ -255,15 +324,18 @@ async def test_who_may_open_a_challenge(client) -> None:
     s = await _setup(client)
     cid = (await _value(client, s["editor"]))["claim_id"]
     for who in ("editor", "other", "secretariat"):
-        r = await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s[who]),
-                              json={"reason_md": "x"})
+        r = await client.post(
+            f"/api/v1/claims/{cid}/challenges", headers=bearer(s[who]), json={"reason_md": "x"}
+        )
         assert r.status_code == 403
     for missing in ("measurement-987654", "status-1x", "../etc"):
-        r = await client.post(f"/api/v1/claims/{missing}/challenges", headers=bearer(s["reviewer"]),
-                              json={"reason_md": "x"})
+        r = await client.post(
+            f"/api/v1/claims/{missing}/challenges", headers=bearer(s["reviewer"]), json={"reason_md": "x"}
+        )
         assert r.status_code == 404
-    r = await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]),
-                          json={"reason_md": " "})
+    r = await client.post(
+        f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]), json={"reason_md": " "}
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason_md"
     assert await Challenge.count() == 0
 
@@ -306,8 +378,12 @@ async def test_two_editors_update_the_same_commitment_at_once(client) -> None:
     second = await builders.token("city_editor", "grenoble", email="ed2@grenoble.fr")
     url = f"{CITY}/commitments/lampedusa/LAM-DIG-01"
     etag = (await client.get(url)).headers["etag"]
-    results = await asyncio.gather(*(client.patch(url, headers=bearer(token, etag), json={"owner": owner})
-                                     for token, owner in ((s["editor"], "A"), (second, "B"))))
+    results = await asyncio.gather(
+        *(
+            client.patch(url, headers=bearer(token, etag), json={"owner": owner})
+            for token, owner in ((s["editor"], "A"), (second, "B"))
+        )
+    )
     assert sorted(r.status_code for r in results) == [200, 412]
     winner = next(r for r in results if r.status_code == 200).json()["owner"]
     assert (await client.get(url)).json()["owner"] == winner
@@ -329,11 +405,17 @@ async def test_a_target_is_replaced_with_its_etag(client) -> None:
 async def test_evidence_dated_after_the_claim_is_flagged(client) -> None:
     """A status of January 2024 citing a report of March 2024 raises evidence_after_claim on it."""
     s = await _setup(client)
-    r = await client.post(UPDATES, headers=bearer(s["editor"]), json={
-        "status": "in_progress", "reported_on": "2024-01-31", "evidence": [s["evidence"]]})
+    r = await client.post(
+        UPDATES,
+        headers=bearer(s["editor"]),
+        json={"status": "in_progress", "reported_on": "2024-01-31", "evidence": [s["evidence"]]},
+    )
     late = r.json()["claim_id"]
-    r = await client.post(UPDATES, headers=bearer(s["editor"]), json={
-        "status": "in_progress", "reported_on": "2024-06-30", "evidence": [s["evidence"]]})
+    r = await client.post(
+        UPDATES,
+        headers=bearer(s["editor"]),
+        json={"status": "in_progress", "reported_on": "2024-06-30", "evidence": [s["evidence"]]},
+    )
     flags = [(f["code"], f["claim_id"]) for f in (await client.get(DETAIL)).json()["flags"]]
     assert ("evidence_after_claim", late) in flags
     assert ("evidence_after_claim", r.json()["claim_id"]) not in flags
@@ -343,17 +425,26 @@ async def test_an_unanswered_challenge_is_overdue_after_30_days(client) -> None:
     """Opened 31 days ago with no reply: overdue, and listed by ?overdue=true; a reply ends it."""
     s = await _setup(client)
     cid = (await _value(client, s["editor"]))["claim_id"]
-    challenge = (await client.post(f"/api/v1/claims/{cid}/challenges", headers=bearer(s["reviewer"]),
-                                   json={"reason_md": "No answer yet."})).json()
+    challenge = (
+        await client.post(
+            f"/api/v1/claims/{cid}/challenges",
+            headers=bearer(s["reviewer"]),
+            json={"reason_md": "No answer yet."},
+        )
+    ).json()
     assert (await client.get("/api/v1/challenges?overdue=true")).json()["total"] == 0
-    opened = (await Challenge.select(Challenge.opened_at).where(Challenge.id == challenge["id"]).first())
+    opened = await Challenge.select(Challenge.opened_at).where(Challenge.id == challenge["id"]).first()
     await Challenge.update({Challenge.opened_at: opened["opened_at"] - timedelta(days=31)}).where(
-        Challenge.id == challenge["id"])
+        Challenge.id == challenge["id"]
+    )
     listed = (await client.get("/api/v1/challenges?overdue=true")).json()
     assert [c["id"] for c in listed["items"]] == [challenge["id"]] and listed["items"][0]["overdue"]
     assert (await client.get("/api/v1/challenges?overdue=false")).json()["total"] == 0
-    r = await client.post(f"/api/v1/challenges/{challenge['id']}/replies", headers=bearer(s["editor"]),
-                          json={"body_md": "Here it is. <script>alert(1)</script><img src=x onerror=y>"})
+    r = await client.post(
+        f"/api/v1/challenges/{challenge['id']}/replies",
+        headers=bearer(s["editor"]),
+        json={"body_md": "Here it is. <script>alert(1)</script><img src=x onerror=y>"},
+    )
     assert r.status_code == 201
     assert "<script>" not in r.json()["replies"][0]["body_html"]
     assert "<img" not in r.json()["replies"][0]["body_html"]

@@ -31,7 +31,11 @@ async def test_a_change_is_audited_with_who_and_before_after(client) -> None:
     assert len(rows) == 1
     row = rows[0]
     assert (row["actor_label"], row["action"], row["entity"], row["key"]) == (
-        "ed@grenoble.fr", "update", "city", "grenoble")
+        "ed@grenoble.fr",
+        "update",
+        "city",
+        "grenoble",
+    )
     assert json.loads(row["before"])["population"] is None
     assert json.loads(row["after"])["population"] == 158000
 
@@ -40,12 +44,18 @@ async def test_refused_writes_leave_no_audit_row(client) -> None:
     """A refused measurement (duplicate period) or a forbidden write adds nothing to the log."""
     token = await builders.editor_with_adoption()
     url = "/api/v1/cities/grenoble/indicators/lampedusa/LAM-DIG-01-I1/measurements"
-    assert (await client.post(url, headers=bearer(token), json={"period": "2024", "value": 1})
-            ).status_code == 201
+    assert (
+        await client.post(url, headers=bearer(token), json={"period": "2024", "value": 1})
+    ).status_code == 201
     count = await AuditEntry.count()
-    assert (await client.post(url, headers=bearer(token), json={"period": "2024", "value": 2})
-            ).status_code == 409
-    assert (await client.post("/api/v1/cities", headers=bearer(token),
-                              json={"slug": "x", "name": "X", "country": "FR", "locale": "fr"})
-            ).status_code == 403
+    assert (
+        await client.post(url, headers=bearer(token), json={"period": "2024", "value": 2})
+    ).status_code == 409
+    assert (
+        await client.post(
+            "/api/v1/cities",
+            headers=bearer(token),
+            json={"slug": "x", "name": "X", "country": "FR", "locale": "fr"},
+        )
+    ).status_code == 403
     assert await AuditEntry.count() == count

@@ -33,8 +33,15 @@ def test_reads_numbers_as_the_city_types_them(text: str, locale: str, expected: 
 
 @pytest.mark.parametrize(
     ("text", "locale"),
-    [("12,5", "en-GB"), ("abc", "fr-FR"), ("", "fr-FR"), ("1 250", "en-US"), ("1,2,3", "fr-FR"),
-     ("NaN", "en"), ("12..5", "en")],
+    [
+        ("12,5", "en-GB"),
+        ("abc", "fr-FR"),
+        ("", "fr-FR"),
+        ("1 250", "en-US"),
+        ("1,2,3", "fr-FR"),
+        ("NaN", "en"),
+        ("12..5", "en"),
+    ],
 )
 def test_refuses_what_is_ambiguous_or_not_a_number(text: str, locale: str) -> None:
     """Anything that is not plainly a number in that locale is refused, naming the field."""

@@ -12,11 +12,13 @@ from kernel.text import normalize_code, pick, strip_bidi_controls, translatable
 
 @pytest.mark.parametrize(
     ("label", "start", "end"),
-    [("2024", date(2024, 1, 1), date(2024, 12, 31)),
-     ("2024-Q1", date(2024, 1, 1), date(2024, 3, 31)),
-     ("2024-Q4", date(2024, 10, 1), date(2024, 12, 31)),
-     ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
-     ("2023-02", date(2023, 2, 1), date(2023, 2, 28))],
+    [
+        ("2024", date(2024, 1, 1), date(2024, 12, 31)),
+        ("2024-Q1", date(2024, 1, 1), date(2024, 3, 31)),
+        ("2024-Q4", date(2024, 10, 1), date(2024, 12, 31)),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+        ("2023-02", date(2023, 2, 1), date(2023, 2, 28)),
+    ],
 )
 def test_period_spans(label: str, start: date, end: date) -> None:
     """A year, a quarter and a month each cover their days, leap years included."""
@@ -66,9 +68,14 @@ def test_translatable_text_and_fallback() -> None:
 
 @pytest.mark.parametrize(
     "hostile",
-    ["<script>alert(1)</script>", "<iframe src='https://evil.example'></iframe>",
-     "<img src=x onerror=alert(1)>", "[click](javascript:alert(1))",
-     "<a href='javascript:alert(1)'>x</a>", "![x](http://tracker.example/pixel.png)"],
+    [
+        "<script>alert(1)</script>",
+        "<iframe src='https://evil.example'></iframe>",
+        "<img src=x onerror=alert(1)>",
+        "[click](javascript:alert(1))",
+        "<a href='javascript:alert(1)'>x</a>",
+        "![x](http://tracker.example/pixel.png)",
+    ],
 )
 def test_markdown_renders_hostile_input_inert(hostile: str) -> None:
     """Raw HTML is escaped, javascript: links dropped, images not fetched."""

@@ -19,30 +19,46 @@ title: Global Charter-Agenda for Human Rights in the City
 ### GCA-RTC-01: Recognise every inhabitant as a citizen of the city
 """
 
-IMPORT_CSV = (b"city,charter,indicator,indicator_title,unit,period,value,note\n"
-              b"grenoble,lampedusa,LAM-DIG-01-I1,,,2021,300,\n")
+IMPORT_CSV = (
+    b"city,charter,indicator,indicator_title,unit,period,value,note\n"
+    b"grenoble,lampedusa,LAM-DIG-01-I1,,,2021,300,\n"
+)
 
 # path template → (sample body, who may write): "secretariat", "city" (the city's editors; the
 # secretariat too), "reviewer" (civil society), "filer" (the city's editors or a reviewer).
 WRITES: dict[tuple[str, str], tuple[object, str]] = {
     ("POST", "/api/v1/charters"): ({"slug": "new-charter", "lang": "en", "title": "New"}, "secretariat"),
     ("PUT", "/api/v1/charters/{slug}/document"): (CHARTER_MD, "secretariat"),
-    ("POST", "/api/v1/cities"): ({"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"},
-                                 "secretariat"),
+    ("POST", "/api/v1/cities"): (
+        {"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"},
+        "secretariat",
+    ),
     ("PATCH", "/api/v1/cities/{city}"): ({"population": 158000}, "city"),
-    ("POST", "/api/v1/cities/{city}/signatures"): ({"charter": "gca-2011", "signed_on": "2021-12-10"},
-                                                   "city"),
+    ("POST", "/api/v1/cities/{city}/signatures"): (
+        {"charter": "gca-2011", "signed_on": "2021-12-10"},
+        "city",
+    ),
     ("POST", "/api/v1/cities/{city}/commitments"): (
-        {"charter": "lampedusa", "commitment": "LAM-EQU-01", "adopted_on": "2023-01-01"}, "city"),
+        {"charter": "lampedusa", "commitment": "LAM-EQU-01", "adopted_on": "2023-01-01"},
+        "city",
+    ),
     ("PATCH", "/api/v1/cities/{city}/commitments/{charter}/{code}"): ({"owner": "Solidarités"}, "city"),
     ("POST", "/api/v1/cities/{city}/commitments/{charter}/{code}/updates"): (
-        {"status": "in_progress", "reported_on": "2024-01-31"}, "city"),
-    ("PUT", "/api/v1/cities/{city}/indicators/{charter}/{code}/target"): ({"target": 600, "baseline": 300},
-                                                                          "city"),
+        {"status": "in_progress", "reported_on": "2024-01-31"},
+        "city",
+    ),
+    ("PUT", "/api/v1/cities/{city}/indicators/{charter}/{code}/target"): (
+        {"target": 600, "baseline": 300},
+        "city",
+    ),
     ("POST", "/api/v1/cities/{city}/indicators/{charter}/{code}/measurements"): (
-        {"period": "2024", "value": 410}, "city"),
+        {"period": "2024", "value": 410},
+        "city",
+    ),
     ("POST", "/api/v1/cities/{city}/evidence"): (
-        {"title": "Rapport", "kind": "report", "url": "https://grenoble.example/r.pdf"}, "filer"),
+        {"title": "Rapport", "kind": "report", "url": "https://grenoble.example/r.pdf"},
+        "filer",
+    ),
     ("PATCH", "/api/v1/claims/{claim_id}"): ({"value": 420}, "city"),
     ("POST", "/api/v1/claims/{claim_id}/publish"): (None, "city"),
     ("POST", "/api/v1/claims/{claim_id}/verification"): ({"note_md": "Checked."}, "secretariat"),
@@ -59,43 +75,81 @@ DRAFT_ROUTES = {"/api/v1/claims/{claim_id}", "/api/v1/claims/{claim_id}/publish"
 async def _objects(client, editor: str, reviewer: str) -> dict[str, str]:
     """Grenoble's evidence, a draft value, a published value citing the evidence, a challenge."""
     base = "/api/v1/cities/grenoble"
-    evidence = (await client.post(f"{base}/evidence", headers=bearer(editor), json={
-        "title": "Rapport 2023", "kind": "report", "url": "https://grenoble.example/ra.pdf"})).json()["id"]
+    evidence = (
+        await client.post(
+            f"{base}/evidence",
+            headers=bearer(editor),
+            json={"title": "Rapport 2023", "kind": "report", "url": "https://grenoble.example/ra.pdf"},
+        )
+    ).json()["id"]
     values = f"{base}/indicators/lampedusa/LAM-DIG-01-I1/measurements"
-    draft = (await client.post(values, headers=bearer(editor), json={
-        "period": "2023", "value": 400, "draft": True})).json()["claim_id"]
-    published = (await client.post(values, headers=bearer(editor), json={
-        "period": "2022", "value": 380, "evidence": [evidence]})).json()["claim_id"]
-    challenge = (await client.post(f"/api/v1/claims/{published}/challenges", headers=bearer(reviewer),
-                                   json={"reason_md": "Too high."})).json()["id"]
-    preview = (await client.post(f"{base}/imports?charter=lampedusa", headers=bearer(editor),
-                                 content=IMPORT_CSV.replace(b"2021", b"2020"))).json()["id"]
-    return {"evidence_id": str(evidence), "draft": draft, "published": published,
-            "challenge_id": str(challenge), "import_id": str(preview)}
+    draft = (
+        await client.post(
+            values, headers=bearer(editor), json={"period": "2023", "value": 400, "draft": True}
+        )
+    ).json()["claim_id"]
+    published = (
+        await client.post(
+            values, headers=bearer(editor), json={"period": "2022", "value": 380, "evidence": [evidence]}
+        )
+    ).json()["claim_id"]
+    challenge = (
+        await client.post(
+            f"/api/v1/claims/{published}/challenges",
+            headers=bearer(reviewer),
+            json={"reason_md": "Too high."},
+        )
+    ).json()["id"]
+    preview = (
+        await client.post(
+            f"{base}/imports?charter=lampedusa",
+            headers=bearer(editor),
+            content=IMPORT_CSV.replace(b"2021", b"2020"),
+        )
+    ).json()["id"]
+    return {
+        "evidence_id": str(evidence),
+        "draft": draft,
+        "published": published,
+        "challenge_id": str(challenge),
+        "import_id": str(preview),
+    }
 
 
 def _fill(template: str, objects: dict[str, str] | None = None) -> str:
     objects = objects or {}
     code = "LAM-DIG-01-I1" if "/indicators/" in template else "LAM-DIG-01"
     claim = objects.get("draft" if template in DRAFT_ROUTES else "published", "measurement-1")
-    path = (template.replace("{city}", "grenoble").replace("{charter}", "lampedusa")
-            .replace("{code}", code).replace("{slug}", "lampedusa").replace("{claim_id}", claim))
+    path = (
+        template.replace("{city}", "grenoble")
+        .replace("{charter}", "lampedusa")
+        .replace("{code}", code)
+        .replace("{slug}", "lampedusa")
+        .replace("{claim_id}", claim)
+    )
     for key in ("evidence_id", "challenge_id", "import_id"):
         path = path.replace("{" + key + "}", objects.get(key, "1"))
     return path
 
 
-async def _send(client, method: str, template: str, token: str | None,
-                objects: dict[str, str] | None = None):
+async def _send(client, method: str, template: str, token: str | None, objects: dict[str, str] | None = None):
     body, _ = WRITES[(method, template)]
     # If-Match "*" on every write: this test is about who may write, not about versions.
     headers = {**bearer(token), "If-Match": "*"} if token else {"If-Match": "*"}
     if isinstance(body, str):
-        return await client.request(method, _fill(template, objects), content=body.encode(),
-                                    headers={**headers, "Content-Type": "text/markdown"})
+        return await client.request(
+            method,
+            _fill(template, objects),
+            content=body.encode(),
+            headers={**headers, "Content-Type": "text/markdown"},
+        )
     if isinstance(body, bytes):
-        return await client.request(method, _fill(template, objects) + "?charter=lampedusa", content=body,
-                                    headers={**headers, "Content-Type": "text/csv"})
+        return await client.request(
+            method,
+            _fill(template, objects) + "?charter=lampedusa",
+            content=body,
+            headers={**headers, "Content-Type": "text/csv"},
+        )
     if body is None:
         return await client.request(method, _fill(template, objects), headers=headers)
     return await client.request(method, _fill(template, objects), json=body, headers=headers)
@@ -104,8 +158,12 @@ async def _send(client, method: str, template: str, token: str | None,
 async def test_every_write_route_is_in_the_table(client) -> None:
     """The schema's write routes and this table are the same set."""
     schema = (await client.get("/schema/openapi.json")).json()
-    routes = {(method.upper(), path) for path, item in schema["paths"].items()
-              for method in item if method in {"post", "put", "patch", "delete"}}
+    routes = {
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in {"post", "put", "patch", "delete"}
+    }
     assert routes == set(WRITES)
 
 
@@ -130,10 +188,12 @@ async def test_write_route_authorization(client, method: str, template: str) -> 
     _, who = WRITES[(method, template)]
     # Drafts and previews are invisible to those who may not touch them: 404 as much as 403.
     refused = (403, 404) if template in DRAFT_ROUTES | {"/api/v1/imports/{import_id}/commit"} else (403,)
-    wrong = {"secretariat": [reviewer, other_editor, editor],
-             "city": [reviewer, other_editor] + ([secretariat] if "challenge_id" in template else []),
-             "reviewer": [other_editor, editor, secretariat],
-             "filer": [other_editor]}[who]
+    wrong = {
+        "secretariat": [reviewer, other_editor, editor],
+        "city": [reviewer, other_editor] + ([secretariat] if "challenge_id" in template else []),
+        "reviewer": [other_editor, editor, secretariat],
+        "filer": [other_editor],
+    }[who]
     for token in wrong:
         r = await send(token)
         assert r.status_code in refused, (token, r.text)
@@ -154,9 +214,14 @@ async def test_another_city_is_never_changed(client) -> None:
     editor = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
     reviewer = await builders.token("reviewer", email="watch@ngo.example")
     objects = await _objects(client, editor, reviewer)
-    reads = ("/api/v1/cities/grenoble", "/api/v1/cities/grenoble/signatures",
-             "/api/v1/cities/grenoble/commitments/lampedusa/LAM-DIG-01", "/api/v1/cities/grenoble/evidence",
-             f"/api/v1/claims/{objects['published']}", f"/api/v1/challenges/{objects['challenge_id']}")
+    reads = (
+        "/api/v1/cities/grenoble",
+        "/api/v1/cities/grenoble/signatures",
+        "/api/v1/cities/grenoble/commitments/lampedusa/LAM-DIG-01",
+        "/api/v1/cities/grenoble/evidence",
+        f"/api/v1/claims/{objects['published']}",
+        f"/api/v1/challenges/{objects['challenge_id']}",
+    )
     before = [(await client.get(u, headers=bearer(editor))).json() for u in reads]
     for method, template in WRITES:
         await _send(client, method, template, other_editor, objects)

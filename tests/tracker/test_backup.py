@@ -21,8 +21,14 @@ PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        check=False,
+    )
 
 
 def _export(env: dict[str, str], out: Path) -> dict[str, bytes]:
@@ -35,17 +41,21 @@ def _fresh_postgres() -> str:
     """A new empty PostgreSQL database next to the test one."""
     base = os.environ["TEST_DATABASE_URL"].rsplit("/", 1)[0]
     name = f"restore_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["psql", f"{base}/postgres", "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True
+    )
     return f"{base}/{name}"
 
 
 async def _data(client) -> None:
     await load_demo()
     token = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
-    r = await client.post("/api/v1/cities/grenoble/evidence", headers=bearer(token),
-                          files={"file": ("deliberation.pdf", PDF, "application/pdf")},
-                          data={"title": "Délibération", "kind": "council_decision"})
+    r = await client.post(
+        "/api/v1/cities/grenoble/evidence",
+        headers=bearer(token),
+        files={"file": ("deliberation.pdf", PDF, "application/pdf")},
+        data={"title": "Délibération", "kind": "council_decision"},
+    )
     assert r.status_code == 201, r.text
 
 
@@ -68,8 +78,9 @@ async def test_backup_restore_export_gives_the_same_files(client, tmp_path: Path
 
 def _drop_postgres(url: str) -> None:
     base, name = url.rsplit("/", 1)
-    subprocess.run(["psql", f"{base}/postgres", "-qc", f"DROP DATABASE {name}"], check=False,
-                   capture_output=True)
+    subprocess.run(
+        ["psql", f"{base}/postgres", "-qc", f"DROP DATABASE {name}"], check=False, capture_output=True
+    )
 
 
 def _restore_and_compare(targets: list[str], tmp_path: Path, expected: dict[str, bytes]) -> None:

@@ -12,8 +12,15 @@ CLI = [sys.executable, "-m", "tracker"]
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env=os.environ.copy(),
-                          cwd=cwd, timeout=120, check=False)
+    return subprocess.run(
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
 
 
 async def test_user_add_token_and_revoke(client) -> None:
@@ -24,8 +31,11 @@ async def test_user_add_token_and_revoke(client) -> None:
     assert out.returncode == 0
     token = out.stdout.strip()
     assert out.stdout == token + "\n" and token.startswith("ct_") and len(token) > 40
-    r = await client.post("/api/v1/cities", headers=bearer(token),
-                          json={"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"})
+    r = await client.post(
+        "/api/v1/cities",
+        headers=bearer(token),
+        json={"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"},
+    )
     assert r.status_code == 201
     assert cli("user", "revoke", "sec@uclg.example").stdout.strip() == "1 token(s) revoked"
     r = await client.patch("/api/v1/cities/sfax", headers=bearer(token), json={"population": 1})
@@ -34,18 +44,30 @@ async def test_user_add_token_and_revoke(client) -> None:
 
 async def test_a_reviewer_speaks_for_the_organisation_set_on_the_account(client) -> None:
     """`user add --organisation` sets the name a reviewer's challenges are published under."""
-    out = cli("user", "add", "watch@ngo.example", "--role", "reviewer",
-              "--organisation", "Collectif Accès aux Droits 38")
+    out = cli(
+        "user",
+        "add",
+        "watch@ngo.example",
+        "--role",
+        "reviewer",
+        "--organisation",
+        "Collectif Accès aux Droits 38",
+    )
     assert out.returncode == 0 and "(Collectif Accès aux Droits 38)" in out.stdout
-    assert cli("user", "add", "ed@x.example", "--role", "secretariat",
-               "--organisation", "UNHCR").returncode == 2
+    assert (
+        cli("user", "add", "ed@x.example", "--role", "secretariat", "--organisation", "UNHCR").returncode == 2
+    )
     editor = await builders.editor_with_adoption()
     reviewer = cli("user", "token", "watch@ngo.example").stdout.strip()
     values = "/api/v1/cities/grenoble/indicators/lampedusa/LAM-DIG-01-I1/measurements"
-    claim = (await client.post(values, headers=bearer(editor),
-                               json={"period": "2023", "value": 4})).json()["claim_id"]
-    r = await client.post(f"/api/v1/claims/{claim}/challenges", headers=bearer(reviewer),
-                          json={"reason_md": "Our count differs."})
+    claim = (await client.post(values, headers=bearer(editor), json={"period": "2023", "value": 4})).json()[
+        "claim_id"
+    ]
+    r = await client.post(
+        f"/api/v1/claims/{claim}/challenges",
+        headers=bearer(reviewer),
+        json={"reason_md": "Our count differs."},
+    )
     assert r.status_code == 201 and r.json()["by"] == "Collectif Accès aux Droits 38"
 
 

@@ -23,8 +23,12 @@ async def test_every_operation_is_described_and_refusals_are_problems(client) ->
     """Each operation carries its handler's docstring; every error response it documents is the
     RFC 9457 problem the API sends, never Litestar's {status_code, detail, extra}."""
     schema = (await client.get("/schema/openapi.json")).json()
-    operations = [(path, method, op) for path, item in schema["paths"].items()
-                  for method, op in item.items() if method in {"get", "post", "put", "patch", "delete"}]
+    operations = [
+        (path, method, op)
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
     assert len(operations) >= 40
     assert [f"{m.upper()} {p}" for p, m, op in operations if not op.get("description")] == []
     for path, method, op in operations:
@@ -33,7 +37,8 @@ async def test_every_operation_is_described_and_refusals_are_problems(client) ->
         for code, response in refusals.items():
             assert list(response["content"]) == ["application/problem+json"], f"{method} {path} {code}"
             assert response["content"]["application/problem+json"]["schema"] == {
-                "$ref": "#/components/schemas/Problem"}, f"{method} {path} {code}"
+                "$ref": "#/components/schemas/Problem"
+            }, f"{method} {path} {code}"
     problem = schema["components"]["schemas"]["Problem"]
     assert {"type", "title", "status", "detail"} <= set(problem["required"])
 

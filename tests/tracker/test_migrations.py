@@ -8,10 +8,7 @@ from kernel.db import get_engine
 from kernel.settings import get_settings
 
 # Indexes that tables.py cannot declare (several columns), which the migrations create by raw SQL.
-RAW_INDEXES = {
-    "measurement": [("city", "indicator", "period_end")],
-    "target": [("city", "indicator")],
-}
+RAW_INDEXES = {"measurement": [("city", "indicator", "period_end")], "target": [("city", "indicator")]}
 
 Index = tuple[tuple[str, ...], bool]
 
@@ -23,7 +20,8 @@ async def _columns(table: str) -> dict[str, bool]:
         rows = await engine._run_in_new_connection(
             "SELECT column_name AS name, is_nullable = 'YES' AS nullable "
             "FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
-            [table])
+            [table],
+        )
         return {r["name"]: bool(r["nullable"]) for r in rows}
     rows = await engine._run_in_new_connection(f"PRAGMA table_info({table})")
     return {r["name"]: not r["notnull"] and not r["pk"] for r in rows}
@@ -44,15 +42,17 @@ async def _indexes(table: str) -> Counter[Index]:
             "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
             "WHERE ns.nspname = 'public' AND t.relname = $1 AND NOT ix.indisprimary "
             "GROUP BY ix.indexrelid, ix.indisunique",
-            [table])
+            [table],
+        )
         return Counter((tuple(r["columns"]), bool(r["is_unique"])) for r in rows)
     found: Counter[Index] = Counter()
     for index in await engine._run_in_new_connection(f"PRAGMA index_list({table})"):
         if index["origin"] == "pk":
             continue
         columns = await engine._run_in_new_connection(f"PRAGMA index_info({index['name']})")
-        found[(tuple(c["name"] for c in sorted(columns, key=lambda c: c["seqno"])),
-               bool(index["unique"]))] += 1
+        found[
+            (tuple(c["name"] for c in sorted(columns, key=lambda c: c["seqno"])), bool(index["unique"]))
+        ] += 1
     return found
 
 
@@ -83,5 +83,6 @@ async def test_migrated_indexes_match_the_tables() -> None:
             expected[(columns, False)] += 1
         found = await _indexes(table._meta.tablename)
         assert found == expected, (
-            f"{table._meta.tablename}: missing {dict(expected - found)}, unexpected {dict(found - expected)}")
+            f"{table._meta.tablename}: missing {dict(expected - found)}, unexpected {dict(found - expected)}"
+        )
     assert set(RAW_INDEXES) <= {t._meta.tablename for t in tables}

@@ -24,8 +24,9 @@ def charter_import(file: Path, lang: str | None) -> None:
     from kernel.caller import SYSTEM
 
     result = run(import_document(SYSTEM, file.read_text(encoding="utf-8"), lang=lang))
-    click.echo(f"{result['slug']} ({result['lang']}): {result['created']} created, "
-               f"{result['updated']} updated")
+    click.echo(
+        f"{result['slug']} ({result['lang']}): {result['created']} created, {result['updated']} updated"
+    )
 
 
 @charter.command("export")

@@ -29,8 +29,9 @@ def demo() -> None:
 
 @main.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--zip", "as_zip", is_flag=True,
-              help="Write DIRECTORY/charter-tracker-datapackage.zip instead.")
+@click.option(
+    "--zip", "as_zip", is_flag=True, help="Write DIRECTORY/charter-tracker-datapackage.zip instead."
+)
 @schema_first
 def export(directory: Path, as_zip: bool) -> None:
     """Write the open data package (CSV files and datapackage.json) of everything published."""
@@ -48,8 +49,12 @@ def export(directory: Path, as_zip: bool) -> None:
 @main.command("import")
 @click.argument("city")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--charter", "charter_slug", default=None,
-              help="Charter slug (default: the charter the file's rows name).")
+@click.option(
+    "--charter",
+    "charter_slug",
+    default=None,
+    help="Charter slug (default: the charter the file's rows name).",
+)
 @click.option("--commit", "commit", is_flag=True, help="Apply the changes (else only show them).")
 @schema_first
 def import_file(city: str, file: Path, charter_slug: str | None, commit: bool) -> None:
@@ -60,8 +65,10 @@ def import_file(city: str, file: Path, charter_slug: str | None, commit: bool) -
 
     preview = run(preview_import(SYSTEM, city, charter_slug, file.read_bytes(), file.name))
     summary = preview.summary
-    click.echo(f"import {preview.id}: {summary.create} to create, {summary.change} to change, "
-               f"{summary.unchanged} unchanged, {summary.skipped} blank, {summary.errors} errors")
+    click.echo(
+        f"import {preview.id}: {summary.create} to create, {summary.change} to change, "
+        f"{summary.unchanged} unchanged, {summary.skipped} blank, {summary.errors} errors"
+    )
     for warning in preview.warnings:
         click.echo(f"warning: {warning}")
     for error in preview.errors:

@@ -12,18 +12,35 @@ from tracker.cli import main, run
 
 @main.command()
 @click.argument("city", required=False)
-@click.option("--charter", "charter_slug", default=None,
-              help="Slug of the charter the report is about (default: the one charter CITY has "
-                   "signed; required with --all).")
+@click.option(
+    "--charter",
+    "charter_slug",
+    default=None,
+    help="Slug of the charter the report is about (default: the one charter CITY has "
+    "signed; required with --all).",
+)
 @click.option("--lang", default="fr", show_default=True, help="fr, en, es or ar.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The PDF file (one city), or a folder (--all).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The PDF file (one city), or a folder (--all).",
+)
 @click.option("--all", "all_cities", is_flag=True, help="Every signatory city of the charter.")
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes for --all.")
+@click.option(
+    "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes for --all."
+)
 @click.option("--variant", default=None, type=click.Choice(["pdf/a-3u", "pdf/ua-1"]))
-def report(city: str | None, charter_slug: str | None, lang: str, output: Path, all_cities: bool,
-           jobs: int, variant: str | None) -> None:
+def report(
+    city: str | None,
+    charter_slug: str | None,
+    lang: str,
+    output: Path,
+    all_cities: bool,
+    jobs: int,
+    variant: str | None,
+) -> None:
     """Render the progress report of CITY (or of every signatory city with --all)."""
     if all_cities == bool(city):
         raise click.UsageError("Name one CITY, or use --all.")
@@ -44,8 +61,9 @@ def _only_charter_of(city: str) -> str:
     if not slugs:
         click.echo(f"error: {city!r} has signed no charter; pass --charter SLUG.", err=True)
     else:
-        click.echo(f"error: {city!r} has signed {len(slugs)} charters; pass --charter SLUG, one of:",
-                   err=True)
+        click.echo(
+            f"error: {city!r} has signed {len(slugs)} charters; pass --charter SLUG, one of:", err=True
+        )
         for slug in slugs:
             click.echo(f"  {slug}", err=True)
     sys.exit(2)
@@ -81,12 +99,18 @@ def _report_all(charter_slug: str, lang: str, output: Path, jobs: int) -> None:
     from exports.batch import run_batch, signatory_cities
 
     cities = run(signatory_cities(charter_slug))
-    with click.progressbar(length=len(cities), label=f"{len(cities)} signatory cities",
-                           file=sys.stderr, show_pos=True) as bar:
-        result = run(run_batch(charter_slug, lang, output, workers=jobs, cities=cities,
-                               on_done=lambda _: bar.update(1)))
-    click.echo(f"rendered {len(result.rendered)}, skipped {len(result.skipped)} (unchanged), "
-               f"failed {len(result.failed)}")
+    with click.progressbar(
+        length=len(cities), label=f"{len(cities)} signatory cities", file=sys.stderr, show_pos=True
+    ) as bar:
+        result = run(
+            run_batch(
+                charter_slug, lang, output, workers=jobs, cities=cities, on_done=lambda _: bar.update(1)
+            )
+        )
+    click.echo(
+        f"rendered {len(result.rendered)}, skipped {len(result.skipped)} (unchanged), "
+        f"failed {len(result.failed)}"
+    )
     for failed_city, reason in sorted(result.failed.items()):
         click.echo(f"  failed {failed_city}: {reason}")
     if result.failed:

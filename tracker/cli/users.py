@@ -18,8 +18,11 @@ def user() -> None:
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--city", default=None, help="City slug, for city editors.")
 @click.option("--name", default="", help="Display name, as the public sees it.")
-@click.option("--organisation", default=None,
-              help="For reviewers: the organisation they speak for; their challenges are published under it.")
+@click.option(
+    "--organisation",
+    default=None,
+    help="For reviewers: the organisation they speak for; their challenges are published under it.",
+)
 @schema_first
 def user_add(email: str, role: str, city: str | None, name: str, organisation: str | None) -> None:
     """Add a user, or give an existing user another membership."""
