@@ -23,13 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import (  # noqa: E402 (after the sys.path line above)
-    INDICATORS,
-    PER_PRINCIPLE,
-    PRINCIPLES,
-    charter_document,
-    load_cities,
-)
+from benchmarks.synthetic import INDICATORS, PER_PRINCIPLE, PRINCIPLES, charter_document, load_cities  # noqa: E402 (after the sys.path line above)
 
 YEARS = 8
 
