@@ -54,6 +54,18 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
         raise Forbidden("Only civil-society reviewers open challenges.")
     reason = _text(data.reason_md, "reason_md")
     organisation = caller.organisation
+    if data.organisation is not None and data.organisation.strip() != (organisation or ""):
+        raise InvalidInput(
+            "A challenge is published under the organisation set on your account, not one named "
+            "in the request.",
+            [
+                FieldError(
+                    "organisation",
+                    "Leave this field out: the secretariat sets your organisation "
+                    f"on your account (now {organisation or 'none'}).",
+                )
+            ],
+        )
     async with write_transaction():
         _, row = await claim_for_read(caller, claim_text)
         if row["draft"]:  # a reviewer cannot see drafts; this guards a reviewer who edits too

@@ -248,6 +248,9 @@ class ChallengeCreate(msgspec.Struct, forbid_unknown_fields=True):
 
     reason_md: str
     evidence: list[int] = msgspec.field(default_factory=list)
+    organisation: str | None = None
+    """Not to be typed: the organisation is the one set on the account. A request may repeat it;
+    any other name is refused."""
 
 
 class ReplyCreate(msgspec.Struct, forbid_unknown_fields=True):
