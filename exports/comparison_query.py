@@ -18,6 +18,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from charter.services import standing_signatures_sql
 from charter.tables import Charter
 from commitments.choices import CommitmentStatus
+from indicators.flags import on_track_sql, overdue_sql
 from kernel.db import get_engine, sql_literals
 from kernel.errors import FieldError, MalformedInput
 
@@ -31,8 +32,6 @@ BANDS: dict[str, tuple[int, int | None]] = {
 ACHIEVED = sql_literals([CommitmentStatus.achieved])
 DELAYED = sql_literals([CommitmentStatus.delayed])
 WITHDRAWN = sql_literals([CommitmentStatus.withdrawn])
-IN_PROGRESS = sql_literals([CommitmentStatus.in_progress])
-UNDER_WAY = sql_literals([CommitmentStatus.in_progress, CommitmentStatus.not_started])
 
 
 @dataclass(frozen=True)
@@ -155,14 +154,11 @@ def _facts_sql(group: str, scope: str) -> str:
     SELECT city, grp, COUNT(*) AS adopted,
       SUM(CASE WHEN status = {ACHIEVED} THEN 1 ELSE 0 END) AS achieved,
       SUM(CASE WHEN status = {DELAYED} THEN 1 ELSE 0 END) AS delayed,
-      SUM(CASE WHEN due_on < {{}} AND (status IS NULL OR status NOT IN ({ACHIEVED}, {WITHDRAWN}))
-               THEN 1 ELSE 0 END) AS overdue,
-      SUM(CASE
-        WHEN status IS NULL OR status NOT IN ({UNDER_WAY}) THEN 0
-        WHEN due_on IS NOT NULL AND due_on < {{}} THEN 0
-        WHEN elapsed IS NULL THEN CASE WHEN status = {IN_PROGRESS} THEN 1 ELSE 0 END
-        WHEN progress >= CASE WHEN elapsed < 0 THEN 0 WHEN elapsed > 1 THEN 1 ELSE elapsed END
-        THEN 1 ELSE 0 END) AS on_track,
+      SUM(CASE WHEN {overdue_sql(status="status", due_on="due_on", today="{}")} THEN 1 ELSE 0 END)
+        AS overdue,
+      SUM({
+        on_track_sql(status="status", progress="progress", due_on="due_on", elapsed="elapsed", today="{}")
+    }) AS on_track,
       SUM(CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN progress ELSE 0 END) AS progress_sum,
       SUM(CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN 1 ELSE 0 END) AS progress_n,
       SUM(claims) AS claims, SUM(verified) AS verified, SUM(contested) AS contested

@@ -128,7 +128,7 @@ class _Batch:
 async def apply_changes(
     caller: Caller, city: dict[str, Any], charter_slug: str, state: CityState, changes: list[dict[str, Any]]
 ) -> dict[str, int]:
-    """Write checked changes (see `exports/spreadsheet.py`) in the caller's transaction: values,
+    """Write checked changes (see `exports/spreadsheet_plan.py`) in the caller's transaction: values,
     corrections (superseding the value they change), targets, statuses; one audit row each."""
     batch = _Batch(caller, city, charter_slug, state, now())
     counts = {

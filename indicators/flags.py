@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from commitments.choices import CommitmentStatus
+from kernel.db import sql_literals
 from kernel.periods import parse_period
 
 FLAG_CODES = (
@@ -199,17 +201,17 @@ def commitment_flags(facts: CommitmentFacts, today: date) -> list[Flag]:
     """Every flag that the data raises for one adopted commitment, in a fixed order."""
     flags: list[Flag] = []
     status = facts.status
-    if status == "achieved" and facts.status_evidence == 0:
+    if status == CommitmentStatus.achieved and facts.status_evidence == 0:
         flags.append(Flag("achieved_without_evidence", facts.status_claim))
-    if status == "achieved":
+    if status == CommitmentStatus.achieved:
         flags.extend(
             Flag("achieved_below_target", facts.status_claim, i.code)
             for i in facts.indicators
             if i.has_target and (i.progress or 0.0) < 1.0
         )
-    if facts.due_on is not None and facts.due_on < today and status not in ("achieved", "withdrawn"):
+    if is_overdue(status=status, due_on=facts.due_on, today=today):
         flags.append(Flag("overdue", facts.status_claim))
-    if status != "withdrawn":
+    if status != CommitmentStatus.withdrawn:
         for i in facts.indicators:
             wanted = latest_ended_period(i.last_period, today)
             if i.last_period is None or parse_period(i.last_period).end < parse_period(wanted).end:
@@ -221,13 +223,44 @@ def commitment_flags(facts: CommitmentFacts, today: date) -> list[Flag]:
     return flags
 
 
+# Overdue and on track are counted in Python for a city (its report, its flags) and in SQL for a
+# thousand cities at once (the comparison): each rule is written here in both, side by side, and
+# a test holds the two to the same numbers.
+
+_CLOSED = (CommitmentStatus.achieved, CommitmentStatus.withdrawn)
+_UNDER_WAY = (CommitmentStatus.in_progress, CommitmentStatus.not_started)
+
+
+def is_overdue(*, status: str | None, due_on: date | None, today: date) -> bool:
+    """Past its due date, and neither achieved nor withdrawn."""
+    return due_on is not None and due_on < today and status not in _CLOSED
+
+
+def overdue_sql(*, status: str, due_on: str, today: str) -> str:
+    """`is_overdue` as an SQL condition over the given column expressions."""
+    return f"{due_on} < {today} AND ({status} IS NULL OR {status} NOT IN ({sql_literals(_CLOSED)}))"
+
+
 def on_track(
     *, status: str | None, progress: float, adopted_on: date, due_on: date | None, today: date
 ) -> bool:
     """In progress, not overdue, and at least as far along as the time elapsed toward the due date."""
-    if status not in ("in_progress", "not_started") or (due_on and due_on < today):
+    if status not in _UNDER_WAY or (due_on and due_on < today):
         return False
     if due_on is None or due_on <= adopted_on:
-        return status == "in_progress"
+        return status == CommitmentStatus.in_progress
     elapsed = (today - adopted_on).days / (due_on - adopted_on).days
     return progress >= min(1.0, max(0.0, elapsed))
+
+
+def on_track_sql(*, status: str, progress: str, due_on: str, elapsed: str, today: str) -> str:
+    """`on_track` as an SQL expression (1 or 0) over the given column expressions; `elapsed` is
+    the share of the time from adoption to the due date already gone (NULL without a due date
+    after the adoption)."""
+    return f"""CASE
+        WHEN {status} IS NULL OR {status} NOT IN ({sql_literals(_UNDER_WAY)}) THEN 0
+        WHEN {due_on} IS NOT NULL AND {due_on} < {today} THEN 0
+        WHEN {elapsed} IS NULL THEN CASE WHEN {status} = {sql_literals([CommitmentStatus.in_progress])}
+          THEN 1 ELSE 0 END
+        WHEN {progress} >= CASE WHEN {elapsed} < 0 THEN 0 WHEN {elapsed} > 1 THEN 1 ELSE {elapsed} END
+        THEN 1 ELSE 0 END"""

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from commitments.choices import CommitmentStatus
+
 Number = Decimal | float | int
 
 
@@ -37,11 +39,11 @@ def commitment_progress(indicator_progresses: Iterable[float | None], status: st
     """Mean of the indicators' progress (unknown counts as 0), or 1/0 by status without indicators."""
     values = [p or 0.0 for p in indicator_progresses]
     if not values:
-        return 1.0 if status == "achieved" else 0.0
+        return 1.0 if status == CommitmentStatus.achieved else 0.0
     return sum(values) / len(values)
 
 
 def principle_progress(commitment_progresses: Iterable[tuple[float, str | None]]) -> float | None:
     """Mean over adopted commitments (progress, status), withdrawn ones left out."""
-    values = [p for p, status in commitment_progresses if status != "withdrawn"]
+    values = [p for p, status in commitment_progresses if status != CommitmentStatus.withdrawn]
     return sum(values) / len(values) if values else None
