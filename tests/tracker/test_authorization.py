@@ -28,7 +28,7 @@ IMPORT_CSV = (
 # secretariat too), "reviewer" (civil society), "filer" (the city's editors or a reviewer).
 WRITES: dict[tuple[str, str], tuple[object, str]] = {
     ("POST", "/api/v1/charters"): ({"slug": "new-charter", "lang": "en", "title": "New"}, "secretariat"),
-    ("PUT", "/api/v1/charters/{slug}/document"): (CHARTER_MD, "secretariat"),
+    ("PUT", "/api/v1/charters/{charter}/document"): (CHARTER_MD, "secretariat"),
     ("POST", "/api/v1/cities"): (
         {"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"},
         "secretariat",
@@ -124,7 +124,6 @@ def _fill(template: str, objects: dict[str, str] | None = None) -> str:
         template.replace("{city}", "grenoble")
         .replace("{charter}", "lampedusa")
         .replace("{code}", code)
-        .replace("{slug}", "lampedusa")
         .replace("{claim_id}", claim)
     )
     for key in ("evidence_id", "challenge_id", "import_id"):
