@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from piccolo.columns import ForeignKey
+from piccolo.columns import Column, ForeignKey
 
 from charter.schemas import SignatureRead
 from charter.services import get_city_or_raise
@@ -50,40 +50,21 @@ def now() -> datetime:
     return clock.now()
 
 
+def _about(kind: str) -> tuple[ClaimTable, Column, Column, Column]:
+    """Where a claim of `kind` names its city (id and slug) and what it is about."""
+    if kind == "status_update":
+        city = StatusUpdate.adoption._.city
+        return StatusUpdate, city, city._.slug, StatusUpdate.adoption._.key
+    if kind == "measurement":
+        return Measurement, Measurement.city, Measurement.city._.slug, Measurement.indicator._.key
+    return Signature, Signature.city, Signature.city._.slug, Signature.charter._.slug
+
+
 async def load_claim(kind: str, row_id: int) -> dict[str, Any] | None:
     """The claim's row with its city (`city_id`, `city_slug`) and what it is about."""
-    if kind == "status_update":
-        return (
-            await StatusUpdate.select(
-                *StatusUpdate.all_columns(),
-                StatusUpdate.adoption.city.as_alias("city_id"),
-                StatusUpdate.adoption._.city._.slug.as_alias("city_slug"),
-                StatusUpdate.adoption.key.as_alias("subject"),
-            )
-            .where(StatusUpdate.id == row_id)
-            .first()
-        )
-    if kind == "measurement":
-        return (
-            await Measurement.select(
-                *Measurement.all_columns(),
-                Measurement.city.as_alias("city_id"),
-                Measurement.city.slug.as_alias("city_slug"),
-                Measurement.indicator.key.as_alias("subject"),
-            )
-            .where(Measurement.id == row_id)
-            .first()
-        )
-    return (
-        await Signature.select(
-            *Signature.all_columns(),
-            Signature.city.as_alias("city_id"),
-            Signature.city.slug.as_alias("city_slug"),
-            Signature.charter.slug.as_alias("subject"),
-        )
-        .where(Signature.id == row_id)
-        .first()
-    )
+    table, city, city_slug, subject = _about(kind)
+    columns = (city.as_alias("city_id"), city_slug.as_alias("city_slug"), subject.as_alias("subject"))
+    return await table.select(*table.all_columns(), *columns).where(table.id == row_id).first()
 
 
 async def claim_for_read(caller: Caller, text: str) -> tuple[str, dict[str, Any]]:
