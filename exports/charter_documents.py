@@ -121,21 +121,12 @@ async def import_document(
     charter's version.
     """
     caller.require_secretariat("edit charters")
-    doc = parse_charter(source, lang=lang, base=False)
-    if slug is not None and doc.slug != slug:
-        raise InvalidInput(
-            f"The document is for {doc.slug!r}, not {slug!r}.",
-            [FieldError("line 1", f"Expected slug: {slug}.")],
-        )
+    doc = _parse_for(source, slug, lang)
     async with write_transaction():
         charter = await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first()
         if charter is None or charter["lang"] == doc.lang:
             doc = parse_charter(source, lang=lang, base=True)
-        before = (
-            await export_document(doc.slug, doc.lang)
-            if charter and (doc.lang == charter["lang"] or doc.lang in charter["title"])
-            else None
-        )
+        before = await _document_before(charter, doc)
         if charter is not None and before is not None and before == render_charter(doc):
             return {
                 "slug": doc.slug,
@@ -149,51 +140,70 @@ async def import_document(
         if charter is None:
             charter = await _create_charter(doc)
             counts = await _write_tree(charter, doc, translation=False)
-        elif charter["lang"] == doc.lang:
-            await update_versioned(
-                Charter,
-                charter["id"],
-                charter["version"],
-                {
-                    Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
-                    Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
-                    Charter.issuer: doc.issuer,
-                    Charter.adopted_on: doc.adopted_on,
-                    Charter.source_url: doc.source_url,
-                    Charter.edition: doc.version,
-                },
-                f"Charter {doc.slug!r}",
-            )
-            counts = await _write_tree(charter, doc, translation=False)
         else:
-            if not doc.title:
-                raise InvalidInput("A translation needs a title.", [FieldError("line 1", "title")])
-            await update_versioned(
-                Charter,
-                charter["id"],
-                charter["version"],
-                {
-                    Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
-                    Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
-                },
-                f"Charter {doc.slug!r}",
-            )
-            counts = await _write_tree(charter, doc, translation=True)
+            counts = await _update_charter(charter, doc)
         await standing.refresh_charter(charter["id"])
-        after = await export_document(doc.slug, doc.lang)
-        await audit(
-            caller,
-            "import" if before is None else "update",
-            "charter_document",
-            f"{doc.slug}/{doc.lang}",
-            {"document": before} if before else None,
-            {"document": after},
-        )
+        await _audit_import(caller, doc, before)
         version = found(
             await Charter.select(Charter.version).where(Charter.slug == doc.slug).first(),
             f"Charter {doc.slug!r}",
         )["version"]
     return {"slug": doc.slug, "lang": doc.lang, **counts, "version": version}
+
+
+def _parse_for(source: str, slug: str | None, lang: str | None) -> CharterDoc:
+    """The document read as a translation (titles may be left out), refused when it is for another
+    charter than `slug`."""
+    doc = parse_charter(source, lang=lang, base=False)
+    if slug is not None and doc.slug != slug:
+        raise InvalidInput(
+            f"The document is for {doc.slug!r}, not {slug!r}.",
+            [FieldError("line 1", f"Expected slug: {slug}.")],
+        )
+    return doc
+
+
+async def _document_before(charter: dict[str, Any] | None, doc: CharterDoc) -> str | None:
+    """The charter's document in the language of `doc` as stored now, or None when the charter or
+    that language is new."""
+    if charter and (doc.lang == charter["lang"] or doc.lang in charter["title"]):
+        return await export_document(doc.slug, doc.lang)
+    return None
+
+
+async def _update_charter(charter: dict[str, Any], doc: CharterDoc) -> dict[str, int]:
+    """Set the charter's title and preamble in the document's language (in the charter's own
+    language also its issuer, adoption date, source and edition), then its items; returns the
+    counts of items created and updated. A translation needs a title."""
+    translation = charter["lang"] != doc.lang
+    if translation and not doc.title:
+        raise InvalidInput("A translation needs a title.", [FieldError("line 1", "title")])
+    values: dict[Column, Any] = {
+        Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
+        Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
+    }
+    if not translation:
+        values |= {
+            Charter.issuer: doc.issuer,
+            Charter.adopted_on: doc.adopted_on,
+            Charter.source_url: doc.source_url,
+            Charter.edition: doc.version,
+        }
+    await update_versioned(Charter, charter["id"], charter["version"], values, f"Charter {doc.slug!r}")
+    return await _write_tree(charter, doc, translation=translation)
+
+
+async def _audit_import(caller: Caller, doc: CharterDoc, before: str | None) -> None:
+    """Record the charter's document in this language before and after the import."""
+    after = await export_document(doc.slug, doc.lang)
+    await audit(
+        caller,
+        "import" if before is None else "update",
+        "charter_document",
+        f"{doc.slug}/{doc.lang}",
+        {"document": before} if before else None,
+        {"document": after},
+    )
 
 
 async def _create_charter(doc: CharterDoc) -> dict[str, Any]:

@@ -133,6 +133,34 @@ def _duplicate(seen: set[tuple[str, str, str]], key: tuple[str, str, str], colum
     seen.add(key)
 
 
+def _blank(values: dict[str, Any], column: str, plan: Plan) -> bool:
+    """Whether the row leaves `column` (what it reports) empty: such a row is skipped."""
+    if cell_text(values.get(column)) == "":
+        plan.skipped += 1
+        return True
+    return False
+
+
+def _checked_number(values: dict[str, Any], column: str, locale: str, kind: str) -> tuple[Decimal, str]:
+    """The number in `column`, typed in the city's locale and fit for the indicator's type, and the
+    text as typed."""
+    number, typed = _number(values.get(column), locale, column)
+    check_value(number, kind, column)
+    return number, typed
+
+
+def _note(values: dict[str, Any]) -> str | None:
+    """The row's note, None when it has none."""
+    return cell_text(values.get("note")) or None
+
+
+def _same_number(stored: Any, number: Decimal | None) -> bool:
+    """Whether a stored number is the one in the row (both absent counts as the same)."""
+    if stored is None or number is None:
+        return stored is None and number is None
+    return Decimal(str(stored)) == number
+
+
 def _measurement(
     values: dict[str, Any],
     city: dict[str, Any],
@@ -145,16 +173,14 @@ def _measurement(
 ) -> None:
     """A value for an ended period: new, a correction of the stored one, or the same."""
     code = _code(values, "indicator", state.indicators, "an indicator of a commitment the city adopted")
-    if cell_text(values.get("value")) == "":
-        plan.skipped += 1
+    if _blank(values, "value", plan):
         return
     period = ended_period(cell_text(values.get("period")), today)
     _duplicate(seen, ("measurement", code, period.label), "period")
-    value, typed = _number(values.get("value"), city["locale"])
-    check_value(value, state.indicators[code]["value_kind"], "value")
-    note = cell_text(values.get("note")) or None
+    value, typed = _checked_number(values, "value", city["locale"], state.indicators[code]["value_kind"])
+    note = _note(values)
     old = state.values.get((code, period.label))
-    if old is not None and Decimal(str(old["value"])) == value and (old["note_md"] or None) == note:
+    if old is not None and _same_number(old["value"], value) and (old["note_md"] or None) == note:
         plan.unchanged += 1
         return
     plan.changes.append(
@@ -190,41 +216,20 @@ def _target(
 ) -> None:
     """A target (and baseline) for an indicator: new, changed, or the same."""
     code = _code(values, "indicator", state.indicators, "an indicator of a commitment the city adopted")
-    if cell_text(values.get("target")) == "":
-        plan.skipped += 1
+    if _blank(values, "target", plan):
         return
     _duplicate(seen, ("target", code, ""), "indicator")
     kind = state.indicators[code]["value_kind"]
-    target, _ = _number(values.get("target"), city["locale"], "target")
-    check_value(target, kind, "target")
+    target, _ = _checked_number(values, "target", city["locale"], kind)
     baseline = None
     if cell_text(values.get("baseline")):
-        baseline, _ = _number(values.get("baseline"), city["locale"], "baseline")
-        check_value(baseline, kind, "baseline")
-    periods = {}
-    for column in ("baseline_period", "target_period"):
-        text = cell_text(values.get(column))
-        periods[column] = parse_period(text, column).label if text else None
+        baseline, _ = _checked_number(values, "baseline", city["locale"], kind)
+    periods = _target_periods(values)
     old = state.targets.get(code)
+    if old is not None and _same_target(old, target, baseline, periods):
+        plan.unchanged += 1
+        return
     new = {"baseline": str(baseline) if baseline is not None else None, "target": str(target), **periods}
-    if old is not None:
-        same = (
-            old["target"] is not None
-            and Decimal(str(old["target"])) == target
-            and (
-                (old["baseline"] is None and baseline is None)
-                or (
-                    old["baseline"] is not None
-                    and baseline is not None
-                    and Decimal(str(old["baseline"])) == baseline
-                )
-            )
-            and old["baseline_period"] == periods["baseline_period"]
-            and old["target_period"] == periods["target_period"]
-        )
-        if same:
-            plan.unchanged += 1
-            return
     plan.changes.append(
         {
             "kind": "target",
@@ -243,6 +248,27 @@ def _target(
     )
 
 
+def _target_periods(values: dict[str, Any]) -> dict[str, str | None]:
+    """The periods of the baseline and of the target, as labels; None where the row leaves one out."""
+    periods = {}
+    for column in ("baseline_period", "target_period"):
+        text = cell_text(values.get(column))
+        periods[column] = parse_period(text, column).label if text else None
+    return periods
+
+
+def _same_target(
+    old: dict[str, Any], target: Decimal, baseline: Decimal | None, periods: dict[str, str | None]
+) -> bool:
+    """Whether the stored target says what the row says: target, baseline and both periods."""
+    return (
+        _same_number(old["target"], target)
+        and _same_number(old["baseline"], baseline)
+        and old["baseline_period"] == periods["baseline_period"]
+        and old["target_period"] == periods["target_period"]
+    )
+
+
 def _status(
     values: dict[str, Any],
     state: CityState,
@@ -254,40 +280,12 @@ def _status(
 ) -> None:
     """A status reported between the adoption and today, unless it is the latest one again."""
     code = _code(values, "commitment", state.adoptions, "a commitment the city adopted")
-    status_text = cell_text(values.get("status"))
-    if status_text == "":
-        plan.skipped += 1
+    if _blank(values, "status", plan):
         return
-    try:
-        status = CommitmentStatus(status_text)
-    except ValueError:
-        raise InvalidInput(
-            f"Unknown status {status_text!r}.",
-            [FieldError("status", f"Expected one of {', '.join(CommitmentStatus)}.")],
-        ) from None
-    raw = values.get("reported_on")
-    try:
-        reported_on = (
-            raw.date()
-            if isinstance(raw, datetime)
-            else raw
-            if isinstance(raw, date)
-            else (date.fromisoformat(cell_text(raw)))
-        )
-    except ValueError:
-        raise InvalidInput("Not a date.", [FieldError("reported_on", "Expected YYYY-MM-DD.")]) from None
-    if reported_on > today or reported_on < state.adoptions[code]["adopted_on"]:
-        raise InvalidInput(
-            "The date is out of range.",
-            [
-                FieldError(
-                    "reported_on",
-                    f"Expected a date from the adoption ({state.adoptions[code]['adopted_on']}) to today.",
-                )
-            ],
-        )
+    status = _status_value(cell_text(values.get("status")))
+    reported_on = _reported_on(values.get("reported_on"), state.adoptions[code]["adopted_on"], today)
     _duplicate(seen, ("status", code, ""), "commitment")
-    note = cell_text(values.get("note")) or None
+    note = _note(values)
     old = state.statuses.get(code)
     if (
         old
@@ -317,3 +315,35 @@ def _status(
             else None,
         }
     )
+
+
+def _status_value(text: str) -> CommitmentStatus:
+    """The status a row reports, one of the commitment statuses."""
+    try:
+        return CommitmentStatus(text)
+    except ValueError:
+        raise InvalidInput(
+            f"Unknown status {text!r}.",
+            [FieldError("status", f"Expected one of {', '.join(CommitmentStatus)}.")],
+        ) from None
+
+
+def _reported_on(raw: Any, adopted_on: date, today: date) -> date:
+    """The date a status is reported on (a date cell or YYYY-MM-DD text), from the adoption to
+    today."""
+    try:
+        reported_on = (
+            raw.date()
+            if isinstance(raw, datetime)
+            else raw
+            if isinstance(raw, date)
+            else (date.fromisoformat(cell_text(raw)))
+        )
+    except ValueError:
+        raise InvalidInput("Not a date.", [FieldError("reported_on", "Expected YYYY-MM-DD.")]) from None
+    if reported_on > today or reported_on < adopted_on:
+        raise InvalidInput(
+            "The date is out of range.",
+            [FieldError("reported_on", f"Expected a date from the adoption ({adopted_on}) to today.")],
+        )
+    return reported_on
