@@ -193,6 +193,18 @@ async def targets() -> list[list[Any]]:
     ]
 
 
+def _standing(kind: str, r: dict[str, Any], replaced: dict[int, int], by_claim: dict[str, Any]) -> list[Any]:
+    """The columns every published claim ends with: what it corrects and what corrects it, its
+    assurance, when it was verified and published."""
+    return [
+        claim_id(kind, r["supersedes"]) if r["supersedes"] else None,
+        claim_id(kind, replaced[r["id"]]) if r["id"] in replaced else None,
+        _assurance(kind, r, replaced, by_claim),
+        r["verified_at"],
+        r["published_at"],
+    ]
+
+
 async def status_updates() -> list[list[Any]]:
     rows = (
         await StatusUpdate.select(
@@ -210,11 +222,7 @@ async def status_updates() -> list[list[Any]]:
             r["status"],
             r["reported_on"],
             r["note_md"],
-            claim_id(kind, r["supersedes"]) if r["supersedes"] else None,
-            claim_id(kind, replaced[r["id"]]) if r["id"] in replaced else None,
-            _assurance(kind, r, replaced, by_claim),
-            r["verified_at"],
-            r["published_at"],
+            *_standing(kind, r, replaced, by_claim),
         ]
         for r in rows
     ]
@@ -241,11 +249,7 @@ async def measurements() -> list[list[Any]]:
             r["value"],
             r["value_text"],
             r["note_md"],
-            claim_id(kind, r["supersedes"]) if r["supersedes"] else None,
-            claim_id(kind, replaced[r["id"]]) if r["id"] in replaced else None,
-            _assurance(kind, r, replaced, by_claim),
-            r["verified_at"],
-            r["published_at"],
+            *_standing(kind, r, replaced, by_claim),
         ]
         for r in rows
     ]
