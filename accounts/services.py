@@ -49,6 +49,26 @@ async def add_user(
     A reviewer's organisation is set here, on the account: challenges are published under it."""
     email = _normalise_email(email)
     organisation = _organisation(organisation)
+    role_value = _role(role, city_slug, organisation)
+    async with write_transaction():
+        city_id = await _city_id_or_raise(city_slug) if city_slug else None
+        user = await _account(actor, email, display_name, organisation)
+        exists = await Membership.exists().where(
+            (Membership.user == user["id"])
+            & (Membership.role == role_value.value)
+            & (Membership.city.is_null() if city_id is None else Membership.city == city_id)
+        )
+        if not exists:
+            await Membership.insert(Membership(user=user["id"], role=role_value.value, city=city_id))
+            await audit(
+                actor, "create", "membership", email, None, {"role": role_value.value, "city": city_slug}
+            )
+    return await get_user(email)
+
+
+def _role(role: str, city_slug: str | None, organisation: str | None) -> Role:
+    """The role of a membership: a city editor belongs to a city and no other role does; only a
+    reviewer speaks for an organisation."""
     try:
         role_value = Role(role)
     except ValueError:
@@ -66,42 +86,38 @@ async def add_user(
             "Only reviewers speak for an organisation.",
             [FieldError("organisation", "Expected no organisation for this role.")],
         )
-    async with write_transaction():
-        city_id = None
-        if city_slug:
-            city = await City.select(City.id).where(City.slug == city_slug).first()
-            if city is None:
-                raise NotFound(f"No city {city_slug!r}.")
-            city_id = city["id"]
-        user = await User.select().where(User.email == email).first()
-        if user is None:
-            user = (
-                await User.insert(
-                    User(email=email, display_name=display_name.strip(), organisation=organisation)
-                ).returning(*User.all_columns())
-            )[0]
-            await audit(actor, "create", "user", email, None, {"email": email, "organisation": organisation})
-        elif organisation and organisation != user["organisation"]:
-            await User.update({User.organisation: organisation}).where(User.id == user["id"])
-            await audit(
-                actor,
-                "update",
-                "user",
-                email,
-                {"organisation": user["organisation"]},
-                {"organisation": organisation},
-            )
-        exists = await Membership.exists().where(
-            (Membership.user == user["id"])
-            & (Membership.role == role_value.value)
-            & (Membership.city.is_null() if city_id is None else Membership.city == city_id)
+    return role_value
+
+
+async def _city_id_or_raise(city_slug: str) -> int:
+    city = await City.select(City.id).where(City.slug == city_slug).first()
+    if city is None:
+        raise NotFound(f"No city {city_slug!r}.")
+    return city["id"]
+
+
+async def _account(actor: Caller, email: str, display_name: str, organisation: str | None) -> dict:
+    """The user with that email, created if there is none; an organisation given replaces the
+    one on the account."""
+    user = await User.select().where(User.email == email).first()
+    if user is None:
+        user = (
+            await User.insert(
+                User(email=email, display_name=display_name.strip(), organisation=organisation)
+            ).returning(*User.all_columns())
+        )[0]
+        await audit(actor, "create", "user", email, None, {"email": email, "organisation": organisation})
+    elif organisation and organisation != user["organisation"]:
+        await User.update({User.organisation: organisation}).where(User.id == user["id"])
+        await audit(
+            actor,
+            "update",
+            "user",
+            email,
+            {"organisation": user["organisation"]},
+            {"organisation": organisation},
         )
-        if not exists:
-            await Membership.insert(Membership(user=user["id"], role=role_value.value, city=city_id))
-            await audit(
-                actor, "create", "membership", email, None, {"role": role_value.value, "city": city_slug}
-            )
-    return await get_user(email)
+    return user
 
 
 def _organisation(name: str | None) -> str | None:

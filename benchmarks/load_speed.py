@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import io
 import json
 import os
 import statistics
@@ -19,6 +21,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,25 +32,14 @@ YEARS = 8
 
 
 async def run(engine_name: str, cities: int) -> dict[str, float]:
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
+    """The figures of one engine, on a fresh database: the bulk load of `cities` cities, the
+    commitment list of each, and one more city written through the services."""
     from commitments.tables import Commitment
     from exports.charter_documents import import_document
-    from indicators.city_view import list_city_commitments
     from indicators.tables import Indicator, Measurement
     from kernel.caller import SYSTEM
-    from kernel.db import get_engine
 
-    engine = get_engine()
-    if engine_name == "postgres":
-        await engine._run_in_new_connection("DROP SCHEMA public CASCADE")
-        await engine._run_in_new_connection("CREATE SCHEMA public")
-        await engine.start_connection_pool(min_size=1, max_size=4)
-    import contextlib
-    import io
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        await run_forwards("all")
+    engine = await _fresh_database(engine_name)
     await import_document(SYSTEM, charter_document())
     commitments = await Commitment.select(Commitment.id, Commitment.code).where(
         Commitment.charter.slug == "bench"
@@ -58,15 +50,57 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
     slugs = await load_cities("bench", cities, periods=YEARS)
     bulk = time.perf_counter() - started
     measurements = await Measurement.count()
+    timings = await _list_timings(slugs, len(commitments))
+    writes, service = await _one_city_by_service(commitments, indicators)
+    if engine_name == "postgres":
+        await engine.close_connection_pool()
+    timings.sort()
+    return {
+        "measurements": measurements,
+        "bulk_s": bulk,
+        "bulk_rows_per_s": measurements / bulk,
+        "list_median_ms": statistics.median(timings) * 1000,
+        "list_p95_ms": timings[int(len(timings) * 0.95)] * 1000,
+        "service_writes": writes,
+        "service_s": service,
+        "service_writes_per_s": writes / service,
+    }
+
+
+async def _fresh_database(engine_name: str) -> Any:
+    """The engine, its database migrated from empty (PostgreSQL's schema dropped first)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from kernel.db import get_engine
+
+    engine = get_engine()
+    if engine_name == "postgres":
+        await engine._run_in_new_connection("DROP SCHEMA public CASCADE")
+        await engine._run_in_new_connection("CREATE SCHEMA public")
+        await engine.start_connection_pool(min_size=1, max_size=4)
+    with contextlib.redirect_stdout(io.StringIO()):
+        await run_forwards("all")
+    return engine
+
+
+async def _list_timings(slugs: list[str], commitments: int) -> list[float]:
+    """Seconds to list each city's commitments, in the order of the cities."""
+    from indicators.city_view import list_city_commitments
 
     timings = []
     for slug in slugs:
         t0 = time.perf_counter()
         listed = await list_city_commitments(slug, None)
         timings.append(time.perf_counter() - t0)
-        assert len(listed) == len(commitments)
+        assert len(listed) == commitments
+    return timings
 
-    # One more city through the services, each write audited in its own transaction.
+
+async def _one_city_by_service(
+    commitments: list[dict[str, Any]], indicators: list[dict[str, Any]]
+) -> tuple[int, float]:
+    """One more city through the services, each write audited in its own transaction: how many
+    writes, in how many seconds."""
     from charter.schemas import CityCreate, SignatureCreate
     from charter.services import create_city, create_signature
     from commitments.schemas import AdoptionCreate
@@ -74,6 +108,7 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
     from indicators.measurements import add_measurement
     from indicators.schemas import MeasurementCreate, TargetSet
     from indicators.targets import set_target
+    from kernel.caller import SYSTEM
     from kernel.versions import ANY_VERSION
 
     t0 = time.perf_counter()
@@ -101,20 +136,7 @@ async def run(engine_name: str, cities: int) -> dict[str, float]:
                 MeasurementCreate(period=str(2017 + y), value=100 + 10 * y),
             )
         writes += 1 + YEARS
-    service = time.perf_counter() - t0
-    if engine_name == "postgres":
-        await engine.close_connection_pool()
-    timings.sort()
-    return {
-        "measurements": measurements,
-        "bulk_s": bulk,
-        "bulk_rows_per_s": measurements / bulk,
-        "list_median_ms": statistics.median(timings) * 1000,
-        "list_p95_ms": timings[int(len(timings) * 0.95)] * 1000,
-        "service_writes": writes,
-        "service_s": service,
-        "service_writes_per_s": writes / service,
-    }
+    return writes, time.perf_counter() - t0
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ indicator of that tree as one city may report on it: one that measures a commitm
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from charter.services import get_charter_or_raise
@@ -22,45 +23,15 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
     if charter is None:
         raise NotFound(f"No charter {slug!r}.")
     base = charter["lang"]
-    principles = (
-        await Principle.select()
-        .where(Principle.charter == charter["id"])
-        .order_by(Principle.position)
-        .output(load_json=True)
-    )
-    commitments = (
-        await Commitment.select()
-        .where(Commitment.charter == charter["id"])
-        .order_by(Commitment.position)
-        .output(load_json=True)
-    )
-    indicators = (
-        await Indicator.select()
-        .where(Indicator.charter == charter["id"])
-        .order_by(Indicator.position)
-        .output(load_json=True)
-    )
-    by_commitment: dict[int, list[IndicatorDef]] = defaultdict(list)
-    for i in indicators:
-        by_commitment[i["commitment"]].append(
-            IndicatorDef(i["code"], pick(i["title"], lang, base), i["unit"], i["value_kind"], i["direction"])
-        )
-    by_principle: dict[int, list[CommitmentDef]] = defaultdict(list)
-    for c in commitments:
-        text = pick(c["description"], lang, base) or None
-        by_principle[c["principle"]].append(
-            CommitmentDef(
-                c["code"], pick(c["title"], lang, base), text, render_markdown(text), by_commitment[c["id"]]
-            )
-        )
-    preamble = pick(charter["preamble"], lang, base) or None
+    preamble_md, preamble_html = described(charter["preamble"], lang, base)
+    by_principle = await _commitments_by_principle(charter["id"], lang, base)
     return CharterRead(
         slug=charter["slug"],
         lang=base,
         title=pick(charter["title"], lang, base),
         title_i18n=charter["title"],
-        preamble_md=preamble,
-        preamble_html=render_markdown(preamble),
+        preamble_md=preamble_md,
+        preamble_html=preamble_html,
         issuer=charter["issuer"],
         adopted_on=charter["adopted_on"],
         source_url=charter["source_url"],
@@ -70,13 +41,55 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
             PrincipleDef(
                 p["code"],
                 pick(p["title"], lang, base),
-                pick(p["description"], lang, base) or None,
-                render_markdown(pick(p["description"], lang, base) or None),
+                *described(p["description"], lang, base),
                 by_principle[p["id"]],
             )
-            for p in principles
+            for p in await _in_order(Principle, charter["id"])
         ],
     )
+
+
+def described(
+    translations: Mapping[str, str] | None, lang: str | None, base: str
+) -> tuple[str | None, str | None]:
+    """A charter text (a preamble, a description) in `lang` where translated, as Markdown and as
+    HTML; an empty text is no text."""
+    text = pick(translations, lang, base) or None
+    return text, render_markdown(text)
+
+
+async def _in_order(
+    table: type[Principle] | type[Commitment] | type[Indicator], charter_id: int
+) -> list[dict[str, Any]]:
+    """The charter's principles, commitments or indicators, in the charter's order."""
+    return (
+        await table.select()
+        .where(table.charter == charter_id)
+        .order_by(table.position)
+        .output(load_json=True)
+    )
+
+
+async def _commitments_by_principle(
+    charter_id: int, lang: str | None, base: str
+) -> dict[int, list[CommitmentDef]]:
+    """The charter's commitments, each with its indicators, under the id of their principle."""
+    by_commitment: dict[int, list[IndicatorDef]] = defaultdict(list)
+    for i in await _in_order(Indicator, charter_id):
+        by_commitment[i["commitment"]].append(
+            IndicatorDef(i["code"], pick(i["title"], lang, base), i["unit"], i["value_kind"], i["direction"])
+        )
+    by_principle: dict[int, list[CommitmentDef]] = defaultdict(list)
+    for c in await _in_order(Commitment, charter_id):
+        by_principle[c["principle"]].append(
+            CommitmentDef(
+                c["code"],
+                pick(c["title"], lang, base),
+                *described(c["description"], lang, base),
+                by_commitment[c["id"]],
+            )
+        )
+    return by_principle
 
 
 async def indicator_for_city(city: dict[str, Any], charter_slug: str, code: str) -> dict[str, Any]:

@@ -9,21 +9,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from msgspec import structs
+
 from charter.services import get_city_or_raise
-from commitments.choices import CommitmentStatus
 from commitments.services import get_adoption_or_raise
 from commitments.tables import Adoption, StatusUpdate
 from indicators.assurance import assurance_of, current, is_contested, superseded_by
+from indicators.charter_tree import described
 from indicators.claims import challenges_of, evidence_of
+from indicators.commitment_filters import ALL, CommitmentFilters
 from indicators.evidence import evidence_read
-from indicators.flags import (
-    FLAG_CODES,
-    ClaimFacts,
-    CommitmentFacts,
-    IndicatorFacts,
-    commitment_flags,
-    flag_message,
-)
+from indicators.flags import ClaimFacts, CommitmentFacts, IndicatorFacts, commitment_flags, flag_message
 from indicators.measurements import measurement_read
 from indicators.progress import commitment_progress, indicator_progress
 from indicators.schemas import CityCommitmentRead, CityCommitmentSummary, FlagRead, IndicatorProgress
@@ -34,9 +30,7 @@ from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import Assurance, claim_id, history_url
 from kernel.db import json_value
-from kernel.errors import check_choice
-from kernel.markdown import render_markdown
-from kernel.text import normalize_code, pick
+from kernel.text import pick
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,49 +259,12 @@ def _status_assurance(view: _CityView, last: dict[str, Any] | None) -> Assurance
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CommitmentFilters:
-    """Which of a city's adopted commitments a list keeps: by last status, by the assurance of
-    that status, by principle code, by a flag raised. A filter left at None keeps every row."""
-
-    status: str | None = None
-    assurance: str | None = None
-    principle: str | None = None
-    flag: str | None = None
-
-    @classmethod
-    def parse(
-        cls,
-        *,
-        status: str | None = None,
-        assurance: str | None = None,
-        principle: str | None = None,
-        flag: str | None = None,
-    ) -> CommitmentFilters:
-        """Filters as a query gives them; a value outside its vocabulary is refused, naming it."""
-        return cls(
-            status=check_choice(status, CommitmentStatus, "status"),
-            assurance=check_choice(assurance, Assurance, "assurance"),
-            principle=normalize_code(principle or "") or None,
-            flag=check_choice(flag, FLAG_CODES, "flag"),
-        )
-
-    def keeps(self, summary: CityCommitmentSummary) -> bool:
-        """Whether the list keeps this adopted commitment: every filter given holds."""
-        return (
-            (self.status is None or summary.status == self.status)
-            and (self.assurance is None or summary.status_assurance == self.assurance)
-            and (self.principle is None or summary.principle == self.principle)
-            and (self.flag is None or any(f.code == self.flag for f in summary.flags))
-        )
-
-
-ALL = CommitmentFilters()
-
-
-def _summary(view: _CityView, a: dict[str, Any], today: date, lang: str | None) -> CityCommitmentSummary:
-    """One adoption as the city's list shows it, from the claims that count."""
-    timeline, status, per_indicator, total = _progress_of(a, view)
+def _summary(
+    view: _CityView, a: dict[str, Any], progress: tuple[Any, ...], today: date, lang: str | None
+) -> CityCommitmentSummary:
+    """One adoption as the city's list shows it, from the claims that count (`progress` is what
+    `_progress_of` gives for it)."""
+    timeline, status, per_indicator, total = progress
     last = timeline[-1] if timeline else None
     return CityCommitmentSummary(
         charter=a["charter"],
@@ -332,7 +289,7 @@ async def list_city_commitments(
     those that `filters` keep."""
     view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug, PUBLIC)
     today = clock.today()
-    summaries = (_summary(view, a, today, lang) for a in view.adoptions)
+    summaries = (_summary(view, a, _progress_of(a, view), today, lang) for a in view.adoptions)
     return [s for s in summaries if filters.keeps(s)]
 
 
@@ -358,74 +315,71 @@ async def city_commitments_full(
     marked with its standing; progress and flags come from the claims that count."""
     view = await _load_view(await get_city_or_raise(city_slug), adoption_ids, charter_slug, seen)
     today = clock.today()
-    out = []
-    for a in view.adoptions:
-        counted, status, per_indicator, total = _progress_of(a, view)
-        timeline = view.updates_by.get(a["id"], [])
-        series_by = {
-            ind["id"]: view.measurements_by.get(ind["id"], [])
-            for ind in view.indicators_by.get(a["commitment"], [])
-        }
-        own = {e for u in timeline for e in view.update_links.get(u["id"], [])}
-        own |= {
-            e
-            for series in series_by.values()
-            for m in series
-            for e in view.measurement_links.get(m["id"], [])
-        }
-        base = a["charter_lang"]
-        description = pick(json_value(a["description"]), lang, base) or None
-        out.append(
-            CityCommitmentRead(
-                city=city_slug,
-                charter=a["charter"],
-                commitment=a["code"],
-                principle=a["principle"],
-                title=pick(json_value(a["title"]), lang, base),
-                description_md=description,
-                description_html=render_markdown(description),
-                adopted_on=a["adopted_on"],
-                due_on=a["due_on"],
-                owner=a["owner"],
-                status=status,
-                status_reported_on=counted[-1]["reported_on"] if counted else None,
-                status_assurance=_status_assurance(view, counted[-1] if counted else None),
-                progress=total,
-                flags=_flag_reads(_facts(view, a, counted, per_indicator), today, lang),
-                timeline=[
-                    status_read(
-                        u,
-                        view.update_links.get(u["id"], []),
-                        view.replaced_updates.get(u["id"]),
-                        view.challenges.get(claim_id("status_update", u["id"]), []),
-                    )
-                    for u in timeline
-                ],
-                indicators=[
-                    IndicatorProgress(
-                        code=ind["code"],
-                        title=pick(ind["title"], lang, base),
-                        unit=ind["unit"],
-                        value_type=ind["value_kind"],
-                        direction=ind["direction"],
-                        target=target_read(target),
-                        measurements=[
-                            measurement_read(
-                                m,
-                                view.measurement_links.get(m["id"], []),
-                                view.replaced_measurements.get(m["id"]),
-                                view.challenges.get(claim_id("measurement", m["id"]), []),
-                            )
-                            for m in series_by[ind["id"]]
-                        ],
-                        latest=float(latest) if latest is not None else None,
-                        progress=progress,
-                    )
-                    for ind, target, _series, latest, progress in per_indicator
-                ],
-                evidence=[evidence_read(view.evidence[e], city_slug) for e in sorted(own)],
-                version=a["version"],
-                history=history_url("adoption", a["key"]),
-            )
-        )
-    return out
+    return [_full(view, a, city_slug, today, lang) for a in view.adoptions]
+
+
+def _full(
+    view: _CityView, a: dict[str, Any], city_slug: str, today: date, lang: str | None
+) -> CityCommitmentRead:
+    """One adoption in full: what the list shows of it, with its description, every claim shown
+    (timeline, indicators with their targets and measurements) and the evidence they cite."""
+    progress = _progress_of(a, view)
+    _counted, _status, per_indicator, _total = progress
+    description_md, description_html = described(json_value(a["description"]), lang, a["charter_lang"])
+    return CityCommitmentRead(
+        **structs.asdict(_summary(view, a, progress, today, lang)),
+        city=city_slug,
+        description_md=description_md,
+        description_html=description_html,
+        timeline=[
+            status_read(u, *_shown(view, "status_update", u["id"])) for u in view.updates_by.get(a["id"], [])
+        ],
+        indicators=[_indicator_read(view, entry, lang, a["charter_lang"]) for entry in per_indicator],
+        evidence=[evidence_read(view.evidence[e], city_slug) for e in _cited(view, a)],
+        version=a["version"],
+        history=history_url("adoption", a["key"]),
+    )
+
+
+def _indicator_read(
+    view: _CityView, entry: tuple[Any, ...], lang: str | None, base: str
+) -> IndicatorProgress:
+    """An indicator of the adoption (`entry` as `_progress_of` gives it) with the city's target
+    and every measurement shown; its latest value and progress come from the measurements that count."""
+    ind, target, _series, latest, progress = entry
+    return IndicatorProgress(
+        code=ind["code"],
+        title=pick(ind["title"], lang, base),
+        unit=ind["unit"],
+        value_type=ind["value_kind"],
+        direction=ind["direction"],
+        target=target_read(target),
+        measurements=[
+            measurement_read(m, *_shown(view, "measurement", m["id"]))
+            for m in view.measurements_by.get(ind["id"], [])
+        ],
+        latest=float(latest) if latest is not None else None,
+        progress=progress,
+    )
+
+
+def _shown(view: _CityView, kind: str, row_id: int) -> tuple[list[int], int | None, list[dict[str, Any]]]:
+    """What a claim shown carries besides its row: the evidence it cites, the claim that replaced
+    it, the challenges made to it."""
+    if kind == "status_update":
+        links, replaced = view.update_links, view.replaced_updates
+    else:
+        links, replaced = view.measurement_links, view.replaced_measurements
+    return links.get(row_id, []), replaced.get(row_id), view.challenges.get(claim_id(kind, row_id), [])
+
+
+def _cited(view: _CityView, a: dict[str, Any]) -> list[int]:
+    """The evidence that the adoption's claims shown cite, by id."""
+    cited = {e for u in view.updates_by.get(a["id"], []) for e in view.update_links.get(u["id"], [])}
+    cited |= {
+        e
+        for ind in view.indicators_by.get(a["commitment"], [])
+        for m in view.measurements_by.get(ind["id"], [])
+        for e in view.measurement_links.get(m["id"], [])
+    }
+    return sorted(cited)

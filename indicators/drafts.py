@@ -35,45 +35,16 @@ async def edit_draft(
     in place: 409, with the way to correct it (a new claim that supersedes it)."""
     async with write_transaction():
         kind, row = await claim_for_write(caller, text)
-        if not row["draft"]:
-            raise Conflict(
-                f"{text} is published, and published claims are never edited in place. Post a "
-                f'correction with "supersedes": "{text}"; both stay visible and only the newest counts.',
-                [FieldError("supersedes", f'Expected a new claim with "supersedes": "{text}".')],
-            )
+        _refuse_published(text, row)
         check_version(f"Claim {text}", row["version"], precondition)
-        allowed = {
-            "status_update": {"status", "reported_on", "note_md", "evidence"},
-            "measurement": {"value", "note_md", "evidence"},
-        }[kind]
-        given = {f for f in ClaimEdit.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
-        wrong = sorted(given - allowed)
-        if wrong:
-            raise InvalidInput(
-                f"A {kind.replace('_', ' ')} draft cannot change {', '.join(wrong)}.",
-                [FieldError(f, f"Expected only {', '.join(sorted(allowed))}.") for f in wrong],
-            )
+        given = _fields_given(kind, data)
         values: dict[str, Any] = {}
         if "note_md" in given:
             values["note_md"] = data.note_md
         if kind == "status_update":
-            adoption = found(
-                await Adoption.select().where(Adoption.id == row["adoption"]).first(), "The claim's adoption"
-            )
-            if "status" in given:
-                values["status"] = str(data.status)
-            if "reported_on" in given:
-                check_status_date(data.reported_on, adoption["adopted_on"])  # type: ignore[arg-type]
-                values["reported_on"] = data.reported_on
+            values |= await _status_values(row, data, given)
         elif "value" in given:
-            city = await get_city_or_raise(row["city_slug"])
-            indicator = found(
-                await Indicator.select().where(Indicator.id == row["indicator"]).first(),
-                "The claim's indicator",
-            )
-            value, value_text = read_number(data.value, city["locale"], "value")  # type: ignore[arg-type]
-            check_value(value, indicator["value_kind"], "value")
-            values |= {"value": value, "value_text": value_text}
+            values |= await _measured_value(row, data)
         table = CLAIM_TABLES[kind]
         await update_versioned(
             table,
@@ -91,3 +62,55 @@ async def edit_draft(
         await audit(caller, "update", kind, text, before, values)
         kind, row = await claim_for_read(caller, text)
         return await claim_read(caller, kind, row), row["version"]
+
+
+def _refuse_published(text: str, row: dict[str, Any]) -> None:
+    """A published claim is corrected by a new claim that supersedes it, never edited."""
+    if not row["draft"]:
+        raise Conflict(
+            f"{text} is published, and published claims are never edited in place. Post a "
+            f'correction with "supersedes": "{text}"; both stay visible and only the newest counts.',
+            [FieldError("supersedes", f'Expected a new claim with "supersedes": "{text}".')],
+        )
+
+
+def _fields_given(kind: str, data: ClaimEdit) -> set[str]:
+    """The fields the edit changes, which must be ones a draft of that kind may change."""
+    allowed = {
+        "status_update": {"status", "reported_on", "note_md", "evidence"},
+        "measurement": {"value", "note_md", "evidence"},
+    }[kind]
+    given = {f for f in ClaimEdit.__struct_fields__ if getattr(data, f) is not msgspec.UNSET}
+    wrong = sorted(given - allowed)
+    if wrong:
+        raise InvalidInput(
+            f"A {kind.replace('_', ' ')} draft cannot change {', '.join(wrong)}.",
+            [FieldError(f, f"Expected only {', '.join(sorted(allowed))}.") for f in wrong],
+        )
+    return given
+
+
+async def _status_values(row: dict[str, Any], data: ClaimEdit, given: set[str]) -> dict[str, Any]:
+    """A status update draft's new status and date; the date is checked as a new update's is."""
+    adoption = found(
+        await Adoption.select().where(Adoption.id == row["adoption"]).first(), "The claim's adoption"
+    )
+    values: dict[str, Any] = {}
+    if "status" in given:
+        values["status"] = str(data.status)
+    if "reported_on" in given:
+        check_status_date(data.reported_on, adoption["adopted_on"])  # type: ignore[arg-type]
+        values["reported_on"] = data.reported_on
+    return values
+
+
+async def _measured_value(row: dict[str, Any], data: ClaimEdit) -> dict[str, Any]:
+    """A measurement draft's new value, read in the city's locale and checked against the
+    indicator's type, as a new measurement's is."""
+    city = await get_city_or_raise(row["city_slug"])
+    indicator = found(
+        await Indicator.select().where(Indicator.id == row["indicator"]).first(), "The claim's indicator"
+    )
+    value, value_text = read_number(data.value, city["locale"], "value")  # type: ignore[arg-type]
+    check_value(value, indicator["value_kind"], "value")
+    return {"value": value, "value_text": value_text}

@@ -92,20 +92,26 @@ async def _filer(caller: Caller, city_slug: str) -> tuple[dict[str, Any], Eviden
 async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCreate) -> EvidenceRead:
     """Record evidence published elsewhere, by its http(s) link."""
     _check_evidence_fields(data.title, data.issued_on, data.url)
+    fields = {
+        "title": data.title.strip(),
+        "kind": data.kind,
+        "issued_on": data.issued_on,
+        "description_md": data.description_md,
+        "url": data.url.strip(),
+    }
+    return await _record(caller, city_slug, fields, audited=("url",))
+
+
+async def _record(
+    caller: Caller, city_slug: str, fields: dict[str, Any], *, audited: tuple[str, ...]
+) -> EvidenceRead:
+    """File a piece of evidence for the city, as the city's own proof or as counter-evidence
+    (see `_filer`); its audit row keeps its title, kind and the `audited` fields."""
     async with write_transaction():
         city, origin = await _filer(caller, city_slug)
         row = (
             await Evidence.insert(
-                Evidence(
-                    city=city["id"],
-                    title=data.title.strip(),
-                    kind=data.kind,
-                    issued_on=data.issued_on,
-                    description_md=data.description_md,
-                    url=data.url.strip(),
-                    created_by=caller.user_id,
-                    origin=origin,
-                )
+                Evidence(city=city["id"], **fields, created_by=caller.user_id, origin=origin)
             ).returning(*Evidence.all_columns())
         )[0]
         await audit(
@@ -114,7 +120,7 @@ async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCre
             "evidence",
             f"evidence-{row['id']}",
             None,
-            {"title": row["title"], "kind": row["kind"], "url": row["url"]},
+            {key: row[key] for key in ("title", "kind", *audited)},
         )
     return evidence_read(row, city_slug)
 
@@ -150,6 +156,26 @@ async def create_file_evidence(
 ) -> EvidenceRead:
     """Record an uploaded file: PDF, PNG, JPEG or WebP by its bytes, within the size cap."""
     await _filer(caller, city_slug)
+    media_type = _check_file(content, file_name)
+    kind_value = _evidence_kind(kind)
+    _check_evidence_fields(title, issued_on, None)
+    safe_name = Path(file_name.replace("\\", "/")).name[:255] or "evidence"
+    fields = {
+        "title": title.strip(),
+        "kind": kind_value,
+        "issued_on": issued_on,
+        "description_md": description_md,
+        "sha256": store_file(content),
+        "file_name": safe_name,
+        "media_type": media_type,
+        "size": len(content),
+    }
+    return await _record(caller, city_slug, fields, audited=("sha256", "file_name", "size"))
+
+
+def _check_file(content: bytes, file_name: str) -> str:
+    """An uploaded file is kept when it is not empty, within the size cap, and a PDF, PNG, JPEG or
+    WebP by its bytes; returns its media type."""
     limit = get_settings().max_upload_bytes
     if len(content) > limit:
         raise TooLarge(f"The file has {len(content)} bytes; the limit is {limit}.")
@@ -165,49 +191,17 @@ async def create_file_evidence(
                 )
             ],
         )
+    return media_type
+
+
+def _evidence_kind(kind: str) -> EvidenceKind:
+    """The kind of an uploaded file's evidence, one of the vocabulary."""
     try:
-        kind_value = EvidenceKind(kind)
+        return EvidenceKind(kind)
     except ValueError:
         raise InvalidInput(
             f"Unknown kind {kind!r}.", [FieldError("kind", f"Expected one of {', '.join(EvidenceKind)}.")]
         ) from None
-    _check_evidence_fields(title, issued_on, None)
-    safe_name = Path(file_name.replace("\\", "/")).name[:255] or "evidence"
-    digest = store_file(content)
-    async with write_transaction():
-        city, origin = await _filer(caller, city_slug)
-        row = (
-            await Evidence.insert(
-                Evidence(
-                    city=city["id"],
-                    title=title.strip(),
-                    kind=kind_value,
-                    issued_on=issued_on,
-                    description_md=description_md,
-                    sha256=digest,
-                    file_name=safe_name,
-                    media_type=media_type,
-                    size=len(content),
-                    created_by=caller.user_id,
-                    origin=origin,
-                )
-            ).returning(*Evidence.all_columns())
-        )[0]
-        await audit(
-            caller,
-            "create",
-            "evidence",
-            f"evidence-{row['id']}",
-            None,
-            {
-                "title": row["title"],
-                "kind": row["kind"],
-                "sha256": digest,
-                "file_name": safe_name,
-                "size": len(content),
-            },
-        )
-    return evidence_read(row, city_slug)
 
 
 async def list_evidence(
