@@ -46,13 +46,9 @@ def _text(value: str, field: str) -> str:
     return text
 
 
-async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate) -> ChallengeRead:
-    """A civil-society reviewer questions a published claim. Drafts are invisible to reviewers
-    (404); one reviewer opens at most `CHALLENGES_PER_MINUTE` challenges a minute (429)."""
-    caller.require_authenticated()
-    if not caller.is_reviewer:
-        raise Forbidden("Only civil-society reviewers open challenges.")
-    reason = _text(data.reason_md, "reason_md")
+def _organisation(caller: Caller, data: ChallengeCreate) -> str | None:
+    """The name a challenge is published under: the organisation set on the reviewer's account.
+    A request may repeat it; naming another is refused."""
     organisation = caller.organisation
     if data.organisation is not None and data.organisation.strip() != (organisation or ""):
         raise InvalidInput(
@@ -66,6 +62,17 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
                 )
             ],
         )
+    return organisation
+
+
+async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate) -> ChallengeRead:
+    """A civil-society reviewer questions a published claim. Drafts are invisible to reviewers
+    (404); one reviewer opens at most `CHALLENGES_PER_MINUTE` challenges a minute (429)."""
+    caller.require_authenticated()
+    if not caller.is_reviewer:
+        raise Forbidden("Only civil-society reviewers open challenges.")
+    reason = _text(data.reason_md, "reason_md")
+    organisation = _organisation(caller, data)
     async with write_transaction():
         _, row = await claim_for_read(caller, claim_text)
         if row["draft"]:  # a reviewer cannot see drafts; this guards a reviewer who edits too

@@ -21,6 +21,7 @@ from indicators import (
     charter_tree,
     city_view,
     claims,
+    commitment_filters,
     drafts,
     evidence,
     measurements,
@@ -109,7 +110,7 @@ class CityCommitmentController(Controller):
     ) -> list[CityCommitmentSummary]:
         """The city's adopted commitments with their last status, its assurance, progress (0–1)
         and flags; every filter given must hold."""
-        filters = city_view.CommitmentFilters.parse(
+        filters = commitment_filters.CommitmentFilters.parse(
             status=status, assurance=assurance, principle=principle, flag=flag
         )
         return await city_view.list_city_commitments(city, lang, charter, filters)
