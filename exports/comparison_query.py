@@ -29,6 +29,8 @@ BANDS: dict[str, tuple[int, int | None]] = {
     "metropolis": (1_000_000, None),
 }
 """Population bands: residents from (inclusive) to (exclusive)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""The years a signature filter may name."""
 ACHIEVED = sql_literals([CommitmentStatus.achieved])
 DELAYED = sql_literals([CommitmentStatus.delayed])
 WITHDRAWN = sql_literals([CommitmentStatus.withdrawn])
@@ -60,10 +62,14 @@ class Filters:
         errors = []
         year = None
         if query.get("signed_year"):
-            try:
-                year = int(query["signed_year"])
-            except ValueError:
-                errors.append(FieldError("signed_year", "Expected a year such as 2021."))
+            text = query["signed_year"].strip()
+            year = int(text) if text.isdigit() and len(text) == 4 else None
+            if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+                errors.append(
+                    FieldError(
+                        "signed_year", f"Expected a year from {FIRST_YEAR} to {LAST_YEAR}, such as 2021."
+                    )
+                )
         band = query.get("population_band") or None
         if band is not None and band not in BANDS:
             errors.append(FieldError("population_band", f"Expected one of {', '.join(BANDS)}."))

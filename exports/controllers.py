@@ -23,7 +23,7 @@ from exports.spreadsheet_imports import commit_import, get_import, preview_impor
 from exports.spreadsheet_template import XLSX, template_for
 from exports.tabular import csv_bytes, xlsx_bytes
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
-from kernel.http import WRITE, CallerDep, IfMatch, Lang, precondition, with_etag
+from kernel.http import WRITE, CallerDep, IfMatch, Lang, RowId, precondition, with_etag
 from kernel.versions import etag
 
 # Litestar adds "; charset=utf-8" to every text/* type: naming it here would say it twice.
@@ -377,12 +377,12 @@ class ImportController(Controller):
     tags = ("Spreadsheets",)
 
     @get("/")
-    async def get_import(self, caller: CallerDep, import_id: FromPath[int]) -> ImportPreviewRead:
+    async def get_import(self, caller: CallerDep, import_id: RowId) -> ImportPreviewRead:
         """A preview (the city's editors and the secretariat)."""
         return await get_import(caller, import_id)
 
     @post("/commit", security=WRITE, status_code=200)
-    async def commit(self, caller: CallerDep, import_id: FromPath[int]) -> ImportCommitted:
+    async def commit(self, caller: CallerDep, import_id: RowId) -> ImportCommitted:
         """Apply the preview in one transaction, exactly as shown, or nothing (409 when the data
         changed since the preview; 422 when it has errors)."""
         return await commit_import(caller, import_id)

@@ -55,7 +55,7 @@ from indicators.schemas import (
 )
 from kernel.claim_ids import Assurance
 from kernel.errors import FieldError, InvalidInput, MalformedInput, UnsupportedMedia
-from kernel.http import WRITE, CallerDep, IfMatch, Lang, Limit, Offset, precondition, with_etag
+from kernel.http import WRITE, CallerDep, IfMatch, Lang, Limit, Offset, RowId, precondition, with_etag
 
 
 def _choice(description: str, choices: Iterable[str]) -> QueryParameter:
@@ -251,7 +251,7 @@ class EvidenceController(Controller):
     tags = ("Evidence",)
 
     @get("/")
-    async def get_evidence(self, evidence_id: FromPath[int]) -> Response[EvidenceRead]:
+    async def get_evidence(self, evidence_id: RowId) -> Response[EvidenceRead]:
         """One piece of evidence, with its review; the ETag is for `POST .../review`."""
         read = await evidence.get_evidence(evidence_id)
         return with_etag(read, read.version)
@@ -260,7 +260,7 @@ class EvidenceController(Controller):
     async def review(
         self,
         caller: CallerDep,
-        evidence_id: FromPath[int],
+        evidence_id: RowId,
         data: JSONBody[EvidenceReviewCreate],
         if_match: IfMatch = None,
     ) -> Response[EvidenceRead]:
@@ -270,7 +270,7 @@ class EvidenceController(Controller):
         return with_etag(read, version)
 
     @get("/file")
-    async def get_file(self, evidence_id: FromPath[int]) -> File:
+    async def get_file(self, evidence_id: RowId) -> File:
         """The stored file, as an attachment (never rendered inline)."""
         path, name, media_type = await evidence.evidence_file(evidence_id)
         return File(
@@ -368,14 +368,14 @@ class ChallengeController(Controller):
         )
 
     @get("/{challenge_id:int}")
-    async def get_challenge(self, challenge_id: FromPath[int]) -> Response[ChallengeRead]:
+    async def get_challenge(self, challenge_id: RowId) -> Response[ChallengeRead]:
         """One challenge with its replies and ruling; the ETag is for the ruling's `If-Match`."""
         read = await challenges.get_challenge(challenge_id)
         return with_etag(read, read.version)
 
     @post("/{challenge_id:int}/replies", security=WRITE)
     async def reply(
-        self, caller: CallerDep, challenge_id: FromPath[int], data: JSONBody[ReplyCreate]
+        self, caller: CallerDep, challenge_id: RowId, data: JSONBody[ReplyCreate]
     ) -> Response[ChallengeRead]:
         """The city's editors answer (`body_md`, evidence ids); several rounds until the ruling."""
         read = await challenges.reply(caller, challenge_id, data)
@@ -383,11 +383,7 @@ class ChallengeController(Controller):
 
     @post("/{challenge_id:int}/ruling", security=WRITE, status_code=200)
     async def rule(
-        self,
-        caller: CallerDep,
-        challenge_id: FromPath[int],
-        data: JSONBody[RulingCreate],
-        if_match: IfMatch = None,
+        self, caller: CallerDep, challenge_id: RowId, data: JSONBody[RulingCreate], if_match: IfMatch = None
     ) -> Response[ChallengeRead]:
         """The secretariat rules (`upheld`, `partly_upheld`, `dismissed`, with `note_md`;
         `If-Match`: the challenge's ETag). An upheld claim stays contested until the city

@@ -19,6 +19,7 @@ from indicators.choices import (
 )
 from kernel.claim_ids import Assurance, ClaimInput, ClaimStanding
 from kernel.numbers import NumberIn
+from kernel.schemas import RowRef
 
 
 class TargetSet(msgspec.Struct, forbid_unknown_fields=True):
@@ -68,7 +69,7 @@ class ClaimEdit(msgspec.Struct, forbid_unknown_fields=True):
     reported_on: date | msgspec.UnsetType = msgspec.UNSET
     value: NumberIn | msgspec.UnsetType = msgspec.UNSET
     note_md: str | msgspec.UnsetType | None = msgspec.UNSET
-    evidence: list[int] | msgspec.UnsetType = msgspec.UNSET
+    evidence: list[RowRef] | msgspec.UnsetType = msgspec.UNSET
 
 
 class ClaimRead(ClaimStanding, kw_only=True):
@@ -247,7 +248,7 @@ class ChallengeCreate(msgspec.Struct, forbid_unknown_fields=True):
     under the organisation set on the reviewer's account (else the reviewer's own name)."""
 
     reason_md: str
-    evidence: list[int] = msgspec.field(default_factory=list)
+    evidence: list[RowRef] = msgspec.field(default_factory=list)
     organisation: str | None = None
     """Not to be typed: the organisation is the one set on the account. A request may repeat it;
     any other name is refused."""
@@ -257,7 +258,7 @@ class ReplyCreate(msgspec.Struct, forbid_unknown_fields=True):
     """The city's answer to a challenge (Markdown), with the evidence it offers."""
 
     body_md: str
-    evidence: list[int] = msgspec.field(default_factory=list)
+    evidence: list[RowRef] = msgspec.field(default_factory=list)
 
 
 class RulingCreate(msgspec.Struct, forbid_unknown_fields=True):

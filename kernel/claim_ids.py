@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import msgspec
 
 from kernel.errors import NotFound
+from kernel.schemas import MAX_ROW_ID, RowRef
 
 
 class Assurance(StrEnum):
@@ -38,7 +39,7 @@ class ClaimInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     (Markdown), the evidence it cites (ids), whether it is a draft, and the claim it corrects."""
 
     note_md: str | None = None
-    evidence: list[int] = msgspec.field(default_factory=list)
+    evidence: list[RowRef] = msgspec.field(default_factory=list)
     draft: bool = False
     supersedes: str | None = None
 
@@ -79,4 +80,7 @@ def parse_claim_id(text: str) -> tuple[str, int]:
     match = _CLAIM_ID.match(text.strip())
     if match is None:
         raise NotFound(f"No claim {text!r}: claim ids look like measurement-12, status-3 or signature-1.")
-    return CLAIM_KINDS[match[1]], int(match[2])
+    row_id = int(match[2])
+    if row_id > MAX_ROW_ID:
+        raise NotFound(f"No claim {text!r}.")
+    return CLAIM_KINDS[match[1]], row_id

@@ -6,9 +6,10 @@ from typing import Annotated, TypeAlias, TypeVar
 
 from litestar import Response
 from litestar.di import NamedDependency
-from litestar.params import HeaderParameter, QueryParameter
+from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
 from kernel.caller import Caller
+from kernel.schemas import MAX_ROW_ID
 from kernel.versions import Precondition, etag, parse_if_match
 
 T = TypeVar("T")
@@ -25,7 +26,9 @@ Lang: TypeAlias = Annotated[
     ),
 ]
 Limit: TypeAlias = Annotated[int, QueryParameter(name="limit", ge=1, le=500)]
-Offset: TypeAlias = Annotated[int, QueryParameter(name="offset", ge=0)]
+Offset: TypeAlias = Annotated[int, QueryParameter(name="offset", ge=0, le=MAX_ROW_ID)]
+RowId: TypeAlias = Annotated[int, PathParameter(ge=1, le=MAX_ROW_ID)]
+"""A row's id in a path (`/challenges/12`, `/evidence/3`), from 1 to `MAX_ROW_ID`."""
 
 WRITE: list[dict[str, list[str]]] = [{"BearerToken": []}]
 """OpenAPI security requirement of every write route."""
