@@ -19,6 +19,8 @@ class Settings:
     warm_report_workers: bool
     challenges_per_minute: int = 10
     """How many challenges one reviewer may open in a minute (more: 429)."""
+    hsts_seconds: int = 0
+    """`Strict-Transport-Security: max-age` sent on answers over HTTPS; 0 sends none."""
 
     @property
     def is_postgres(self) -> bool:
@@ -40,4 +42,5 @@ def get_settings() -> Settings:
         report_timeout_s=float(os.environ.get("REPORT_TIMEOUT_S", "60")),
         warm_report_workers=os.environ.get("REPORT_WARM_WORKERS", "") == "1",
         challenges_per_minute=int(os.environ.get("CHALLENGES_PER_MINUTE", "10")),
+        hsts_seconds=int(os.environ.get("HSTS_SECONDS", "0")),
     )

@@ -16,6 +16,7 @@ from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_work
 from kernel.db import get_engine
 from kernel.settings import get_settings
 from tracker.auth import provide_caller, writes_need_token
+from tracker.headers import SecurityHeaders
 from tracker.openapi import document_refusals, openapi_config
 from tracker.problems import EXCEPTION_HANDLERS
 from tracker.routes import API_CONTROLLERS, API_PREFIX
@@ -74,6 +75,9 @@ def create_app() -> Litestar:
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         openapi_config=openapi_config(),
     )
+    # Around the whole application, so that answers made before any route is found (an unknown
+    # path) carry the security headers too.
+    app.asgi_handler = SecurityHeaders(app.asgi_handler)
     document_refusals(app)
     learn_query_parameters(app)
     return app
