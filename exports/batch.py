@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from typing import Any
 from charter.services import get_charter_or_raise, signatories
 from exports.report_context import build_report_context, check_report_lang
 from exports.report_model import ReportContext
-from exports.report_render import render_pdf_here
+from exports.report_render import render_pdf_here, worker_pool
 from exports.reports import render_cached
 from kernel.errors import DomainError
 from kernel.settings import get_settings
@@ -92,9 +90,7 @@ async def run_batch(
     timeout = get_settings().report_timeout_s
     loop = asyncio.get_running_loop()
     slugs = list(cities) if cities is not None else await signatory_cities(charter_slug)
-    with ProcessPoolExecutor(
-        max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn")
-    ) as pool:
+    with worker_pool(max(1, workers)) as pool:
         jobs = []
         for city in slugs:
             file_name = f"{city}-{charter_slug}-{lang}.pdf"

@@ -11,6 +11,8 @@ import mimetypes
 import multiprocessing
 import os
 import re
+import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -317,11 +319,33 @@ WORKERS = 2
 """Report worker processes (the machine the service is sized for has two cores)."""
 
 
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Processes that render reports: each a clean interpreter (spawned, not a fork of a process
+    holding database connections), each leaving as soon as the process that started it is gone,
+    even killed outright, so that no orphan keeps its memory."""
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=exit_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+def exit_with_parent(parent_pid: int) -> None:
+    """In a worker: watch the parent, and leave at once when the worker is handed to another."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _pool_for(jobs: int = WORKERS) -> ProcessPoolExecutor:
     global _pool
     if _pool is None:
-        # spawn: a clean interpreter, not a fork of a process holding database connections.
-        _pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+        _pool = worker_pool(jobs)
     return _pool
 
 
