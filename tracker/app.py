@@ -15,7 +15,7 @@ from swagger_ui_bundle import swagger_ui_path
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
 from kernel.db import get_engine
 from kernel.settings import get_settings
-from tracker.auth import provide_caller, writes_need_token
+from tracker.auth import authenticate, provide_caller
 from tracker.headers import SecurityHeaders
 from tracker.openapi import document_refusals, openapi_config
 from tracker.problems import EXCEPTION_HANDLERS
@@ -51,7 +51,7 @@ def api_router() -> Router:
     return Router(
         path=API_PREFIX,
         route_handlers=API_CONTROLLERS,
-        guards=[writes_need_token],
+        guards=[authenticate],
         before_request=refuse_unknown_query_parameters,
     )
 

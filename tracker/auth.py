@@ -1,6 +1,10 @@
-"""Authentication at the root: a bearer token becomes the kernel's `Caller`."""
+"""Authentication at the root: a bearer token becomes the kernel's `Caller`, before anything of
+the request's body is read, so that an anonymous or forged request is refused (401) whatever
+it sends."""
 
 from __future__ import annotations
+
+import re
 
 from litestar import Request
 from litestar.connection import ASGIConnection
@@ -8,12 +12,17 @@ from litestar.handlers.base import BaseRouteHandler
 
 from accounts.services import caller_for_token
 from kernel.caller import ANONYMOUS, Caller
-from kernel.errors import NotAuthenticated
+from kernel.errors import FieldError, MalformedInput, NotAuthenticated
+
+_READS = {"GET", "HEAD", "OPTIONS"}
+_STATE_KEY = "caller"
+MAX_JSON_DEPTH = 32
+"""How deeply a JSON body may nest: the deepest shape the API reads is a few levels deep."""
+_JSON_TOKENS = re.compile(rb'\\.|"|[\[{]|[\]}]', re.DOTALL)
 
 
-async def provide_caller(request: Request) -> Caller:
-    """The caller behind the request: anonymous without a token, refused with a bad one."""
-    header = request.headers.get("authorization")
+async def _caller_of(connection: ASGIConnection) -> Caller:
+    header = connection.headers.get("authorization")
     if not header:
         return ANONYMOUS
     scheme, _, token = header.partition(" ")
@@ -25,10 +34,40 @@ async def provide_caller(request: Request) -> Caller:
     return caller
 
 
-_READS = {"GET", "HEAD", "OPTIONS"}
+async def authenticate(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Guard of every API route: who is asking, decided before the body is read. A write needs
+    a valid token (401); a JSON body nesting deeper than any shape of the API is refused (400)."""
+    caller = await _caller_of(connection)
+    if connection.scope.get("method", "GET") not in _READS:
+        if not caller.is_authenticated:
+            raise NotAuthenticated()
+        if isinstance(connection, Request) and "json" in connection.headers.get("content-type", ""):
+            check_json_depth(await connection.body())
+    connection.state[_STATE_KEY] = caller
 
 
-async def writes_need_token(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """Refuse a write without credentials before its body is even read (401, not 400)."""
-    if connection.scope.get("method", "GET") not in _READS and not connection.headers.get("authorization"):
-        raise NotAuthenticated()
+def check_json_depth(body: bytes, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse a JSON text whose arrays and objects nest deeper than `limit`, without parsing it
+    (brackets inside strings do not count)."""
+    depth, in_string = 0, False
+    for match in _JSON_TOKENS.finditer(body):
+        token = match[0]
+        if token == b'"':
+            in_string = not in_string
+        elif in_string or token[:1] == b"\\":
+            continue
+        elif token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                raise MalformedInput(
+                    f"The body nests deeper than {limit} levels.",
+                    [FieldError("body", f"Expected JSON nested at most {limit} levels deep.")],
+                )
+        else:
+            depth -= 1
+
+
+async def provide_caller(request: Request) -> Caller:
+    """The caller the guard found (anonymous without a token)."""
+    caller = request.state.get(_STATE_KEY)
+    return caller if isinstance(caller, Caller) else await _caller_of(request)
