@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from accounts.choices import Role
 from accounts.schemas import MembershipRead, UserRead
-from accounts.tables import ApiToken, Membership, User
+from accounts.tables import ApiToken, AuthFailure, Membership, User
 from charter.tables import City
 from kernel import clock
 from kernel.caller import ANONYMOUS, Caller
@@ -147,13 +148,26 @@ async def get_user(email: str) -> UserRead:
     )
 
 
-async def issue_token(actor: Caller, email: str) -> str:
-    """A new bearer token for the user; only its hash is stored, so it is shown once."""
+async def issue_token(actor: Caller, email: str, valid_days: int | None = None) -> str:
+    """A new bearer token for the user, working for `valid_days` days if given (else until it
+    is revoked); only its hash is stored, so it is shown once."""
     user = await _user_or_raise(email)
+    if valid_days is not None and not 1 <= valid_days <= 3650:
+        raise InvalidInput(
+            "A token's life is from 1 day to 10 years.", [FieldError("expires", "Expected 1 to 3650 days.")]
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = clock.now() + timedelta(days=valid_days) if valid_days else None
     async with write_transaction():
-        await ApiToken.insert(ApiToken(user=user["id"], token_hash=hash_token(token)))
-        await audit(actor, "create", "api_token", user["email"], None, {"hash": hash_token(token)[:12]})
+        await ApiToken.insert(ApiToken(user=user["id"], token_hash=hash_token(token), expires_at=expires_at))
+        await audit(
+            actor,
+            "create",
+            "api_token",
+            user["email"],
+            None,
+            {"hash": hash_token(token)[:12], "expires_at": expires_at},
+        )
     return token
 
 
@@ -172,8 +186,25 @@ async def revoke_tokens(actor: Caller, email: str) -> int:
     return len(live)
 
 
+AUTH_FAILURES_WINDOW = timedelta(minutes=1)
+
+
+async def failed_authentications(address: str) -> int:
+    """How many requests from this address sent a bad token within the last minute."""
+    since = clock.now() - AUTH_FAILURES_WINDOW
+    return await AuthFailure.count().where((AuthFailure.address == address) & (AuthFailure.at > since))
+
+
+async def record_failed_authentication(address: str) -> None:
+    """Count a request that sent a bad token; rows older than the window are let go."""
+    now = clock.now()
+    async with write_transaction():
+        await AuthFailure.delete().where(AuthFailure.at < now - 60 * AUTH_FAILURES_WINDOW)
+        await AuthFailure.insert(AuthFailure(address=address[:64], at=now))
+
+
 async def caller_for_token(token: str | None) -> Caller | None:
-    """The caller a bearer token stands for; None when the token is unknown or revoked."""
+    """The caller a bearer token stands for; None when the token is unknown, revoked or expired."""
     if not token:
         return ANONYMOUS
     row = (
@@ -184,7 +215,11 @@ async def caller_for_token(token: str | None) -> Caller | None:
             ApiToken.user.organisation.as_alias("organisation"),
             ApiToken.user.active.as_alias("active"),
         )
-        .where((ApiToken.token_hash == hash_token(token)) & ApiToken.revoked_at.is_null())
+        .where(
+            (ApiToken.token_hash == hash_token(token))
+            & ApiToken.revoked_at.is_null()
+            & (ApiToken.expires_at.is_null() | (ApiToken.expires_at > clock.now()))
+        )
         .first()
     )
     if row is None or not row["active"]:

@@ -46,3 +46,16 @@ class ApiToken(Table, tablename="api_token"):
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz(default=TimestamptzNow())
     revoked_at = Timestamptz(null=True, default=None)
+    expires_at = Timestamptz(
+        null=True, default=None, help_text="After this instant the token no longer works."
+    )
+
+
+class AuthFailure(Table, tablename="auth_failure"):
+    """A request that sent an unknown, revoked or expired token, by the address it came from:
+    too many in a minute and that address is made to wait (429), whatever token it tries."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
+    address = Varchar(length=64, index=True, help_text="The client's network address.")
+    at = Timestamptz(index=True, help_text="When the request came.")

@@ -19,6 +19,8 @@ class Settings:
     warm_report_workers: bool
     challenges_per_minute: int = 10
     """How many challenges one reviewer may open in a minute (more: 429)."""
+    auth_failures_per_minute: int = 20
+    """How many requests with a bad token one address may send in a minute (more: 429)."""
     hsts_seconds: int = 0
     """`Strict-Transport-Security: max-age` sent on answers over HTTPS; 0 sends none."""
 
@@ -42,5 +44,6 @@ def get_settings() -> Settings:
         report_timeout_s=float(os.environ.get("REPORT_TIMEOUT_S", "60")),
         warm_report_workers=os.environ.get("REPORT_WARM_WORKERS", "") == "1",
         challenges_per_minute=int(os.environ.get("CHALLENGES_PER_MINUTE", "10")),
+        auth_failures_per_minute=int(os.environ.get("AUTH_FAILURES_PER_MINUTE", "20")),
         hsts_seconds=int(os.environ.get("HSTS_SECONDS", "0")),
     )

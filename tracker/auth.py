@@ -10,9 +10,10 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
-from accounts.services import caller_for_token
+from accounts.services import caller_for_token, failed_authentications, record_failed_authentication
 from kernel.caller import ANONYMOUS, Caller
-from kernel.errors import FieldError, MalformedInput, NotAuthenticated
+from kernel.errors import FieldError, MalformedInput, NotAuthenticated, TooManyRequests
+from kernel.settings import get_settings
 
 _READS = {"GET", "HEAD", "OPTIONS"}
 _STATE_KEY = "caller"
@@ -22,15 +23,26 @@ _JSON_TOKENS = re.compile(rb'\\.|"|[\[{]|[\]}]', re.DOTALL)
 
 
 async def _caller_of(connection: ASGIConnection) -> Caller:
+    """The caller a request's token stands for. An address that sent too many bad tokens within
+    a minute waits (429) before any token of it is looked at again."""
     header = connection.headers.get("authorization")
     if not header:
         return ANONYMOUS
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("Expected an `Authorization: Bearer <token>` header.")
+    address = connection.client.host if connection.client else "unknown"
+    limit = get_settings().auth_failures_per_minute
+    if await failed_authentications(address) >= limit:
+        raise TooManyRequests(
+            f"More than {limit} requests from your address sent a token that does not work within a "
+            "minute. Wait a minute, then send a valid token.",
+            60,
+        )
     caller = await caller_for_token(token.strip())
     if caller is None:
-        raise NotAuthenticated("The token is unknown or was revoked.")
+        await record_failed_authentication(address)
+        raise NotAuthenticated("The token is unknown, expired or was revoked.")
     return caller
 
 

@@ -1,5 +1,5 @@
 """The accounts app's schema: users (with the organisation a reviewer speaks for), their memberships
-(roles) and API tokens."""
+(roles), API tokens (with an optional expiry) and failed authentications by address."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from enum import Enum
@@ -44,8 +44,8 @@ class User(Table, tablename="tracker_user", schema=None):
 ID = "2026-12-02T10:41:26:011671"
 VERSION = "1.38.0"
 DESCRIPTION = (
-    "Creates the tracker_user (with the organisation a reviewer speaks for), membership and "
-    "api_token tables."
+    "Creates the tracker_user (with the organisation a reviewer speaks for), membership, "
+    "api_token (with an expiry) and auth_failure tables."
 )
 
 
@@ -323,6 +323,77 @@ async def forwards():
         tablename="api_token",
         column_name="revoked_at",
         db_column_name="revoked_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_table(
+        class_name="AuthFailure",
+        tablename="auth_failure",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="AuthFailure",
+        tablename="auth_failure",
+        column_name="address",
+        db_column_name="address",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AuthFailure",
+        tablename="auth_failure",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="expires_at",
+        db_column_name="expires_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={

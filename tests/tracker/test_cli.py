@@ -113,3 +113,13 @@ async def test_report_without_charter_lists_a_citys_two_charters(tmp_path: Path)
     assert "pass --charter SLUG" in out.stderr
     assert "  lampedusa\n" in out.stderr and "  sousse-local\n" in out.stderr
     assert "None" not in out.stderr
+
+
+async def test_user_token_takes_an_expiry(client) -> None:
+    """`user token --expires DAYS` issues a token that works; a life outside 1 to 3650 days is refused."""
+    assert cli("user", "add", "sec@uclg.example", "--role", "secretariat").returncode == 0
+    out = cli("user", "token", "sec@uclg.example", "--expires", "30")
+    assert out.returncode == 0
+    assert (await client.get("/api/v1/me", headers=bearer(out.stdout.strip()))).status_code == 200
+    refused = cli("user", "token", "sec@uclg.example", "--expires", "0")
+    assert refused.returncode == 2 and "expires" in refused.stderr

@@ -37,12 +37,15 @@ def user_add(email: str, role: str, city: str | None, name: str, organisation: s
 
 @user.command("token")
 @click.argument("email")
-def user_token(email: str) -> None:
+@click.option(
+    "--expires", "days", type=int, default=None, help="Days the token works (default: until revoked)."
+)
+def user_token(email: str, days: int | None) -> None:
     """Issue a new API token and print it (only this once)."""
     from accounts.services import issue_token
     from kernel.caller import SYSTEM
 
-    click.echo(run(issue_token(SYSTEM, email)))
+    click.echo(run(issue_token(SYSTEM, email, days)))
 
 
 @user.command("revoke")
