@@ -3,9 +3,11 @@ challenge limit holds exactly, every row written has its audit row, and the stan
 the writes equal a full recomputation."""
 
 import asyncio
+from collections import Counter
 
 import httpx
 
+from indicators.tables import Challenge
 from kernel.tables import AuditEntry
 from tests import builders
 from tests.builders import bearer
@@ -45,3 +47,23 @@ async def test_twenty_values_at_once_on_one_adoption(client) -> None:
     assert [r.status_code for r in responses] == [201] * WRITERS, [r.text for r in responses]
     kept, rebuilt = await builders.kept_and_recomputed_standings()
     assert kept == rebuilt and kept[0]["claims"] == WRITERS
+
+
+async def test_forty_challenges_at_once_from_one_reviewer(client) -> None:
+    """The limit of ten a minute holds when the forty arrive together: ten open, thirty get 429."""
+    editor = await builders.editor_with_adoption()
+    claim = await _published_value(client, editor)
+    reviewer = await builders.token("reviewer", email="watch@ngo.example")
+    responses = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/v1/claims/{claim}/challenges",
+                headers=bearer(reviewer),
+                json={"reason_md": f"Doubt {n}"},
+            )
+            for n in range(40)
+        )
+    )
+    codes = Counter(r.status_code for r in responses)
+    assert codes == {201: 10, 429: 30}, [r.text for r in responses if r.status_code >= 500]
+    assert await Challenge.count() == 10 == await _audits("challenge", "create")
