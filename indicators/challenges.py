@@ -25,7 +25,7 @@ from indicators.schemas import (
 from indicators.tables import Challenge, ChallengeEvidence, ChallengeReply, Evidence
 from kernel.caller import Caller
 from kernel.claim_ids import history_url, parse_claim_id
-from kernel.db import audit, update_versioned, write_transaction
+from kernel.db import Turns, audit, take_turns, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from kernel.markdown import render_markdown
 from kernel.settings import get_settings
@@ -77,6 +77,9 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
         _, row = await claim_for_read(caller, claim_text)
         if row["draft"]:  # a reviewer cannot see drafts; this guards a reviewer who edits too
             raise NotFound(f"No claim {claim_text!r}.")
+        # Counted after the reviewer's other challenges in flight are committed, so that the
+        # limit holds for challenges sent at once.
+        await take_turns(Turns.challenges_opened, [caller.user_id] if caller.user_id is not None else [])
         limit = get_settings().challenges_per_minute
         recent = await Challenge.count().where(
             (Challenge.opened_by == caller.user_id) & (Challenge.opened_at > now() - timedelta(minutes=1))

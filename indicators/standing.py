@@ -17,7 +17,7 @@ from commitments.tables import Adoption, StatusUpdate
 from indicators.assurance import OPEN_CHALLENGE, STANDING_OUTCOMES
 from indicators.choices import Direction
 from indicators.tables import AdoptionStanding, Indicator, Measurement
-from kernel.db import found, sql_literals
+from kernel.db import Turns, found, sql_literals, take_turns
 
 _ACHIEVED = sql_literals([CommitmentStatus.achieved])
 _INCREASE = sql_literals([Direction.increase])
@@ -85,23 +85,29 @@ SELECT w.id, w.city, w.status,
        COALESCE(ip.progress, CASE WHEN w.status = {_ACHIEVED} THEN 1.0 ELSE 0.0 END),
        COALESCE(cc.claims, 0), COALESCE(cc.verified, 0), COALESCE(cc.contested, 0)
 FROM with_status w LEFT JOIN indicator_progress ip ON ip.adoption = w.id
-LEFT JOIN claim_count cc ON cc.adoption = w.id"""
+LEFT JOIN claim_count cc ON cc.adoption = w.id
+WHERE true
+ON CONFLICT (adoption) DO UPDATE SET city = excluded.city, status = excluded.status,
+  progress = excluded.progress, claims = excluded.claims, verified = excluded.verified,
+  contested = excluded.contested"""
 
 
 async def refresh(adoption_ids: list[int]) -> None:
     """Recompute the standing of these adoptions; call it in the transaction of the write."""
     ids = sorted({i for i in adoption_ids if i is not None})
+    # Waiting for the other writers of these adoptions first: the standing is then computed
+    # from what they committed, so the last writer's standing counts every claim.
+    await take_turns(Turns.standing, ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join("{}" for _ in chunk)
-        await AdoptionStanding.delete().where(AdoptionStanding.adoption.is_in(chunk))
         await AdoptionStanding.raw(_STANDING.format(where=f"cc.id IN ({marks})"), *chunk)
 
 
 async def refresh_charter(charter_id: int) -> None:
     """Recompute every adoption of a charter's commitments (after its text changed, or a bulk load)."""
-    adoptions = "SELECT id FROM adoption WHERE commitment IN (SELECT id FROM commitment WHERE charter = {})"
-    await AdoptionStanding.raw(f"DELETE FROM adoption_standing WHERE adoption IN ({adoptions})", charter_id)
+    adoptions = await Adoption.select(Adoption.id).where(Adoption.commitment.charter == charter_id)
+    await take_turns(Turns.standing, [a["id"] for a in adoptions])
     await AdoptionStanding.raw(
         _STANDING.format(where="cc.commitment IN (SELECT id FROM commitment WHERE charter = {})"), charter_id
     )

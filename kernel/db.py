@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from enum import IntEnum
 from typing import Any, ParamSpec
 
 from piccolo.engine import engine_finder
@@ -55,6 +56,34 @@ async def read_snapshot():
                 # Read committed would let each query see a different state; one snapshot it is.
                 await AuditEntry.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
+
+
+class Turns(IntEnum):
+    """What writers take turns on (the first key of a PostgreSQL advisory lock), named in one
+    place so that no two uses share a number."""
+
+    standing = 1  # one adoption's standing: the rows it is computed from, and the row it is kept in
+    challenges_opened = 2  # one reviewer's challenges of the last minute, counted against the limit
+
+
+async def take_turns(what: Turns, keys: Iterable[int]) -> None:
+    """Until the write's transaction ends, other writes that take turns on the same `what` and
+    keys wait for it, and then see what it wrote. PostgreSQL: a transaction-level advisory lock
+    per key, taken in key order (two writers never wait on each other); SQLite: nothing to do,
+    the write transaction already holds the one write lock."""
+    engine = get_engine()
+    if isinstance(engine, SQLiteEngine):
+        return
+    if engine.current_transaction.get() is None:
+        raise RuntimeError("take_turns needs the write's transaction.")
+    ordered = sorted(set(keys))
+    if ordered:
+        # Locked in the order of the sorted subquery; the function in the outer list runs per row.
+        await AuditEntry.raw(
+            "SELECT pg_advisory_xact_lock({}, k) FROM (SELECT unnest({}::int[]) AS k ORDER BY k) AS keys",
+            int(what),
+            ordered,
+        )
 
 
 async def update_versioned(table: type[Table], row_id: int, version: int, values: dict, what: str) -> None:

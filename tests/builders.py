@@ -121,3 +121,23 @@ async def editor_with_adoption(city_slug: str = "grenoble", locale: str = "fr-FR
     await signed(city_slug)
     await adopted(city_slug)
     return await token("city_editor", city_slug)
+
+
+async def kept_and_recomputed_standings(charter_slug: str = "lampedusa") -> tuple[list[dict], list[dict]]:
+    """The standings the writes kept, and the same standings recomputed from every claim (row ids
+    left out): a write that kept its standing right leaves the two equal."""
+    from charter.tables import Charter
+    from indicators.standing import refresh_charter
+    from indicators.tables import AdoptionStanding
+    from kernel.db import write_transaction
+
+    kept = await AdoptionStanding.select().order_by(AdoptionStanding.adoption)
+    charter_row = await Charter.select(Charter.id).where(Charter.slug == charter_slug).first()
+    async with write_transaction():
+        await refresh_charter(charter_row["id"])
+    rebuilt = await AdoptionStanding.select().order_by(AdoptionStanding.adoption)
+    return [_without_id(r) for r in kept], [_without_id(r) for r in rebuilt]
+
+
+def _without_id(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k != "id"}

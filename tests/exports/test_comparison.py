@@ -346,13 +346,11 @@ def test_filters_parse_rejects_unknown_names() -> None:
 async def test_standings_follow_rulings_reviews_and_text_changes() -> None:
     """A dismissed challenge, rejected evidence and a new indicator in the charter each change
     the matrix at once; the standings kept by the writes equal a full recomputation."""
-    from charter.tables import Charter
     from exports.charter_documents import export_document, import_document
     from indicators.challenges import rule
     from indicators.evidence import review_evidence
     from indicators.schemas import EvidenceReviewCreate, RulingCreate
-    from indicators.standing import refresh_charter
-    from indicators.tables import AdoptionStanding, Challenge, Evidence
+    from indicators.tables import Challenge, Evidence
 
     await fixture()
     challenge = await Challenge.select(Challenge.id).first()
@@ -369,9 +367,5 @@ async def test_standings_follow_rulings_reviews_and_text_changes() -> None:
     await import_document(SYSTEM, text)
     dig = _cells(await comparison("lampedusa", level="commitment", today=TODAY), "alpha")["LAM-DIG-01"]
     assert dig.progress == pytest.approx((0.5 + 0 + 2 / 3) / 3)  # the new indicator has no data: 0
-    kept = await AdoptionStanding.select().order_by(AdoptionStanding.adoption)
-    charter = await Charter.select(Charter.id).where(Charter.slug == "lampedusa").first()
-    await refresh_charter(charter["id"])
-    rebuilt = await AdoptionStanding.select().order_by(AdoptionStanding.adoption)
-    strip = [{k: v for k, v in r.items() if k != "id"} for r in kept]
-    assert strip == [{k: v for k, v in r.items() if k != "id"} for r in rebuilt]
+    kept, rebuilt = await builders.kept_and_recomputed_standings()
+    assert kept == rebuilt
