@@ -12,7 +12,7 @@ from indicators.claims import now as claim_now
 from indicators.schemas import TargetRead, TargetSet
 from indicators.tables import Target
 from kernel.caller import Caller
-from kernel.db import audit, update_versioned, write_transaction
+from kernel.db import Turns, audit, take_turns, update_versioned, write_transaction
 from kernel.numbers import check_value, read_number
 from kernel.periods import parse_period
 from kernel.versions import Precondition, check_version
@@ -50,6 +50,9 @@ async def set_target(
             if getattr(data, field) is not None:
                 parse_period(getattr(data, field), field)
         key = f"{city_slug}/{charter_slug}/{indicator['code']}"
+        adoption = await standing.adoption_of_value(city["id"], indicator["id"])
+        # Two first settings at once: the second waits, then finds the first and needs its version.
+        await take_turns(Turns.standing, adoption)
         before = await Target.select().where(Target.key == key).first()
         values: dict[str, Any] = {
             "baseline": baseline,
@@ -74,7 +77,7 @@ async def set_target(
                 },
                 f"Target {key}",
             )
-        await standing.refresh(await standing.adoption_of_value(city["id"], indicator["id"]))
+        await standing.refresh(adoption)
         await audit(
             caller,
             "create" if before is None else "update",

@@ -130,3 +130,15 @@ async def test_many_writers_mixing_writes_on_one_adoption(client) -> None:
     assert await ChallengeReply.count() == ok["reply"] == await _audits("challenge", "reply")
     kept, rebuilt = await builders.kept_and_recomputed_standings()
     assert kept == rebuilt
+
+
+async def test_first_settings_of_one_target_at_once(client) -> None:
+    """Ten first settings of the same target at once: one is stored, the others are told to
+    send the version they read (428); none fails with a server error."""
+    editor = await builders.editor_with_adoption()
+    url = f"{INDICATORS}/LAM-DIG-01-I1/target"
+    responses = await asyncio.gather(
+        *(client.put(url, headers=bearer(editor), json={"target": 600 + n}) for n in range(10))
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [428] * 9, [r.text for r in responses]
+    assert await _audits("target", "create") == 1
