@@ -70,8 +70,9 @@ class CityController(Controller):
     async def update_city(
         self, caller: CallerDep, city: FromPath[str], data: JSONBody[CityUpdate], if_match: IfMatch = None
     ) -> Response[CityRead]:
-        """Change a city's name, country, locale or population (secretariat or its editors), with
-        the ETag read in `If-Match`."""
+        """Change a city, with the ETag read in `If-Match`. The city's editors change its name and
+        locale; its country, population, UN region and networks are the secretariat's (a city
+        editor changing one gets 403 naming it); the secretariat may change every field."""
         read = await services.update_city(caller, city, data, precondition(if_match))
         return with_etag(read, read.version)
 

@@ -261,9 +261,31 @@ async def create_city(caller: Caller, data: CityCreate) -> CityRead:
     return city_read(await get_city_or_raise(slug), None)
 
 
+SECRETARIAT_CITY_FIELDS = ("country", "population", "region", "networks")
+"""What the network records about a city (its country, population, UN region and networks): the
+secretariat's to change, not the city's own editors'."""
+
+
+def _check_city_fields_for(caller: Caller, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """A city editor changes only their city's name and locale: a change to any field of
+    `SECRETARIAT_CITY_FIELDS` is refused (403), naming each such field."""
+    if caller.is_secretariat:
+        return
+    changed = [key for key in SECRETARIAT_CITY_FIELDS if after[key] != before[key]]
+    if changed:
+        raise Forbidden(
+            f"Only the network secretariat may change a city's {', '.join(changed)}.",
+            [
+                FieldError(key, "Expected the value as stored: the network secretariat changes it.")
+                for key in changed
+            ],
+        )
+
+
 async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition: Precondition) -> CityRead:
-    """Change a city's name, country, locale or population (secretariat, or the city's editors),
-    from the version the caller read."""
+    """Change a city, from the version the caller read: the city's editors change its name and
+    locale; its country, population, UN region and networks are the secretariat's, which may
+    change everything."""
     async with write_transaction():
         row = await city_for_write(caller, slug)
         check_version(f"City {slug!r}", row["version"], precondition)
@@ -284,6 +306,7 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition:
             after["region"] = _check_region(data.region)
         if data.networks is not msgspec.UNSET:
             after["networks"] = _check_networks(data.networks)
+        _check_city_fields_for(caller, before, after)
         if after != before:
             await update_versioned(
                 City,

@@ -4,6 +4,9 @@ The format (see README): YAML front matter (`slug`, `lang`, `title`, `issuer`, `
 `source_url`, `version`); paragraphs before the first `##` are the preamble; `## CODE: Title` is a
 principle; `### CODE: Title` a commitment; a table with the columns `code | indicator | unit | type
 | direction` under a commitment lists its indicators. Errors name the line they concern.
+
+A document is bounded before it is parsed: at most `MAX_DOCUMENT_BYTES` bytes and `MAX_ITEMS`
+principles, commitments and indicators; its front matter may not use YAML anchors or aliases.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from indicators.choices import Direction, ValueType
-from kernel.errors import FieldError, InvalidInput
+from kernel.errors import FieldError, InvalidInput, TooLarge
 from kernel.text import LANG_PATTERN, SLUG_PATTERN, normalize_code
 
 COLUMNS = ("code", "indicator", "unit", "type", "direction")
 _HEADING = re.compile(r"^(?P<code>[^\s:]+)\s*(?::\s*(?P<title>.*))?$")
 _PARSER = MarkdownIt("js-default").use(front_matter_plugin)
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+MAX_ITEMS = 5_000
+"""The most principles, commitments and indicators one charter document may hold."""
 
 
 @dataclass
@@ -97,9 +104,33 @@ class _Errors:
             raise InvalidInput(f"The charter document has {len(self.items)} error(s).", self.items)
 
 
+class _AnchorRefused(yaml.YAMLError):
+    """An anchor or alias in the front matter, at `line` (counted from 0 within it)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"anchor or alias on line {line}")
+        self.line = line
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: front matter has no use for them, and nested aliases
+    expand a few hundred bytes into gigabytes."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AnchorRefused(event.start_mark.line)
+        return super().compose_node(parent, index)
+
+
 def _front_matter(token: Token, errors: _Errors, lang_override: str | None) -> dict:
     try:
-        meta = yaml.safe_load(token.content) or {}
+        meta = yaml.load(token.content, Loader=_FrontMatterLoader) or {}  # noqa: S506 (a SafeLoader)
+    except _AnchorRefused as exc:
+        # The front matter's text starts on the line after its opening `---`.
+        line = (token.map[0] if token.map else 0) + 2 + exc.line
+        errors.add(line, "Front matter may not use YAML anchors or aliases (& or *): write each value out.")
+        return {}
     except yaml.YAMLError as exc:
         errors.add(1, f"Front matter is not valid YAML: {exc}")
         return {}
@@ -287,8 +318,41 @@ class _Reader:
             target.description = f"{target.description}\n\n{block}".strip()
 
 
+def check_size(source: str) -> None:
+    """Refuse a document too large to read (413) before parsing it: more than `MAX_DOCUMENT_BYTES`
+    bytes, or more than `MAX_ITEMS` headings and table rows (counted on the text, cheaply; the
+    problem names the line where the limit is passed)."""
+    size = len(source.encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        raise TooLarge(
+            f"The charter document has {size} bytes; the limit is {MAX_DOCUMENT_BYTES}.",
+            [FieldError("document", f"Expected at most {MAX_DOCUMENT_BYTES} bytes.")],
+        )
+    items: list[int] = []
+    for number, text in enumerate(source.splitlines(), start=1):
+        if "|" in text and _TABLE_SEPARATOR.match(text):
+            if items:
+                items.pop()  # the table's header row, above its separator, is no item
+        elif text.lstrip().startswith("#") or "|" in text:
+            items.append(number)
+        if len(items) > MAX_ITEMS + 1:
+            break
+    if len(items) > MAX_ITEMS:
+        raise TooLarge(
+            f"The charter document has more than {MAX_ITEMS} principles, commitments and indicators.",
+            [
+                FieldError(
+                    f"line {items[MAX_ITEMS]}",
+                    f"Expected at most {MAX_ITEMS} principles, commitments and indicators in one "
+                    "document; split the charter or leave out the rest.",
+                )
+            ],
+        )
+
+
 def parse_charter(source: str, *, lang: str | None = None, base: bool = True) -> CharterDoc:
     """Parse a charter document; `base=False` for a translation, where titles may be left out."""
+    check_size(source)
     reader = _Reader(source, lang, base)
     reader.read()
     errors = reader.errors

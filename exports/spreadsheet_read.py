@@ -1,6 +1,7 @@
 """Reading an uploaded file defensively: an XLSX workbook (bounded size and decompression, the
 template's sheets only) or a CSV file of one sheet (UTF-8, or Windows-1252 with a warning).
-Formulas are refused, a value must be typed, not computed; each refusal names the cell.
+Formulas are refused, a value must be typed, not computed; each refusal names the cell. The `'`
+the template puts before a text that looks like a formula is taken off again.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from exports.spreadsheet_plan import Plan, Sheet
 from exports.spreadsheet_template import ABOUT, SHEETS
+from exports.tabular import unguarded_text
 from kernel.errors import DomainError, FieldError, InvalidInput, TooLarge, UnsupportedMedia
 from kernel.settings import get_settings
 
@@ -106,6 +108,8 @@ def _sheets_of(book: Any, plan: Plan) -> list[Sheet]:
                 if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
                     plan.error(ws.title, number, column, "A formula is not read: type the value itself.")
                     values[column] = None
+                elif isinstance(cell.value, str):
+                    values[column] = unguarded_text(cell.value)
                 else:
                     values[column] = cell.value
             if any(v not in (None, "") for v in values.values()):
@@ -150,7 +154,7 @@ def _read_csv(content: bytes, plan: Plan) -> Sheet:
             text = row[i].strip() if i < len(row) else ""
             if text.startswith("="):
                 plan.error(kind, number, column, "A formula is not read: type the value itself.")
-            values[column] = None if text.startswith("=") else text
+            values[column] = None if text.startswith("=") else unguarded_text(text)
         if any(v not in (None, "") for v in values.values()):
             sheet.rows.append((number, values))
         if len(sheet.rows) > MAX_ROWS:

@@ -18,6 +18,13 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def unguarded_text(value: str) -> str:
+    """A text cell read back as it was written: the `'` that `safe_text` put before a
+    formula-looking start is taken off, so that a downloaded file uploaded unchanged changes
+    nothing."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> bytes:
     """UTF-8 CSV, with a byte-order mark unless `bom` is False (spreadsheets need it to read
     accents and Arabic right; data tools do not)."""

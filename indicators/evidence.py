@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,13 @@ from kernel.settings import get_settings
 from kernel.versions import Precondition, check_version
 
 _MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+# The extensions a file of each media type may keep; the first is the one given otherwise.
+_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/webp": (".webp",),
+}
 
 
 def sniff_media_type(head: bytes) -> str | None:
@@ -37,6 +45,24 @@ def sniff_media_type(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def evidence_file_name(raw: str, media_type: str) -> str:
+    """The name an evidence file is kept, shown and served under: the last part of the name it
+    was uploaded with, without control, format or bidi characters (U+202E makes `gpj.exe` read
+    `exe.jpg`), and ending in the extension of what its bytes are (a PDF uploaded as
+    `polyglot.html` is `polyglot.pdf`)."""
+    name = unicodedata.normalize("NFKC", raw.replace("\\", "/")).rpartition("/")[2]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in "\u2028\u2029")
+    name = name.strip()
+    extensions = _EXTENSIONS.get(media_type, ("",))
+    stem, dot, extension = name.rpartition(".")
+    if dot and f".{extension}".lower() in extensions:
+        suffix = f".{extension}"
+    else:
+        stem, suffix = (stem if dot else name), extensions[0]
+    stem = stem.rstrip(" .") or "evidence"
+    return stem[: 255 - len(suffix)] + suffix
 
 
 def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
@@ -51,7 +77,7 @@ def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
         description_md=row["description_md"],
         description_html=render_markdown(row["description_md"]),
         sha256=row["sha256"],
-        file_name=row["file_name"],
+        file_name=evidence_file_name(row["file_name"], row["media_type"]) if row["file_name"] else None,
         media_type=row["media_type"],
         size=row["size"],
         file_url=f"/api/v1/evidence/{row['id']}/file" if row["sha256"] else None,
@@ -159,7 +185,7 @@ async def create_file_evidence(
     media_type = _check_file(content, file_name)
     kind_value = _evidence_kind(kind)
     _check_evidence_fields(title, issued_on, None)
-    safe_name = Path(file_name.replace("\\", "/")).name[:255] or "evidence"
+    safe_name = evidence_file_name(file_name, media_type)
     fields = {
         "title": title.strip(),
         "kind": kind_value,
@@ -287,7 +313,7 @@ async def evidence_file(evidence_id: int) -> tuple[Path, str, str]:
     path = stored_file_path(row["sha256"])
     if not path.exists():
         raise NotFound(f"The file of evidence {evidence_id} is not on this server.")
-    return path, row["file_name"] or row["sha256"], row["media_type"]
+    return path, evidence_file_name(row["file_name"] or "", row["media_type"]), row["media_type"]
 
 
 async def check_cited(city_id: int, ids: list[int], *, own: bool = True) -> list[int]:

@@ -52,8 +52,8 @@ class NotAuthenticated(DomainError):
 class Forbidden(DomainError):
     """The caller is known but may not do this (403)."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, [], 403, "Forbidden")
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, errors or [], 403, "Forbidden")
 
 
 class NotFound(DomainError):
@@ -73,8 +73,8 @@ class Conflict(DomainError):
 class TooLarge(DomainError):
     """The body is larger than allowed (413)."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail, [], 413, "Payload too large")
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail, errors or [], 413, "Payload too large")
 
 
 class UnsupportedMedia(DomainError):

@@ -85,13 +85,13 @@ async def test_city_editor_edits_only_its_own_city(client) -> None:
     r = await client.patch(
         "/api/v1/cities/grenoble",
         headers=bearer(token, "*"),
-        json={"name": {"fr": "Grenoble", "ar": "غرونوبل"}, "population": 158000},
+        json={"name": {"fr": "Grenoble", "ar": "غرونوبل"}},
     )
     assert r.status_code == 200, r.text
-    assert r.json()["population"] == 158000
-    r = await client.patch("/api/v1/cities/sousse", headers=bearer(token, "*"), json={"population": 1})
+    assert r.json()["name_i18n"] == {"fr": "Grenoble", "ar": "غرونوبل"}
+    r = await client.patch("/api/v1/cities/sousse", headers=bearer(token, "*"), json={"name": "S"})
     assert r.status_code == 403
-    r = await client.patch("/api/v1/cities/nowhere", headers=bearer(token, "*"), json={"population": 1})
+    r = await client.patch("/api/v1/cities/nowhere", headers=bearer(token, "*"), json={"name": "N"})
     assert r.status_code == 404
     r = await client.post(
         "/api/v1/cities",
@@ -100,6 +100,47 @@ async def test_city_editor_edits_only_its_own_city(client) -> None:
     )
     assert r.status_code == 403
     assert (await client.get("/api/v1/cities/sousse")).json()["population"] is None
+
+
+async def test_what_the_network_records_about_a_city_is_the_secretariat_s(client) -> None:
+    """A city editor changing the city's country, population, UN region or networks gets 403
+    naming each such field, and nothing changes; sending them unchanged, or changing the name and
+    locale, is theirs. The secretariat changes every field."""
+    await builders.city("grenoble")
+    url = "/api/v1/cities/grenoble"
+    editor = await builders.token("city_editor", "grenoble")
+    changes = {"country": "IT", "population": 158000, "region": "155", "networks": ["ECCAR"]}
+    for field, value in changes.items():
+        r = await client.patch(
+            url, headers=bearer(editor, "*"), json={"name": "Grenoble-Alpes", field: value}
+        )
+        assert r.status_code == 403, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        assert [e["field"] for e in r.json()["errors"]] == [field]
+    r = await client.patch(url, headers=bearer(editor, "*"), json=changes)
+    assert r.status_code == 403
+    assert [e["field"] for e in r.json()["errors"]] == ["country", "population", "region", "networks"]
+    assert "secretariat" in r.json()["detail"]
+    before = (await client.get(url)).json()
+    assert before["name"] == "Grenoble" and before["population"] is None and before["version"] == 1
+    r = await client.patch(
+        url,
+        headers=bearer(editor, "*"),
+        json={"name": "Grenoble-Alpes", "locale": "fr-CH", "country": "FR", "networks": []},
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["name"], r.json()["locale"], r.json()["country"]) == ("Grenoble-Alpes", "fr-CH", "FR")
+    secretariat = await builders.token("secretariat")
+    r = await client.patch(url, headers=bearer(secretariat, "*"), json={**changes, "name": "Grenoble"})
+    assert r.status_code == 200, r.text
+    read = r.json()
+    assert [read[k] for k in ("name", "country", "population", "region", "networks")] == [
+        "Grenoble",
+        "IT",
+        158000,
+        "155",
+        ["ECCAR"],
+    ]
 
 
 async def test_signatures(client) -> None:
@@ -145,10 +186,10 @@ async def test_no_token_and_revoked_token_are_401(client) -> None:
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     token = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
     assert (
-        await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"population": 2})
+        await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"name": "Grenoble"})
     ).status_code == 200
     assert await revoke_tokens(SYSTEM, "ed@grenoble.fr") == 1
-    r = await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"population": 3})
+    r = await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"name": "G"})
     assert r.status_code == 401
     r = await client.patch(
         "/api/v1/cities/grenoble", headers={"Authorization": "Basic abc"}, json={"population": 3}

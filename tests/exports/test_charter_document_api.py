@@ -1,5 +1,8 @@
 """The charter document endpoints: import, translate, export, and who may write."""
 
+import time
+
+from charter.tables import Charter
 from kernel.db import get_engine
 from tests import builders
 from tests.builders import CHARTER_MD, DEMO_CHARTERS, bearer
@@ -210,3 +213,54 @@ async def test_changing_a_charter_takes_its_etag(client) -> None:
     assert r.status_code == 200 and r.headers["etag"] == '"v2"' and r.json()["version"] == 2
     r = await client.put(url, content=changed.encode(), headers={**MD, **bearer(token)})
     assert r.status_code == 200 and r.json()["updated"] == 0  # the same document changes nothing
+
+
+async def test_front_matter_aliases_are_refused_fast_and_nothing_stored(client) -> None:
+    """A "billion laughs" front matter (seven levels of aliases, a few hundred bytes) is refused
+    at once, naming the line of the first anchor; no charter is created."""
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for n, name in enumerate("bcdefg"):
+        previous = "abcdefg"[n]
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    bomb = "---\nslug: lampedusa\nlang: en\n" + "\n".join(levels) + "\ntitle: *g\n---\n\n## DIG: Dignity\n"
+    token = await builders.token("secretariat")
+    started = time.perf_counter()
+    r = await client.put(
+        "/api/v1/charters/lampedusa/document", content=bomb.encode(), headers={**MD, **bearer(token, "*")}
+    )
+    assert time.perf_counter() - started < 2
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["errors"] == [
+        {
+            "field": "line 4",
+            "message": "Front matter may not use YAML anchors or aliases (& or *): write each value out.",
+        }
+    ]
+    assert await Charter.count() == 0
+
+
+async def test_too_large_documents_are_refused_before_reading(client) -> None:
+    """More than 5,000 principles, commitments and indicators, or more than 2 MB: 413 naming the
+    limit, answered without parsing the whole document, nothing stored."""
+    token = await builders.token("secretariat")
+    url = "/api/v1/charters/lampedusa/document"
+    rows = "\n".join(f"| LAM-X-{i} | Row {i} | p | count | increase |" for i in range(40_000))
+    table = (
+        "\n### LAM-EQU-02: Many\n\n| code | indicator | unit | type | direction |\n|---|---|---|---|---|\n"
+    )
+    started = time.perf_counter()
+    r = await client.put(
+        url, content=(CHARTER_MD + table + rows).encode(), headers={**MD, **bearer(token, "*")}
+    )
+    assert time.perf_counter() - started < 3
+    assert r.status_code == 413, r.text
+    (error,) = r.json()["errors"]
+    # The document has 9 items before the table's rows: its 5,001st item is row 4,992.
+    assert error["field"] == f"line {(CHARTER_MD + table).count(chr(10)) + 4_992}"
+    assert "at most 5000 principles, commitments and indicators" in error["message"]
+    padded = CHARTER_MD + "\n" + "Cities commit to dignity. " * 100_000 + "\n"
+    r = await client.put(url, content=padded.encode(), headers={**MD, **bearer(token, "*")})
+    assert r.status_code == 413, r.text
+    assert r.json()["errors"] == [{"field": "document", "message": "Expected at most 2097152 bytes."}]
+    assert await Charter.count() == 0

@@ -99,6 +99,32 @@ async def test_round_trip_two_changes(client) -> None:
     assert (await client.post(preview["commit"], headers=bearer(token))).status_code == 409
 
 
+async def test_formula_looking_notes_round_trip_unchanged(client) -> None:
+    """Notes that look like formulas (`@SUM(1,1)`, `=1+1`) go out guarded by a `'` and come back
+    without it: the template uploaded unchanged previews no change."""
+    token = await _city(client)
+    r = await client.post(
+        VALUES, headers=bearer(token), json={"period": "2024", "value": 430, "note_md": "@SUM(1,1)"}
+    )
+    assert r.status_code == 201, r.text
+    r = await client.post(
+        f"{CITY}/commitments/lampedusa/LAM-DIG-01/updates",
+        headers=bearer(token),
+        json={"status": "in_progress", "reported_on": "2024-01-31", "note_md": "=1+1"},
+    )
+    assert r.status_code == 201, r.text
+    book = await _workbook(client)
+    assert _row(book["measurements"], period="2024")["note"].value == "'@SUM(1,1)"
+    assert _row(book["status"], commitment="LAM-DIG-01")["note"].value == "'=1+1"
+    r = await _upload(client, token, _bytes(book))
+    assert r.status_code == 201, r.text
+    preview = r.json()
+    assert preview["errors"] == [] and preview["changes_total"] == 0, preview
+    _row(book["measurements"], period="2024")["value"].value = 440
+    preview = (await _upload(client, token, _bytes(book))).json()
+    assert [c["note_md"] for c in preview["changes"]] == ["@SUM(1,1)"]
+
+
 async def test_stale_preview_is_refused_and_nothing_applied(client) -> None:
     """The data changed between preview and commit: 409, nothing applied."""
     token = await _city(client)

@@ -74,7 +74,12 @@ async def test_upload_is_stored_by_sha256_and_served_as_attachment(client, conte
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["sha256"] == hashlib.sha256(content).hexdigest()
-    assert (body["media_type"], body["size"], body["file_name"]) == (media_type, len(content), "proof.bin")
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+    assert (body["media_type"], body["size"], body["file_name"]) == (
+        media_type,
+        len(content),
+        f"proof.{extension[media_type]}",
+    )
     download = await client.get(body["file_url"])
     assert download.status_code == 200 and download.content == content
     assert download.headers["content-type"].startswith(media_type)
@@ -125,6 +130,33 @@ async def test_path_in_file_name_is_dropped(client) -> None:
         data={"title": "x", "kind": "report"},
     )
     assert r.json()["file_name"] == "passwd.pdf"
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "content", "kept"),
+    [
+        ("polyglot.html", PDF, "polyglot.pdf"),
+        ("\u202egpj.exe", b"\xff\xd8\xff\xe0" + b"\x00" * 20, "gpj.jpg"),
+        ("scan\u200b\u2066.JPEG\u2069", b"\xff\xd8\xff\xe0" + b"\x00" * 20, "scan.JPEG"),
+    ],
+)
+async def test_file_name_ends_in_the_extension_of_its_bytes(client, uploaded, content, kept) -> None:
+    """A PDF uploaded as `polyglot.html` is kept, shown and served as `polyglot.pdf`; a name
+    with a right-to-left override (`gpj.exe` that reads `exe.jpg`) loses it and gets the
+    extension of a JPEG; invisible characters go."""
+    token = await builders.editor_with_adoption()
+    r = await client.post(
+        EV,
+        headers=bearer(token),
+        files={"file": (uploaded, content, "application/octet-stream")},
+        data={"title": "Registre", "kind": "report"},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["file_name"] == kept
+    assert (await client.get(EV)).json()[0]["file_name"] == kept
+    download = await client.get(r.json()["file_url"])
+    assert download.status_code == 200
+    assert download.headers["content-disposition"] == f'attachment; filename="{kept}"'
 
 
 async def test_evidence_cited_by_a_measurement_appears_on_the_commitment(client) -> None:

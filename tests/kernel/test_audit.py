@@ -25,7 +25,7 @@ async def test_a_change_is_audited_with_who_and_before_after(client) -> None:
     await builders.city("grenoble")
     token = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
     start = max([r["id"] for r in await AuditEntry.select(AuditEntry.id)] or [0])
-    r = await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"population": 158000})
+    r = await client.patch("/api/v1/cities/grenoble", headers=bearer(token, "*"), json={"locale": "fr-CH"})
     assert r.status_code == 200
     rows = await AuditEntry.select().where(AuditEntry.id > start).order_by(AuditEntry.id)
     assert len(rows) == 1
@@ -36,8 +36,8 @@ async def test_a_change_is_audited_with_who_and_before_after(client) -> None:
         "city",
         "grenoble",
     )
-    assert json.loads(row["before"])["population"] is None
-    assert json.loads(row["after"])["population"] == 158000
+    assert json.loads(row["before"])["locale"] == "fr-FR"
+    assert json.loads(row["after"])["locale"] == "fr-CH"
 
 
 async def test_refused_writes_leave_no_audit_row(client) -> None:

@@ -33,7 +33,7 @@ WRITES: dict[tuple[str, str], tuple[object, str]] = {
         {"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"},
         "secretariat",
     ),
-    ("PATCH", "/api/v1/cities/{city}"): ({"population": 158000}, "city"),
+    ("PATCH", "/api/v1/cities/{city}"): ({"name": "Grenoble-Alpes"}, "city"),
     ("POST", "/api/v1/cities/{city}/signatures"): (
         {"charter": "gca-2011", "signed_on": "2021-12-10"},
         "city",
