@@ -8,20 +8,20 @@ import msgspec
 
 from charter.choices import SignatureStatus
 from kernel.claim_ids import ClaimStanding
-from kernel.schemas import TranslatableIn
+from kernel.schemas import Code, Markdown, Name, TranslatableIn, TranslatableMarkdown, Url
 
 
 class CharterCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A new charter's header; its principles, commitments and indicators come as a document."""
 
-    slug: str
-    lang: str
+    slug: Code
+    lang: Code
     title: TranslatableIn
-    preamble: TranslatableIn | None = None
-    issuer: str = ""
+    preamble: TranslatableMarkdown | None = None
+    issuer: Name = ""
     adopted_on: date | None = None
-    source_url: str | None = None
-    version: str = "1"
+    source_url: Url | None = None
+    version: Code = "1"
 
 
 class CharterSummary(msgspec.Struct):
@@ -41,24 +41,24 @@ class CharterSummary(msgspec.Struct):
 class CityCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A city to onboard. `name` may be a string (in the city's language) or `{lang: name}`."""
 
-    slug: str
+    slug: Code
     name: TranslatableIn
-    country: str
-    locale: str
+    country: Code
+    locale: Code
     population: int | None = None
-    region: str | None = None
-    networks: list[str] = msgspec.field(default_factory=list)
+    region: Code | None = None
+    networks: list[Code] = msgspec.field(default_factory=list)
 
 
 class CityUpdate(msgspec.Struct, forbid_unknown_fields=True):
     """Fields to change on a city; absent fields stay as they are."""
 
     name: TranslatableIn | msgspec.UnsetType = msgspec.UNSET
-    country: str | msgspec.UnsetType = msgspec.UNSET
-    locale: str | msgspec.UnsetType = msgspec.UNSET
+    country: Code | msgspec.UnsetType = msgspec.UNSET
+    locale: Code | msgspec.UnsetType = msgspec.UNSET
     population: int | msgspec.UnsetType | None = msgspec.UNSET
-    region: str | msgspec.UnsetType | None = msgspec.UNSET
-    networks: list[str] | msgspec.UnsetType = msgspec.UNSET
+    region: Code | msgspec.UnsetType | None = msgspec.UNSET
+    networks: list[Code] | msgspec.UnsetType = msgspec.UNSET
 
 
 class CityRead(msgspec.Struct):
@@ -89,9 +89,9 @@ class CityPage(msgspec.Struct):
 class SignatureCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A city signs (or withdraws from) a charter, by a named act."""
 
-    charter: str
+    charter: Code
     signed_on: date
-    act: str = ""
+    act: Markdown = ""
     status: SignatureStatus = SignatureStatus.signed
 
 

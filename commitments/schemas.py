@@ -8,6 +8,7 @@ import msgspec
 
 from commitments.choices import CommitmentStatus
 from kernel.claim_ids import ClaimInput, ClaimStanding
+from kernel.schemas import Name
 
 
 class AdoptionCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -17,14 +18,14 @@ class AdoptionCreate(msgspec.Struct, forbid_unknown_fields=True):
     commitment: str
     adopted_on: date
     due_on: date | None = None
-    owner: str | None = None
+    owner: Name | None = None
 
 
 class AdoptionUpdate(msgspec.Struct, forbid_unknown_fields=True):
     """Changes to an adoption's local due date or owning unit; absent fields stay as they are."""
 
     due_on: date | msgspec.UnsetType | None = msgspec.UNSET
-    owner: str | msgspec.UnsetType | None = msgspec.UNSET
+    owner: Name | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class AdoptionRead(msgspec.Struct):

@@ -15,6 +15,7 @@ from indicators.bulk import CityState
 from kernel.errors import DomainError, FieldError, InvalidInput
 from kernel.numbers import check_value, read_number
 from kernel.periods import ended_period, parse_period
+from kernel.schemas import MAX_MARKDOWN
 
 
 @dataclass
@@ -150,8 +151,13 @@ def _checked_number(values: dict[str, Any], column: str, locale: str, kind: str)
 
 
 def _note(values: dict[str, Any]) -> str | None:
-    """The row's note, None when it has none."""
-    return cell_text(values.get("note")) or None
+    """The row's note, None when it has none; no longer than any note the service takes."""
+    note = cell_text(values.get("note")) or None
+    if note is not None and len(note) > MAX_MARKDOWN:
+        raise InvalidInput(
+            "The note is too long.", [FieldError("note", f"Expected at most {MAX_MARKDOWN} characters.")]
+        )
+    return note
 
 
 def _same_number(stored: Any, number: Decimal | None) -> bool:

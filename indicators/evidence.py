@@ -24,6 +24,7 @@ from kernel.claim_ids import history_url
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia, check_choice
 from kernel.markdown import render_markdown
+from kernel.schemas import MAX_MARKDOWN, MAX_TITLE
 from kernel.settings import get_settings
 from kernel.versions import Precondition, check_version
 
@@ -92,10 +93,15 @@ def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
     )
 
 
-def _check_evidence_fields(title: str, issued_on: date | None, url: str | None) -> None:
+def _check_evidence_fields(
+    title: str, issued_on: date | None, url: str | None, description_md: str | None
+) -> None:
+    """The fields of a piece of evidence, as the upload form and the JSON link give them."""
     errors = []
-    if not title.strip() or len(title) > 500:
-        errors.append(FieldError("title", "Expected a title of 1 to 500 characters."))
+    if not title.strip() or len(title) > MAX_TITLE:
+        errors.append(FieldError("title", f"Expected a title of 1 to {MAX_TITLE} characters."))
+    if description_md is not None and len(description_md) > MAX_MARKDOWN:
+        errors.append(FieldError("description_md", f"Expected at most {MAX_MARKDOWN} characters."))
     if issued_on and issued_on > clock.today():
         errors.append(FieldError("issued_on", "Expected a date not after today."))
     if url is not None:
@@ -117,7 +123,7 @@ async def _filer(caller: Caller, city_slug: str) -> tuple[dict[str, Any], Eviden
 
 async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCreate) -> EvidenceRead:
     """Record evidence published elsewhere, by its http(s) link."""
-    _check_evidence_fields(data.title, data.issued_on, data.url)
+    _check_evidence_fields(data.title, data.issued_on, data.url, data.description_md)
     fields = {
         "title": data.title.strip(),
         "kind": data.kind,
@@ -184,7 +190,7 @@ async def create_file_evidence(
     await _filer(caller, city_slug)
     media_type = _check_file(content, file_name)
     kind_value = _evidence_kind(kind)
-    _check_evidence_fields(title, issued_on, None)
+    _check_evidence_fields(title, issued_on, None, description_md)
     safe_name = evidence_file_name(file_name, media_type)
     fields = {
         "title": title.strip(),

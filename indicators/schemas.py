@@ -19,7 +19,7 @@ from indicators.choices import (
 )
 from kernel.claim_ids import Assurance, ClaimInput, ClaimStanding
 from kernel.numbers import NumberIn
-from kernel.schemas import RowRef
+from kernel.schemas import Code, Markdown, Name, RowRef, Title, Url
 
 
 class TargetSet(msgspec.Struct, forbid_unknown_fields=True):
@@ -27,8 +27,8 @@ class TargetSet(msgspec.Struct, forbid_unknown_fields=True):
 
     target: NumberIn
     baseline: NumberIn | None = None
-    baseline_period: str | None = None
-    target_period: str | None = None
+    baseline_period: Code | None = None
+    target_period: Code | None = None
 
 
 class TargetRead(msgspec.Struct):
@@ -44,7 +44,7 @@ class TargetRead(msgspec.Struct):
 class MeasurementCreate(ClaimInput, forbid_unknown_fields=True):
     """A value for an ended period, with its narrative and the evidence behind it."""
 
-    period: str
+    period: Code
     value: NumberIn
 
 
@@ -68,7 +68,7 @@ class ClaimEdit(msgspec.Struct, forbid_unknown_fields=True):
     status: CommitmentStatus | msgspec.UnsetType = msgspec.UNSET
     reported_on: date | msgspec.UnsetType = msgspec.UNSET
     value: NumberIn | msgspec.UnsetType = msgspec.UNSET
-    note_md: str | msgspec.UnsetType | None = msgspec.UNSET
+    note_md: Markdown | msgspec.UnsetType | None = msgspec.UNSET
     evidence: list[RowRef] | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -93,24 +93,24 @@ class ClaimRead(ClaimStanding, kw_only=True):
 class VerificationCreate(msgspec.Struct, forbid_unknown_fields=True):
     """The secretariat's note on checking a claim against its evidence."""
 
-    note_md: str | None = None
+    note_md: Markdown | None = None
 
 
 class EvidenceReviewCreate(msgspec.Struct, forbid_unknown_fields=True):
     """The secretariat accepts or rejects a piece of evidence, with a note."""
 
     review: EvidenceReview
-    note_md: str | None = None
+    note_md: Markdown | None = None
 
 
 class EvidenceCreate(msgspec.Struct, forbid_unknown_fields=True):
     """Evidence given as a link (files come as multipart/form-data with a `file` part)."""
 
-    title: str
+    title: Title
     kind: EvidenceKind
-    url: str
+    url: Url
     issued_on: date | None = None
-    description_md: str | None = None
+    description_md: Markdown | None = None
 
 
 class EvidenceRead(msgspec.Struct):
@@ -247,9 +247,9 @@ class ChallengeCreate(msgspec.Struct, forbid_unknown_fields=True):
     """A reviewer questions a claim: why (Markdown) and counter-evidence ids. It is published
     under the organisation set on the reviewer's account (else the reviewer's own name)."""
 
-    reason_md: str
+    reason_md: Markdown
     evidence: list[RowRef] = msgspec.field(default_factory=list)
-    organisation: str | None = None
+    organisation: Name | None = None
     """Not to be typed: the organisation is the one set on the account. A request may repeat it;
     any other name is refused."""
 
@@ -257,7 +257,7 @@ class ChallengeCreate(msgspec.Struct, forbid_unknown_fields=True):
 class ReplyCreate(msgspec.Struct, forbid_unknown_fields=True):
     """The city's answer to a challenge (Markdown), with the evidence it offers."""
 
-    body_md: str
+    body_md: Markdown
     evidence: list[RowRef] = msgspec.field(default_factory=list)
 
 
@@ -265,7 +265,7 @@ class RulingCreate(msgspec.Struct, forbid_unknown_fields=True):
     """The secretariat's ruling on a challenge, with a note."""
 
     outcome: RulingOutcome
-    note_md: str | None = None
+    note_md: Markdown | None = None
 
 
 class ReplyRead(msgspec.Struct):

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import msgspec
 
 from kernel.errors import NotFound
-from kernel.schemas import MAX_ROW_ID, RowRef
+from kernel.schemas import MAX_ROW_ID, Code, Markdown, RowRef
 
 
 class Assurance(StrEnum):
@@ -38,10 +38,10 @@ class ClaimInput(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What a new status update or measurement may carry besides what it claims: its narrative
     (Markdown), the evidence it cites (ids), whether it is a draft, and the claim it corrects."""
 
-    note_md: str | None = None
+    note_md: Markdown | None = None
     evidence: list[RowRef] = msgspec.field(default_factory=list)
     draft: bool = False
-    supersedes: str | None = None
+    supersedes: Code | None = None
 
 
 class ClaimStanding(msgspec.Struct, kw_only=True):

@@ -13,8 +13,26 @@ nothing, and is refused before it reaches the database."""
 RowRef = Annotated[int, msgspec.Meta(ge=1, le=MAX_ROW_ID)]
 """An item's id given in a body (the evidence a claim cites)."""
 
-TranslatableIn = str | dict[str, str]
-"""A text in the default language, or an object keyed by language: `{"fr": "...", "ar": "..."}`."""
+MAX_MARKDOWN = 20_000
+"""The longest Markdown text the service takes (a note, a description, a reason, a preamble)."""
+MAX_TITLE = 500
+"""The longest title (of evidence, of a charter, in one language)."""
+MAX_NAME = 255
+"""The longest name (of a unit in charge, an issuer, an act)."""
+
+Markdown = Annotated[str, msgspec.Meta(max_length=MAX_MARKDOWN)]
+Title = Annotated[str, msgspec.Meta(max_length=MAX_TITLE)]
+Name = Annotated[str, msgspec.Meta(max_length=MAX_NAME)]
+Code = Annotated[str, msgspec.Meta(max_length=64)]
+"""A code, slug, period or claim id as typed (checked further by the service)."""
+Url = Annotated[str, msgspec.Meta(max_length=2048)]
+LangKey = Annotated[str, msgspec.Meta(max_length=8)]
+
+TranslatableIn = Title | dict[LangKey, Title]
+"""A title or name in the default language, or an object keyed by language:
+`{"fr": "...", "ar": "..."}`."""
+TranslatableMarkdown = Markdown | dict[LangKey, Markdown]
+"""A Markdown text in the default language, or an object keyed by language."""
 
 
 class FieldErrorOut(msgspec.Struct):

@@ -153,6 +153,7 @@ async def test_stale_preview_is_refused_and_nothing_applied(client) -> None:
         ("unknown indicator", "measurements", "indicator"),
         ("bad status", "status", "status"),
         ("not a number", "targets", "target"),
+        ("note too long", "measurements", "note"),
     ],
 )
 async def test_each_bad_row_is_named_and_nothing_written(client, case: str, sheet: str, column: str) -> None:
@@ -170,6 +171,8 @@ async def test_each_bad_row_is_named_and_nothing_written(client, case: str, shee
         rows.append(["grenoble", "lampedusa", "LAM-DIG-01-I1", "", "", "2099", 5, ""])
     elif case == "unknown indicator":
         rows.append(["grenoble", "lampedusa", "LAM-XXX-99", "", "", "2024", 5, ""])
+    elif case == "note too long":
+        _row(rows, period="2023")["note"].value = "x" * 20_001
     elif case == "bad status":
         _row(rows, commitment="LAM-DIG-01")["status"].value = "finished"
         _row(rows, commitment="LAM-DIG-01")["reported_on"].value = "2024-01-31"
