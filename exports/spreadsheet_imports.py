@@ -9,6 +9,7 @@ is applied.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from datetime import date, datetime
@@ -87,7 +88,8 @@ async def preview_import(
     claim, target or status is written. Without `charter_slug`, the rows' charter column says."""
     city = await city_for_write(caller, city_slug)
     plan = Plan()
-    sheets = read_file(content, file_name, plan)
+    # Reading a workbook is long work for a large file: in a thread, so other requests go on.
+    sheets = await asyncio.to_thread(read_file, content, file_name, plan)
     charter_slug = charter_slug or _charter_of(sheets)
     charter = await get_charter_or_raise(charter_slug)
     today = clock.today()

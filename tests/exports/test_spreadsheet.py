@@ -3,10 +3,13 @@ changes, nothing written → commit; and every hostile file: formulas, merged he
 sheets, rows of another city, periods not ended, localized numbers, 100 000 rows, files that are
 not workbooks, zip bombs, Windows-1252 CSV, stale previews."""
 
+import asyncio
 import io
+import re
 import time
 import zipfile
 
+import httpx
 import openpyxl
 import pytest
 
@@ -305,3 +308,48 @@ async def test_the_command_line_previews_then_commits(client, tmp_path) -> None:
     result = cli("import", "grenoble", str(path), "--commit")
     assert result.returncode == 2 and "measurements, row" in result.stderr and "formula" in result.stderr
     assert len((await client.get(VALUES)).json()) == 3
+
+
+def _endless(template: bytes, rows: int) -> bytes:
+    """The template with `rows` empty rows added to its measurements sheet and no `<dimension>`:
+    a small file that unpacks to a sheet far longer than any import."""
+    source = zipfile.ZipFile(io.BytesIO(template))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":  # the measurements sheet
+                text = re.sub(r"<dimension[^>]*/>", "", data.decode())
+                empty = "".join(f'<row r="{n}"/>' for n in range(100, 100 + rows))
+                data = text.replace("</sheetData>", empty + "</sheetData>").encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+async def test_an_endless_sheet_stops_at_the_row_limit_while_reads_go_on(client) -> None:
+    """A workbook of a million empty rows is refused with a 413 naming the sheet and the limit,
+    and a read sent while it is being read is answered before it."""
+    token = await _city(client)
+    book = await _workbook(client)
+    assert book.worksheets[1].title == "measurements"
+    hostile = _endless(_bytes(book), 1_000_000)
+    assert len(hostile) < 5 * 1024 * 1024
+    finished: list[str] = []
+
+    async def upload() -> httpx.Response:
+        r = await _upload(client, token, hostile)
+        finished.append("upload")
+        return r
+
+    async def read() -> httpx.Response:
+        await asyncio.sleep(0.2)
+        r = await client.get(f"{CITY}")
+        finished.append("read")
+        return r
+
+    uploaded, read_back = await asyncio.gather(upload(), read())
+    assert uploaded.status_code == 413, uploaded.text
+    assert uploaded.json()["errors"][0]["field"] == "measurements"
+    assert "200000" in uploaded.json()["detail"]
+    assert read_back.status_code == 200
+    assert finished == ["read", "upload"]
