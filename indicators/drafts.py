@@ -24,7 +24,7 @@ from indicators.tables import Indicator
 from kernel.caller import Caller
 from kernel.db import audit, found, update_versioned, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput
-from kernel.numbers import check_value, read_number
+from kernel.numbers import read_value
 from kernel.versions import Precondition, check_version
 
 
@@ -111,6 +111,5 @@ async def _measured_value(row: dict[str, Any], data: ClaimEdit) -> dict[str, Any
     indicator = found(
         await Indicator.select().where(Indicator.id == row["indicator"]).first(), "The claim's indicator"
     )
-    value, value_text = read_number(data.value, city["locale"], "value")  # type: ignore[arg-type]
-    check_value(value, indicator["value_kind"], "value")
+    value, value_text = read_value(data.value, city["locale"], indicator["value_kind"], "value")  # type: ignore[arg-type]
     return {"value": value, "value_text": value_text}

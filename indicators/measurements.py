@@ -20,7 +20,7 @@ from kernel.claim_ids import claim_id
 from kernel.db import audit, write_transaction
 from kernel.errors import Conflict, FieldError, InvalidInput
 from kernel.markdown import render_markdown
-from kernel.numbers import check_value, read_number
+from kernel.numbers import read_value
 from kernel.periods import ended_period
 
 
@@ -76,8 +76,7 @@ async def add_measurement(
         city = await city_for_write(caller, city_slug)
         indicator = await indicator_for_city(city, charter_slug, code)
         period = ended_period(data.period, clock.today())
-        value, text = read_number(data.value, city["locale"], "value")
-        check_value(value, indicator["value_kind"], "value")
+        value, text = read_value(data.value, city["locale"], indicator["value_kind"], "value")
         corrected = None
         if data.supersedes is not None:
             corrected = await check_supersedes(

@@ -13,7 +13,7 @@ from indicators.schemas import TargetRead, TargetSet
 from indicators.tables import Target
 from kernel.caller import Caller
 from kernel.db import Turns, audit, take_turns, update_versioned, write_transaction
-from kernel.numbers import check_value, read_number
+from kernel.numbers import read_value
 from kernel.periods import parse_period
 from kernel.versions import Precondition, check_version
 
@@ -40,12 +40,10 @@ async def set_target(
     async with write_transaction():
         city = await city_for_write(caller, city_slug)
         indicator = await indicator_for_city(city, charter_slug, code)
-        target, _ = read_number(data.target, city["locale"], "target")
-        check_value(target, indicator["value_kind"], "target")
+        target, _ = read_value(data.target, city["locale"], indicator["value_kind"], "target")
         baseline = None
         if data.baseline is not None:
-            baseline, _ = read_number(data.baseline, city["locale"], "baseline")
-            check_value(baseline, indicator["value_kind"], "baseline")
+            baseline, _ = read_value(data.baseline, city["locale"], indicator["value_kind"], "baseline")
         for field in ("baseline_period", "target_period"):
             if getattr(data, field) is not None:
                 parse_period(getattr(data, field), field)

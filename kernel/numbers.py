@@ -128,3 +128,11 @@ def check_value(value: Decimal, value_type: str, field: str) -> None:
             f"{value} is not valid for a {value_type} indicator.",
             [FieldError(field, f"Expected {expected}.")],
         )
+
+
+def read_value(value: NumberIn, locale: str, value_type: str, field: str) -> tuple[Decimal, str]:
+    """A number as a city gives it for an indicator of `value_type`: read in the city's locale,
+    then checked against what that type can hold. Returns the value and the text as given."""
+    number, text = read_number(value, locale, field)
+    check_value(number, value_type, field)
+    return number, text
