@@ -11,6 +11,7 @@ from typing import Any
 from charter.tables import Charter, City, Principle, Signature
 from commitments.tables import Adoption, Commitment, StatusUpdate
 from indicators.assurance import assurance_of, superseded_by
+from indicators.evidence_access import published
 from indicators.tables import (
     Challenge,
     ChallengeReply,
@@ -256,8 +257,11 @@ async def measurements() -> list[list[Any]]:
 
 
 async def evidence() -> list[list[Any]]:
-    rows = await Evidence.select(*Evidence.all_columns(), Evidence.city.slug.as_alias("city_slug")).order_by(
-        Evidence.id
+    """Evidence something published cites (evidence cited only by drafts is not public)."""
+    rows = (
+        await Evidence.select(*Evidence.all_columns(), Evidence.city.slug.as_alias("city_slug"))
+        .where(published())
+        .order_by(Evidence.id)
     )
     return [
         [

@@ -19,6 +19,7 @@ from indicators.challenges import list_challenges
 from indicators.charter_tree import charter_tree
 from indicators.city_view import Visibility, city_commitments_full
 from indicators.evidence import evidence_read
+from indicators.evidence_access import published
 from indicators.tables import Evidence, Measurement, Target
 from kernel.caller import Caller
 from kernel.errors import Forbidden
@@ -101,7 +102,7 @@ async def _as_of(city_id: int) -> datetime | None:
         StatusUpdate.select(Max(StatusUpdate.created_at)).where(StatusUpdate.adoption.city == city_id),
         Measurement.select(Max(Measurement.created_at)).where(Measurement.city == city_id),
         Target.select(Max(Target.updated_at)).where(Target.city == city_id),
-        Evidence.select(Max(Evidence.created_at)).where(Evidence.city == city_id),
+        Evidence.select(Max(Evidence.created_at)).where((Evidence.city == city_id) & published()),
     ):
         row = await query.first()
         value = next(iter(row.values())) if row else None

@@ -90,7 +90,7 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
                 f"{limit}. Try again in a minute.",
                 60,
             )
-        cited = await check_cited(row["city_id"], data.evidence, own=False)
+        cited = await check_cited(row["city_id"], data.evidence, own=False, caller=caller)
         claim = claim_text.strip()
         challenge = (
             await Challenge.insert(
@@ -130,7 +130,7 @@ async def reply(caller: Caller, challenge_id: int, data: ReplyCreate) -> Challen
             raise Forbidden("Only the editors of the city whose claim is challenged may reply.")
         if row["status"] == ChallengeStatus.ruled:
             raise Conflict(f"Challenge {challenge_id} has been ruled on; it takes no more replies.")
-        cited = await check_cited(row["city"], data.evidence, own=False)
+        cited = await check_cited(row["city"], data.evidence, own=False, caller=caller)
         if cited:
             rejected = await Evidence.count().where(
                 Evidence.id.is_in(cited) & (Evidence.review == EvidenceReview.rejected)

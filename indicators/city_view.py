@@ -19,6 +19,7 @@ from indicators.charter_tree import described
 from indicators.claims import challenges_of, evidence_of
 from indicators.commitment_filters import ALL, CommitmentFilters
 from indicators.evidence import evidence_read
+from indicators.evidence_access import published_ids
 from indicators.flags import ClaimFacts, CommitmentFacts, IndicatorFacts, commitment_flags, flag_message
 from indicators.measurements import measurement_read
 from indicators.progress import commitment_progress, indicator_progress
@@ -152,6 +153,8 @@ class _CityView:
     replaced_measurements: dict[int, int]
     challenges: dict[str, list[dict[str, Any]]]
     evidence: dict[int, dict[str, Any]]
+    published_evidence: set[int]
+    editors_view: bool
 
 
 async def _load_view(
@@ -170,6 +173,8 @@ async def _load_view(
     cited = {e for ids in update_links.values() for e in ids}
     cited |= {e for ids in measurement_links.values() for e in ids}
     evidence = {e["id"]: e for e in await Evidence.select().where(Evidence.id.is_in(sorted(cited) or [-1]))}
+    # Without drafts, whatever the shown claims cite is published.
+    published = await published_ids(sorted(cited)) if seen.show_drafts else cited
     return _CityView(
         adoptions,
         _group(updates, "adoption"),
@@ -185,6 +190,8 @@ async def _load_view(
         superseded_by(measurements),
         challenges,
         evidence,
+        published,
+        seen.show_drafts,
     )
 
 
@@ -335,7 +342,15 @@ def _full(
             status_read(u, *_shown(view, "status_update", u["id"])) for u in view.updates_by.get(a["id"], [])
         ],
         indicators=[_indicator_read(view, entry, lang, a["charter_lang"]) for entry in per_indicator],
-        evidence=[evidence_read(view.evidence[e], city_slug) for e in _cited(view, a)],
+        evidence=[
+            evidence_read(
+                view.evidence[e],
+                city_slug,
+                published=e in view.published_evidence,
+                downloadable=view.editors_view,
+            )
+            for e in _cited(view, a)
+        ],
         version=a["version"],
         history=history_url("adoption", a["key"]),
     )

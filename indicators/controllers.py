@@ -190,10 +190,12 @@ class CityCommitmentController(Controller):
 
     @get("/evidence")
     async def list_evidence(
-        self, city: FromPath[str], review: ReviewFilter = None, origin: OriginFilter = None
+        self, caller: CallerDep, city: FromPath[str], review: ReviewFilter = None, origin: OriginFilter = None
     ) -> list[EvidenceRead]:
-        """The city's evidence, oldest first; every filter given must hold."""
-        return await evidence.list_evidence(city, review=review, origin=origin)
+        """The city's evidence, oldest first; every filter given must hold. The public sees the
+        evidence something published cites (a claim, a challenge, a reply); the city's editors and
+        the secretariat see all of it, a reviewer also the counter-evidence they filed."""
+        return await evidence.list_evidence(caller, city, review=review, origin=origin)
 
     @post("/evidence", security=WRITE, operation_class=EvidenceUpload)
     async def add_evidence(self, caller: CallerDep, city: FromPath[str], request: Request) -> EvidenceRead:
@@ -251,9 +253,10 @@ class EvidenceController(Controller):
     tags = ("Evidence",)
 
     @get("/")
-    async def get_evidence(self, evidence_id: RowId) -> Response[EvidenceRead]:
-        """One piece of evidence, with its review; the ETag is for `POST .../review`."""
-        read = await evidence.get_evidence(evidence_id)
+    async def get_evidence(self, caller: CallerDep, evidence_id: RowId) -> Response[EvidenceRead]:
+        """One piece of evidence, with its review; the ETag is for `POST .../review`. Evidence
+        nothing published cites is 404 except for the city's editors, the secretariat and the filer."""
+        read = await evidence.get_evidence(caller, evidence_id)
         return with_etag(read, read.version)
 
     @post("/review", security=WRITE, status_code=200)
@@ -270,9 +273,10 @@ class EvidenceController(Controller):
         return with_etag(read, version)
 
     @get("/file")
-    async def get_file(self, evidence_id: RowId) -> File:
-        """The stored file, as an attachment (never rendered inline)."""
-        path, name, media_type = await evidence.evidence_file(evidence_id)
+    async def get_file(self, caller: CallerDep, evidence_id: RowId) -> File:
+        """The stored file, as an attachment (never rendered inline). The file of evidence the
+        secretariat rejected is 403 for the public unless the secretariat released it."""
+        path, name, media_type = await evidence.evidence_file(caller, evidence_id)
         return File(
             path=path,
             filename=name,

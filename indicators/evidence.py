@@ -16,13 +16,22 @@ from charter.services import city_for_write, get_city_or_raise
 from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview
 from indicators.claims import now as claim_now
 from indicators.claims import unverify_citing
+from indicators.evidence_access import file_withheld, may_download, published_ids, visible_to
 from indicators.schemas import EvidenceCreate, EvidenceRead, EvidenceReviewCreate
 from indicators.tables import Evidence
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import history_url
 from kernel.db import audit, update_versioned, write_transaction
-from kernel.errors import FieldError, InvalidInput, NotFound, TooLarge, UnsupportedMedia, check_choice
+from kernel.errors import (
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooLarge,
+    UnsupportedMedia,
+    check_choice,
+)
 from kernel.markdown import render_markdown
 from kernel.schemas import MAX_MARKDOWN, MAX_TITLE
 from kernel.settings import get_settings
@@ -66,8 +75,14 @@ def evidence_file_name(raw: str, media_type: str) -> str:
     return stem[: 255 - len(suffix)] + suffix
 
 
-def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
-    """A piece of evidence as the API shows it, with its review and where to download its file."""
+def evidence_read(
+    row: dict[str, Any], city_slug: str, *, published: bool = True, downloadable: bool = False
+) -> EvidenceRead:
+    """A piece of evidence as the API shows it, with its review and where to download its file.
+    `published`: something published cites it; `downloadable`: the reader may download its file
+    even when it is withheld from the public (see `indicators.evidence_access`)."""
+    withheld = file_withheld(row)
+    file_shown = bool(row["sha256"]) and (downloadable or not withheld)
     return EvidenceRead(
         id=row["id"],
         city=city_slug,
@@ -81,13 +96,15 @@ def evidence_read(row: dict[str, Any], city_slug: str) -> EvidenceRead:
         file_name=evidence_file_name(row["file_name"], row["media_type"]) if row["file_name"] else None,
         media_type=row["media_type"],
         size=row["size"],
-        file_url=f"/api/v1/evidence/{row['id']}/file" if row["sha256"] else None,
+        file_url=f"/api/v1/evidence/{row['id']}/file" if file_shown else None,
         origin=EvidenceOrigin(row.get("origin") or "city"),
         review=EvidenceReview(row.get("review") or "unreviewed"),
         review_note_md=row.get("review_note_md"),
         review_note_html=render_markdown(row.get("review_note_md")),
         reviewed_by=row.get("reviewed_by_label"),
         reviewed_at=row.get("reviewed_at"),
+        published=published,
+        file_withheld=bool(row["sha256"]) and withheld,
         version=row.get("version") or 1,
         history=history_url("evidence", f"evidence-{row['id']}"),
     )
@@ -154,7 +171,7 @@ async def _record(
             None,
             {key: row[key] for key in ("title", "kind", *audited)},
         )
-    return evidence_read(row, city_slug)
+    return evidence_read(row, city_slug, published=False, downloadable=True)
 
 
 def store_file(content: bytes) -> str:
@@ -237,10 +254,12 @@ def _evidence_kind(kind: str) -> EvidenceKind:
 
 
 async def list_evidence(
-    city_slug: str, *, review: str | None = None, origin: str | None = None
+    caller: Caller, city_slug: str, *, review: str | None = None, origin: str | None = None
 ) -> list[EvidenceRead]:
-    """The evidence filed for the city, oldest first; `review` keeps what the secretariat has
-    not reviewed, accepted or rejected, `origin` the city's own proof or reviewers' counter-evidence."""
+    """The city's evidence the caller may see, oldest first: the public sees what something
+    published cites; the city's editors and the secretariat see all, the filer its own. `review`
+    keeps what the secretariat has not reviewed, accepted or rejected, `origin` the city's own proof
+    or reviewers' counter-evidence."""
     review = check_choice(review, EvidenceReview, "review")
     origin = check_choice(origin, EvidenceOrigin, "origin")
     city = await get_city_or_raise(city_slug)
@@ -249,20 +268,41 @@ async def list_evidence(
         where &= Evidence.review == review
     if origin is not None:
         where &= Evidence.origin == origin
+    visible = visible_to(caller, city["id"])
+    if visible is not None:
+        where &= visible
     rows = await Evidence.select().where(where).order_by(Evidence.id)
-    return [evidence_read(r, city_slug) for r in rows]
+    public = await published_ids([r["id"] for r in rows])
+    return [
+        evidence_read(r, city_slug, published=r["id"] in public, downloadable=may_download(caller, r))
+        for r in rows
+    ]
 
 
-async def get_evidence(evidence_id: int) -> EvidenceRead:
-    """One piece of evidence, whichever city it was filed for (public)."""
+async def _visible_row(caller: Caller, evidence_id: int) -> dict[str, Any]:
+    """The evidence row with its city's slug; 404 when there is none or the caller may not see it,
+    so that the id of unpublished evidence tells nothing."""
     row = (
         await Evidence.select(*Evidence.all_columns(), Evidence.city.slug.as_alias("city_slug"))
         .where(Evidence.id == evidence_id)
         .first()
     )
-    if row is None:
-        raise NotFound(f"No evidence {evidence_id}.")
-    return evidence_read(row, row["city_slug"])
+    if row is not None:
+        visible = visible_to(caller, row["city"])
+        if visible is None or await Evidence.exists().where((Evidence.id == evidence_id) & visible):
+            return row
+    raise NotFound(f"No evidence {evidence_id}.")
+
+
+async def get_evidence(caller: Caller, evidence_id: int) -> EvidenceRead:
+    """One piece of evidence, whichever city it was filed for, if the caller may see it."""
+    row = await _visible_row(caller, evidence_id)
+    return evidence_read(
+        row,
+        row["city_slug"],
+        published=bool(await published_ids([evidence_id])),
+        downloadable=may_download(caller, row),
+    )
 
 
 async def review_evidence(
@@ -283,6 +323,7 @@ async def review_evidence(
             "reviewed_at": claim_now(),
             "reviewed_by": caller.user_id,
             "reviewed_by_label": caller.public_name,
+            "file_released": data.release_file,
         }
         await update_versioned(
             Evidence,
@@ -296,8 +337,8 @@ async def review_evidence(
             "review",
             "evidence",
             key,
-            {"review": row["review"], "review_note_md": row["review_note_md"]},
-            {"review": values["review"], "review_note_md": data.note_md},
+            {key: row[key] for key in ("review", "review_note_md", "file_released")},
+            {"review": values["review"], "review_note_md": data.note_md, "file_released": data.release_file},
         )
         if data.review == EvidenceReview.rejected:
             await unverify_citing(
@@ -305,36 +346,50 @@ async def review_evidence(
                 evidence_id,
                 f"{key} was rejected by the secretariat" + (f": {data.note_md}" if data.note_md else "."),
             )
-    read = await get_evidence(evidence_id)
+    read = await get_evidence(caller, evidence_id)
     return read, read.version
 
 
-async def evidence_file(evidence_id: int) -> tuple[Path, str, str]:
-    """Path, download name and media type of an evidence file."""
-    row = await Evidence.select().where(Evidence.id == evidence_id).first()
-    if row is None:
-        raise NotFound(f"No evidence {evidence_id}.")
+async def evidence_file(caller: Caller, evidence_id: int) -> tuple[Path, str, str]:
+    """Path, download name and media type of an evidence file the caller may download."""
+    row = await _visible_row(caller, evidence_id)
     if not row["sha256"]:
         raise NotFound(f"Evidence {evidence_id} is a link, not a file: {row['url']}")
+    if not may_download(caller, row):
+        raise Forbidden(
+            f"The secretariat rejected evidence {evidence_id} and withholds its file; its description "
+            "and the secretariat's note stay on each claim that cites it."
+        )
     path = stored_file_path(row["sha256"])
     if not path.exists():
         raise NotFound(f"The file of evidence {evidence_id} is not on this server.")
     return path, evidence_file_name(row["file_name"] or "", row["media_type"]), row["media_type"]
 
 
-async def check_cited(city_id: int, ids: list[int], *, own: bool = True) -> list[int]:
+async def check_cited(
+    city_id: int, ids: list[int], *, own: bool = True, caller: Caller | None = None
+) -> list[int]:
     """Evidence cited must be on file for the city; a claim cites only the city's own evidence
-    (filed by its editors), a challenge or a reply any evidence of that city (`own=False`)."""
+    (filed by its editors), a challenge or a reply any evidence of that city (`own=False`) that
+    the `caller` may see: a reviewer cites what is public and the counter-evidence they filed."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
     where = Evidence.id.is_in(wanted) & (Evidence.city == city_id)
     if own:
         where &= Evidence.origin == EvidenceOrigin.city
+    visible = visible_to(caller, city_id) if caller is not None else None
+    if visible is not None:
+        where &= visible
     found = {r["id"] for r in await Evidence.select(Evidence.id).where(where)}
     missing = [i for i in wanted if i not in found]
     if missing:
-        kind = "this city's own evidence (not counter-evidence)" if own else "evidence filed for this city"
+        if own:
+            kind = "this city's own evidence (not counter-evidence)"
+        elif visible is not None:
+            kind = "evidence of this city that is public or that you filed"
+        else:
+            kind = "evidence filed for this city"
         raise InvalidInput(
             "Some cited evidence is not on file for this city.",
             [FieldError("evidence", f"Expected ids of {kind}; unknown: {missing}.")],

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from indicators.claims import claim_for_read
+from indicators.evidence import get_evidence
 from indicators.schemas import HistoryEntry
 from kernel.caller import Caller
 from kernel.claim_ids import CLAIM_KINDS
 from kernel.db import json_value
 from kernel.errors import FieldError, MalformedInput, NotFound
+from kernel.schemas import MAX_ROW_ID
 from kernel.tables import AuditEntry
 
 ENTITIES = (
@@ -47,6 +49,11 @@ async def item_history(caller: Caller, entity: str, key: str) -> list[HistoryEnt
         )
     if entity in CLAIM_KINDS.values():
         await claim_for_read(caller, key)  # drafts: 404 for the public
+    if entity == "evidence":  # evidence nothing published cites: 404 for the public
+        number = key.removeprefix("evidence-")
+        if not number.isdigit() or not 1 <= int(number) <= MAX_ROW_ID:
+            raise NotFound(f"No history for {entity} {key!r}.")
+        await get_evidence(caller, int(number))
     rows = (
         await AuditEntry.select()
         .where((AuditEntry.entity == entity) & (AuditEntry.key == key))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -101,6 +101,12 @@ class EvidenceReviewCreate(msgspec.Struct, forbid_unknown_fields=True):
 
     review: EvidenceReview
     note_md: Markdown | None = None
+    release_file: Annotated[
+        bool,
+        msgspec.Meta(
+            description="When rejecting: let the public still download the file (withheld otherwise)."
+        ),
+    ] = False
 
 
 class EvidenceCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -135,6 +141,20 @@ class EvidenceRead(msgspec.Struct):
     review_note_html: str | None = None
     reviewed_by: str | None = None
     reviewed_at: datetime | None = None
+    published: Annotated[
+        bool,
+        msgspec.Meta(
+            description="Public: a published claim, a challenge or a reply cites it. Until then only "
+            "the city's editors, the secretariat and whoever filed it see it."
+        ),
+    ] = True
+    file_withheld: Annotated[
+        bool,
+        msgspec.Meta(
+            description="The secretariat rejected this evidence and withholds its file from the public "
+            "(`file_url` is then given only to the city's editors, the secretariat and the filer)."
+        ),
+    ] = False
     version: int = 1
     history: str = ""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSON,
+    Boolean,
     Date,
     DoublePrecision,
     ForeignKey,
@@ -91,6 +92,10 @@ class Evidence(Table, tablename="evidence"):
     reviewed_at = Timestamptz(null=True, default=None)
     reviewed_by = Integer(null=True, default=None)
     reviewed_by_label = Varchar(length=255, null=True, default=None)
+    file_released = Boolean(
+        default=False,
+        help_text="The secretariat lets anyone download the file of this evidence although it rejected it.",
+    )
     version = Integer(default=1, help_text="Incremented on each change: the ETag.")
 
 

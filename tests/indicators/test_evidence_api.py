@@ -31,8 +31,9 @@ async def test_link_evidence(client) -> None:
     body = r.json()
     assert body["kind"] == "council_decision" and body["sha256"] is None and body["file_url"] is None
     assert body["description_html"] == "<p>Vote <em>unanime</em> &lt;script&gt;x&lt;/script&gt;</p>\n"
-    assert (await client.get(f"/api/v1/evidence/{body['id']}")).json() == body
-    assert (await client.get(EV)).json() == [body]
+    # The city's editor sees it at once; the public once a published claim cites it.
+    assert (await client.get(f"/api/v1/evidence/{body['id']}", headers=bearer(token))).json() == body
+    assert (await client.get(EV, headers=bearer(token))).json() == [body]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ async def test_only_http_links(client, bad: str) -> None:
     token = await builders.editor_with_adoption()
     r = await client.post(EV, headers=bearer(token), json={"title": "x", "kind": "report", "url": bad})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "url"
-    assert (await client.get(EV)).json() == []
+    assert (await client.get(EV, headers=bearer(token))).json() == []
 
 
 @pytest.mark.parametrize(
@@ -80,7 +81,7 @@ async def test_upload_is_stored_by_sha256_and_served_as_attachment(client, conte
         len(content),
         f"proof.{extension[media_type]}",
     )
-    download = await client.get(body["file_url"])
+    download = await client.get(body["file_url"], headers=bearer(token))
     assert download.status_code == 200 and download.content == content
     assert download.headers["content-type"].startswith(media_type)
     assert download.headers["x-content-type-options"] == "nosniff"
@@ -102,7 +103,7 @@ async def test_upload_whose_bytes_are_not_an_allowed_type(client) -> None:
             data={"title": "x", "kind": "report"},
         )
         assert r.status_code == 415 and r.json()["errors"][0]["field"] == "file", r.text
-    assert (await client.get(EV)).json() == []
+    assert (await client.get(EV, headers=bearer(token))).json() == []
 
 
 async def test_a_50_mb_upload_is_refused(client) -> None:
@@ -117,7 +118,7 @@ async def test_a_50_mb_upload_is_refused(client) -> None:
     )
     assert r.status_code == 413
     assert r.headers["content-type"] == "application/problem+json"
-    assert (await client.get(EV)).json() == []
+    assert (await client.get(EV, headers=bearer(token))).json() == []
 
 
 async def test_path_in_file_name_is_dropped(client) -> None:
@@ -153,8 +154,8 @@ async def test_file_name_ends_in_the_extension_of_its_bytes(client, uploaded, co
     )
     assert r.status_code == 201, r.text
     assert r.json()["file_name"] == kept
-    assert (await client.get(EV)).json()[0]["file_name"] == kept
-    download = await client.get(r.json()["file_url"])
+    assert (await client.get(EV, headers=bearer(token))).json()[0]["file_name"] == kept
+    download = await client.get(r.json()["file_url"], headers=bearer(token))
     assert download.status_code == 200
     assert download.headers["content-disposition"] == f'attachment; filename="{kept}"'
 

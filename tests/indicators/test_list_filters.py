@@ -28,8 +28,9 @@ async def _review(client, secretariat: str, evidence_id: int, review: str) -> No
     assert r.status_code == 200, r.text
 
 
-async def _evidence_set_up(client) -> dict[str, int]:
-    """Grenoble's accepted and rejected evidence, and a reviewer's counter-evidence not yet reviewed."""
+async def _evidence_set_up(client) -> dict:
+    """Grenoble's accepted and rejected evidence, and a reviewer's counter-evidence not yet reviewed;
+    `secretariat`: the token of who lists them (the public sees only evidence something published cites)."""
     editor = await builders.editor_with_adoption()
     reviewer = await builders.token("reviewer", email="watch@ngo.example")
     secretariat = await builders.token("secretariat", email="sec@uclg.example")
@@ -40,11 +41,11 @@ async def _evidence_set_up(client) -> dict[str, int]:
     }
     await _review(client, secretariat, ids["accepted"], "accepted")
     await _review(client, secretariat, ids["rejected"], "rejected")
-    return ids
+    return {**ids, "secretariat": secretariat}
 
 
-async def _ids(client, url: str, **params: str) -> list[int]:
-    r = await client.get(url, params=params)
+async def _ids(client, url: str, token: str | None = None, **params: str) -> list[int]:
+    r = await client.get(url, params=params, headers=bearer(token) if token else {})
     assert r.status_code == 200, r.text
     return [e["id"] for e in r.json()]
 
@@ -52,19 +53,19 @@ async def _ids(client, url: str, **params: str) -> list[int]:
 async def test_evidence_filtered_by_review(client) -> None:
     """`review` keeps only the evidence whose review is that one."""
     ids = await _evidence_set_up(client)
-    assert await _ids(client, EV) == [ids["accepted"], ids["rejected"], ids["counter"]]
-    assert await _ids(client, EV, review="unreviewed") == [ids["counter"]]
-    assert await _ids(client, EV, review="accepted") == [ids["accepted"]]
-    assert await _ids(client, EV, review="rejected") == [ids["rejected"]]
+    assert await _ids(client, EV, ids["secretariat"]) == [ids["accepted"], ids["rejected"], ids["counter"]]
+    assert await _ids(client, EV, ids["secretariat"], review="unreviewed") == [ids["counter"]]
+    assert await _ids(client, EV, ids["secretariat"], review="accepted") == [ids["accepted"]]
+    assert await _ids(client, EV, ids["secretariat"], review="rejected") == [ids["rejected"]]
 
 
 async def test_evidence_filtered_by_origin(client) -> None:
     """`origin` keeps the city's own evidence or the reviewers' counter-evidence; filters combine."""
     ids = await _evidence_set_up(client)
-    assert await _ids(client, EV, origin="city") == [ids["accepted"], ids["rejected"]]
-    assert await _ids(client, EV, origin="reviewer") == [ids["counter"]]
-    assert await _ids(client, EV, origin="city", review="rejected") == [ids["rejected"]]
-    assert await _ids(client, EV, origin="reviewer", review="accepted") == []
+    assert await _ids(client, EV, ids["secretariat"], origin="city") == [ids["accepted"], ids["rejected"]]
+    assert await _ids(client, EV, ids["secretariat"], origin="reviewer") == [ids["counter"]]
+    assert await _ids(client, EV, ids["secretariat"], origin="city", review="rejected") == [ids["rejected"]]
+    assert await _ids(client, EV, ids["secretariat"], origin="reviewer", review="accepted") == []
 
 
 @pytest.mark.parametrize(
