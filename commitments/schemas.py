@@ -8,7 +8,7 @@ import msgspec
 
 from commitments.choices import CommitmentStatus
 from kernel.claim_ids import ClaimInput, ClaimStanding
-from kernel.schemas import Name
+from kernel.schemas import Name, RowRef
 
 
 class AdoptionCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -54,4 +54,4 @@ class StatusUpdateRead(ClaimStanding):
     reported_on: date
     note_md: str | None
     note_html: str | None
-    evidence: list[int]
+    evidence: list[RowRef]

@@ -26,7 +26,7 @@ from indicators import standing
 from indicators.tables import Indicator
 from kernel.caller import Caller
 from kernel.db import audit, found, update_versioned, write_transaction
-from kernel.errors import Conflict, FieldError, InvalidInput, NotFound
+from kernel.errors import Conflict, FieldError, InvalidInput, MalformedInput, NotFound
 from kernel.text import LANG_PATTERN
 from kernel.versions import ANY_VERSION, Precondition, check_version
 
@@ -68,7 +68,7 @@ async def export_document(slug: str, lang: str | None = None) -> str:
         raise NotFound(f"No charter {slug!r}.")
     lang = lang or charter["lang"]
     if not LANG_PATTERN.match(lang):
-        raise InvalidInput(
+        raise MalformedInput(
             f"Invalid language {lang!r}.", [FieldError("lang", "Expected an ISO 639 code such as fr or ar.")]
         )
     if lang != charter["lang"] and lang not in charter["title"]:

@@ -20,7 +20,7 @@ from commitments.tables import Commitment
 from exports.comparison_query import Filters, first_years, level_facts, nearest_cities
 from kernel import clock
 from kernel.db import json_value, read_snapshot
-from kernel.errors import FieldError, MalformedInput
+from kernel.errors import FieldError, MalformedInput, NotFound
 from kernel.text import language_of, pick
 
 LEVELS = ("principle", "commitment")
@@ -145,6 +145,11 @@ def _sort_key(sort: str, columns: set[str]) -> Callable[[ComparisonRow], tuple[b
             return (value is None, value or 0)
 
         return key
+    if metric in METRICS:
+        raise NotFound(
+            f"Cannot sort by {sort!r}: this level has no column {column!r}; "
+            "sort by `total` or by a code listed in `columns`."
+        )
     raise MalformedInput(
         f"Cannot sort by {sort!r}.",
         [

@@ -7,23 +7,47 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import UploadFile
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
 from charter.services import get_charter_or_raise
 from exports.charter_documents import export_document, import_document
-from exports.comparison import AdoptionOverTime, Peer, adoption_over_time, comparison, comparison_table, peers
-from exports.comparison_query import Filters
+from exports.comparison import (
+    CITY_KEYS,
+    LEVELS,
+    METRICS,
+    AdoptionOverTime,
+    ComparisonRead,
+    Peer,
+    adoption_over_time,
+    comparison,
+    comparison_table,
+    peers,
+)
+from exports.comparison_query import BANDS, FIRST_YEAR, LAST_YEAR, Filters
 from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
+from exports.openapi import ComparisonFormats, MarkdownDocument, SpreadsheetUpload
 from exports.report_labels import SUPPORTED
-from exports.report_render import render_html
+from exports.report_render import VARIANTS, render_html
 from exports.reports import RenderedReport, default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported, ImportCommitted, ImportPreviewRead
 from exports.spreadsheet_imports import commit_import, get_import, preview_import
 from exports.spreadsheet_template import XLSX, template_for
 from exports.tabular import csv_bytes, xlsx_bytes
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
-from kernel.http import WRITE, CallerDep, IfMatch, Lang, RowId, precondition, with_etag
+from kernel.http import (
+    WRITE,
+    CallerDep,
+    IfMatch,
+    Lang,
+    RowId,
+    choice,
+    pattern,
+    precondition,
+    refuses,
+    with_etag,
+)
 from kernel.versions import etag
 
 # Litestar adds "; charset=utf-8" to every text/* type: naming it here would say it twice.
@@ -41,7 +65,10 @@ class CharterDocumentController(Controller):
     async def get_document(
         self,
         charter: FromPath[str],
-        lang: Annotated[str | None, QueryParameter(description="Language")] = None,
+        lang: Annotated[
+            str | None,
+            pattern("Language of the document, an ISO 639 code (default: the charter's)", r"^([a-z]{2,3})?$"),
+        ] = None,
     ) -> Response[str]:
         """The charter as Markdown: front matter, preamble, `## principles`, `### commitments`,
         indicator tables. Importing it gives back the same charter. The ETag is the charter's
@@ -50,7 +77,7 @@ class CharterDocumentController(Controller):
         version = (await get_charter_or_raise(charter))["version"]
         return Response(document, media_type=MARKDOWN, headers={"ETag": etag(version)})
 
-    @put("/", security=WRITE, status_code=200)
+    @put("/", security=WRITE, status_code=200, operation_class=MarkdownDocument)
     async def put_document(
         self,
         caller: CallerDep,
@@ -81,10 +108,7 @@ class CharterDocumentController(Controller):
 
 ReportLang = Annotated[
     str | None,
-    QueryParameter(
-        description="Report language: fr, en, es or ar (default: the city's language when supported, "
-        "else the charter's)."
-    ),
+    choice("Report language (empty: the city's language when supported, else the charter's)", SUPPORTED),
 ]
 Charter = Annotated[str, QueryParameter(description="Slug of the charter the report is about")]
 Drafts = Annotated[
@@ -113,7 +137,7 @@ class CityReportController(Controller):
     path = "/cities/{city:str}"
     tags = ("Reports",)
 
-    @get("/report.pdf", media_type="application/pdf")
+    @get("/report.pdf", media_type="application/pdf", opt=refuses(403))
     async def report_pdf(
         self,
         caller: CallerDep,
@@ -121,13 +145,15 @@ class CityReportController(Controller):
         charter: Charter,
         lang: ReportLang = None,
         drafts: Drafts = False,
-        variant: Annotated[str | None, QueryParameter(description="pdf/a-3u or pdf/ua-1")] = None,
+        variant: Annotated[
+            str | None, choice("PDF variant (absent: a plain PDF)", VARIANTS, empty_is_all=False)
+        ] = None,
     ) -> Response[bytes]:
         """The city's progress report on one charter, as PDF (cached by data hash)."""
         lang = lang or await default_report_lang(city, charter)
         return _pdf(await report_pdf(city, charter, lang, variant=variant, caller=caller, drafts=drafts))
 
-    @get("/report.html", media_type=HTML)
+    @get("/report.html", media_type=HTML, opt=refuses(403))
     async def report_html(
         self,
         caller: CallerDep,
@@ -157,12 +183,15 @@ FORMATS = {
 Country = Annotated[str | None, QueryParameter(description="ISO 3166 codes, comma-separated")]
 Region = Annotated[str | None, QueryParameter(description="UN M49 region code (015, 039, 145...)")]
 Network = Annotated[str | None, QueryParameter(description="City network code, e.g. MC2CM")]
-SignedYear = Annotated[str | None, QueryParameter(description="Year of the standing signature")]
+SignedYear = Annotated[
+    str | None,
+    pattern(
+        f"Year of the standing signature, {FIRST_YEAR} to {LAST_YEAR}", r"^(|19[0-9][0-9]|20[0-9][0-9]|2100)$"
+    ),
+]
 Band = Annotated[
     str | None,
-    QueryParameter(
-        description="Population band: small (<100k), medium (100k–500k), large (500k–1M), metropolis"
-    ),
+    choice("Population band: small (<100k), medium (100k–500k), large (500k–1M), metropolis", BANDS),
 ]
 
 
@@ -177,21 +206,34 @@ class ComparisonController(Controller):
     path = "/charters/{charter:str}"
     tags = ("Comparison",)
 
-    @get("/comparison", media_type="application/json")
+    @get(
+        "/comparison",
+        media_type="application/json",
+        operation_class=ComparisonFormats,
+        responses={
+            200: ResponseSpec(
+                data_container=ComparisonRead,
+                description="The comparison, in the format asked for",
+                generate_examples=False,
+            )
+        },
+    )
     async def comparison(
         self,
         request: Request,
         charter: FromPath[str],
-        level: Annotated[str, QueryParameter(description="principle or commitment")] = "principle",
-        format: Annotated[str, QueryParameter(description="json, csv or xlsx")] = "json",
+        level: Annotated[str, choice("Columns", LEVELS, empty_is_all=False)] = "principle",
+        format: Annotated[str, choice("Format", FORMATS, empty_is_all=False)] = "json",
         lang: Lang = None,
         sort: Annotated[
             str,
-            QueryParameter(
-                description="city, country, region, population, signed_on, or CODE.metric / total.metric"
+            pattern(
+                f"{', '.join(CITY_KEYS)}, or COLUMN.METRIC where COLUMN is a code of the level or `total` "
+                f"and METRIC one of {', '.join(METRICS)} (404 for a code the level does not have)",
+                rf"^({'|'.join(CITY_KEYS)}|[^.]+\.({'|'.join(METRICS)}))$",
             ),
         ] = "city",
-        order: Annotated[str, QueryParameter(description="asc or desc")] = "asc",
+        order: Annotated[str, choice("Order", ("asc", "desc"), empty_is_all=False)] = "asc",
         country: Country = None,
         region: Region = None,
         network: Network = None,
@@ -344,7 +386,7 @@ class SpreadsheetController(Controller):
             headers={"Content-Disposition": f'attachment; filename="{city}-{charter}.xlsx"'},
         )
 
-    @post("/imports", security=WRITE, status_code=201)
+    @post("/imports", security=WRITE, status_code=201, operation_class=SpreadsheetUpload)
     async def upload(
         self,
         caller: CallerDep,
@@ -361,6 +403,15 @@ class SpreadsheetController(Controller):
         name = "upload"
         if content_type == "multipart/form-data":
             form = await request.form()
+            unknown = sorted(set(form.keys()) - {"file"})
+            if unknown:
+                raise MalformedInput(
+                    "The form has parts this upload does not read.",
+                    [
+                        FieldError(name, "Leave it out; send the workbook as the `file` part.")
+                        for name in unknown
+                    ],
+                )
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
                 raise MalformedInput("No file part.", [FieldError("file", "Expected a `file` part.")])
@@ -376,7 +427,7 @@ class ImportController(Controller):
     path = "/imports/{import_id:int}"
     tags = ("Spreadsheets",)
 
-    @get("/")
+    @get("/", opt=refuses(403))
     async def get_import(self, caller: CallerDep, import_id: RowId) -> ImportPreviewRead:
         """A preview (the city's editors and the secretariat)."""
         return await get_import(caller, import_id)

@@ -3,7 +3,6 @@ measurements and evidence, and of the charter tree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, TypeAlias
 
@@ -28,10 +27,10 @@ from indicators import (
     status_updates,
     targets,
 )
-from indicators.choices import EvidenceOrigin, EvidenceReview
+from indicators.choices import ChallengeStatus, EvidenceOrigin, EvidenceReview
 from indicators.flags import FLAG_CODES
 from indicators.history import ENTITIES, item_history
-from indicators.openapi import EvidenceUpload
+from indicators.openapi import UPLOAD_FIELDS, EvidenceUpload
 from indicators.schemas import (
     ChallengeCreate,
     ChallengePage,
@@ -55,24 +54,28 @@ from indicators.schemas import (
 )
 from kernel.claim_ids import Assurance
 from kernel.errors import FieldError, InvalidInput, MalformedInput, UnsupportedMedia
-from kernel.http import WRITE, CallerDep, IfMatch, Lang, Limit, Offset, RowId, precondition, with_etag
+from kernel.http import (
+    WRITE,
+    CallerDep,
+    IfMatch,
+    Lang,
+    Limit,
+    Offset,
+    RowId,
+    choice,
+    precondition,
+    refuses,
+    with_etag,
+)
 
-
-def _choice(description: str, choices: Iterable[str]) -> QueryParameter:
-    """A filter taking one word of a vocabulary, listed in the OpenAPI schema (the service checks
-    it, so that an unknown word is refused with the list of those accepted)."""
-    words = [str(c) for c in choices]
-    return QueryParameter(description=f"{description}: {', '.join(words)}", schema_extra={"enum": words})
-
-
-StatusFilter: TypeAlias = Annotated[str | None, _choice("Only those whose last status is", CommitmentStatus)]
+StatusFilter: TypeAlias = Annotated[str | None, choice("Only those whose last status is", CommitmentStatus)]
 AssuranceFilter: TypeAlias = Annotated[
-    str | None, _choice("Only those whose last status has this assurance", Assurance)
+    str | None, choice("Only those whose last status has this assurance", Assurance)
 ]
-FlagFilter: TypeAlias = Annotated[str | None, _choice("Only those that raise this flag", FLAG_CODES)]
-ReviewFilter: TypeAlias = Annotated[str | None, _choice("Only evidence with this review", EvidenceReview)]
+FlagFilter: TypeAlias = Annotated[str | None, choice("Only those that raise this flag", FLAG_CODES)]
+ReviewFilter: TypeAlias = Annotated[str | None, choice("Only evidence with this review", EvidenceReview)]
 OriginFilter: TypeAlias = Annotated[
-    str | None, _choice("Only evidence filed by the city or by reviewers (counter-evidence)", EvidenceOrigin)
+    str | None, choice("Only evidence filed by the city or by reviewers (counter-evidence)", EvidenceOrigin)
 ]
 
 
@@ -160,7 +163,7 @@ class CityCommitmentController(Controller):
         read = await targets.set_target(caller, city, charter, code, data, precondition(if_match))
         return with_etag(read, read.version)
 
-    @get("/indicators/{charter:str}/{code:str}/measurements")
+    @get("/indicators/{charter:str}/{code:str}/measurements", opt=refuses(409))
     async def list_measurements(
         self, caller: CallerDep, city: FromPath[str], charter: FromPath[str], code: FromPath[str]
     ) -> list[MeasurementRead]:
@@ -212,6 +215,15 @@ class CityCommitmentController(Controller):
             return await evidence.create_link_evidence(caller, city, data)
         if content_type == "multipart/form-data":
             form = await request.form()
+            unknown = sorted(set(form.keys()) - UPLOAD_FIELDS)
+            if unknown:
+                raise MalformedInput(
+                    "The form has parts this upload does not read.",
+                    [
+                        FieldError(name, f"Leave it out; the parts are {', '.join(sorted(UPLOAD_FIELDS))}.")
+                        for name in unknown
+                    ],
+                )
             upload = form.get("file")
             if not isinstance(upload, UploadFile):
                 raise InvalidInput("No file part.", [FieldError("file", "Expected a file part.")])
@@ -355,7 +367,7 @@ class ChallengeController(Controller):
     async def list_challenges(
         self,
         city: Annotated[str | None, QueryParameter(description="Only this city's")] = None,
-        status: Annotated[str | None, QueryParameter(description="open, answered or ruled")] = None,
+        status: Annotated[str | None, choice("Only those in this state", ChallengeStatus)] = None,
         overdue: Annotated[
             bool | None,
             QueryParameter(
@@ -406,7 +418,7 @@ class HistoryController(Controller):
     async def history(
         self,
         caller: CallerDep,
-        entity: Annotated[str, QueryParameter(description="Kind of item: " + ", ".join(ENTITIES))],
+        entity: Annotated[str, choice("Kind of item", ENTITIES, empty_is_all=False)],
         key: Annotated[
             str,
             QueryParameter(

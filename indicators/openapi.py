@@ -38,6 +38,11 @@ def _evidence_fields(*, file: bool) -> dict[str, Schema | Reference]:
         "description_md": Schema(type=OpenAPIType.STRING, description="A description in Markdown."),
     }
     if file:
+        # Every part of a form is text: a part's type cannot be told from its content, so the
+        # form's fields say what they hold without a JSON type.
+        for schema in fields.values():
+            if isinstance(schema, Schema):
+                schema.type = None
         return {
             "file": Schema(
                 type=OpenAPIType.STRING,
@@ -67,7 +72,10 @@ class EvidenceUpload(Operation):
             content={
                 "multipart/form-data": OpenAPIMediaType(
                     schema=Schema(
-                        type=OpenAPIType.OBJECT, properties=_evidence_fields(file=True), required=["file"]
+                        type=OpenAPIType.OBJECT,
+                        properties=_evidence_fields(file=True),
+                        required=["file"],
+                        additional_properties=False,
                     )
                 ),
                 "application/json": OpenAPIMediaType(
@@ -75,7 +83,12 @@ class EvidenceUpload(Operation):
                         type=OpenAPIType.OBJECT,
                         properties=_evidence_fields(file=False),
                         required=["title", "kind", "url"],
+                        additional_properties=False,
                     )
                 ),
             },
         )
+
+
+UPLOAD_FIELDS = frozenset(_evidence_fields(file=True))
+"""The parts an evidence upload form may have."""

@@ -57,7 +57,7 @@ class MeasurementRead(ClaimStanding):
     value_text: str
     note_md: str | None
     note_html: str | None
-    evidence: list[int]
+    evidence: list[RowRef]
     reported_at: datetime
 
 
@@ -86,7 +86,7 @@ class ClaimRead(ClaimStanding, kw_only=True):
     reported_on: date | None = None
     note_md: str | None = None
     note_html: str | None = None
-    evidence: list[int] = msgspec.field(default_factory=list)
+    evidence: list[RowRef] = msgspec.field(default_factory=list)
     version: int = 1
 
 
@@ -296,7 +296,7 @@ class ReplyRead(msgspec.Struct):
     at: datetime
     body_md: str
     body_html: str
-    evidence: list[int]
+    evidence: list[RowRef]
 
 
 class RulingRead(msgspec.Struct):
@@ -323,7 +323,7 @@ class ChallengeRead(msgspec.Struct):
     opened_at: datetime
     reason_md: str
     reason_html: str
-    evidence: list[int]
+    evidence: list[RowRef]
     replies: list[ReplyRead]
     ruling: RulingRead | None
     version: int

@@ -62,7 +62,7 @@ class ClaimStanding(msgspec.Struct, kw_only=True):
 CLAIM_KINDS = {"signature": "signature", "status": "status_update", "measurement": "measurement"}
 """Prefix of the claim id → the kind of claim (its table's name)."""
 _PREFIX = {kind: prefix for prefix, kind in CLAIM_KINDS.items()}
-_CLAIM_ID = re.compile(r"^(signature|status|measurement)-([1-9][0-9]{0,17})$")
+_CLAIM_ID = re.compile(r"^(signature|status|measurement)-([1-9][0-9]{0,17})\Z")
 
 
 def claim_id(kind: str, row_id: int) -> str:

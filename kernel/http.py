@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, TypeAlias, TypeVar
 
 from litestar import Response
@@ -38,10 +39,34 @@ IfMatch: TypeAlias = Annotated[
     HeaderParameter(
         name="If-Match",
         required=False,
-        description='The item\'s ETag as read (`"v3"`): the write is refused with 412 if the '
-        "item changed meanwhile, and with 428 if the header is missing.",
+        description='The item\'s ETag as read (`"v3"`), or `*`: the write is refused with 412 if the '
+        "item changed meanwhile (or the header names no version of it), and with 428 if the header "
+        "is missing where the item exists.",
     ),
 ]
+
+
+def choice(description: str, choices: Iterable[str], *, empty_is_all: bool = True) -> QueryParameter:
+    """A query parameter taking one word of a vocabulary, listed as an enum in the OpenAPI schema
+    (the service checks it too, so that an unknown word is refused with the list of those
+    accepted). A filter left empty (`?status=`, as a form's "all" sends it) filters nothing."""
+    words = [str(c) for c in choices]
+    described = f"{description}: {', '.join(words)}" + (" (empty: all)" if empty_is_all else "")
+    return QueryParameter(
+        description=described, schema_extra={"enum": [*([""] if empty_is_all else []), *words]}
+    )
+
+
+def pattern(description: str, regex: str) -> QueryParameter:
+    """A query parameter whose text must match `regex`, declared in the OpenAPI schema."""
+    return QueryParameter(description=description, schema_extra={"pattern": regex})
+
+
+def refuses(*statuses: int) -> dict[str, tuple[int, ...]]:
+    """The `opt` of a route that can refuse with these statuses besides those its shape implies
+    (see `tracker.openapi.refusals_of`): a read only some may make (403), a read of something
+    not there yet (409)."""
+    return {"refuses": statuses}
 
 
 def precondition(header: str | None) -> Precondition:

@@ -9,7 +9,7 @@ from datetime import date
 
 from kernel.errors import FieldError, InvalidInput
 
-_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
+_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?\Z")
 
 
 @dataclass(frozen=True, slots=True)

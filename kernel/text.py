@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 from kernel.errors import FieldError, InvalidInput
 
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-LANG_PATTERN = re.compile(r"^[a-z]{2,3}$")
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
+LANG_PATTERN = re.compile(r"^[a-z]{2,3}\Z")
 # Bidi embedding/override/isolate controls: they can make a title read backwards on screen.
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 

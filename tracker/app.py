@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.di import Provide
 from litestar.static_files import create_static_files_router
 from piccolo.engine.postgres import PostgresEngine
@@ -17,9 +17,10 @@ from kernel.db import get_engine
 from kernel.settings import get_settings
 from tracker.auth import authenticate, provide_caller
 from tracker.headers import SecurityHeaders
-from tracker.openapi import document_refusals, openapi_config
+from tracker.openapi import document_refusals, openapi_config, refine_document
+from tracker.plain_text import refuse_nul_characters
 from tracker.problems import EXCEPTION_HANDLERS
-from tracker.routes import API_CONTROLLERS, API_PREFIX
+from tracker.routes import API_CONTROLLERS, API_PREFIX, answer_options_with_every_method
 from tracker.strict_query import learn_query_parameters, refuse_unknown_query_parameters
 
 
@@ -46,13 +47,16 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
             await engine.close_connection_pool()
 
 
+async def _before_request(request: Request) -> None:
+    """What every API request must be before its handler reads it."""
+    await refuse_unknown_query_parameters(request)
+    await refuse_nul_characters(request)
+
+
 def api_router() -> Router:
     """The API under /api/v1: every controller listed in `tracker.routes`, writes behind a token."""
     return Router(
-        path=API_PREFIX,
-        route_handlers=API_CONTROLLERS,
-        guards=[authenticate],
-        before_request=refuse_unknown_query_parameters,
+        path=API_PREFIX, route_handlers=API_CONTROLLERS, guards=[authenticate], before_request=_before_request
     )
 
 
@@ -80,4 +84,6 @@ def create_app() -> Litestar:
     app.asgi_handler = SecurityHeaders(app.asgi_handler)
     document_refusals(app)
     learn_query_parameters(app)
+    answer_options_with_every_method(app)
+    refine_document(app)
     return app

@@ -6,6 +6,7 @@ import logging
 import re
 
 import msgspec
+from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -96,6 +97,17 @@ def http_error(_: Request, exc: HTTPException) -> Response:
     return _problem(status, _TITLES.get(status, "Error"), str(exc.detail), errors, dict(exc.headers or {}))
 
 
+def text_the_database_refuses(_: Request, exc: Exception) -> Response:
+    """PostgreSQL refused a text (a NUL character inside a file's cells): nothing was written,
+    since the transaction was rolled back."""
+    return _problem(
+        422,
+        _TITLES.get(422, "Invalid input"),
+        "A text holds a character the database cannot keep (such as NUL, U+0000); nothing was changed.",
+        [FieldErrorOut("body", "Expected text without the NUL character (U+0000).")],
+    )
+
+
 def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("Unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return _problem(
@@ -110,5 +122,7 @@ EXCEPTION_HANDLERS = {
     DomainError: domain_error,
     ValidationException: validation_error,
     HTTPException: http_error,
+    CharacterNotInRepertoireError: text_the_database_refuses,
+    UntranslatableCharacterError: text_the_database_refuses,
     Exception: unexpected_error,
 }

@@ -7,10 +7,12 @@ Path keys are spelt the same everywhere: `{charter}` is a charter's slug, `{city
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from litestar import Litestar
+from litestar import Litestar, Response
 from litestar.routes import HTTPRoute
-from litestar.types import ControllerRouterHandler
+from litestar.status_codes import HTTP_204_NO_CONTENT
+from litestar.types import ControllerRouterHandler, Scope
 
 from accounts.controllers import MeController
 from charter.controllers import CharterController, CityController
@@ -78,3 +80,24 @@ def route_table(app: Litestar) -> list[tuple[str, str, str]]:
             for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
                 rows.append((method, path, summary))
     return sorted(rows, key=lambda row: (row[1], row[0]))
+
+
+def answer_options_with_every_method(app: Litestar) -> None:
+    """Make `OPTIONS` on a path list every method the path serves in `Allow`. Litestar 2 builds
+    the answer from the first handler registered on a path only (`OPTIONS /claims/{claim_id}`
+    said `OPTIONS, PATCH` although GET is served too: litestar#4169, fixed in 3.0 only)."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or "OPTIONS" not in route.route_handler_map:
+            continue
+        handler, _ = route.route_handler_map["OPTIONS"]
+        if handler.handler_name == "options_handler":  # Litestar's own, not one of ours
+            handler(_options_answer(", ".join(sorted(route.methods))))
+
+
+def _options_answer(allow: str) -> Callable[[Scope], Response]:
+    """Litestar's answer to OPTIONS, with that `Allow`; the handler keeps its signature."""
+
+    def options_handler(scope: Scope) -> Response:
+        return Response(content=None, status_code=HTTP_204_NO_CONTENT, headers={"Allow": allow})
+
+    return options_handler

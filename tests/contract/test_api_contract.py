@@ -1,0 +1,133 @@
+"""The API keeps the contract its OpenAPI document publishes. schemathesis (every check; stateful
+sequences from the links it infers) drives a running service loaded with the demo data, once
+anonymously and once as the secretariat, on the database the suite runs on: no server error, no
+answer outside its schema, no status the document does not declare, `Allow` matching each path.
+
+`CONTRACT_SECONDS` bounds each run (default 60), `CONTRACT_SEED` changes the examples drawn."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import URLError
+from urllib.parse import urlsplit, urlunsplit
+from urllib.request import urlopen
+
+import pytest
+
+from kernel.settings import get_settings
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+SECONDS = os.environ.get("CONTRACT_SECONDS", "60")
+SEED = os.environ.get("CONTRACT_SEED", "20261202")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fresh_database(tmp: Path) -> str:
+    """A database of its own for the running service: the suite's is emptied after each test."""
+    if not get_settings().is_postgres:
+        return f"sqlite:///{tmp / 'contract.db'}"
+    import asyncpg
+
+    url = urlsplit(get_settings().database_url)
+    name = f"{url.path.lstrip('/') or 'test'}_contract"
+
+    async def recreate() -> None:
+        conn = await asyncpg.connect(get_settings().database_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(recreate())
+    return urlunsplit(url._replace(path=f"/{name}"))
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", *args], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """The service with the demo data on a free port; its address, a secretariat token, its log."""
+    tmp = tmp_path_factory.mktemp("contract")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _fresh_database(tmp),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "REPORT_CACHE_DIR": str(tmp / "reports"),
+        # The throttle of tokens that do not work has tests of its own; here it would let the
+        # anonymous run's forged tokens slow the secretariat's run down.
+        "AUTH_FAILURES_PER_MINUTE": "1000000",
+    }
+    port = _free_port()
+    log = tmp / "service.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tracker", "serve", "--demo", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urlopen(f"{url}/schema/openapi.json", timeout=2):  # noqa: S310 - our own http://127.0.0.1
+                    break
+            except (URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"The service did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        _cli(env, "user", "add", "contract@uclg.example", "--role", "secretariat")
+        token = _cli(env, "user", "token", "contract@uclg.example").splitlines()[-1]
+        yield url, token, log
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "secretariat"])
+def test_the_api_keeps_its_published_contract(service: tuple[str, str, Path], caller: str) -> None:
+    url, token, log = service
+    command = [
+        shutil.which("st", path=str(Path(sys.executable).parent)) or "st",
+        "--config-file",
+        str(CONFIG),
+        "run",
+        f"{url}/schema/openapi.json",
+        "--checks",
+        "all",
+        "--workers",
+        "2",
+        "--max-examples",
+        "20",
+        "--max-time",
+        SECONDS,
+        "--seed",
+        SEED,
+        "--no-color",
+    ]
+    if caller == "secretariat":
+        command += ["--header", f"Authorization: Bearer {token}"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=int(SECONDS) * 4 + 120)
+    report = run.stdout[-12000:] + run.stderr[-2000:]
+    assert run.returncode == 0, report
+    assert "Traceback" not in log.read_text(), log.read_text()[-6000:]
