@@ -15,7 +15,6 @@ from exports.comparison import AdoptionOverTime, Peer, adoption_over_time, compa
 from exports.comparison_query import Filters
 from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
-from exports.report_labels import SUPPORTED
 from exports.report_render import render_html
 from exports.reports import RenderedReport, default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported, ImportCommitted, ImportPreviewRead
@@ -24,6 +23,7 @@ from exports.spreadsheet_template import XLSX, template_for
 from exports.tabular import csv_bytes, xlsx_bytes
 from kernel.errors import FieldError, MalformedInput, UnsupportedMedia
 from kernel.http import WRITE, CallerDep, IfMatch, Lang, RowId, precondition, with_etag
+from kernel.i18n import LANGUAGES
 from kernel.versions import etag
 
 # Litestar adds "; charset=utf-8" to every text/* type: naming it here would say it twice.
@@ -286,7 +286,7 @@ class ComparisonController(Controller):
 async def _charter_report_lang(slug: str) -> str:
     """The charter's language when the report speaks it, else English."""
     lang = (await get_charter_or_raise(slug))["lang"]
-    return lang if lang in SUPPORTED else "en"
+    return lang if lang in LANGUAGES else "en"
 
 
 class PeersController(Controller):

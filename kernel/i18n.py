@@ -1,13 +1,29 @@
-"""The languages the service speaks, which way each runs, and how a visitor's language is chosen
-(`?lang=`, then the language cookie, then the browser's Accept-Language header)."""
+"""The service's own words in the languages it speaks: one gettext catalog per language
+(`kernel/locale/<lang>/LC_MESSAGES/messages.po`, English message ids), shared by the PDF reports and
+the web pages so that a term is translated once for both.
+
+Catalogs are read from their `.po` files at first use and compiled in memory; no `.mo` file is
+built or shipped. A translation still marked fuzzy is not used: the English text shows until a
+translator confirms it. Plural forms follow CLDR, as Babel states them for each language (Arabic
+has six).
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
 from typing import Literal
 
 from babel.core import negotiate_locale, parse_locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +47,7 @@ LANGUAGES: dict[str, Language] = {
 """The languages the service speaks, in the order it offers them."""
 
 DEFAULT_LANGUAGE = "en"
-"""The language spoken when no other is asked for or known."""
+"""The language of the message ids, and the one spoken when no other is asked for or known."""
 
 
 def supported(lang: str | None) -> str | None:
@@ -51,6 +67,53 @@ def direction(lang: str) -> Literal["ltr", "rtl"]:
     """Which way text in `lang` runs; left to right for a language the service does not speak."""
     known = LANGUAGES.get(lang)
     return known.direction if known else "ltr"
+
+
+def translations(lang: str | None) -> Translations:
+    """The catalog of `lang`. A language the service does not speak gets the English catalog,
+    whose texts are the message ids themselves: an unknown language reads English, never an error.
+    Each catalog is read once per process."""
+    return _catalog(supported(lang) or DEFAULT_LANGUAGE)
+
+
+@functools.cache
+def _catalog(lang: str) -> Translations:
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as po:
+        catalog = read_po(po, locale=lang, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+# The helpers take the message first, so that Babel's default keywords find every message id
+# (`gettext`, `ngettext`, `pgettext`, `npgettext`) without extra extraction settings. Variables fill
+# `%(name)s` placeholders; a text without variables is returned as it stands, so a bare `%` in it
+# ("100 %") needs no escaping.
+
+
+def gettext(message: str, lang: str | None, **variables: object) -> str:
+    """`message` in `lang`, its `%(name)s` placeholders filled from `variables`."""
+    text = translations(lang).gettext(message)
+    return text % variables if variables else text
+
+
+def pgettext(context: str, message: str, lang: str | None, **variables: object) -> str:
+    """`message` in `lang` where the same English words are translated differently in another
+    `context` (a column of counts, "Achieved", against a status, "Achieved")."""
+    # Babel types pgettext's answer loosely (`str | object`); it is always the text.
+    text = str(translations(lang).pgettext(context, message))
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str | None, **variables: object) -> str:
+    """The form of the message that `lang` uses for `n` of something, with `%(num)d` set to `n`."""
+    return translations(lang).ngettext(singular, plural, n) % {"num": n, **variables}
+
+
+def npgettext(context: str, singular: str, plural: str, n: int, lang: str | None, **variables: object) -> str:
+    """`ngettext` for a message that `context` tells apart from the same English words elsewhere."""
+    return translations(lang).npgettext(context, singular, plural, n) % {"num": n, **variables}
 
 
 # Accept-Language: `fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5`. A header is read only as far as its
