@@ -28,7 +28,6 @@ from exports.comparison_query import BANDS, FIRST_YEAR, LAST_YEAR, Filters
 from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
 from exports.openapi import ComparisonFormats, MarkdownDocument, SpreadsheetUpload
-from exports.report_labels import SUPPORTED
 from exports.report_render import VARIANTS, render_html
 from exports.reports import RenderedReport, default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported, ImportCommitted, ImportPreviewRead
@@ -48,6 +47,7 @@ from kernel.http import (
     refuses,
     with_etag,
 )
+from kernel.i18n import LANGUAGES
 from kernel.versions import etag
 
 # Litestar adds "; charset=utf-8" to every text/* type: naming it here would say it twice.
@@ -108,7 +108,7 @@ class CharterDocumentController(Controller):
 
 ReportLang = Annotated[
     str | None,
-    choice("Report language (empty: the city's language when supported, else the charter's)", SUPPORTED),
+    choice("Report language (empty: the city's language when supported, else the charter's)", LANGUAGES),
 ]
 Charter = Annotated[str, QueryParameter(description="Slug of the charter the report is about")]
 Drafts = Annotated[
@@ -328,7 +328,7 @@ class ComparisonController(Controller):
 async def _charter_report_lang(slug: str) -> str:
     """The charter's language when the report speaks it, else English."""
     lang = (await get_charter_or_raise(slug))["lang"]
-    return lang if lang in SUPPORTED else "en"
+    return lang if lang in LANGUAGES else "en"
 
 
 class PeersController(Controller):

@@ -16,7 +16,7 @@ from exports.charts import curves
 from exports.comparison import ComparisonRead, ComparisonRow, adoption_over_time, comparison
 from exports.comparison_query import Filters
 from exports.report_context import check_report_lang
-from exports.report_labels import LABELS, RTL
+from exports.report_labels import report_labels
 from exports.report_model import (
     CharterHeading,
     CityTotal,
@@ -29,6 +29,7 @@ from exports.report_model import (
 from exports.reports import RenderedReport, render_cached
 from kernel import clock
 from kernel.db import json_value, read_snapshot
+from kernel.i18n import direction
 from kernel.text import pick, strip_bidi_controls
 
 
@@ -50,8 +51,8 @@ async def build_network_context(
     curve = curves(over_time.years, [(p.code, p.adopted) for p in over_time.principles])
     report = NetworkReport(
         lang=lang,
-        dir="rtl" if lang in RTL else "ltr",
-        labels=LABELS[lang],
+        dir=direction(lang),
+        labels=report_labels(lang),
         charter=CharterHeading(
             charter_slug,
             strip_bidi_controls(pick(json_value(charter["title"]), lang, charter["lang"])),

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from commitments.choices import CommitmentStatus
 from exports.charts import Series, strip_size, trend_strip
 from exports.report_data import ReportData, load_report_data
-from exports.report_labels import EVIDENCE_KINDS, LABELS, RTL, SUPPORTED
+from exports.report_labels import evidence_kind, report_labels
 from exports.report_model import (
     ChallengeItem,
     CharterHeading,
@@ -41,16 +41,17 @@ from kernel import clock
 from kernel.caller import Caller, Role
 from kernel.db import json_value, read_snapshot
 from kernel.errors import FieldError, MalformedInput
+from kernel.i18n import LANGUAGES, direction
 from kernel.markdown import render_markdown
 from kernel.text import language_of, pick, strip_bidi_controls
 
 
 def check_report_lang(lang: str) -> str:
     """The language, if reports speak it."""
-    if lang not in SUPPORTED:
+    if lang not in LANGUAGES:
         raise MalformedInput(
             f"The report is not available in {lang!r}.",
-            [FieldError("lang", f"Expected one of the supported languages: {', '.join(SUPPORTED)}.")],
+            [FieldError("lang", f"Expected one of the supported languages: {', '.join(LANGUAGES)}.")],
         )
     return lang
 
@@ -91,7 +92,7 @@ class _Writer:
 
     def __init__(self, lang: str, city_locale: str, data: ReportData) -> None:
         self.lang = lang
-        self.labels = LABELS[lang]
+        self.labels = report_labels(lang)
         self.locale = _babel_locale(lang, city_locale)
         self.data = data
         self.evidence_numbers: dict[int, int] = {}
@@ -125,7 +126,7 @@ class _Writer:
                     EvidenceEntry(
                         n=self.evidence_numbers[ev.id],
                         title=_clean(ev.title),
-                        kind=EVIDENCE_KINDS[self.lang].get(ev.kind, ev.kind),
+                        kind=evidence_kind(ev.kind, self.lang),
                         date=self.day(ev.issued_on),
                         url=ev.url,
                         file_name=ev.file_name,
@@ -338,7 +339,7 @@ def format_report(
     signature, as_of = data.signature, data.as_of
     report = CityReport(
         lang=lang,
-        dir="rtl" if lang in RTL else "ltr",
+        dir=direction(lang),
         labels=writer.labels,
         city=CityHeading(
             city_slug,

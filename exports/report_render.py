@@ -25,9 +25,9 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from exports.report_labels import RTL
 from exports.report_model import CityReport, ReportContext, template_vars
 from kernel.errors import DomainError
+from kernel.i18n import direction
 from kernel.settings import get_settings
 
 ASSET_DIR = (Path(__file__).resolve().parent / "assets").resolve()
@@ -267,9 +267,8 @@ def _page_numbers_pdf(total: int, lang: str) -> bytes:
 
 def _page_numbers_html(total: int, lang: str) -> str:
     """Blank pages with the report's margins whose only content is the page number footer."""
-    direction = "rtl" if lang in RTL else "ltr"
     return (
-        f'<html lang="{lang}" dir="{direction}"><head><link rel="stylesheet" href="report.css">'
+        f'<html lang="{lang}" dir="{direction(lang)}"><head><link rel="stylesheet" href="report.css">'
         "</head><body>" + '<div style="break-after: page"></div>' * (total - 1) + "<div></div>"
         "</body></html>"
     )

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from charter.services import get_charter_or_raise, get_city_or_raise
 from exports.report_context import build_report_context
-from exports.report_labels import SUPPORTED
 from exports.report_model import ReportContext
 from exports.report_render import VARIANTS, cached_pdf, render_html, render_pdf_in_worker, store_pdf
 from kernel.caller import Caller
 from kernel.errors import FieldError, MalformedInput
+from kernel.i18n import LANGUAGES
 from kernel.text import language_of
 
 Renderer = Callable[[ReportContext, str | None], Awaitable[bytes]]
@@ -81,7 +81,7 @@ async def report_pdf(
 async def default_report_lang(city: str, charter: str) -> str:
     """The city's language when the report speaks it, else the charter's, else English."""
     city_lang = language_of((await get_city_or_raise(city))["locale"])
-    if city_lang in SUPPORTED:
+    if city_lang in LANGUAGES:
         return city_lang
     charter_lang = (await get_charter_or_raise(charter))["lang"]
-    return charter_lang if charter_lang in SUPPORTED else "en"
+    return charter_lang if charter_lang in LANGUAGES else "en"
