@@ -1,6 +1,8 @@
 """Signing in: a wrong password and an unknown e-mail address look alike, and repeated failures
 make the account (for everyone) or the network address wait."""
 
+import asyncio
+
 import pytest
 from argon2 import PasswordHasher
 
@@ -134,3 +136,14 @@ async def test_a_malformed_email_is_refused_before_any_work() -> None:
     with pytest.raises(InvalidInput) as refused:
         await sign_in("not an address", PASSWORD, "203.0.113.5")
     assert refused.value.errors[0].field == "email"
+
+
+async def test_wrong_passwords_sent_at_once_cannot_pass_the_lock_together() -> None:
+    """Ten wrong passwords sent at once from ten addresses: five are checked and refused, the
+    other five find the account locked."""
+    await person()
+    answers = await asyncio.gather(
+        *(sign_in("ed@grenoble.fr", f"guess {i}", f"203.0.113.{i}") for i in range(10)),
+        return_exceptions=True,
+    )
+    assert sorted(type(a).__name__ for a in answers) == ["NotAuthenticated"] * 5 + ["TooManyRequests"] * 5
