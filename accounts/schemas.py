@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
+
+from accounts.choices import TokenState
 
 
 class MembershipRead(msgspec.Struct):
@@ -21,3 +25,16 @@ class UserRead(msgspec.Struct):
     memberships: list[MembershipRead]
     organisation: str | None = None
     """The organisation a reviewer speaks for."""
+
+
+class TokenRead(msgspec.Struct):
+    """One of a person's API tokens, as they see it in their list: never the token itself, which
+    is shown once, when it is made."""
+
+    id: int
+    name: str
+    state: TokenState
+    created_at: datetime
+    expires_at: datetime | None
+    """After this instant the token no longer works; none: until it is revoked."""
+    revoked_at: datetime | None

@@ -64,6 +64,8 @@ class Turns(IntEnum):
 
     standing = 1  # one adoption's standing: the rows it is computed from, and the row it is kept in
     challenges_opened = 2  # one reviewer's challenges of the last minute, counted against the limit
+    sign_in_account = 3  # the failed sign-ins naming one e-mail address, counted against its lock
+    sign_in_address = 4  # the failed authentications from one address, counted against its limit
 
 
 async def take_turns(what: Turns, keys: Iterable[int]) -> None:

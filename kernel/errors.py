@@ -108,6 +108,14 @@ class PreconditionRequired(DomainError):
         )
 
 
+class Gone(DomainError):
+    """What the request names existed but can no longer be used: a one-time link already used,
+    expired or replaced (410)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, [], 410, "Gone")
+
+
 class TooManyRequests(DomainError):
     """The caller did this too often in a short time (429); `Retry-After` says when to retry."""
 

@@ -1,4 +1,5 @@
-"""Settings read once from the environment: where the data lives and how large an upload may be."""
+"""Settings read once from the environment: where the data lives, how large an upload may be, how
+long a sign-in lasts and how often authentication may fail."""
 
 from __future__ import annotations
 
@@ -23,6 +24,17 @@ class Settings:
     """How many requests with a bad token one address may send in a minute (more: 429)."""
     hsts_seconds: int = 0
     """`Strict-Transport-Security: max-age` sent on answers over HTTPS; 0 sends none."""
+    public_url: str = "http://127.0.0.1:8000"
+    """Where people reach the service, without a trailing slash: links sent to them (an
+    invitation) start with it."""
+    sign_in_failures_per_account: int = 5
+    """How many failed sign-ins naming one e-mail address lock that account (for everyone)."""
+    sign_in_lock_minutes: int = 15
+    """The window those failures are counted in, and how long the account then stays locked."""
+    session_max_days: int = 14
+    """A session ends this many days after the sign-in, however much it is used."""
+    session_idle_hours: int = 48
+    """A session ends after this many hours without use."""
 
     @property
     def is_postgres(self) -> bool:
@@ -46,4 +58,9 @@ def get_settings() -> Settings:
         challenges_per_minute=int(os.environ.get("CHALLENGES_PER_MINUTE", "10")),
         auth_failures_per_minute=int(os.environ.get("AUTH_FAILURES_PER_MINUTE", "20")),
         hsts_seconds=int(os.environ.get("HSTS_SECONDS", "0")),
+        public_url=os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        sign_in_failures_per_account=int(os.environ.get("SIGN_IN_FAILURES_PER_ACCOUNT", "5")),
+        sign_in_lock_minutes=int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15")),
+        session_max_days=int(os.environ.get("SESSION_MAX_DAYS", "14")),
+        session_idle_hours=int(os.environ.get("SESSION_IDLE_HOURS", "48")),
     )

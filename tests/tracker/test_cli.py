@@ -42,6 +42,27 @@ async def test_user_add_token_and_revoke(client) -> None:
     assert r.status_code == 401
 
 
+async def test_user_invite_prints_a_one_time_link(monkeypatch) -> None:
+    """`user invite` gives the membership and prints `{PUBLIC_URL}/invitations/{secret}` alone on
+    its output, saying it is valid 7 days; the link's secret lets the person choose a password."""
+    from accounts.invitations import accept_invitation
+    from accounts.services import get_user
+    from accounts.sessions import caller_for_session
+
+    monkeypatch.setenv("PUBLIC_URL", "https://charters.example/")
+    await builders.city("sfax", locale="ar-TN", country="TN")
+    out = cli("user", "invite", "Ed@Sfax.TN", "--role", "city_editor", "--city", "sfax", "--name", "Ed")
+    assert out.returncode == 0, out.stderr
+    [link] = out.stdout.splitlines()
+    assert link.startswith("https://charters.example/invitations/")
+    assert "valid 7 days" in out.stderr and "ed@sfax.tn" in out.stderr
+    assert [(m.role, m.city) for m in (await get_user("ed@sfax.tn")).memberships] == [("city_editor", "sfax")]
+    session = await accept_invitation(link.rsplit("/", 1)[1], "a long enough password", "192.0.2.1")
+    assert await caller_for_session(session) is not None
+    refused = cli("user", "invite", "x@sfax.tn", "--role", "city_editor")
+    assert refused.returncode == 2 and "city" in refused.stderr and refused.stdout == ""
+
+
 async def test_a_reviewer_speaks_for_the_organisation_set_on_the_account(client) -> None:
     """`user add --organisation` sets the name a reviewer's challenges are published under."""
     out = cli(

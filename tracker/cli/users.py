@@ -1,4 +1,4 @@
-"""Accounts and API tokens."""
+"""Accounts, invitations and API tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from tracker.cli import main, run, schema_first
 
 @main.group()
 def user() -> None:
-    """Accounts and API tokens."""
+    """Accounts, invitations and API tokens."""
 
 
 @user.command("add")
@@ -33,6 +33,33 @@ def user_add(email: str, role: str, city: str | None, name: str, organisation: s
     roles = ", ".join(f"{m.role}{'@' + m.city if m.city else ''}" for m in account.memberships)
     speaks_for = f" ({account.organisation})" if account.organisation else ""
     click.echo(f"{account.email}{speaks_for}: {roles}")
+
+
+@user.command("invite")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--city", default=None, help="City slug, for city editors.")
+@click.option(
+    "--organisation",
+    default=None,
+    help="For reviewers: the organisation they speak for; their challenges are published under it.",
+)
+@click.option("--name", default="", help="Display name, as the public sees it.")
+@schema_first
+def user_invite(email: str, role: str, city: str | None, organisation: str | None, name: str) -> None:
+    """Give a person a membership, as `user add` does, and print a one-time link with which
+    they choose their password and sign in. Send it to them: it works once, for 7 days, and a
+    new invitation for the same person replaces it."""
+    from accounts.invitations import INVITATION_DAYS, invite
+    from kernel.caller import SYSTEM
+    from kernel.settings import get_settings
+
+    secret = run(invite(SYSTEM, email, role, city, organisation, name))
+    click.echo(f"{get_settings().public_url}/invitations/{secret}")
+    click.echo(
+        f"Send this link to {email.strip().lower()}: it is valid {INVITATION_DAYS} days and works once.",
+        err=True,
+    )
 
 
 @user.command("token")
