@@ -26,15 +26,7 @@ from indicators.tables import Challenge, ChallengeEvidence, ChallengeReply, Evid
 from kernel.caller import Caller
 from kernel.claim_ids import history_url, parse_claim_id
 from kernel.db import Turns, audit, take_turns, update_versioned, write_transaction
-from kernel.errors import (
-    Conflict,
-    FieldError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    TooManyRequests,
-    check_choice,
-)
+from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooManyRequests
 from kernel.markdown import render_markdown
 from kernel.settings import get_settings
 from kernel.versions import Precondition, check_version
@@ -306,9 +298,14 @@ async def list_challenges(
         if city_row is None:
             raise NotFound(f"No city {city!r}.")
         conditions.append(Challenge.city == city_row["id"])
-    status = check_choice(status, ChallengeStatus, "status")
-    if status is not None:
-        conditions.append(Challenge.status == status)
+    if status:
+        try:
+            conditions.append(Challenge.status == ChallengeStatus(status))
+        except ValueError:
+            raise InvalidInput(
+                f"Unknown status {status!r}.",
+                [FieldError("status", f"Expected one of {', '.join(ChallengeStatus)}.")],
+            ) from None
     if claim is not None:
         conditions.append(Challenge.claim_id == claim)
     if overdue is not None:

@@ -40,10 +40,14 @@ IfMatch: TypeAlias = Annotated[
         name="If-Match",
         required=False,
         description='The item\'s ETag as read (`"v3"`), or `*`: the write is refused with 412 if the '
-        "item changed meanwhile (or the header names no version of it), and with 428 if the header "
-        "is missing where the item exists.",
+        "item changed meanwhile, and with 428 if the header is missing where the item exists.",
     ),
 ]
+
+
+EMPTY_IS_ALL = " (empty: all)"
+"""Ends the description of a filter that an empty value leaves off (`tracker.openapi` then
+declares `allowEmptyValue: true` on it)."""
 
 
 def choice(description: str, choices: Iterable[str], *, empty_is_all: bool = True) -> QueryParameter:
@@ -51,9 +55,10 @@ def choice(description: str, choices: Iterable[str], *, empty_is_all: bool = Tru
     (the service checks it too, so that an unknown word is refused with the list of those
     accepted). A filter left empty (`?status=`, as a form's "all" sends it) filters nothing."""
     words = [str(c) for c in choices]
-    described = f"{description}: {', '.join(words)}" + (" (empty: all)" if empty_is_all else "")
+    if not empty_is_all:
+        return QueryParameter(description=f"{description}: {', '.join(words)}", schema_extra={"enum": words})
     return QueryParameter(
-        description=described, schema_extra={"enum": [*([""] if empty_is_all else []), *words]}
+        description=f"{description}: {', '.join(words)}{EMPTY_IS_ALL}", schema_extra={"enum": words}
     )
 
 

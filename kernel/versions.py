@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kernel.errors import PreconditionFailed, PreconditionRequired
+from kernel.errors import FieldError, MalformedInput, PreconditionFailed, PreconditionRequired
 
 _TAG = re.compile(r'^(?:W/)?"v([0-9]{1,9})"\Z')
 
@@ -31,9 +31,8 @@ def etag(version: int) -> str:
 
 
 def parse_if_match(header: str | None) -> Precondition:
-    """Read an `If-Match` header: `*`, or one or more ETags as this service writes them. Anything
-    else names no version of any item, so the precondition fails (412), as RFC 9110 has it for a
-    tag that does not match."""
+    """Read an `If-Match` header: `*`, or one or more ETags as this service writes them; anything
+    else is malformed (400), so that a forgotten pair of quotes is told, not taken for a change."""
     if header is None or not header.strip():
         return UNSAID
     if header.strip() == "*":
@@ -42,9 +41,9 @@ def parse_if_match(header: str | None) -> Precondition:
     for part in header.split(","):
         match = _TAG.match(part.strip())
         if match is None:
-            raise PreconditionFailed(
-                f'If-Match {header!r} names no version of this item: send its ETag as read, like "v3". '
-                "Nothing was changed."
+            raise MalformedInput(
+                f"Cannot read If-Match {header!r}.",
+                [FieldError("If-Match", 'Expected an ETag as returned by this service, like "v3".')],
             )
         versions.add(int(match[1]))
     return Precondition(frozenset(versions))

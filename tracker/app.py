@@ -21,6 +21,7 @@ from tracker.openapi import document_refusals, openapi_config, refine_document
 from tracker.plain_text import refuse_nul_characters
 from tracker.problems import EXCEPTION_HANDLERS
 from tracker.routes import API_CONTROLLERS, API_PREFIX, answer_options_with_every_method
+from tracker.strict_body import read_bodies_strictly
 from tracker.strict_query import learn_query_parameters, refuse_unknown_query_parameters
 
 
@@ -51,6 +52,7 @@ async def _before_request(request: Request) -> None:
     """What every API request must be before its handler reads it."""
     await refuse_unknown_query_parameters(request)
     await refuse_nul_characters(request)
+    await read_bodies_strictly(request)
 
 
 def api_router() -> Router:

@@ -16,11 +16,13 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
+    Parameter,
     Schema,
     SecurityScheme,
 )
 from litestar.routes import HTTPRoute
 
+from kernel.http import EMPTY_IS_ALL
 from kernel.schemas import Problem
 from tracker.problems import PROBLEM_JSON
 
@@ -134,6 +136,7 @@ def document_refusals(app: Litestar) -> None:
             handler.responses = declared
 
 
+_ETAGS = r'^(\*|(W/)?"v[0-9]{1,9}"(, *(W/)?"v[0-9]{1,9}")*)$'
 _HTTP_DATE = "An HTTP date (RFC 9110), such as Tue, 01 Dec 2026 10:00:00 GMT."
 _DOWNLOADS = ("application/pdf", "image/png", "image/jpeg", "image/webp")
 
@@ -195,7 +198,8 @@ def _same_shape(schema: Schema, kind: mi.Type) -> bool:
 def refine_document(app: Litestar) -> None:
     """Say in the OpenAPI document what Litestar's generated one leaves out: a body that refuses
     unknown fields says so (`additionalProperties: false`) and carries every bound msgspec
-    checks; a stored file is served as one of the types uploads may have, and its
+    checks; `If-Match` has the shape of this service's ETags; a filter left empty filters
+    nothing (`allowEmptyValue`); a stored file is served as one of the types uploads may have, and its
     `Last-Modified` is an HTTP date, not an ISO date-time."""
     document = app.openapi_schema
     strict = _strict_structs()
@@ -211,6 +215,13 @@ def refine_document(app: Litestar) -> None:
         for operation in (item.get, item.put, item.post, item.patch, item.delete):
             if operation is None:
                 continue
+            for parameter in operation.parameters or []:
+                if not isinstance(parameter, Parameter):
+                    continue
+                if parameter.name == "If-Match":
+                    parameter.schema = Schema(type=OpenAPIType.STRING, pattern=_ETAGS)
+                if (parameter.description or "").endswith(EMPTY_IS_ALL):
+                    parameter.allow_empty_value = True
             ok = (operation.responses or {}).get("200")
             if isinstance(ok, OpenAPIResponse) and ok.content and "" in ok.content:
                 ok.content = {
