@@ -1,8 +1,8 @@
-"""A JSON body is taken as it is written: `0` is not `false`, `"12"` is not `12`, `1.0` is not an
-id. Litestar converts handler arguments leniently (right for query strings, where everything is
-text), which would silently change such values in a body; each body is therefore first read
-strictly against the shape its handler declares, and refused (400 naming the field) if it does
-not fit as written."""
+"""A JSON body is taken as it is written: `0` is not `false`, `"12"` is not `12` (a number with no
+fraction, `3.0`, is the integer 3, as JSON Schema has it). Litestar converts handler arguments
+leniently, right for query strings, where everything is text, but a silent change of a value in a
+body: each body is therefore first read strictly against the shape its handler declares, and
+refused (400 naming the field) if it does not fit as written."""
 
 from __future__ import annotations
 
@@ -32,7 +32,11 @@ async def read_bodies_strictly(request: Request) -> None:
     if not body:
         return
     try:
-        msgspec.json.decode(body, type=shape, strict=True)
+        written = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return  # not JSON at all: the handler's own reading says so
+    try:
+        msgspec.convert(_whole_numbers(written), type=shape, strict=True)
     except msgspec.ValidationError as exc:
         match = _AT.match(str(exc))
         message = match["message"] if match else str(exc)
@@ -40,5 +44,14 @@ async def read_bodies_strictly(request: Request) -> None:
         raise ValidationException(
             detail=str(exc), extra=[{"key": path or "data", "message": message, "source": "body"}]
         ) from None
-    except msgspec.DecodeError:
-        return  # not JSON at all: the handler's own reading says so
+
+
+def _whole_numbers(value: Any) -> Any:
+    """The body with every number without a fraction (`3.0`) as an integer."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    return value
