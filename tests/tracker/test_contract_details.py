@@ -123,3 +123,19 @@ async def test_a_body_is_taken_as_written(client, body: dict, field: str) -> Non
     assert r.status_code == 400, r.text
     assert r.json()["errors"][0]["field"] == field
     assert await Measurement.count() == 0
+
+
+async def test_an_evidence_form_without_its_file_or_with_parts_it_does_not_read(client) -> None:
+    """No `file` part: 422 naming it; a part the upload does not read: 400 naming it; nothing kept."""
+    token = await builders.editor_with_adoption()
+    url = "/api/v1/cities/grenoble/evidence"
+    r = await client.post(url, headers=bearer(token), files={"title": (None, "Budget")})
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (422, "file")
+    r = await client.post(
+        url,
+        headers=bearer(token),
+        files={"file": ("a.pdf", b"%PDF-1.7\n%%EOF\n", "application/pdf")},
+        data={"title": "Budget", "kind": "budget", "secret": "x"},
+    )
+    assert (r.status_code, r.json()["errors"][0]["field"]) == (400, "secret")
+    assert (await client.get(url, headers=bearer(token))).json() == []
