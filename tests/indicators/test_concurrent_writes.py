@@ -3,6 +3,8 @@ challenge limit holds exactly, every row written has its audit row, and the stan
 the writes equal a full recomputation."""
 
 import asyncio
+import os
+import time
 from collections import Counter
 from datetime import date, timedelta
 
@@ -10,7 +12,7 @@ import httpx
 import pytest
 
 from commitments.tables import StatusUpdate
-from indicators.tables import Challenge, ChallengeReply, Measurement
+from indicators.tables import Challenge, ChallengeReply, Evidence, Measurement
 from kernel.tables import AuditEntry
 from tests import builders
 from tests.builders import bearer
@@ -20,12 +22,15 @@ INDICATORS = f"{CITY}/indicators/lampedusa"
 VALUES = f"{INDICATORS}/LAM-DIG-01-I1/measurements"
 UPDATES = f"{CITY}/commitments/lampedusa/LAM-DIG-01/updates"
 WRITERS = 20
-REQUESTS_EACH = 10
+SECONDS = float(os.environ.get("CONCURRENCY_SECONDS", "30"))
+"""How long the twenty writers of the mix keep writing."""
+MOST = 8_000
+"""Writes of the mix at most: the periods and dates they claim stay in the past."""
 
 
 def _month(n: int) -> str:
     """A distinct month for the n-th value, so that no two values claim the same period."""
-    return f"{2000 + n // 12}-{n % 12 + 1:02d}"
+    return f"{1900 + n // 12}-{n % 12 + 1:02d}"
 
 
 async def _published_value(client: httpx.AsyncClient, editor: str) -> str:
@@ -74,17 +79,23 @@ async def test_forty_challenges_at_once_from_one_reviewer(client) -> None:
 
 def _request(n: int, editor: str, reviewer: str, claim: str, challenge: int) -> tuple[str, str, dict, dict]:
     """The n-th write of the mix: (kind, path, headers, body), the kinds taking turns."""
-    kind = ("value", "status", "target", "challenge", "reply")[n % 5]
+    kind = ("value", "status", "target", "challenge", "reply", "evidence", "adoption")[n % 7]
     if kind == "value":
-        return kind, VALUES, bearer(editor), {"period": _month(n), "value": n}
+        return kind, VALUES, bearer(editor), {"period": _month(n // 7), "value": n}
     if kind == "status":
-        reported = (date(2023, 2, 1) + timedelta(days=n)).isoformat()
+        reported = (date(2023, 2, 1) + timedelta(days=n // 7)).isoformat()
         return kind, UPDATES, bearer(editor), {"status": "in_progress", "reported_on": reported}
     if kind == "target":
         code = ("LAM-DIG-01-I1", "LAM-DIG-01-I2")[n % 2]
         return kind, f"{INDICATORS}/{code}/target", bearer(editor, "*"), {"baseline": 1, "target": 600 + n}
     if kind == "challenge":
         return kind, f"/api/v1/claims/{claim}/challenges", bearer(reviewer), {"reason_md": f"Doubt {n}"}
+    if kind == "evidence":
+        proof = {"title": f"Proof {n}", "kind": "report", "url": f"https://grenoble.example/{n}.pdf"}
+        return kind, f"{CITY}/evidence", bearer(editor), proof
+    if kind == "adoption":
+        adoption = f"{CITY}/commitments/lampedusa/LAM-DIG-01"
+        return kind, adoption, bearer(editor, "*"), {"owner": f"Owner {n}"}
     return kind, f"/api/v1/challenges/{challenge}/replies", bearer(editor), {"body_md": f"Answer {n}"}
 
 
@@ -106,28 +117,36 @@ async def _setup_mix(client: httpx.AsyncClient) -> tuple[str, list[str], str, in
 
 @pytest.mark.postgres
 async def test_many_writers_mixing_writes_on_one_adoption(client) -> None:
-    """Twenty writers, ten writes each, of every kind that touches the adoption's standing: no
-    server error, as many audit rows as rows written, the kept standing as recomputed."""
+    """Twenty writers for `CONCURRENCY_SECONDS` (30), mixing values, status updates, targets,
+    challenges, replies, evidence and changes of the adoption: no server error, as many audit
+    rows as rows written, the kept standing as recomputed."""
     editor, reviewers, claim, challenge = await _setup_mix(client)
+    deadline = time.monotonic() + SECONDS
+    numbers = iter(range(MOST))
+    calls = {"target": client.put, "adoption": client.patch}
 
     async def writer(w: int) -> list[tuple[str, int]]:
         done = []
-        for k in range(REQUESTS_EACH):
-            n = w * REQUESTS_EACH + k
+        while time.monotonic() < deadline and (n := next(numbers, None)) is not None:
             kind, path, headers, body = _request(n, editor, reviewers[w % 4], claim, challenge)
-            call = client.put if kind == "target" else client.post
-            done.append((kind, (await call(path, headers=headers, json=body)).status_code))
+            response = await calls.get(kind, client.post)(path, headers=headers, json=body)
+            done.append((kind, response.status_code))
         return done
 
     results = [x for batch in await asyncio.gather(*(writer(w) for w in range(WRITERS))) for x in batch]
     assert [x for x in results if x[1] >= 500] == []
     ok = Counter(kind for kind, code in results if code < 300)
-    assert all(ok[kind] for kind in ("value", "status", "target", "challenge", "reply")), ok
+    assert all(ok[kind] for kind in ("value", "status", "target", "challenge", "reply", "evidence")), ok
+    assert ok["adoption"], ok
     assert await Measurement.count() == 1 + ok["value"] == await _audits("measurement", "create")
     assert await StatusUpdate.count() == ok["status"] == await _audits("status_update", "create")
     assert await _audits("target", "create") + await _audits("target", "update") == 2 + ok["target"]
     assert await Challenge.count() == 1 + ok["challenge"] == await _audits("challenge", "create")
     assert await ChallengeReply.count() == ok["reply"] == await _audits("challenge", "reply")
+    assert await Evidence.count() == ok["evidence"] == await _audits("evidence", "create")
+    assert await _audits("adoption", "update") == ok["adoption"]
+    statuses = dict(Counter(code for _, code in results))
+    print(f"{len(results)} writes in {SECONDS:.0f} s by {WRITERS} writers: {statuses}")
     kept, rebuilt = await builders.kept_and_recomputed_standings()
     assert kept == rebuilt
 
