@@ -153,7 +153,7 @@ def _in_lang(context: Context, text: Any, text_lang: str | None) -> Markup:
     shown = escape(_plain(text))
     if not text_lang or text_lang == _lang(context):
         return shown
-    return Markup('<span lang="{}" dir="{}">{}</span>').format(text_lang, direction(text_lang), shown)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(text_lang, _direction(text_lang), shown)
 
 
 @pass_context
@@ -162,7 +162,18 @@ def _lang_attrs(context: Context, text_lang: str | None) -> Markup:
     page's language; nothing otherwise."""
     if not text_lang or text_lang == _lang(context):
         return Markup("")
-    return Markup(' lang="{}" dir="{}"').format(text_lang, direction(text_lang))
+    return Markup(' lang="{}" dir="{}"').format(text_lang, _direction(text_lang))
+
+
+def _direction(lang: str) -> str:
+    """Which way text in `lang` runs: as the service says for its languages, as CLDR says for
+    the others (a city's Hebrew or Persian name)."""
+    if lang in LANGUAGES:
+        return direction(lang)
+    try:
+        return Locale.parse(lang).text_direction
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
 
 
 def _language_name(code: str) -> str:

@@ -116,3 +116,31 @@ async def test_the_scorecard_says_what_the_api_comparison_says(client, city: str
         total = rows["total"]
         for metric in ("adopted", "achieved", "on_track", "delayed", "overdue"):
             assert int(total[metric]) == sum(int(rows[p][metric]) for p in rows if p != "total")
+
+
+async def test_every_link_on_the_pages_leads_somewhere(client) -> None:
+    """Following each address of the home page, a charter's page and a city's page gives a 200
+    (a PDF report is checked through its HTML twin, which reads the same parameters)."""
+    await load_demo()
+    seen: set[str] = set()
+    for url in (
+        "/?lang=fr",
+        "/charters/lampedusa?lang=ar",
+        "/cities/sousse?lang=fr",
+        "/cities/grenoble?lang=es",
+    ):
+        r = await client.get(url)
+        base = url.split("?")[0]
+        for name, attrs in parse(r.text).tags:
+            address = attrs.get("href") or attrs.get("src") if name in ("a", "link", "script") else None
+            if not address or address.startswith("#"):
+                continue
+            target = (base + address if address.startswith("?") else address).split("#")[0]
+            target = target.replace(".pdf?", ".html?")
+            if not target or target in seen:
+                continue
+            seen.add(target)
+            answer = await client.get(target)
+            assert answer.status_code == 200, (url, address, answer.text[:300])
+    assert any("/report.html?" in t for t in seen) and any("/network-report.html?" in t for t in seen)
+    assert "/api/v1/export/datapackage.zip" in seen and "/schema" in seen
