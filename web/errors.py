@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from litestar import Request
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -34,5 +34,11 @@ def page_error(request: Request, exc: Exception) -> Template:
     )
 
 
-PAGE_EXCEPTION_HANDLERS = {DomainError: page_error, HTTPException: page_error, Exception: page_error}
-"""The exception handlers of the pages' routes."""
+PAGE_EXCEPTION_HANDLERS = {
+    DomainError: page_error,
+    ValidationException: page_error,
+    HTTPException: page_error,
+    Exception: page_error,
+}
+"""The exception handlers of the pages' routes (each class named, so that none of the API's
+handlers, looked up by class, answers a page)."""
