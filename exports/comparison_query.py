@@ -45,6 +45,9 @@ class Filters:
     network: str | None = None
     signed_year: int | None = None
     population_band: str | None = None
+    city: str | None = None
+    """One city only (its slug): the city's own line, as the whole comparison counts it. Its
+    page's scorecard reads it; the API's comparison has no such filter."""
 
     @classmethod
     def parse(cls, query: dict[str, str]) -> Filters:
@@ -91,6 +94,7 @@ class Filters:
             "network": self.network or "",
             "signed_year": str(self.signed_year or ""),
             "population_band": self.population_band or "",
+            "city": self.city or "",
         }
         return {k: v for k, v in out.items() if v}
 
@@ -126,6 +130,9 @@ def _scope(filters: Filters) -> tuple[str, list[Any]]:
         if high is not None:
             where.append("c.population < {}")
             args.append(high)
+    if filters.city:
+        where.append("c.slug = {}")
+        args.append(filters.city)
     sql = f"""
     sig AS ({standing_signatures_sql()}),
     cities AS (

@@ -68,9 +68,17 @@ def translatable(value: str | Mapping[str, str], default_lang: str, field: str) 
 
 def pick(texts: Mapping[str, str] | None, lang: str | None, fallback: str) -> str:
     """The text in `lang`, else in the fallback language, else any; empty when there is none."""
+    picked = picked_language(texts, lang, fallback)
+    return texts[picked] if texts and picked else ""
+
+
+def picked_language(texts: Mapping[str, str] | None, lang: str | None, fallback: str) -> str | None:
+    """The language of the text `pick` gives: `lang` where it has a text, else the fallback
+    language, else the first there is; None when there is no text at all. A page marks a text
+    whose language differs from its own with it."""
     if not texts:
-        return ""
+        return None
     for key in (lang, fallback):
         if key and texts.get(key):
-            return texts[key]
-    return next(iter(texts.values()))
+            return key
+    return next(iter(texts))

@@ -6,9 +6,14 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, Request, Router
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from litestar import Litestar, Request, Response, Router
+from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 from piccolo.engine.postgres import PostgresEngine
 from swagger_ui_bundle import swagger_ui_path
 
@@ -19,10 +24,13 @@ from tracker.auth import authenticate, provide_caller
 from tracker.headers import SecurityHeaders
 from tracker.openapi import document_refusals, openapi_config, refine_document
 from tracker.plain_text import refuse_nul_characters
-from tracker.problems import EXCEPTION_HANDLERS
+from tracker.problems import EXCEPTION_HANDLERS, http_error
 from tracker.routes import API_CONTROLLERS, API_PREFIX, answer_options_with_every_method
 from tracker.strict_body import read_bodies_strictly
 from tracker.strict_query import learn_query_parameters, refuse_unknown_query_parameters
+from web.errors import PAGE_EXCEPTION_HANDLERS, page_error
+from web.routes import PAGE_CONTROLLERS, STATIC_DIR, STATIC_URL, TEMPLATE_DIR
+from web.templating import configure
 
 
 @asynccontextmanager
@@ -62,11 +70,55 @@ def api_router() -> Router:
     )
 
 
+def pages_router() -> Router:
+    """The web pages, from the root: every page's controller, errors answered as pages."""
+    return Router(
+        path="/",
+        route_handlers=PAGE_CONTROLLERS,
+        exception_handlers=PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        include_in_schema=False,
+    )
+
+
+def template_config() -> TemplateConfig:
+    """The pages' templates: the web's, found by name, so that a page of another package (the
+    accounts' sign-in, later) extends `base.html` without importing the web package; each
+    package's folder joins the loader's list. Autoescape on, words from the shared catalogs."""
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATE_DIR)]),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        auto_reload=False,
+    )
+    configure(env)
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
+
+
+_NOT_PAGES = (f"{API_PREFIX}/", "/static/", "/schema")
+
+
+def _page_or_problem(request: Request, exc: HTTPException) -> Response:
+    """An HTTP error raised before any route is found (an unknown address, a method a path does
+    not serve): a page for addresses outside the API, its static files and its docs; a problem
+    for the rest."""
+    path = request.url.path
+    if path.startswith(_NOT_PAGES) or path == API_PREFIX:
+        return http_error(request, exc)
+    return page_error(request, exc)
+
+
 def create_app() -> Litestar:
     settings = get_settings()
     app = Litestar(
         route_handlers=[
             api_router(),
+            pages_router(),
+            create_static_files_router(
+                path=STATIC_URL,
+                directories=[STATIC_DIR],
+                include_in_schema=False,
+                cache_control=CacheControlHeader(max_age=86400),
+            ),
             # Swagger UI's files come from a package, so the docs work without any CDN.
             create_static_files_router(
                 path="/static/swagger", directories=[swagger_ui_path], include_in_schema=False
@@ -76,7 +128,8 @@ def create_app() -> Litestar:
             ),
         ],
         dependencies={"caller": Provide(provide_caller)},
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: _page_or_problem},  # type: ignore[dict-item]
+        template_config=template_config(),
         lifespan=[lifespan],
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         openapi_config=openapi_config(),

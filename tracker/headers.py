@@ -1,6 +1,7 @@
 """Security headers on every answer: no content sniffing (JSON included), no framing by other
-sites, no referrer sent elsewhere, a content security policy on the API docs, and HSTS when the
-service is reached over HTTPS and the operator asks for it (`HSTS_SECONDS`)."""
+sites, no referrer sent elsewhere, a content security policy on every web page and on the API
+docs, and HSTS when the service is reached over HTTPS and the operator asks for it
+(`HSTS_SECONDS`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ _ALWAYS = [
     (b"referrer-policy", b"same-origin"),
 ]
 _NO_FRAMING = "frame-ancestors 'none'"
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    f"form-action 'self'; base-uri 'none'; {_NO_FRAMING}"
+)
+"""The policy of every web page (any HTML answer whose route set none): this site's own scripts,
+stylesheets, fonts and images only, no inline script or style, forms sent only here."""
 _INLINE = re.compile(rb"<(script|style)(?![^>]*\bsrc=)[^>]*>(.*?)</\1>", re.DOTALL)
 
 
@@ -36,9 +43,15 @@ def docs_policy(html: bytes) -> str:
     ).replace("  ", " ")
 
 
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(
+        name.lower() == b"content-type" and value.lower().startswith(b"text/html") for name, value in headers
+    )
+
+
 def _with_policy(headers: list[tuple[bytes, bytes]], policy: str | None) -> list[tuple[bytes, bytes]]:
     """The answer's headers with ours added; a policy the route set keeps its rules and gains
-    `frame-ancestors 'none'`."""
+    `frame-ancestors 'none'`; a page without one gets the pages' policy."""
     names = {name.lower() for name, _ in headers}
     out = [*headers, *((name, value) for name, value in _ALWAYS if name not in names)]
     for i, (name, value) in enumerate(out):
@@ -48,7 +61,8 @@ def _with_policy(headers: list[tuple[bytes, bytes]], policy: str | None) -> list
             elif policy is not None:
                 out[i] = (name, policy.encode())
             return out
-    out.append((b"content-security-policy", (policy or _NO_FRAMING).encode()))
+    default = PAGE_POLICY if _is_html(headers) else _NO_FRAMING
+    out.append((b"content-security-policy", (policy or default).encode()))
     return out
 
 

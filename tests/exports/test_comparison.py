@@ -158,6 +158,17 @@ async def test_the_numbers_of_a_hand_computed_fixture() -> None:
     assert beta["EQU"].adopted == 0 and beta["EQU"].progress is None and beta["EQU"].claims == 0
 
 
+async def test_one_city_has_its_line_of_the_whole_comparison() -> None:
+    """Filtered to one city (a city page's scorecard), the comparison gives that city's line as
+    the whole comparison counts it, and nothing for a city that withdrew."""
+    await fixture()
+    whole = await comparison("lampedusa", today=TODAY)
+    for city in ("alpha", "beta"):
+        alone = await comparison("lampedusa", filters=Filters(city=city), today=TODAY)
+        assert alone.rows == [row for row in whole.rows if row.city == city]
+    assert (await comparison("lampedusa", filters=Filters(city="gamma"), today=TODAY)).rows == []
+
+
 async def test_commitment_level() -> None:
     """Drilled down: one column per commitment of the charter."""
     await fixture()

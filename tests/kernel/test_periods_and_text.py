@@ -7,7 +7,7 @@ import pytest
 from kernel.errors import InvalidInput
 from kernel.markdown import render_markdown
 from kernel.periods import ended_period, parse_period
-from kernel.text import normalize_code, pick, strip_bidi_controls, translatable
+from kernel.text import normalize_code, pick, picked_language, strip_bidi_controls, translatable
 
 
 @pytest.mark.parametrize(
@@ -64,6 +64,16 @@ def test_translatable_text_and_fallback() -> None:
     assert pick(texts, None, "en") == "Sousse"
     with pytest.raises(InvalidInput):
         translatable({"french": "x"}, "fr", "name")
+
+
+def test_the_language_a_text_was_picked_in() -> None:
+    """A page can tell which language the text it shows is in, to mark a fallback."""
+    texts = {"fr": "Sousse", "ar": "سوسة"}
+    assert picked_language(texts, "ar", "fr") == "ar"
+    assert picked_language(texts, "es", "fr") == "fr"
+    assert picked_language({"it": "Torino"}, "es", "fr") == "it"
+    assert picked_language({}, "es", "fr") is None
+    assert picked_language(None, "es", "fr") is None
 
 
 @pytest.mark.parametrize(

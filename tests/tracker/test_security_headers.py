@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tracker.app import create_app
+from tracker.headers import PAGE_POLICY
 
 ALWAYS = {"x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin"}
 
@@ -48,3 +49,16 @@ async def test_hsts_over_https_when_asked(monkeypatch) -> None:
         assert r.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
     async with httpx.AsyncClient(transport=transport, base_url="http://tracker.example") as plain:
         assert "strict-transport-security" not in (await plain.get("/api/v1/charters")).headers
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=x", "/cities/nowhere", "/nowhere"])
+async def test_pages_get_the_pages_policy(client, url: str) -> None:
+    """Every HTML page, refusals included, carries the pages' policy: this site's files only, no
+    inline script or style; JSON answers keep theirs."""
+    r = await client.get(url)
+    assert r.headers["content-type"].startswith("text/html"), url
+    assert r.headers["content-security-policy"] == PAGE_POLICY
+    assert "unsafe-inline" not in PAGE_POLICY and "frame-ancestors 'none'" in PAGE_POLICY
+    assert (await client.get("/api/v1/charters")).headers[
+        "content-security-policy"
+    ] == "frame-ancestors 'none'"

@@ -1,4 +1,4 @@
-"""Serving the API, and the list of its routes."""
+"""Serving the web pages and the API, and the list of the API's routes."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ from tracker.cli import main, run, schema_first
 @click.option("--demo", "with_demo", is_flag=True, help="Load the demo data first.")
 @schema_first
 def serve(host: str, port: int, with_demo: bool) -> None:
-    """Migrate, then serve the API (docs at /schema)."""
+    """Migrate, then serve the web pages (at /) and the API (at /api/v1, docs at /schema)."""
     import uvicorn
 
     if with_demo:
         from tracker.demo import load_demo
 
         run(load_demo())
-    click.echo(f"Serving on http://{host}:{port}  (API docs: http://{host}:{port}/schema)")
+    address = f"http://{host}:{port}"
+    click.echo(f"Serving the pages on {address}/  (API: {address}/api/v1, its docs: {address}/schema)")
     os.environ.setdefault("REPORT_WARM_WORKERS", "1")
     uvicorn.run("tracker.asgi:app", host=host, port=port, log_level="info")
 

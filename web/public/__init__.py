@@ -1,0 +1,1 @@
+"""The public's pages: anyone may read them, without signing in. Only published claims appear."""

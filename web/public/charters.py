@@ -1,0 +1,51 @@
+"""A charter's page: its preamble, its principles → commitments → indicators, the cities that
+hold a standing signature and since when, and its documents (Markdown, comparison, network
+report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from exports.comparison import comparison
+from indicators.charter_tree import charter_tree
+from web.language import page_language
+from web.pages import render
+from web.public.names import CityName, charter_title, cities_by_slug, tree_language
+
+
+@dataclass(frozen=True, slots=True)
+class Signatory:
+    """A city whose latest signature act on the charter stands, and the date of that act."""
+
+    city: CityName
+    signed_on: date
+
+
+async def charter_page(slug: str, lang: str) -> dict[str, object]:
+    """What the charter's page shows, in `lang` (404 for an unknown charter)."""
+    tree = await charter_tree(slug, lang)
+    cities = await cities_by_slug(lang)
+    rows = (await comparison(slug, lang=lang, sort="signed_on")).rows
+    return {
+        "charter": tree,
+        "title": charter_title(tree, lang),
+        "tree_lang": tree_language(tree, lang),
+        "signatories": [Signatory(cities[r.city], r.signed_on) for r in rows if r.city in cities],
+    }
+
+
+class CharterPages(Controller):
+    """One charter."""
+
+    path = "/charters/{charter:str}"
+    include_in_schema = False
+
+    @get("/", name="charter")
+    async def charter(self, request: Request, charter: FromPath[str]) -> Template:
+        """The charter's text as a tree, who signed it and when, and its documents."""
+        return render(request, "charter.html", await charter_page(charter, page_language(request)))

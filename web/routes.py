@@ -1,0 +1,20 @@
+"""The pages' routes, templates and static files, for the composition root to mount."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.types import ControllerRouterHandler
+
+from web.public.charters import CharterPages
+from web.public.cities import CityPages
+from web.public.home import HomePages
+
+PAGE_CONTROLLERS: list[ControllerRouterHandler] = [HomePages, CharterPages, CityPages]
+"""Every page's controller: the public's (home and search, a charter, a city)."""
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+"""The pages' templates; `base.html` is the layout every page extends, by name."""
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_URL = "/static/web"
+"""Where the stylesheet, fonts and htmx are served from (the templates name this path)."""
