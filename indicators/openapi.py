@@ -15,6 +15,7 @@ from litestar.openapi.spec import (
 )
 
 from indicators.choices import EvidenceKind
+from kernel.schemas import MAX_MARKDOWN
 
 
 def _evidence_fields(*, file: bool) -> dict[str, Schema | Reference]:
@@ -35,7 +36,9 @@ def _evidence_fields(*, file: bool) -> dict[str, Schema | Reference]:
             format=OpenAPIFormat.DATE,
             description="When the document was issued (not after today).",
         ),
-        "description_md": Schema(type=OpenAPIType.STRING, description="A description in Markdown."),
+        "description_md": Schema(
+            type=OpenAPIType.STRING, max_length=MAX_MARKDOWN, description="A description in Markdown."
+        ),
     }
     if file:
         # Every part of a form is text: a part's type cannot be told from its content, so the
@@ -51,11 +54,17 @@ def _evidence_fields(*, file: bool) -> dict[str, Schema | Reference]:
             ),
             **fields,
         }
+    # In JSON, a date or a description may be given as null (none).
+    for name in ("issued_on", "description_md"):
+        schema = fields[name]
+        if isinstance(schema, Schema):
+            schema.type = [OpenAPIType.STRING, OpenAPIType.NULL]
     return {
         **fields,
         "url": Schema(
             type=OpenAPIType.STRING,
             format=OpenAPIFormat.URI,
+            max_length=2048,
             description="Where the document is published (http or https).",
         ),
     }
