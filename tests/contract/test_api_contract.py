@@ -130,7 +130,10 @@ def test_the_api_keeps_its_published_contract(service: tuple[str, str, Path], ca
     ]
     if caller == "secretariat":
         command += ["--header", f"Authorization: Bearer {token}"]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=int(SECONDS) * 4 + 120)
+    # Run beside the service's files: schemathesis keeps a cache in its working directory.
+    run = subprocess.run(
+        command, capture_output=True, text=True, timeout=int(SECONDS) * 4 + 120, cwd=log.parent
+    )
     report = run.stdout[-12000:] + run.stderr[-2000:]
     assert run.returncode == 0, report
     assert "Traceback" not in log.read_text(), log.read_text()[-6000:]
