@@ -42,6 +42,7 @@ from kernel.http import (
     Lang,
     RowId,
     choice,
+    media_type_of,
     pattern,
     precondition,
     refuses,
@@ -89,7 +90,7 @@ class CharterDocumentController(Controller):
         """Create or extend a charter from Markdown (`Content-Type: text/markdown`), or add a
         translation with `?lang=` (same codes, other texts). Changing a charter that exists takes
         its ETag (from `GET`) in `If-Match`. Errors name the line."""
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type = media_type_of(request)
         if content_type not in {"text/markdown", "text/plain", "text/x-markdown"}:
             raise UnsupportedMedia(
                 "Send the charter as Markdown.", [FieldError("Content-Type", "Expected text/markdown.")]
@@ -399,7 +400,7 @@ class SpreadsheetController(Controller):
         """Upload the workbook (or a CSV of one sheet), as the body or as a multipart `file`: the
         answer is a preview of what would be created or changed, and every error with sheet,
         row and column. Nothing is written; `POST /imports/{id}/commit` applies it."""
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type = media_type_of(request)
         name = "upload"
         if content_type == "multipart/form-data":
             form = await request.form()

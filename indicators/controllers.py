@@ -63,6 +63,7 @@ from kernel.http import (
     Offset,
     RowId,
     choice,
+    media_type_of,
     precondition,
     refuses,
     with_etag,
@@ -204,7 +205,7 @@ class CityCommitmentController(Controller):
     async def add_evidence(self, caller: CallerDep, city: FromPath[str], request: Request) -> EvidenceRead:
         """Add evidence: JSON `{title, kind, url, issued_on, description_md}` for a link, or
         multipart/form-data with `file` (PDF, PNG, JPEG or WebP) and the same fields."""
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        content_type = media_type_of(request)
         if content_type == "application/json":
             try:
                 data = msgspec.json.decode(await request.body(), type=EvidenceCreate)

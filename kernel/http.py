@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, TypeAlias, TypeVar
 
-from litestar import Response
+from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, PathParameter, QueryParameter
 
@@ -72,6 +72,11 @@ def refuses(*statuses: int) -> dict[str, tuple[int, ...]]:
     (see `tracker.openapi.refusals_of`): a read only some may make (403), a read of something
     not there yet (409)."""
     return {"refuses": statuses}
+
+
+def media_type_of(request: Request) -> str:
+    """The request body's media type, without its parameters (`multipart/form-data`)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 def precondition(header: str | None) -> Precondition:

@@ -11,6 +11,7 @@ import msgspec
 from litestar import Request
 
 from kernel.errors import FieldError, InvalidInput
+from kernel.http import media_type_of
 
 NUL = "\x00"
 _MESSAGE = "Expected text without the NUL character (U+0000)."
@@ -46,7 +47,7 @@ async def refuse_nul_characters(request: Request) -> None:
     for name, value in request.query_params.multi_items():
         if NUL in name or NUL in value:
             raise _refuse(name)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type_of(request)
     if content_type == "application/json":
         body = await request.body()
         if b"\\u0000" in body:  # the only way JSON writes a NUL; decoded only then

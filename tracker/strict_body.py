@@ -13,6 +13,8 @@ import msgspec
 from litestar import Request
 from litestar.exceptions import ValidationException
 
+from kernel.http import media_type_of
+
 _AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 
 
@@ -25,7 +27,7 @@ def _shape_of(request: Request) -> Any | None:
 async def read_bodies_strictly(request: Request) -> None:
     """Before a handler runs: 400 for a JSON body that fits its shape only once coerced."""
     shape = _shape_of(request)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = media_type_of(request)
     if shape is None or content_type not in {"application/json", ""}:
         return
     body = await request.body()
