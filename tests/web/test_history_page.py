@@ -219,3 +219,15 @@ async def test_what_people_wrote_is_shown_as_text(client) -> None:
         assert [n for n, a in page.tags if n in ("script", "img")] == ["script"]
         assert "&lt;script&gt;alert(&#39;org&#39;)&lt;/script&gt; NGO" in r.text
         assert "&lt;script&gt;alert(&#39;reason&#39;)&lt;/script&gt;" in r.text
+
+
+async def test_a_challenge_history_leads_to_the_claim_history(client) -> None:
+    """The claim a challenge questions links to that claim's history, which answers 200."""
+    await load_demo()
+    r = await client.get("/history", params={"entity": "challenge", "key": "challenge-1", "lang": "en"})
+    links = [
+        a["href"] for n, a in parse(r.text).tags if n == "a" and (a.get("href") or "").startswith("/history?")
+    ]
+    assert links == ["/history?entity=measurement&key=measurement-45"]
+    for link in links:
+        assert (await client.get(link)).status_code == 200

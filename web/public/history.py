@@ -17,6 +17,7 @@ from litestar.response import Template
 
 from indicators.history import ENTITIES, item_history
 from indicators.schemas import HistoryEntry
+from kernel.claim_ids import CLAIM_KINDS
 from kernel.http import CallerDep
 from web.language import page_language
 from web.pages import render
@@ -164,6 +165,7 @@ class HistoryPages(Controller):
             "key": key,
             "entities": ENTITIES,
             "max_key": MAX_KEY,
+            "claim_entities": CLAIM_KINDS,
             "refusals": refusals,
         }
         if refusals:
