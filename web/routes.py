@@ -8,10 +8,19 @@ from litestar.types import ControllerRouterHandler
 
 from web.public.charters import CharterPages
 from web.public.cities import CityPages
+from web.public.commitments import CommitmentPages
+from web.public.evidence import EvidencePages
 from web.public.home import HomePages
 
-PAGE_CONTROLLERS: list[ControllerRouterHandler] = [HomePages, CharterPages, CityPages]
-"""Every page's controller: the public's (home and search, a charter, a city)."""
+PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
+    HomePages,
+    CharterPages,
+    CityPages,
+    CommitmentPages,
+    EvidencePages,
+]
+"""Every page's controller: the public's (home and search, a charter, a city, a commitment in a
+city, a piece of evidence)."""
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The pages' templates; `base.html` is the layout every page extends, by name."""
