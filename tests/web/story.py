@@ -77,7 +77,9 @@ async def write_story(client) -> Story:
         await client.post(values, headers=ed, json={"period": "2023", "value": 120, "evidence": [link["id"]]})
     )
     wrong = await _json(
-        await client.post(values, headers=ed, json={"period": "2024", "value": 2000, "evidence": [file["id"]]})
+        await client.post(
+            values, headers=ed, json={"period": "2024", "value": 2000, "evidence": [file["id"]]}
+        )
     )
     correction = await _json(
         await client.post(
@@ -135,7 +137,12 @@ async def write_story(client) -> Story:
         await client.post(
             f"{CITY}/commitments/lampedusa/LAM-DIG-01/updates",
             headers=ed,
-            json={"status": "achieved", "reported_on": "2025-06-01", "note_md": "SECRET-DRAFT", "draft": True},
+            json={
+                "status": "achieved",
+                "reported_on": "2025-06-01",
+                "note_md": "SECRET-DRAFT",
+                "draft": True,
+            },
         )
     )
     draft_value = await _json(

@@ -52,7 +52,9 @@ async def test_a_file_evidence_offers_its_download_until_the_secretariat_withhol
         assert r.status_code == 200
         assert download not in r.text
         text = parse(r.text).text
-        assert "withholds its file" in text and "rejected" in text and "Names of residents are visible." in text
+        assert (
+            "withholds its file" in text and "rejected" in text and "Names of residents are visible." in text
+        )
     r = await client.get(url, params={"lang": "en"}, headers=bearer(s.editor))
     assert download in r.text
 

@@ -129,9 +129,7 @@ def _indicator_view(ind: IndicatorProgress, tree_lang: str | None, label: str) -
         target.target if target else None,
     )
     chart = trend_strip([series], font_family=None, label=label)
-    rows = [
-        ValueRow(m, by_id.get(m.superseded_by) if m.superseded_by else None) for m in ind.measurements
-    ]
+    rows = [ValueRow(m, by_id.get(m.superseded_by) if m.superseded_by else None) for m in ind.measurements]
     return IndicatorView(ind, tree_lang, Markup(chart), rows)  # noqa: S704 - drawn by our code, texts escaped
 
 
