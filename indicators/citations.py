@@ -8,7 +8,8 @@ from datetime import date
 
 import msgspec
 
-from indicators.tables import ChallengeEvidence, MeasurementEvidence, UpdateEvidence
+from commitments.tables import Adoption, StatusUpdate
+from indicators.tables import ChallengeEvidence, Indicator, Measurement, MeasurementEvidence, UpdateEvidence
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id
 
@@ -41,73 +42,100 @@ class CitingChallenge(msgspec.Struct):
 
 async def claims_citing(caller: Caller, evidence_id: int) -> list[CitingClaim]:
     """The claims citing the evidence that the caller may see, status updates then measurements,
-    each oldest first."""
-    update = UpdateEvidence.update
-    adoption = update._.adoption
+    each oldest first. (Joins stay short: PostgreSQL cuts longer join aliases to 63 characters.)"""
+    update_ids = [
+        r["update"]
+        for r in await UpdateEvidence.select(UpdateEvidence.update).where(
+            UpdateEvidence.evidence == evidence_id
+        )
+    ]
     updates = (
-        await UpdateEvidence.select(
-            update.id.as_alias("id"),
-            update.draft.as_alias("draft"),
-            update.status.as_alias("status"),
-            update.reported_on.as_alias("reported_on"),
-            adoption._.city.as_alias("city_id"),
-            adoption._.city._.slug.as_alias("city"),
-            adoption._.commitment._.code.as_alias("commitment"),
-            adoption._.commitment._.charter._.slug.as_alias("charter"),
+        await StatusUpdate.select(
+            StatusUpdate.id,
+            StatusUpdate.draft,
+            StatusUpdate.status,
+            StatusUpdate.reported_on,
+            StatusUpdate.adoption,
         )
-        .where(UpdateEvidence.evidence == evidence_id)
-        .order_by(update.reported_on)
-        .order_by(update.id)
+        .where(StatusUpdate.id.is_in(update_ids or [-1]))
+        .order_by(StatusUpdate.reported_on)
+        .order_by(StatusUpdate.id)
     )
-    measurement = MeasurementEvidence.measurement
-    indicator = measurement._.indicator
+    adoptions = {
+        a["id"]: a
+        for a in await Adoption.select(
+            Adoption.id,
+            Adoption.city.as_alias("city_id"),
+            Adoption.city._.slug.as_alias("city"),
+            Adoption.commitment._.code.as_alias("commitment"),
+            Adoption.commitment._.charter._.slug.as_alias("charter"),
+        ).where(Adoption.id.is_in(sorted({u["adoption"] for u in updates}) or [-1]))
+    }
+    value_ids = [
+        r["measurement"]
+        for r in await MeasurementEvidence.select(MeasurementEvidence.measurement).where(
+            MeasurementEvidence.evidence == evidence_id
+        )
+    ]
     values = (
-        await MeasurementEvidence.select(
-            measurement.id.as_alias("id"),
-            measurement.draft.as_alias("draft"),
-            measurement.period.as_alias("period"),
-            measurement.value.as_alias("value"),
-            measurement.value_text.as_alias("value_text"),
-            measurement._.city.as_alias("city_id"),
-            measurement._.city._.slug.as_alias("city"),
-            indicator._.code.as_alias("indicator"),
-            indicator._.commitment._.code.as_alias("commitment"),
-            indicator._.commitment._.charter._.slug.as_alias("charter"),
+        await Measurement.select(
+            Measurement.id,
+            Measurement.draft,
+            Measurement.period,
+            Measurement.value,
+            Measurement.value_text,
+            Measurement.indicator,
+            Measurement.city.as_alias("city_id"),
+            Measurement.city._.slug.as_alias("city"),
         )
-        .where(MeasurementEvidence.evidence == evidence_id)
-        .order_by(measurement.period_end)
-        .order_by(measurement.id)
+        .where(Measurement.id.is_in(value_ids or [-1]))
+        .order_by(Measurement.period_end)
+        .order_by(Measurement.id)
     )
-    out = [
-        CitingClaim(
-            claim_id=claim_id("status_update", r["id"]),
-            kind="status_update",
-            city=r["city"],
-            charter=r["charter"],
-            commitment=r["commitment"],
-            status=r["status"],
-            reported_on=r["reported_on"],
-            draft=bool(r["draft"]),
+    indicators = {
+        i["id"]: i
+        for i in await Indicator.select(
+            Indicator.id,
+            Indicator.code,
+            Indicator.commitment._.code.as_alias("commitment"),
+            Indicator.commitment._.charter._.slug.as_alias("charter"),
+        ).where(Indicator.id.is_in(sorted({v["indicator"] for v in values}) or [-1]))
+    }
+    out = []
+    for u in updates:
+        a = adoptions[u["adoption"]]
+        if u["draft"] and not caller.may_see_drafts_of(a["city_id"]):
+            continue
+        out.append(
+            CitingClaim(
+                claim_id=claim_id("status_update", u["id"]),
+                kind="status_update",
+                city=a["city"],
+                charter=a["charter"],
+                commitment=a["commitment"],
+                status=u["status"],
+                reported_on=u["reported_on"],
+                draft=bool(u["draft"]),
+            )
         )
-        for r in updates
-        if not r["draft"] or caller.may_see_drafts_of(r["city_id"])
-    ]
-    out += [
-        CitingClaim(
-            claim_id=claim_id("measurement", r["id"]),
-            kind="measurement",
-            city=r["city"],
-            charter=r["charter"],
-            commitment=r["commitment"],
-            indicator=r["indicator"],
-            period=r["period"],
-            value=float(r["value"]),
-            value_text=r["value_text"],
-            draft=bool(r["draft"]),
+    for v in values:
+        if v["draft"] and not caller.may_see_drafts_of(v["city_id"]):
+            continue
+        i = indicators[v["indicator"]]
+        out.append(
+            CitingClaim(
+                claim_id=claim_id("measurement", v["id"]),
+                kind="measurement",
+                city=v["city"],
+                charter=i["charter"],
+                commitment=i["commitment"],
+                indicator=i["code"],
+                period=v["period"],
+                value=float(v["value"]),
+                value_text=v["value_text"],
+                draft=bool(v["draft"]),
+            )
         )
-        for r in values
-        if not r["draft"] or caller.may_see_drafts_of(r["city_id"])
-    ]
     return out
 
 
