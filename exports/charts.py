@@ -70,15 +70,25 @@ def strip_size(count: int) -> tuple[float, float]:
     return cols * PANEL_W + (cols - 1) * GAP, rows * PANEL_H
 
 
-def trend_strip(series: Sequence[Series]) -> str:
-    """One SVG with a panel per series: values as a line, target dashed, baseline dotted."""
+def trend_strip(
+    series: Sequence[Series], *, font_family: str | None = "DejaVu Sans", label: str | None = None
+) -> str:
+    """One SVG with a panel per series: values as a line, target dashed, baseline dotted.
+
+    The report's image names its font; inlined in a page (`font_family=None`) the chart takes
+    the page's font, and `label` gives it an accessible name (`role="img"` and a `<title>`).
+    Presentation attributes only, never `style`, so that it passes a policy without inline styles."""
     if not series:
         return ""
     width, height = strip_size(len(series))
+    font = f' font-family="{escape(font_family)}"' if font_family else ""
+    named = f' role="img" aria-label="{escape(label, {chr(34): "&quot;"})}"' if label else ""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(width)}" height="{_fmt(height)}" '
-        f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" font-family="DejaVu Sans">'
+        f'viewBox="0 0 {_fmt(width)} {_fmt(height)}"{font}{named}>'
     ]
+    if label:
+        parts.append(f"<title>{escape(label)}</title>")
     for n, item in enumerate(series):
         row, col = divmod(n, PER_ROW)
         parts += _panel(item, col * (PANEL_W + GAP), row * PANEL_H)

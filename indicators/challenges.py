@@ -286,6 +286,15 @@ async def get_challenge(challenge_id: int) -> ChallengeRead:
     return (await _reads([row]))[0]
 
 
+async def challenges_on(claim_ids: list[str]) -> list[ChallengeRead]:
+    """The challenges to these claims, oldest first, with their replies and rulings (public:
+    a challenge is only ever made to a published claim)."""
+    if not claim_ids:
+        return []
+    rows = await _select().where(Challenge.claim_id.is_in(sorted(set(claim_ids)))).order_by(Challenge.id)
+    return await _reads(rows)
+
+
 async def list_challenges(
     *, city: str | None, status: str | None, overdue: bool | None, claim: str | None, limit: int, offset: int
 ) -> ChallengePage:

@@ -8,7 +8,9 @@ from litestar.types import ControllerRouterHandler
 
 from web.public.charters import CharterPages
 from web.public.cities import CityPages
+from web.public.commitments import CommitmentPages
 from web.public.comparison import ComparisonPages
+from web.public.evidence import EvidencePages
 from web.public.history import HistoryPages
 from web.public.home import HomePages
 
@@ -16,11 +18,13 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     HomePages,
     CharterPages,
     CityPages,
+    CommitmentPages,
+    EvidencePages,
     ComparisonPages,
     HistoryPages,
 ]
-"""Every page's controller: the public's (home and search, a charter, a city, a charter's
-comparison, an item's history)."""
+"""Every page's controller: the public's (home and search, a charter, a city, a commitment in a
+city, a piece of evidence, a charter's comparison, an item's history)."""
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The pages' templates; `base.html` is the layout every page extends, by name."""
