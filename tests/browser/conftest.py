@@ -1,0 +1,125 @@
+"""Browser test set-up: the real service with the demo data on a free port (its own SQLite file,
+as tests/contract does), and one Chromium for the whole session: Debian's `chromium` (installed by
+`scripts/system-packages test`), or the one `CHROMIUM` names. Playwright downloads no browser.
+
+These tests run on SQLite only: they check what the browser does with the pages, which does not
+depend on the database, and a second run on PostgreSQL would only double CI time."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.error import URLError
+from urllib.request import urlopen
+
+import pytest
+
+from kernel.settings import get_settings
+from tests.contract.test_api_contract import _free_port
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS") or Path(__file__).with_name(".screenshots"))
+"""Where each page's full-page screenshot is saved, to be looked at (git-ignored)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+            if get_settings().is_postgres:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="browser tests run on SQLite only (TEST_DATABASE_URL is PostgreSQL):"
+                        " what the browser does with a page does not depend on the database"
+                    )
+                )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The service with the demo data on a free port of 127.0.0.1; its address."""
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'browser.db'}",
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "REPORT_CACHE_DIR": str(tmp / "reports"),
+    }
+    port = _free_port()
+    log = tmp / "service.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tracker", "serve", "--demo", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urlopen(f"{url}/", timeout=2):  # noqa: S310 - our own http://127.0.0.1
+                    break
+            except (URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"The service did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield url
+        assert "Traceback" not in log.read_text(), log.read_text()[-6000:]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"No Chromium at {CHROMIUM}: run `scripts/system-packages test` (Debian's chromium)"
+            " or name another one in CHROMIUM"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page opened in a fresh browser context, with every request it made."""
+
+    def __init__(self, page, requests: list[str]) -> None:
+        self.page = page
+        self.requests = requests
+
+
+@pytest.fixture
+def visit(site: str, browser) -> Iterator[Callable[..., Visit]]:
+    """`visit(path, width=1280, bypass_csp=False)`: open `path` on the service."""
+    contexts = []
+
+    def open_page(path: str, width: int = 1280, bypass_csp: bool = False) -> Visit:
+        context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=bypass_csp)
+        contexts.append(context)
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(f"{site}{path}", wait_until="load")
+        return Visit(page, requests)
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables() -> None:
+    """Nothing to empty: the service has its own database. (The suite's async clean-up cannot run
+    while Playwright's synchronous API holds the event loop.)"""
