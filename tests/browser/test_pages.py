@@ -21,6 +21,10 @@ PAGES: list[tuple[str, str]] = [
     ("search", "/search?q=grenoble"),
     ("charter", "/charters/lampedusa"),
     ("city", "/cities/grenoble"),
+    ("commitment", "/cities/grenoble/commitments/lampedusa/LAM-DIG-01"),
+    ("evidence", "/evidence/1"),
+    ("comparison", "/charters/lampedusa/comparison"),
+    ("history", "/history?entity=adoption&key=grenoble%2Flampedusa%2FLAM-DIG-01"),
     ("not-found", "/cities/nowhere"),
 ]
 """(page type, path) of each page type checked; add yours here."""
