@@ -4,6 +4,7 @@ call the same services as the API (accounts.sessions, accounts.services) and ext
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,10 +15,13 @@ from litestar.enums import MediaType, RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from accounts.invitations import accept_invitation, invited_person
+from accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from accounts.services import create_own_token, list_own_tokens, revoke_own_token
 from accounts.sessions import sign_in, sign_out, sign_out_own_sessions
 from kernel.caller import Caller
-from kernel.errors import NotAuthenticated
+from kernel.errors import Gone, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+from kernel.settings import get_settings
 
 SESSION_COOKIE = "session"
 """The cookie holding a signed-in person's session secret (pages only; the API reads tokens)."""
@@ -35,7 +39,9 @@ def safe_next(target: str | None) -> str:
 
 
 def _is_https(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Over HTTPS: the request came so, or the service is published at an https:// address
+    (behind a proxy that speaks plain HTTP to it)."""
+    return request.url.scheme == "https" or get_settings().public_url.startswith("https://")
 
 
 def session_cookie(request: Request, secret: str) -> Cookie:
@@ -98,6 +104,14 @@ class SignInPages(Controller):
         target = safe_next(data.get("next") or request.query_params.get("next"))
         try:
             secret = await sign_in(email, password, _address(request))
+        except TooManyRequests as exc:
+            wait = int(exc.headers.get("Retry-After", "60"))
+            return _page(
+                "sign_in_wait.html",
+                {"minutes": max(1, math.ceil(wait / 60))},
+                status_code=429,
+                headers={"Retry-After": str(wait)},
+            )
         except NotAuthenticated:
             return _page("sign_in.html", {"next": target, "email": email, "wrong": True}, status_code=400)
         return Redirect(target, status_code=303, cookies=[session_cookie(request, secret)])
@@ -138,7 +152,52 @@ class SignInPages(Controller):
         return Redirect("/account", status_code=303)
 
 
-ACCOUNT_PAGES = [SignInPages]
+def _invitation_gone(exc: NotFound | Gone) -> Template:
+    """An invitation that cannot be used: expired (410), used, replaced or unknown (404), with
+    what to do next."""
+    expired = isinstance(exc, Gone) and "expired" in exc.detail
+    return _page("invitation_gone.html", {"expired": expired}, status_code=410 if expired else 404)
+
+
+class InvitationPages(Controller):
+    """The link of an invitation: who it is for, and the choice of a password."""
+
+    include_in_schema = False
+
+    @get("/invitations/{secret:str}")
+    async def invitation(self, secret: str) -> Template:
+        try:
+            person = await invited_person(secret)
+        except (NotFound, Gone) as exc:
+            return _invitation_gone(exc)
+        return _page("invitation.html", {"person": person, "secret": secret, **_RULES})
+
+    @post("/invitations/{secret:str}", status_code=303)
+    async def accept(self, request: Request, secret: str, data: Form) -> Template | Redirect:
+        try:
+            person = await invited_person(secret)
+        except (NotFound, Gone) as exc:
+            return _invitation_gone(exc)
+        password, again = data.get("password", ""), data.get("password_again", "")
+        error = None
+        if password != again:
+            error = "mismatch"
+        else:
+            try:
+                session = await accept_invitation(secret, password, _address(request))
+            except InvalidInput as exc:
+                error = "email" if "e-mail" in exc.detail else "length"
+            except (NotFound, Gone) as exc:
+                return _invitation_gone(exc)
+        if error:
+            context = {"person": person, "secret": secret, "error": error, **_RULES}
+            return _page("invitation.html", context, status_code=422)
+        return Redirect("/account", status_code=303, cookies=[session_cookie(request, session)])
+
+
+_RULES = {"min_length": MIN_LENGTH, "max_length": MAX_LENGTH}
+
+ACCOUNT_PAGES = [SignInPages, InvitationPages]
 """The accounts package's page controllers, for the composition root to mount."""
 ACCOUNT_TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The accounts' page templates, joined to the application's loader."""

@@ -158,3 +158,65 @@ async def test_signed_in_header_and_hostile_names_are_inert(client) -> None:
     assert "<script>alert" not in r.text
     assert "&lt;script&gt;alert(1)" in r.text and "&lt;script&gt;alert(2)" in r.text
     assert 'action="/sign-out"' in r.text
+
+
+async def test_a_throttled_sign_in_says_how_many_minutes_to_wait(client) -> None:
+    await _invited()
+    for _ in range(5):
+        await _sign_in(client, password="not the password at all")
+    r = await _sign_in(client, password="not the password at all")
+    assert r.status_code == 429
+    assert 0 < int(r.headers["retry-after"]) <= 15 * 60
+    assert "Try again in 15 minutes" in r.text
+
+
+async def test_an_invitation_shows_who_is_invited_then_signs_them_in_once(client) -> None:
+    secret = await invite(SYSTEM, "rita@ngo.example", "reviewer", None, "Friends <script>x</script>")
+    page = await client.get(f"/invitations/{secret}")
+    assert page.status_code == 200
+    assert "rita@ngo.example" in page.text and "reviewer" in page.text
+    assert "Friends &lt;script&gt;" in page.text and "<script>x" not in page.text
+    assert 'autocomplete="new-password"' in page.text and "12 to 1,024 characters" in page.text
+    token = csrf_of(page.text)
+    short = await client.post(
+        f"/invitations/{secret}", data={"password": "short", "password_again": "short", "_csrf_token": token}
+    )
+    assert short.status_code == 422 and "Choose a password of 12 to 1,024 characters" in short.text
+    mismatch = await client.post(
+        f"/invitations/{secret}",
+        data={"password": PASSWORD, "password_again": PASSWORD + "x", "_csrf_token": token},
+    )
+    assert mismatch.status_code == 422 and "not the same" in mismatch.text
+    done = await client.post(
+        f"/invitations/{secret}",
+        data={"password": PASSWORD, "password_again": PASSWORD, "_csrf_token": token},
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/account"
+    assert (await client.get("/account")).status_code == 200
+    again = await client.get(f"/invitations/{secret}")
+    assert again.status_code == 404 and "new invitation" in again.text
+    assert (await client.get("/invitations/nonsense")).status_code == 404
+
+
+async def test_an_expired_invitation_is_gone(client, monkeypatch) -> None:
+    secret = await invite(SYSTEM, "rita@ngo.example", "reviewer", None, "Friends")
+    monkeypatch.setenv("CLOCK", "2026-12-25T12:00:00+00:00")
+    r = await client.get(f"/invitations/{secret}")
+    assert r.status_code == 410 and "expired" in r.text
+
+
+async def test_the_api_still_reads_bearer_tokens_without_csrf(client) -> None:
+    from accounts.services import issue_token
+
+    await _invited()
+    token = await issue_token(SYSTEM, EMAIL)
+    headers = {"Authorization": f"Bearer {token}"}
+    r = await client.post("/api/v1/cities", json={}, headers=headers)
+    # Refused for its body (no CSRF token asked), as a problem, not as a page.
+    assert r.status_code in (400, 422), r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    anonymous = await client.post("/api/v1/cities", json={})
+    assert anonymous.status_code == 401
+    # A bearer token works on a page too.
+    page = await client.get("/account", headers=headers)
+    assert page.status_code == 200 and EMAIL in page.text
