@@ -157,3 +157,10 @@ async def accept_invitation(secret: str, password: str, address: str = "") -> st
         )
         session = await open_session(person, invitation["email"], address, now)
     return session
+
+
+async def invited_person(secret: str) -> Caller:
+    """Who an invitation that may still be used is for (their e-mail address, roles, city or
+    organisation), to show them before they choose a password; otherwise the error saying why
+    it cannot be used (404 unknown, 410 used, replaced or expired)."""
+    return await caller_of_user(await _usable_invitation(secret))

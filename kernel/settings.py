@@ -4,6 +4,7 @@ long a sign-in lasts and how often authentication may fail."""
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,11 @@ class Settings:
     session_idle_hours: int = 48
     """A session ends after this many hours without use."""
 
+    csrf_secret: str = ""
+    """The key signing the forms' CSRF tokens (`CSRF_SECRET`); when not set, one made at random
+    when the service starts (enough for a demo with one worker; forms open before a restart must
+    then be reloaded)."""
+
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith(("postgres://", "postgresql://"))
@@ -44,6 +50,10 @@ class Settings:
     def sqlite_path(self) -> str:
         """The SQLite file named by `sqlite:///path` (relative to the working directory)."""
         return self.database_url.removeprefix("sqlite:///") or "charter-tracker.db"
+
+
+_STARTUP_CSRF_SECRET = secrets.token_urlsafe(32)
+"""The CSRF key of this process when `CSRF_SECRET` is not set."""
 
 
 def get_settings() -> Settings:
@@ -63,4 +73,5 @@ def get_settings() -> Settings:
         sign_in_lock_minutes=int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15")),
         session_max_days=int(os.environ.get("SESSION_MAX_DAYS", "14")),
         session_idle_hours=int(os.environ.get("SESSION_IDLE_HOURS", "48")),
+        csrf_secret=os.environ.get("CSRF_SECRET") or _STARTUP_CSRF_SECRET,
     )

@@ -5,22 +5,28 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from jinja2 import Template as JinjaTemplate
 from litestar import Litestar, Request, Response, Router
-from litestar.datastructures import CacheControlHeader
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import Message, Scope
+from markupsafe import Markup
 from piccolo.engine.postgres import PostgresEngine
 from swagger_ui_bundle import swagger_ui_path
 
+from accounts.pages import ACCOUNT_PAGES, ACCOUNT_TEMPLATE_DIR, SESSION_COOKIE
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
 from kernel.db import get_engine
 from kernel.settings import get_settings
-from tracker.auth import authenticate, provide_caller
+from tracker.auth import CLEAR_SESSION_KEY, authenticate, identify_visitor, provide_caller
 from tracker.headers import SecurityHeaders
 from tracker.openapi import document_refusals, openapi_config, refine_document
 from tracker.plain_text import refuse_nul_characters
@@ -70,14 +76,53 @@ def api_router() -> Router:
     )
 
 
+async def _clear_stale_session(message: Message, scope: Scope) -> None:
+    """An answer to a request whose session cookie names no session going on (unknown,
+    expired, signed out) clears that cookie: the visitor is simply anonymous."""
+    if message["type"] == "http.response.start" and scope.get("state", {}).get(CLEAR_SESSION_KEY):
+        secure = scope.get("scheme") == "https"
+        cookie = Cookie(
+            key=SESSION_COOKIE,
+            value="",
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+            max_age=0,
+            expires=0,
+        )
+        headers = list(message.get("headers", []))
+        headers.append((b"set-cookie", cookie.to_header(header="").strip().encode("latin-1")))
+        message["headers"] = headers
+
+
 def pages_router() -> Router:
     """The web pages, from the root: every page's controller, errors answered as pages."""
     return Router(
         path="/",
-        route_handlers=PAGE_CONTROLLERS,
+        route_handlers=[*PAGE_CONTROLLERS, *ACCOUNT_PAGES],
+        guards=[identify_visitor],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         include_in_schema=False,
     )
+
+
+class _FormTemplate:
+    """A page's template whose `csrf_input` (the hidden field Litestar makes, already escaped)
+    is written as HTML, not escaped a second time by the autoescaping environment."""
+
+    def __init__(self, template: JinjaTemplate) -> None:
+        self._template = template
+
+    def render(self, *args: Any, **context: Any) -> str:
+        if isinstance(context.get("csrf_input"), str):
+            context["csrf_input"] = Markup(context["csrf_input"])  # noqa: S704
+        return self._template.render(*args, **context)
+
+
+class _PageTemplates(JinjaTemplateEngine):
+    def get_template(self, template_name: str) -> Any:
+        return _FormTemplate(super().get_template(template_name))
 
 
 def template_config() -> TemplateConfig:
@@ -85,13 +130,13 @@ def template_config() -> TemplateConfig:
     accounts' sign-in, later) extends `base.html` without importing the web package; each
     package's folder joins the loader's list. Autoescape on, words from the shared catalogs."""
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(TEMPLATE_DIR)]),
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATE_DIR), FileSystemLoader(ACCOUNT_TEMPLATE_DIR)]),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         auto_reload=False,
     )
     configure(env)
-    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(env))
+    return TemplateConfig(instance=_PageTemplates.from_environment(env))
 
 
 _NOT_PAGES = (f"{API_PREFIX}/", "/static/", "/schema")
@@ -105,6 +150,20 @@ def _page_or_problem(request: Request, exc: HTTPException) -> Response:
     if path.startswith(_NOT_PAGES) or path == API_PREFIX:
         return http_error(request, exc)
     return page_error(request, exc)
+
+
+def csrf_config() -> CSRFConfig:
+    """CSRF protection of every form: a signed token in a cookie and in the form's hidden field.
+    The API (bearer tokens, no cookies), its documentation and the static files are left out."""
+    settings = get_settings()
+    return CSRFConfig(
+        secret=settings.csrf_secret,
+        cookie_name="csrftoken",
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        cookie_secure=settings.public_url.startswith("https://"),
+        exclude=[f"^{API_PREFIX}(/|$)", "^/static/", "^/schema"],
+    )
 
 
 def create_app() -> Litestar:
@@ -131,6 +190,8 @@ def create_app() -> Litestar:
         exception_handlers={**EXCEPTION_HANDLERS, HTTPException: _page_or_problem},  # type: ignore[dict-item]
         template_config=template_config(),
         lifespan=[lifespan],
+        before_send=[_clear_stale_session],
+        csrf_config=csrf_config(),
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         openapi_config=openapi_config(),
     )

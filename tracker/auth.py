@@ -10,13 +10,16 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 
+from accounts.pages import SESSION_COOKIE
 from accounts.services import caller_for_token, failed_authentications, record_failed_authentication
+from accounts.sessions import caller_for_session
 from kernel.caller import ANONYMOUS, Caller
 from kernel.errors import FieldError, MalformedInput, NotAuthenticated, TooManyRequests
 from kernel.settings import get_settings
 
 _READS = {"GET", "HEAD", "OPTIONS"}
 _STATE_KEY = "caller"
+CLEAR_SESSION_KEY = "clear_session_cookie"
 MAX_JSON_DEPTH = 32
 """How deeply a JSON body may nest: the deepest shape the API reads is a few levels deep."""
 _JSON_TOKENS = re.compile(rb'\\.|"|[\[{]|[\]}]', re.DOTALL)
@@ -77,6 +80,20 @@ def check_json_depth(body: bytes, limit: int = MAX_JSON_DEPTH) -> None:
                 )
         else:
             depth -= 1
+
+
+async def identify_visitor(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Guard of every page: a bearer token still works; otherwise the session cookie names the
+    signed-in person. A session that is unknown, expired or signed out is anonymous, and its
+    cookie is cleared on the answer (never an error)."""
+    if connection.headers.get("authorization"):
+        connection.state[_STATE_KEY] = await _caller_of(connection)
+        return
+    secret = connection.cookies.get(SESSION_COOKIE)
+    caller = await caller_for_session(secret) if secret else None
+    if secret and caller is None:
+        connection.state[CLEAR_SESSION_KEY] = True
+    connection.state[_STATE_KEY] = caller or ANONYMOUS
 
 
 async def provide_caller(request: Request) -> Caller:
