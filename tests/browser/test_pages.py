@@ -25,6 +25,7 @@ PAGES: list[tuple[str, str]] = [
     ("evidence", "/evidence/1"),
     ("comparison", "/charters/lampedusa/comparison"),
     ("history", "/history?entity=adoption&key=grenoble%2Flampedusa%2FLAM-DIG-01"),
+    ("sign-in", "/sign-in?next=/cities/grenoble"),
     ("not-found", "/cities/nowhere"),
 ]
 """(page type, path) of each page type checked; add yours here."""
