@@ -6,12 +6,13 @@ from pathlib import Path
 
 from litestar.types import ControllerRouterHandler
 
+from web.public.challenges import ChallengePages
 from web.public.charters import CharterPages
 from web.public.cities import CityPages
 from web.public.home import HomePages
 
-PAGE_CONTROLLERS: list[ControllerRouterHandler] = [HomePages, CharterPages, CityPages]
-"""Every page's controller: the public's (home and search, a charter, a city)."""
+PAGE_CONTROLLERS: list[ControllerRouterHandler] = [HomePages, CharterPages, CityPages, ChallengePages]
+"""Every page's controller: the public's (home and search, a charter, a city, the challenges)."""
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The pages' templates; `base.html` is the layout every page extends, by name."""
