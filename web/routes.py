@@ -6,6 +6,7 @@ from pathlib import Path
 
 from litestar.types import ControllerRouterHandler
 
+from web.public.challenges import ChallengePages
 from web.public.charters import CharterPages
 from web.public.cities import CityPages
 from web.public.commitments import CommitmentPages
@@ -20,11 +21,12 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     CityPages,
     CommitmentPages,
     EvidencePages,
+    ChallengePages,
     ComparisonPages,
     HistoryPages,
 ]
 """Every page's controller: the public's (home and search, a charter, a city, a commitment in a
-city, a piece of evidence, a charter's comparison, an item's history)."""
+city, a piece of evidence, the challenges, a charter's comparison, an item's history)."""
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The pages' templates; `base.html` is the layout every page extends, by name."""
