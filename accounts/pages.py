@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
 from litestar.enums import MediaType, RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Redirect, Template
 
 from accounts.invitations import accept_invitation, invited_person
@@ -165,7 +165,7 @@ class InvitationPages(Controller):
     include_in_schema = False
 
     @get("/invitations/{secret:str}")
-    async def invitation(self, secret: str) -> Template:
+    async def invitation(self, secret: FromPath[str]) -> Template:
         try:
             person = await invited_person(secret)
         except (NotFound, Gone) as exc:
@@ -173,7 +173,7 @@ class InvitationPages(Controller):
         return _page("invitation.html", {"person": person, "secret": secret, **_RULES})
 
     @post("/invitations/{secret:str}", status_code=303)
-    async def accept(self, request: Request, secret: str, data: Form) -> Template | Redirect:
+    async def accept(self, request: Request, secret: FromPath[str], data: Form) -> Template | Redirect:
         try:
             person = await invited_person(secret)
         except (NotFound, Gone) as exc:
