@@ -145,7 +145,7 @@ class SignInPages(Controller):
         )
 
     @post("/account/tokens/{token_id:int}/revoke", status_code=303)
-    async def revoke_token(self, caller: Caller, token_id: int) -> Redirect:
+    async def revoke_token(self, caller: Caller, token_id: FromPath[int]) -> Redirect:
         if not caller.is_authenticated:
             return Redirect("/sign-in?next=/account", status_code=303)
         await revoke_own_token(caller, token_id)

@@ -35,6 +35,8 @@ from tracker.routes import API_CONTROLLERS, API_PREFIX, answer_options_with_ever
 from tracker.strict_body import read_bodies_strictly
 from tracker.strict_query import learn_query_parameters, refuse_unknown_query_parameters
 from web.errors import PAGE_EXCEPTION_HANDLERS, page_error
+from web.language import COOKIE as LANGUAGE_COOKIE
+from web.language import language_cookie, page_language
 from web.routes import PAGE_CONTROLLERS, STATIC_DIR, STATIC_URL, TEMPLATE_DIR
 from web.templating import configure
 
@@ -94,6 +96,23 @@ async def _clear_stale_session(message: Message, scope: Scope) -> None:
         headers = list(message.get("headers", []))
         headers.append((b"set-cookie", cookie.to_header(header="").strip().encode("latin-1")))
         message["headers"] = headers
+
+
+async def _speak_the_page_language(message: Message, scope: Scope) -> None:
+    """Every page, whichever package rendered it (the accounts' sign-in too), says its language
+    (`Content-Language`) and remembers a language chosen with `?lang=` in the visitor's cookie."""
+    if message["type"] != "http.response.start" or "page_language" not in scope.get("state", {}):
+        return
+    headers = list(message.get("headers", []))
+    names = {name.lower() for name, _ in headers}
+    if b"content-language" not in names:
+        headers.append((b"content-language", page_language(Request(scope)).encode("latin-1")))
+    cookie = language_cookie(Request(scope))
+    mine = f"{LANGUAGE_COOKIE}=".encode()
+    already = any(name.lower() == b"set-cookie" and value.startswith(mine) for name, value in headers)
+    if cookie and not already:
+        headers.append((b"set-cookie", cookie.to_header(header="").strip().encode("latin-1")))
+    message["headers"] = headers
 
 
 def pages_router() -> Router:
@@ -190,7 +209,7 @@ def create_app() -> Litestar:
         exception_handlers={**EXCEPTION_HANDLERS, HTTPException: _page_or_problem},  # type: ignore[dict-item]
         template_config=template_config(),
         lifespan=[lifespan],
-        before_send=[_clear_stale_session],
+        before_send=[_clear_stale_session, _speak_the_page_language],
         csrf_config=csrf_config(),
         request_max_body_size=settings.max_upload_bytes + 1024 * 1024,
         openapi_config=openapi_config(),

@@ -333,3 +333,29 @@ def _as(struct: type[T], /, **fields: Any) -> T:
 
 def _period(value: Any) -> str | None:
     return str(value) if value is not None else None
+
+
+DEMO_PEOPLE: list[tuple[str, str, str | None, str | None, str]] = [
+    ("secretariat@demo.example", Role.secretariat.value, None, None, "Demo secretariat"),
+    ("grenoble@demo.example", Role.city_editor.value, "grenoble", None, "Demo officer, Grenoble"),
+    (
+        "volunteer@demo.example",
+        Role.reviewer.value,
+        None,
+        "Collectif Accès aux Droits 38 (fictional)",
+        "Demo volunteer",
+    ),
+]
+"""One invented person of each kind of user (e-mail, role, city, organisation, name), so that the
+demo can be tried signed in: the secretariat, a city's officer, an association's volunteer."""
+
+
+async def invite_demo_people() -> list[tuple[str, str, str]]:
+    """(e-mail, role, invitation secret) for each demo person: a fresh one-time link each time
+    the demo is served, with which they choose a password and sign in."""
+    from accounts.invitations import invite
+
+    return [
+        (email, role, await invite(SYSTEM, email, role, city, organisation, name))
+        for email, role, city, organisation, name in DEMO_PEOPLE
+    ]

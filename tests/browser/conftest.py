@@ -1,5 +1,6 @@
 """Browser test set-up: the real service with the demo data on a free port (its own SQLite file,
-as tests/contract does), and one Chromium for the whole session: Debian's `chromium` (installed by
+as tests/contract does), and one Chromium for all the browser tests, closed when they end so that
+the async tests collected after them get their event loop back: Debian's `chromium` (installed by
 `scripts/system-packages test`), or the one `CHROMIUM` names. Playwright downloads no browser.
 
 These tests run on SQLite only: they check what the browser does with the pages, which does not
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.error import URLError
+from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -40,12 +42,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 )
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The service with the demo data on a free port of 127.0.0.1; its address."""
+class Service:
+    """The service under test: its address, and what it printed (the demo people's invitations)."""
+
+    def __init__(self, url: str, log: Path) -> None:
+        self.url = url
+        self.log = log
+
+    def invitation(self, email: str) -> str:
+        """The path of the one-time invitation link the demo printed for `email`."""
+        for line in self.log.read_text().splitlines():
+            words = line.split()
+            if email in words:
+                return urlsplit(words[-1]).path
+        raise AssertionError(f"no invitation printed for {email}:\n{self.log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="package")
+def site(service: Service) -> str:
+    """The service's address."""
+    return service.url
+
+
+@pytest.fixture(scope="package")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The service with the demo data on a free port of 127.0.0.1."""
     tmp = tmp_path_factory.mktemp("browser")
     env = {
         **os.environ,
+        "PYTHONUNBUFFERED": "1",
         "DATABASE_URL": f"sqlite:///{tmp / 'browser.db'}",
         "UPLOAD_DIR": str(tmp / "uploads"),
         "REPORT_CACHE_DIR": str(tmp / "reports"),
@@ -70,14 +95,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"The service did not start:\n{log.read_text()[-3000:]}")
                 time.sleep(0.5)
-        yield url
+        yield Service(url, log)
         assert "Traceback" not in log.read_text(), log.read_text()[-6000:]
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import tinycss2
 
 from web.routes import STATIC_DIR, STATIC_URL
 
@@ -25,6 +26,18 @@ def test_the_stylesheet_uses_logical_properties_only() -> None:
     text's direction."""
     assert PHYSICAL.findall(re.sub(r"/\*.*?\*/", "", CSS, flags=re.DOTALL)) == []
     assert "margin-inline-start" in CSS and "inset-inline-start" in CSS and "text-align: start" in CSS
+
+
+def test_the_stylesheet_parses_as_css() -> None:
+    """Every rule closes and holds declarations only: a brace lost in an edit would make the
+    browser drop every rule after it (a CSS parser, not the eye, finds that)."""
+    rules = tinycss2.parse_stylesheet(CSS, skip_comments=True, skip_whitespace=True)
+    assert [r for r in rules if r.type == "error"] == []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            body = tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+            bad = [d for d in body if d.type == "error"]
+            assert bad == [], f"{tinycss2.serialize(rule.prelude).strip()}: {bad}"
 
 
 def test_focus_is_visible() -> None:

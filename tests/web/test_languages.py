@@ -81,3 +81,19 @@ async def test_labels_are_translated(client) -> None:
     ar = parse((await _page(client, "/charters/lampedusa?lang=ar")).text).text
     assert "Principes et engagements" in fr and "Indicateurs" in fr and "Aller au contenu" in fr
     assert "المبادئ والالتزامات" in ar and "المؤشرات" in ar and "انتقل إلى المحتوى" in ar
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/cities/nowhere", "/charters/lampedusa"])
+async def test_every_kind_of_page_remembers_the_choice_once_and_says_its_language(client, path: str) -> None:
+    """The accounts' pages and the error pages as well as the web's: `?lang=` sets the cookie
+    (once, not twice), and the answer states its language, which the next page keeps."""
+    await builders.charter()
+    client.cookies.clear()
+    r = await client.get(f"{path}?lang=ar")
+    cookies = r.headers.get_list("set-cookie")
+    assert [c for c in cookies if c.startswith("lang=")] == [c for c in cookies if c.startswith("lang=ar;")]
+    assert len([c for c in cookies if c.startswith("lang=")]) == 1
+    assert r.headers["content-language"] == "ar"
+    after = await client.get("/sign-in")
+    assert after.headers["content-language"] == "ar"
+    assert parse(after.text).first("html")["dir"] == "rtl"

@@ -18,11 +18,14 @@ def serve(host: str, port: int, with_demo: bool) -> None:
     """Migrate, then serve the web pages (at /) and the API (at /api/v1, docs at /schema)."""
     import uvicorn
 
+    address = f"http://{host}:{port}"
     if with_demo:
-        from tracker.demo import load_demo
+        from tracker.demo import invite_demo_people, load_demo
 
         run(load_demo())
-    address = f"http://{host}:{port}"
+        click.echo("Demo people: open a link to choose a password and sign in (each works once, for 7 days).")
+        for email, role, secret in run(invite_demo_people()):
+            click.echo(f"  {role:<12} {email:<26} {address}/invitations/{secret}")
     click.echo(f"Serving the pages on {address}/  (API: {address}/api/v1, its docs: {address}/schema)")
     os.environ.setdefault("REPORT_WARM_WORKERS", "1")
     uvicorn.run("tracker.asgi:app", host=host, port=port, log_level="info")
