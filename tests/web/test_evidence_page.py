@@ -128,6 +128,9 @@ async def test_evidence_pages_read_in_french_and_arabic(client) -> None:
         if files[0]["url"] is None:
             check_page(r, lang, direction)
         assert f'<html lang="{lang}" dir="{direction}">' in r.text
+    # Loaded with the demo, not by a person: said in words, not as the service's inner name.
+    r = await client.get(f"/evidence/{first}", params={"lang": "fr"})
+    assert "Données importées" in r.text and ">system<" not in r.text and "· system" not in r.text
 
 
 async def test_unknown_and_malformed_ids_are_404(client) -> None:
