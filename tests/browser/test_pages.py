@@ -25,6 +25,8 @@ PAGES: list[tuple[str, str]] = [
     ("evidence", "/evidence/1"),
     ("comparison", "/charters/lampedusa/comparison"),
     ("history", "/history?entity=adoption&key=grenoble%2Flampedusa%2FLAM-DIG-01"),
+    ("challenges", "/challenges"),
+    ("challenge", "/challenges/1"),
     ("sign-in", "/sign-in?next=/cities/grenoble"),
     ("not-found", "/cities/nowhere"),
 ]
