@@ -45,3 +45,24 @@ async def test_one_challenge_with_its_rounds_in_arabic(client) -> None:
         for e in item["evidence"]:
             assert f'href="/evidence/{e}"' in r.text
     assert (await client.get("/challenges/999999")).status_code == 404
+
+
+async def test_a_challenge_names_its_city_links_its_claim_and_titles_its_evidence(client) -> None:
+    """The city under its name in the page's language, the claim linked to its commitment's page,
+    counter-evidence under its title, and a challenge not answered yet says so."""
+    await load_demo()
+    items = (await client.get("/api/v1/challenges")).json()["items"]
+    item = next(
+        c for c in items if c["claim_id"].startswith("measurement-") and not c["replies"] and c["evidence"]
+    )
+    r = await client.get(f"/challenges/{item['id']}", params={"lang": "fr"})
+    assert r.status_code == 200
+    evidence = (await client.get(f"/api/v1/evidence/{item['evidence'][0]}")).json()
+    assert evidence["title"] in r.text
+    assert f'/cities/{item["city"]}/commitments/' in r.text and "#indicator-" in r.text
+    assert "La ville n’a pas encore répondu." in r.text
+    city = (await client.get(f"/api/v1/cities/{item['city']}", params={"lang": "ar"})).json()
+    r = await client.get(f"/challenges/{item['id']}", params={"lang": "ar"})
+    assert city["name"] in r.text
+    listing = await client.get("/challenges", params={"lang": "ar"})
+    assert city["name"] in listing.text and f'<option value="{item["city"]}"' in listing.text

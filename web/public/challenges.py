@@ -13,9 +13,15 @@ from litestar.response import Template
 
 from charter.tables import City
 from indicators.challenges import REPLY_DAYS, get_challenge, list_challenges
-from indicators.claims import now
-from indicators.schemas import ChallengeRead
+from indicators.claims import get_claim, now
+from indicators.evidence import get_evidence
+from indicators.schemas import ChallengeRead, ClaimRead
+from indicators.tables import Indicator
+from kernel.caller import Caller
+from kernel.errors import NotFound
+from web.language import page_language
 from web.pages import render
+from web.public.names import cities_by_slug
 
 STATUSES = ("open", "answered", "overdue", "ruled")
 """The list's status filter: `overdue` is an open challenge the city has left unanswered for
@@ -30,6 +36,35 @@ def days_left(challenge: ChallengeRead) -> int | None:
         return None
     left = (challenge.opened_at + timedelta(days=REPLY_DAYS) - now()).days
     return max(left, 0)
+
+
+async def claim_page(claim: ClaimRead) -> str | None:
+    """The page of the commitment a claim is about (a status update names its adoption, a value
+    its indicator); None for a signature, which the city's page shows."""
+    if claim.kind == "status_update":
+        city, charter, code = claim.subject.split("/", 2)
+        return f"/cities/{city}/commitments/{charter}/{code}"
+    if claim.kind == "measurement":
+        row = (
+            await Indicator.select(Indicator.code, Indicator.commitment._.code.as_alias("commitment"))
+            .where(Indicator.key == claim.subject)
+            .first()
+        )
+        if row:
+            charter = claim.subject.split("/", 1)[0]
+            return f"/cities/{claim.city}/commitments/{charter}/{row['commitment']}#indicator-{row['code']}"
+    return None
+
+
+async def evidence_titles(caller: Caller, ids: list[int]) -> dict[int, str]:
+    """The titles of the evidence items `caller` may see, by id (the others are left out)."""
+    titles: dict[int, str] = {}
+    for evidence_id in ids:
+        try:
+            titles[evidence_id] = (await get_evidence(caller, evidence_id)).title
+        except NotFound:
+            continue
+    return titles
 
 
 class ChallengePages(Controller):
@@ -59,6 +94,7 @@ class ChallengePages(Controller):
             )
             rows = [(c, days_left(c)) for c in page.items]
         context = {
+            "cities": await cities_by_slug(page_language(request)),
             "rows": rows,
             "status": status or "",
             "city": city or "",
@@ -68,7 +104,20 @@ class ChallengePages(Controller):
         return render(request, "challenges.html", context, status_code=400 if errors else 200)
 
     @get("/{challenge_id:int}", name="challenge")
-    async def challenge(self, request: Request, challenge_id: FromPath[int]) -> Template:
+    async def challenge(self, request: Request, caller: Caller, challenge_id: FromPath[int]) -> Template:
         """One challenge: the claim, the reason, counter-evidence, the rounds and the ruling."""
         item = await get_challenge(challenge_id)
-        return render(request, "challenge.html", {"c": item, "days_left": days_left(item)})
+        try:
+            claim: ClaimRead | None = (await get_claim(caller, item.claim_id))[0]
+        except NotFound:
+            claim = None
+        cited = [*item.evidence, *(e for r in item.replies for e in r.evidence)]
+        context = {
+            "c": item,
+            "claim": claim,
+            "claim_page": await claim_page(claim) if claim else None,
+            "titles": await evidence_titles(caller, cited),
+            "cities": await cities_by_slug(page_language(request)),
+            "days_left": days_left(item),
+        }
+        return render(request, "challenge.html", context)
