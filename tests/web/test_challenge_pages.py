@@ -59,7 +59,7 @@ async def test_a_challenge_names_its_city_links_its_claim_and_titles_its_evidenc
     assert r.status_code == 200
     evidence = (await client.get(f"/api/v1/evidence/{item['evidence'][0]}")).json()
     assert evidence["title"] in r.text
-    assert f'/cities/{item["city"]}/commitments/' in r.text and "#indicator-" in r.text
+    assert f"/cities/{item['city']}/commitments/" in r.text and "#indicator-" in r.text
     assert "La ville n’a pas encore répondu." in r.text
     city = (await client.get(f"/api/v1/cities/{item['city']}", params={"lang": "ar"})).json()
     r = await client.get(f"/challenges/{item['id']}", params={"lang": "ar"})
