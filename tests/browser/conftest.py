@@ -9,19 +9,14 @@ depend on the database, and a second run on PostgreSQL would only double CI time
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.error import URLError
 from urllib.parse import urlsplit
-from urllib.request import urlopen
 
 import pytest
 
 from kernel.settings import get_settings
-from tests.contract.test_api_contract import _free_port
+from tests.demo_service import demo_service
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS") or Path(__file__).with_name(".screenshots"))
@@ -75,31 +70,10 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         "UPLOAD_DIR": str(tmp / "uploads"),
         "REPORT_CACHE_DIR": str(tmp / "reports"),
     }
-    port = _free_port()
     log = tmp / "service.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", "serve", "--demo", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urlopen(f"{url}/", timeout=2):  # noqa: S310 - our own http://127.0.0.1
-                    break
-            except (URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"The service did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
+    with demo_service(env, log) as url:
         yield Service(url, log)
         assert "Traceback" not in log.read_text(), log.read_text()[-6000:]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="package")

@@ -10,29 +10,20 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.error import URLError
 from urllib.parse import urlsplit, urlunsplit
-from urllib.request import urlopen
 
 import pytest
 
 from kernel.settings import get_settings
+from tests.demo_service import demo_service
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SECONDS = os.environ.get("CONTRACT_SECONDS", "60")
 SEED = os.environ.get("CONTRACT_SEED", "20261202")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _fresh_database(tmp: Path) -> str:
@@ -76,32 +67,11 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
         # anonymous run's forged tokens slow the secretariat's run down.
         "AUTH_FAILURES_PER_MINUTE": "1000000",
     }
-    port = _free_port()
     log = tmp / "service.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", "serve", "--demo", "--port", str(port)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urlopen(f"{url}/schema/openapi.json", timeout=2):  # noqa: S310 - our own http://127.0.0.1
-                    break
-            except (URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"The service did not start:\n{log.read_text()[-3000:]}")
-                time.sleep(0.5)
+    with demo_service(env, log, ready="/schema/openapi.json") as url:
         _cli(env, "user", "add", "contract@uclg.example", "--role", "secretariat")
         token = _cli(env, "user", "token", "contract@uclg.example").splitlines()[-1]
         yield url, token, log
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "secretariat"])
