@@ -331,6 +331,7 @@ async def replies() -> list[list[Any]]:
         [
             f"reply-{r['id']}",
             f"challenge-{r['challenge']}",
+            r["side"],
             r["created_by_label"],
             r["created_at"],
             r["body_md"],

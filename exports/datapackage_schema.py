@@ -257,10 +257,11 @@ TABLES = [
     ),
     Table(
         "challenge_replies",
-        "The cities' replies to challenges",
+        "The rounds of challenges: the cities' replies and the challengers' answers back",
         [
             ("id", S, "Reply id"),
             ("challenge", S, "Challenge id"),
+            ("side", S, "Who speaks: city (the city's reply) or challenger (the answer back)"),
             ("by", S, "Name published"),
             ("at", T, "Written at"),
             ("body_md", S, "Reply (Markdown)"),

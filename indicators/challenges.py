@@ -5,14 +5,15 @@ organisation's name, and the public only ever sees that name.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from charter.tables import City
 from indicators import standing
-from indicators.choices import ChallengeStatus, EvidenceReview
+from indicators.choices import ChallengeStatus, EvidenceReview, ReplySide
 from indicators.claims import claim_for_read, now
-from indicators.evidence import check_cited
+from indicators.evidence import NewEvidence, check_cited, file_new_evidence
 from indicators.schemas import (
     ChallengeCreate,
     ChallengePage,
@@ -65,18 +66,38 @@ def _organisation(caller: Caller, data: ChallengeCreate) -> str | None:
     return organisation
 
 
-async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate) -> ChallengeRead:
-    """A civil-society reviewer questions a published claim. Drafts are invisible to reviewers
-    (404); one reviewer opens at most `CHALLENGES_PER_MINUTE` challenges a minute (429)."""
+def check_reason(text: str) -> str:
+    """The reason of a challenge or the body of a reply: Markdown, not empty, within the cap."""
+    return _text(text, "reason_md")
+
+
+def may_open_challenge(caller: Caller) -> None:
+    """Only civil-society reviewers question claims (401 for visitors, 403 for anyone else)."""
     caller.require_authenticated()
     if not caller.is_reviewer:
         raise Forbidden("Only civil-society reviewers open challenges.")
+
+
+async def claim_to_challenge(caller: Caller, claim_text: str) -> dict[str, Any]:
+    """The published claim a reviewer questions (404 for a draft or an unknown claim)."""
+    _, row = await claim_for_read(caller, claim_text)
+    if row["draft"]:  # a reviewer cannot see drafts; this guards a reviewer who edits too
+        raise NotFound(f"No claim {claim_text!r}.")
+    return row
+
+
+async def open_challenge(
+    caller: Caller, claim_text: str, data: ChallengeCreate, new_evidence: Sequence[NewEvidence] = ()
+) -> ChallengeRead:
+    """A civil-society reviewer questions a published claim, citing counter-evidence already on
+    file and filing `new_evidence` (files, links) in the same transaction: all of it is written,
+    or none. Drafts are invisible to reviewers (404); one reviewer opens at most
+    `CHALLENGES_PER_MINUTE` challenges a minute (429)."""
+    may_open_challenge(caller)
     reason = _text(data.reason_md, "reason_md")
     organisation = _organisation(caller, data)
     async with write_transaction():
-        _, row = await claim_for_read(caller, claim_text)
-        if row["draft"]:  # a reviewer cannot see drafts; this guards a reviewer who edits too
-            raise NotFound(f"No claim {claim_text!r}.")
+        row = await claim_to_challenge(caller, claim_text)
         # Counted after the reviewer's other challenges in flight are committed, so that the
         # limit holds for challenges sent at once.
         await take_turns(Turns.challenges_opened, [caller.user_id] if caller.user_id is not None else [])
@@ -90,7 +111,8 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
                 f"{limit}. Try again in a minute.",
                 60,
             )
-        cited = await check_cited(row["city_id"], data.evidence, own=False, caller=caller)
+        filed = [(await file_new_evidence(caller, row["city_slug"], item)).id for item in new_evidence]
+        cited = await check_cited(row["city_id"], [*data.evidence, *filed], own=False, caller=caller)
         claim = claim_text.strip()
         challenge = (
             await Challenge.insert(
@@ -120,18 +142,47 @@ async def open_challenge(caller: Caller, claim_text: str, data: ChallengeCreate)
     return await get_challenge(challenge["id"])
 
 
-async def reply(caller: Caller, challenge_id: int, data: ReplyCreate) -> ChallengeRead:
-    """One of the city's own editors answers; several rounds are allowed until the ruling."""
+def reply_side(caller: Caller, challenge: dict[str, Any]) -> ReplySide | None:
+    """The side the caller may speak for in a challenge's rounds: one of the city's own editors
+    answers for the city; the reviewer who opened it (or a reviewer of the organisation it is
+    published under) answers back. None for anyone else (the secretariat rules, it does not
+    argue)."""
+    if caller.is_editor_of(challenge["city"]):
+        return ReplySide.city
+    own = challenge["opened_by"] == caller.user_id or (
+        challenge["organisation"] and challenge["organisation"] == caller.organisation
+    )
+    if caller.is_reviewer and caller.user_id is not None and own:
+        return ReplySide.challenger
+    return None
+
+
+async def reply(
+    caller: Caller, challenge_id: int, data: ReplyCreate, new_evidence: Sequence[NewEvidence] = ()
+) -> ChallengeRead:
+    """A round of a challenge, until the ruling: the city's editors answer (several rounds
+    allowed); once the city has answered, the challenger may answer back. Evidence already on
+    file is cited by id; `new_evidence` is filed in the same transaction."""
     caller.require_authenticated()
     body = _text(data.body_md, "body_md")
     async with write_transaction():
         row = await _challenge_or_raise(challenge_id)
-        if not caller.is_editor_of(row["city"]):
-            raise Forbidden("Only the editors of the city whose claim is challenged may reply.")
+        side = reply_side(caller, row)
+        if side is None:
+            raise Forbidden(
+                "Only the editors of the city whose claim is challenged, and the challenger, may reply."
+            )
         if row["status"] == ChallengeStatus.ruled:
             raise Conflict(f"Challenge {challenge_id} has been ruled on; it takes no more replies.")
-        cited = await check_cited(row["city"], data.evidence, own=False, caller=caller)
-        if cited:
+        if side == ReplySide.challenger and row["status"] == ChallengeStatus.open:
+            raise Conflict(
+                f"The city has not answered challenge {challenge_id} yet; you can answer back after "
+                "its answer."
+            )
+        city_slug = (await City.select(City.slug).where(City.id == row["city"]).first() or {}).get("slug", "")
+        filed = [(await file_new_evidence(caller, city_slug, item)).id for item in new_evidence]
+        cited = await check_cited(row["city"], [*data.evidence, *filed], own=False, caller=caller)
+        if cited and side == ReplySide.city:
             rejected = await Evidence.count().where(
                 Evidence.id.is_in(cited) & (Evidence.review == EvidenceReview.rejected)
             )
@@ -144,9 +195,12 @@ async def reply(caller: Caller, challenge_id: int, data: ReplyCreate) -> Challen
             await ChallengeReply.insert(
                 ChallengeReply(
                     challenge=challenge_id,
+                    side=side,
                     body_md=body,
                     created_by=caller.user_id,
-                    created_by_label=caller.public_name,
+                    created_by_label=(row["organisation"] or caller.public_name)
+                    if side == ReplySide.challenger
+                    else caller.public_name,
                     created_at=now(),
                 )
             ).returning(ChallengeReply.id)
@@ -168,7 +222,14 @@ async def reply(caller: Caller, challenge_id: int, data: ReplyCreate) -> Challen
             "challenge",
             f"challenge-{challenge_id}",
             {"status": row["status"]},
-            {"status": "answered", "reply": reply_row["id"], "body_md": body, "evidence": cited},
+            {
+                "status": "answered",
+                "reply": reply_row["id"],
+                "side": str(side),
+                "body_md": body,
+                "evidence": cited,
+            },
+            public_label=row["organisation"] if side == ReplySide.challenger else None,
         )
     return await get_challenge(challenge_id)
 
@@ -250,6 +311,7 @@ async def _reads(rows: list[dict[str, Any]]) -> list[ChallengeRead]:
                 replies=[
                     ReplyRead(
                         r["id"],
+                        ReplySide(r["side"] or "city"),
                         r["created_by_label"],
                         r["created_at"],
                         r["body_md"],
@@ -296,9 +358,18 @@ async def challenges_on(claim_ids: list[str]) -> list[ChallengeRead]:
 
 
 async def list_challenges(
-    *, city: str | None, status: str | None, overdue: bool | None, claim: str | None, limit: int, offset: int
+    *,
+    city: str | None,
+    status: str | None,
+    overdue: bool | None,
+    claim: str | None,
+    limit: int,
+    offset: int,
+    opened_by: int | None = None,
 ) -> ChallengePage:
-    """Challenges, newest first, by city, status, claim, or overdue (public)."""
+    """Challenges, newest first, by city, status, claim, or overdue (public); `opened_by` keeps
+    those one reviewer opened (their own list, never shown to others: the public sees only the
+    organisation's name)."""
     query = _select()
     count = Challenge.count()
     conditions = []
@@ -317,6 +388,8 @@ async def list_challenges(
             ) from None
     if claim is not None:
         conditions.append(Challenge.claim_id == claim)
+    if opened_by is not None:
+        conditions.append(Challenge.opened_by == opened_by)
     if overdue is not None:
         cutoff = now() - timedelta(days=REPLY_DAYS)
         conditions.append(

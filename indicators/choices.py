@@ -58,6 +58,14 @@ class ChallengeStatus(StrEnum):
     ruled = "ruled"
 
 
+class ReplySide(StrEnum):
+    """Who speaks in a round of a challenge: the city whose claim is questioned, or the
+    challenger answering back after the city's answer."""
+
+    city = "city"
+    challenger = "challenger"
+
+
 class RulingOutcome(StrEnum):
     """The secretariat's ruling on a challenge."""
 

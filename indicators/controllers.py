@@ -394,7 +394,9 @@ class ChallengeController(Controller):
     async def reply(
         self, caller: CallerDep, challenge_id: RowId, data: JSONBody[ReplyCreate]
     ) -> Response[ChallengeRead]:
-        """The city's editors answer (`body_md`, evidence ids); several rounds until the ruling."""
+        """The city's editors answer (`body_md`, evidence ids); once the city has answered, the
+        challenger answers back (409 before). Several rounds until the ruling; each round says
+        its `side`."""
         read = await challenges.reply(caller, challenge_id, data)
         return with_etag(read, read.version, 201)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,57 @@ async def _filer(caller: Caller, city_slug: str) -> tuple[dict[str, Any], Eviden
     return await city_for_write(caller, city_slug), EvidenceOrigin.city
 
 
+@dataclass(frozen=True)
+class NewEvidence:
+    """Evidence filed in the same form as something that cites it (a challenge, a reply): an
+    uploaded file's bytes and name, or a link published elsewhere."""
+
+    title: str
+    kind: EvidenceKind = EvidenceKind.other
+    content: bytes | None = None
+    file_name: str = ""
+    url: str | None = None
+
+
+def check_new_evidence(item: NewEvidence) -> list[FieldError]:
+    """What is wrong with evidence to be filed, field by field (`file`, `url`, `title`), so that a
+    form can name every problem at once before anything is written."""
+    errors: list[FieldError] = []
+    if item.content is not None:
+        try:
+            _check_file(item.content, item.file_name)
+        except (InvalidInput, TooLarge, UnsupportedMedia) as exc:
+            errors.extend(exc.errors or [FieldError("file", exc.detail)])
+    try:
+        _check_evidence_fields(item.title, None, item.url, None)
+    except InvalidInput as exc:
+        errors.extend(exc.errors)
+    return errors
+
+
+async def file_new_evidence(caller: Caller, city_slug: str, item: NewEvidence) -> EvidenceRead:
+    """File `item` for the city: its file kept by its bytes, or its link. Inside a caller's
+    `write_transaction` it is part of that transaction."""
+    if item.content is not None:
+        return await create_file_evidence(
+            caller,
+            city_slug,
+            content=item.content,
+            file_name=item.file_name,
+            title=item.title,
+            kind=item.kind,
+            issued_on=None,
+            description_md=None,
+        )
+    if item.url is None:
+        raise InvalidInput(
+            "Evidence needs a file or a link.", [FieldError("file", "Expected a file or a link.")]
+        )
+    return await create_link_evidence(
+        caller, city_slug, EvidenceCreate(title=item.title, kind=item.kind, url=item.url)
+    )
+
+
 async def create_link_evidence(caller: Caller, city_slug: str, data: EvidenceCreate) -> EvidenceRead:
     """Record evidence published elsewhere, by its http(s) link."""
     _check_evidence_fields(data.title, data.issued_on, data.url, data.description_md)
@@ -227,7 +279,10 @@ def _check_file(content: bytes, file_name: str) -> str:
     WebP by its bytes; returns its media type."""
     limit = get_settings().max_upload_bytes
     if len(content) > limit:
-        raise TooLarge(f"The file has {len(content)} bytes; the limit is {limit}.")
+        raise TooLarge(
+            f"The file has {len(content)} bytes; the limit is {limit}.",
+            [FieldError("file", f"Expected a file of at most {limit} bytes.")],
+        )
     if not content:
         raise InvalidInput("The file is empty.", [FieldError("file", "Expected a non-empty file.")])
     media_type = sniff_media_type(content[:16])

@@ -14,6 +14,7 @@ from indicators.choices import (
     Direction,
     EvidenceKind,
     EvidenceReview,
+    ReplySide,
     RulingOutcome,
     ValueType,
 )
@@ -289,9 +290,11 @@ class RulingCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ReplyRead(msgspec.Struct):
-    """One round of the city's answer."""
+    """One round of a challenge: the city's answer (`side` = `city`), or the challenger's answer
+    back (`challenger`)."""
 
     id: int
+    side: ReplySide
     by: str
     at: datetime
     body_md: str

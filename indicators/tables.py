@@ -26,6 +26,7 @@ from indicators.choices import (
     EvidenceKind,
     EvidenceOrigin,
     EvidenceReview,
+    ReplySide,
     RulingOutcome,
     ValueType,
 )
@@ -158,11 +159,13 @@ class Challenge(Table, tablename="challenge"):
 
 
 class ChallengeReply(Table, tablename="challenge_reply"):
-    """One round of the city's answer to a challenge."""
+    """One round of a challenge after it is opened: the city's answer, or the challenger's
+    answer back."""
 
     id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     challenge = ForeignKey(references=Challenge, null=False, index=True)
+    side = Varchar(length=16, default="city", choices=ReplySide)
     body_md = Text()
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = Integer(null=True, default=None)

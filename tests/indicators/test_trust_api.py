@@ -235,12 +235,22 @@ async def test_the_whole_challenge_loop(client) -> None:
     url = f"/api/v1/challenges/{challenge['id']}"
     body = {"body_md": "The 410 include the *second* office.", "evidence": [s["evidence"]]}
     assert (await client.post(f"{url}/replies", headers=bearer(s["other"]), json=body)).status_code == 403
-    assert (await client.post(f"{url}/replies", headers=bearer(s["reviewer"]), json=body)).status_code == 403
+    back = {"body_md": "The second office opened in *2024*.", "evidence": [counter]}
+    r = await client.post(f"{url}/replies", headers=bearer(s["reviewer"]), json=back)
+    assert r.status_code == 409 and "has not answered" in r.json()["detail"]  # the city speaks first
     r = await client.post(f"{url}/replies", headers=bearer(s["editor"]), json=body)
     assert r.status_code == 201, r.text
     assert r.json()["status"] == "answered" and r.json()["replies"][0]["evidence"] == [s["evidence"]]
+    assert r.json()["replies"][0]["side"] == "city"
+    for other in ("anonymous_reviewer", "secretariat"):  # neither the challenger nor the city
+        assert (await client.post(f"{url}/replies", headers=bearer(s[other]), json=back)).status_code == 403
+    r = await client.post(f"{url}/replies", headers=bearer(s["reviewer"]), json=back)
+    assert r.status_code == 201, r.text
+    answer_back = r.json()["replies"][1]
+    assert answer_back["side"] == "challenger" and answer_back["by"] == "Collectif Accès aux Droits 38"
+    assert answer_back["evidence"] == [counter] and r.json()["status"] == "answered"
     r = await client.post(f"{url}/replies", headers=bearer(s["editor"]), json={"body_md": "Second round."})
-    assert len(r.json()["replies"]) == 2
+    assert len(r.json()["replies"]) == 3
     listed = (await client.get("/api/v1/challenges?city=grenoble&status=answered")).json()
     assert [c["id"] for c in listed["items"]] == [challenge["id"]] and listed["total"] == 1
     assert (await client.get("/api/v1/challenges?city=sousse")).json()["total"] == 0
@@ -264,8 +274,8 @@ async def test_the_whole_challenge_loop(client) -> None:
     assert "contested" not in [f["code"] for f in (await client.get(DETAIL)).json()["flags"]]
 
     history = (await client.get(f"/api/v1/history?entity=challenge&key=challenge-{challenge['id']}")).json()
-    assert [h["action"] for h in history] == ["create", "reply", "reply", "rule"]
-    assert history[0]["by"] == "Collectif Accès aux Droits 38"
+    assert [h["action"] for h in history] == ["create", "reply", "reply", "reply", "rule"]
+    assert history[0]["by"] == history[2]["by"] == "Collectif Accès aux Droits 38"
     assert "watch@ngo.example" not in str(history)
     private = (
         await client.get(
