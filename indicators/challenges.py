@@ -35,6 +35,7 @@ from kernel.versions import Precondition, check_version
 REPLY_DAYS = 30
 """A challenge the city has not answered within this many days is flagged overdue."""
 MAX_TEXT = 20_000
+"""The longest reason, reply or ruling note, in characters."""
 
 
 def _text(value: str, field: str) -> str:
@@ -157,6 +158,18 @@ def reply_side(caller: Caller, challenge: dict[str, Any]) -> ReplySide | None:
     return None
 
 
+async def side_to_reply(caller: Caller, challenge_id: int) -> ReplySide | None:
+    """The side the caller may speak for in this challenge's next round now: the city until the
+    ruling, the challenger once the city has answered; None when the caller may not reply."""
+    row = await challenge_row(challenge_id)
+    side = reply_side(caller, row)
+    if row["status"] == ChallengeStatus.ruled:
+        return None
+    if side == ReplySide.challenger and row["status"] == ChallengeStatus.open:
+        return None
+    return side
+
+
 async def reply(
     caller: Caller, challenge_id: int, data: ReplyCreate, new_evidence: Sequence[NewEvidence] = ()
 ) -> ChallengeRead:
@@ -166,7 +179,7 @@ async def reply(
     caller.require_authenticated()
     body = _text(data.body_md, "body_md")
     async with write_transaction():
-        row = await _challenge_or_raise(challenge_id)
+        row = await challenge_row(challenge_id)
         side = reply_side(caller, row)
         if side is None:
             raise Forbidden(
@@ -241,7 +254,7 @@ async def rule(
     stays contested), partly upheld (likewise), or dismissed. A ruling is final."""
     caller.require_secretariat("rule on challenges")
     async with write_transaction():
-        row = await _challenge_or_raise(challenge_id)
+        row = await challenge_row(challenge_id)
         check_version(f"Challenge {challenge_id}", row["version"], precondition)
         if row["status"] == ChallengeStatus.ruled:
             raise Conflict(f"Challenge {challenge_id} was already ruled {row['outcome']}.")
@@ -272,7 +285,8 @@ async def rule(
     return await get_challenge(challenge_id)
 
 
-async def _challenge_or_raise(challenge_id: int) -> dict[str, Any]:
+async def challenge_row(challenge_id: int) -> dict[str, Any]:
+    """The challenge's row as stored (who opened it, under which organisation); 404 if none."""
     row = await Challenge.select().where(Challenge.id == challenge_id).first()
     if row is None:
         raise NotFound(f"No challenge {challenge_id}.")

@@ -5,20 +5,30 @@ the same service as the API (indicators.challenges)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Template
 
 from charter.tables import City
-from indicators.challenges import REPLY_DAYS, get_challenge, list_challenges
+from indicators.challenges import (
+    MAX_TEXT,
+    REPLY_DAYS,
+    challenge_row,
+    get_challenge,
+    list_challenges,
+    reply_side,
+    side_to_reply,
+)
 from indicators.claims import get_claim, now
 from indicators.evidence import get_evidence
 from indicators.schemas import ChallengeRead, ClaimRead
 from indicators.tables import Indicator
 from kernel.caller import Caller
 from kernel.errors import NotFound
+from kernel.settings import get_settings
+from web.forms import EvidenceInput
 from web.language import page_language
 from web.pages import render
 from web.public.names import cities_by_slug
@@ -105,19 +115,39 @@ class ChallengePages(Controller):
 
     @get("/{challenge_id:int}", name="challenge")
     async def challenge(self, request: Request, caller: Caller, challenge_id: FromPath[int]) -> Template:
-        """One challenge: the claim, the reason, counter-evidence, the rounds and the ruling."""
-        item = await get_challenge(challenge_id)
-        try:
-            claim: ClaimRead | None = (await get_claim(caller, item.claim_id))[0]
-        except NotFound:
-            claim = None
-        cited = [*item.evidence, *(e for r in item.replies for e in r.evidence)]
-        context = {
-            "c": item,
-            "claim": claim,
-            "claim_page": await claim_page(claim) if claim else None,
-            "titles": await evidence_titles(caller, cited),
-            "cities": await cities_by_slug(page_language(request)),
-            "days_left": days_left(item),
-        }
-        return render(request, "challenge.html", context)
+        """One challenge: the claim, the reason, counter-evidence, the rounds and the ruling; and
+        for the city's editors and the challenger, the form of the next round."""
+        return render(request, "challenge.html", await challenge_context(request, caller, challenge_id))
+
+
+async def challenge_context(request: Request, caller: Caller, challenge_id: int) -> dict[str, Any]:
+    """What the page of one challenge shows to `caller`, with an empty form for the next round
+    when the caller may write it (`side`: the city, or the challenger)."""
+    item = await get_challenge(challenge_id)
+    try:
+        claim: ClaimRead | None = (await get_claim(caller, item.claim_id))[0]
+    except NotFound:
+        claim = None
+    cited = [*item.evidence, *(e for r in item.replies for e in r.evidence)]
+    side = await side_to_reply(caller, challenge_id) if caller.is_authenticated else None
+    return {
+        "c": item,
+        "claim": claim,
+        "claim_page": await claim_page(claim) if claim else None,
+        "titles": await evidence_titles(caller, cited),
+        "cities": await cities_by_slug(page_language(request)),
+        "days_left": days_left(item),
+        "side": side,
+        "waits_for_city": side is None
+        and item.status == "open"
+        and caller.is_reviewer
+        and reply_side(caller, await challenge_row(challenge_id)) is not None,
+        "signed_in": caller.is_authenticated,
+        "text": "",
+        "given": EvidenceInput(),
+        "held": None,
+        "errors": {},
+        "preview": None,
+        "max_text": MAX_TEXT,
+        "max_upload_mb": round(get_settings().max_upload_bytes / (1024 * 1024), 1),
+    }

@@ -1,0 +1,2 @@
+"""Civil society's pages once signed in as a reviewer: challenge a claim, answer back, follow
+one's own challenges."""

@@ -1,0 +1,147 @@
+"""What the pages' forms share: reading a form's fields, a file chosen in a form that comes back
+(for a preview, or to correct another field) kept so that the person does not choose it again,
+and counter-evidence given as a file and/or a link."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import UploadFile
+
+from indicators.evidence import (
+    NewEvidence,
+    check_new_evidence,
+    sniff_media_type,
+    store_file,
+    stored_file_path,
+)
+from kernel.caller import Caller
+from kernel.errors import FieldError
+from kernel.schemas import MAX_TITLE
+from kernel.settings import get_settings
+
+
+@dataclass(frozen=True)
+class HeldFile:
+    """A file already sent with a form that came back: kept by its SHA-256, named by a token the
+    server signed for this person only (so nobody can name a file they did not send)."""
+
+    sha256: str
+    name: str
+    size: int
+    token: str
+
+    def read(self) -> bytes | None:
+        path = stored_file_path(self.sha256)
+        return path.read_bytes() if path.exists() else None
+
+
+def _signature(payload: str) -> str:
+    key = hashlib.sha256(f"held-file:{get_settings().csrf_secret}".encode()).digest()
+    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def hold_file(caller: Caller, content: bytes, name: str) -> HeldFile:
+    """Keep an uploaded file for the next sending of the same form by the same person."""
+    sha256 = store_file(content)
+    payload = base64.urlsafe_b64encode(
+        json.dumps({"s": sha256, "n": name, "z": len(content), "u": caller.user_id}).encode()
+    ).decode()
+    return HeldFile(sha256, name, len(content), f"{payload}.{_signature(payload)}")
+
+
+def held_file(caller: Caller, token: str | None) -> HeldFile | None:
+    """The file a form's hidden `held_file` names, if the server signed it for this person."""
+    if not token or "." not in token:
+        return None
+    payload, signature = token.rsplit(".", 1)
+    if not hmac.compare_digest(signature, _signature(payload)):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(payload.encode()))
+        held = HeldFile(str(data["s"]), str(data["n"]), int(data["z"]), token)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return held if data.get("u") == caller.user_id else None
+
+
+def text(form: Any, name: str) -> str:
+    """A text field of a sent form ('' when absent, or when a file was sent in its place)."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+@dataclass
+class EvidenceInput:
+    """Counter-evidence as a form gives it: a title, a file (new or held) and/or a link; each
+    given file or link becomes one piece of evidence, titled by the title (else its own name)."""
+
+    title: str = ""
+    url: str = ""
+    content: bytes | None = None
+    file_name: str = ""
+    held: HeldFile | None = None
+    drop_held: bool = False
+
+    def items(self) -> list[NewEvidence]:
+        out = []
+        if self.content is not None:
+            out.append(
+                NewEvidence(
+                    title=self.title or self.file_name, content=self.content, file_name=self.file_name
+                )
+            )
+        if self.url:
+            out.append(NewEvidence(title=self.title or self.url[:MAX_TITLE], url=self.url))
+        return out
+
+    def errors(self) -> dict[str, str]:
+        """Each field's problem, as a code the page words in the visitor's language."""
+        found: dict[str, str] = {}
+        for item in self.items():
+            for error in check_new_evidence(item):
+                found.setdefault(error.field, _code(error, item))
+        if self.title and not self.items():
+            found["file"] = "missing"
+        return found
+
+
+def _code(error: FieldError, item: NewEvidence) -> str:
+    if error.field != "file" or item.content is None:
+        return "invalid"
+    if not item.content:
+        return "empty"
+    if len(item.content) > get_settings().max_upload_bytes:
+        return "large"
+    return "type"
+
+
+async def evidence_input(request: Request, caller: Caller, form: Any) -> EvidenceInput:
+    """The counter-evidence fields of a sent form (`evidence_title`, `evidence_file`,
+    `evidence_url`, `held_file`, `drop_held`)."""
+    given = EvidenceInput(
+        title=text(form, "evidence_title").strip(),
+        url=text(form, "evidence_url").strip(),
+        drop_held=bool(text(form, "drop_held")),
+    )
+    upload = form.get("evidence_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        given.content, given.file_name = await upload.read(), upload.filename
+    elif not given.drop_held and (held := held_file(caller, text(form, "held_file"))) is not None:
+        content = held.read()
+        if content is not None:
+            given.content, given.file_name, given.held = content, held.name, held
+    return given
+
+
+def keep_file(caller: Caller, given: EvidenceInput, errors: dict[str, str]) -> HeldFile | None:
+    """The file to hold for the form's next sending: a valid file the form sent back."""
+    if given.content is None or "file" in errors or sniff_media_type(given.content[:16]) is None:
+        return None
+    return given.held or hold_file(caller, given.content, given.file_name)
