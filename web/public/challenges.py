@@ -23,6 +23,7 @@ from indicators.challenges import (
 )
 from indicators.claims import get_claim, now
 from indicators.evidence import get_evidence
+from indicators.recent import describe_claims
 from indicators.schemas import ChallengeRead, ClaimRead
 from indicators.tables import Indicator
 from kernel.caller import Caller
@@ -133,6 +134,7 @@ async def challenge_context(request: Request, caller: Caller, challenge_id: int)
     return {
         "c": item,
         "claim": claim,
+        "line": (await describe_claims([item.claim_id], page_language(request))).get(item.claim_id),
         "claim_page": await claim_page(claim) if claim else None,
         "titles": await evidence_titles(caller, cited),
         "cities": await cities_by_slug(page_language(request)),
