@@ -9,6 +9,8 @@ depend on the database, and a second run on PostgreSQL would only double CI time
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,12 +39,35 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 )
 
 
+PASSWORD = "a long demo passphrase"
+
+
 class Service:
     """The service under test: its address, and what it printed (the demo people's invitations)."""
 
-    def __init__(self, url: str, log: Path) -> None:
+    def __init__(self, url: str, log: Path, env: dict[str, str]) -> None:
         self.url = url
         self.log = log
+        self.env = env
+
+    def invite(self, email: str, role: str, *options: str) -> str:
+        """Invite a person with the command line, as the secretariat does on the server; the path
+        of the link it prints. `options`: `--city`, `--organisation`..."""
+        command = [
+            str(Path(sys.executable).with_name("charter-tracker")),
+            "user",
+            "invite",
+            email,
+            "--role",
+            role,
+        ]
+        done = subprocess.run(
+            [*command, *options], env=self.env, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 0, done.stderr
+        links = [w for w in done.stdout.split() if "/invitations/" in w]
+        assert links, done.stdout
+        return urlsplit(links[-1]).path
 
     def invitation(self, email: str) -> str:
         """The path of the one-time invitation link the demo printed for `email`."""
@@ -72,7 +97,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     }
     log = tmp / "service.log"
     with demo_service(env, log) as url:
-        yield Service(url, log)
+        yield Service(url, log, env)
         assert "Traceback" not in log.read_text(), log.read_text()[-6000:]
 
 
@@ -99,13 +124,41 @@ class Visit:
         self.requests = requests
 
 
+@pytest.fixture(scope="package")
+def people(service: Service, browser) -> dict[str, object]:
+    """Signed-in browser states (cookies) of a reviewer and of Grenoble's editor, each invited
+    with the command line and having chosen a password, for the pages only they see."""
+    states: dict[str, object] = {}
+    for who, role, options in (
+        ("reviewer", "reviewer", ("--organisation", "Observatoire des droits (fictional)")),
+        ("editor", "city_editor", ("--city", "grenoble")),
+    ):
+        path = service.invite(f"pages-{who}@demo.example", role, *options)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{service.url}{path}")
+        page.locator("#password").fill(PASSWORD)
+        page.locator("#password-again").fill(PASSWORD)
+        with page.expect_navigation():
+            page.locator("#password-again").press("Enter")
+        assert urlsplit(page.url).path == "/account", page.url
+        states[who] = context.storage_state()
+        context.close()
+    return states
+
+
 @pytest.fixture
-def visit(site: str, browser) -> Iterator[Callable[..., Visit]]:
-    """`visit(path, width=1280, bypass_csp=False)`: open `path` on the service."""
+def visit(site: str, browser, people: dict[str, object]) -> Iterator[Callable[..., Visit]]:
+    """`visit(path, width=1280, bypass_csp=False, who=None)`: open `path` on the service, as an
+    anonymous visitor or signed in as one of `people`."""
     contexts = []
 
-    def open_page(path: str, width: int = 1280, bypass_csp: bool = False) -> Visit:
-        context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=bypass_csp)
+    def open_page(path: str, width: int = 1280, bypass_csp: bool = False, who: str | None = None) -> Visit:
+        context = browser.new_context(
+            viewport={"width": width, "height": 800},
+            bypass_csp=bypass_csp,
+            storage_state=people[who] if who else None,
+        )
         contexts.append(context)
         page = context.new_page()
         requests: list[str] = []

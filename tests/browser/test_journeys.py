@@ -8,10 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, Service, Visit
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, Service, Visit
 from tests.browser.test_pages import AXE, WCAG_TAGS, readable
-
-PASSWORD = "a long demo passphrase"
 
 
 def no_violations(page, what: str) -> None:
@@ -87,3 +85,68 @@ def test_an_invited_person_chooses_a_password_signs_in_and_out(
     with page.expect_navigation():
         page.locator("input[type=password]").press("Enter")
     assert urlsplit(page.url).path == "/account"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_volunteer_challenges_a_claim_with_a_pdf_and_signs_out(
+    service: Service, visit: Callable[..., Visit], tmp_path, lang: str
+) -> None:
+    """From an invitation to a published challenge: the claim's link, the reason with its
+    preview, a PDF chosen once (kept through the preview), the challenge's page, sign out."""
+    email = f"walker-{lang}@ngo.example"
+    organisation = f"Observatoire {lang} (fictional)"
+    path = service.invite(email, "reviewer", "--organisation", organisation)
+    page = visit(f"{path}?lang={lang}").page
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#password-again").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("#password-again").press("Enter")
+
+    page.goto(f"{service.url}/cities/grenoble/commitments/lampedusa/LAM-DIG-01?lang={lang}")
+    link = page.locator("main a[href$='/challenge']").first
+    target = link.get_attribute("href")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == target
+    no_violations(page, f"challenge form ({lang})")
+
+    # Sent empty: the summary names the reason, the page is still usable.
+    page.locator("button[value=open]").click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary a[href='#text']").count() == 1
+    no_violations(page, f"challenge form with an error ({lang})")
+
+    reason = "Le guichet est **fermé** le samedi depuis octobre."
+    page.locator("#text").fill(reason)
+    page.locator("#evidence-title").fill("Constat du 12 octobre")
+    pdf = tmp_path / "constat.pdf"
+    pdf.write_bytes(PDF)
+    page.locator("#evidence-file").set_input_files(pdf)
+    page.locator("button[value=preview]").click()
+    page.locator("#preview strong").wait_for()
+    assert page.locator("#preview strong").inner_text() == "fermé"
+    no_violations(page, f"challenge form with its preview ({lang})")
+    page.screenshot(path=SCREENSHOTS / f"challenge-preview-{lang}.png", full_page=True)
+
+    with page.expect_navigation():
+        page.locator("button[value=open]").click()
+    assert urlsplit(page.url).path.startswith("/challenges/")
+    main = page.locator("main").inner_text()
+    assert organisation in main and "fermé" in main and "Constat du 12 octobre" in main
+    no_violations(page, f"the new challenge ({lang})")
+    page.screenshot(path=SCREENSHOTS / f"challenge-opened-{lang}.png", full_page=True)
+
+    with page.expect_navigation():
+        page.locator("main a", has_text="Constat du 12 octobre").click()
+    assert page.locator("main a[href$='/file']").count() == 1  # the PDF, downloadable
+
+    tab_to(page, "header form button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("header a[href^='/sign-in']").count() == 1
+    page.goto(f"{service.url}/my/challenges?lang={lang}")
+    assert urlsplit(page.url).path == "/sign-in"

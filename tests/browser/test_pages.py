@@ -16,27 +16,32 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS, Visit
 
-PAGES: list[tuple[str, str]] = [
-    ("home", "/"),
-    ("search", "/search?q=grenoble"),
-    ("charter", "/charters/lampedusa"),
-    ("city", "/cities/grenoble"),
-    ("commitment", "/cities/grenoble/commitments/lampedusa/LAM-DIG-01"),
-    ("evidence", "/evidence/1"),
-    ("comparison", "/charters/lampedusa/comparison"),
-    ("history", "/history?entity=adoption&key=grenoble%2Flampedusa%2FLAM-DIG-01"),
-    ("challenges", "/challenges"),
-    ("challenge", "/challenges/1"),
-    ("sign-in", "/sign-in?next=/cities/grenoble"),
-    ("not-found", "/cities/nowhere"),
+PAGES: list[tuple[str, str, str | None]] = [
+    ("home", "/", None),
+    ("search", "/search?q=grenoble", None),
+    ("charter", "/charters/lampedusa", None),
+    ("city", "/cities/grenoble", None),
+    ("commitment", "/cities/grenoble/commitments/lampedusa/LAM-DIG-01", None),
+    ("evidence", "/evidence/1", None),
+    ("comparison", "/charters/lampedusa/comparison", None),
+    ("history", "/history?entity=adoption&key=grenoble%2Flampedusa%2FLAM-DIG-01", None),
+    ("challenges", "/challenges", None),
+    ("challenge", "/challenges/1", None),
+    ("sign-in", "/sign-in?next=/cities/grenoble", None),
+    ("not-found", "/cities/nowhere", None),
+    ("challenge-form", "/claims/measurement-31/challenge", "reviewer"),
+    ("my-challenges", "/my/challenges", "reviewer"),
+    ("challenge-answer", "/challenges/1", "editor"),
+    ("account", "/account", "editor"),
 ]
-"""(page type, path) of each page type checked; add yours here."""
+"""(page type, path, who: None for anyone, or one of the `people` fixture) of each page type
+checked; add yours here."""
 
 LANGUAGES = ["fr", "ar"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 
-each_page = pytest.mark.parametrize(("kind", "path"), PAGES, ids=[kind for kind, _ in PAGES])
+each_page = pytest.mark.parametrize(("kind", "path", "who"), PAGES, ids=[kind for kind, _, _ in PAGES])
 each_language = pytest.mark.parametrize("lang", LANGUAGES)
 
 
@@ -56,9 +61,11 @@ def readable(violations: list[dict]) -> str:
 
 @each_language
 @each_page
-def test_axe_finds_no_wcag_violation(visit: Callable[..., Visit], kind: str, path: str, lang: str) -> None:
+def test_axe_finds_no_wcag_violation(
+    visit: Callable[..., Visit], kind: str, path: str, who: str | None, lang: str
+) -> None:
     # Evaluated through the DevTools protocol, not as a <script>: the page's own CSP stays on.
-    page = visit(in_lang(path, lang)).page
+    page = visit(in_lang(path, lang), who=who).page
     page.evaluate(AXE)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
@@ -70,9 +77,9 @@ def test_axe_finds_no_wcag_violation(visit: Callable[..., Visit], kind: str, pat
 @each_language
 @each_page
 def test_nothing_scrolls_sideways_at_320_px(
-    visit: Callable[..., Visit], kind: str, path: str, lang: str
+    visit: Callable[..., Visit], kind: str, path: str, who: str | None, lang: str
 ) -> None:
-    page = visit(in_lang(path, lang), width=320).page
+    page = visit(in_lang(path, lang), width=320, who=who).page
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"{kind} ({lang}) is {width} px wide at 320"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -82,9 +89,9 @@ def test_nothing_scrolls_sideways_at_320_px(
 @each_language
 @each_page
 def test_the_page_is_screenshot_and_stays_on_the_site(
-    visit: Callable[..., Visit], site: str, kind: str, path: str, lang: str
+    visit: Callable[..., Visit], site: str, kind: str, path: str, who: str | None, lang: str
 ) -> None:
-    seen = visit(in_lang(path, lang))
+    seen = visit(in_lang(path, lang), who=who)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     seen.page.screenshot(path=SCREENSHOTS / f"{kind}-{lang}.png", full_page=True)
     origin = urlsplit(site)
@@ -96,9 +103,9 @@ def test_the_page_is_screenshot_and_stays_on_the_site(
 @each_language
 @each_page
 def test_arabic_is_right_to_left_and_mirrored(
-    visit: Callable[..., Visit], kind: str, path: str, lang: str
+    visit: Callable[..., Visit], kind: str, path: str, who: str | None, lang: str
 ) -> None:
-    page = visit(in_lang(path, lang)).page
+    page = visit(in_lang(path, lang), who=who).page
     html = page.locator("html")
     assert html.get_attribute("lang") == lang
     assert html.get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
@@ -124,9 +131,9 @@ FOCUSED = """() => {
 @each_language
 @each_page
 def test_the_keyboard_reaches_everything_and_shows_where_it_is(
-    visit: Callable[..., Visit], kind: str, path: str, lang: str
+    visit: Callable[..., Visit], kind: str, path: str, who: str | None, lang: str
 ) -> None:
-    page = visit(in_lang(path, lang)).page
+    page = visit(in_lang(path, lang), who=who).page
     page.keyboard.press("Tab")
     first = page.evaluate(FOCUSED)
     assert "skip-link" in first["cls"] and first["visible"] and first["outline"], first
