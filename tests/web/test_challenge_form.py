@@ -221,3 +221,42 @@ async def test_the_preview_fragment_for_htmx(client) -> None:
     assert "<em>Oui</em>" in r.text and "img" not in [name for name, _ in fragment.tags]
     assert not [a for _, attrs in fragment.tags for a in attrs if a.startswith("on")]
     assert 'id="preview"' in r.text and "<html" not in r.text
+
+
+async def test_hostile_names_and_file_names_are_inert_on_the_challenge_pages(client) -> None:
+    """A script in the organisation's name, the person's name, the reason, an evidence title and
+    a file name: every page that shows them shows text, never an element or a handler."""
+    published, _ = await _claims()
+    organisation = "<script>alert('org')</script>"
+    secret = await invite(
+        SYSTEM,
+        "watch@ngo.example",
+        "reviewer",
+        organisation=organisation,
+        display_name='"><img src=x onerror=alert(1)>',
+    )
+    client.cookies.set("session", await accept_invitation(secret, PASSWORD, "192.0.2.9"))
+    form = await client.get(f"/claims/{published}/challenge", params={"lang": "ar"})
+    check_page(form, "ar", "rtl")
+    assert "&lt;script&gt;alert(&#39;org&#39;)&lt;/script&gt;" in form.text
+    opened = await client.post(
+        f"/claims/{published}/challenge",
+        data={
+            "_csrf_token": csrf_of(form.text),
+            "text": "<script>alert('reason')</script> [x](javascript:alert(1))",
+            "evidence_title": "<svg onload=alert(1)>",
+            "action": "open",
+        },
+        files={"evidence_file": ("<img src=x onerror=alert(1)>.pdf", PDF, "application/pdf")},
+    )
+    assert opened.status_code == 303
+    challenge = opened.headers["location"]
+    evidence = (await Evidence.select(Evidence.id).first())["id"]
+    for path in (challenge, "/my/challenges", f"/evidence/{evidence}", "/challenges", "/", form.url.path):
+        for lang, direction in (("fr", "ltr"), ("ar", "rtl")):
+            r = await client.get(path, params={"lang": lang})
+            assert r.status_code == 200, (path, r.status_code)
+            page = check_page(r, lang, direction)
+            assert [n for n, _ in page.tags if n in ("img", "svg", "iframe")] == [], path
+            values = [v or "" for _, attrs in page.tags for v in attrs.values()]
+            assert not [v for v in values if v.strip().lower().startswith("javascript:")], path

@@ -126,3 +126,19 @@ async def test_my_challenges_say_whose_turn_it_is(client) -> None:
     _as(client, reviewer)
     r = await client.get("/my/challenges", params={"lang": "en"})
     assert "your turn" in r.text
+
+
+async def test_a_round_without_the_csrf_token_changes_nothing(client) -> None:
+    published, _ = await _claims()
+    editor = await _session("ed@grenoble.fr", "city_editor", "grenoble")
+    reviewer = await _session("watch@ngo.example", "reviewer", organisation="Cimade 38")
+    opener = await caller_for_session(reviewer)
+    assert opener is not None
+    challenge = await open_challenge(opener, published, ChallengeCreate(reason_md="Pas prouvé."))
+    _as(client, editor)
+    await client.get(f"/challenges/{challenge.id}")
+    for token in (None, "forged"):
+        data = {"text": "Voici.", "action": "send"} | ({"_csrf_token": token} if token else {})
+        r = await client.post(f"/challenges/{challenge.id}/replies", data=data)
+        assert r.status_code == 403
+    assert await ChallengeReply.count() == 0
