@@ -19,8 +19,8 @@ from accounts.invitations import accept_invitation, invited_person
 from accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from accounts.services import create_own_token, list_own_tokens, revoke_own_token
 from accounts.sessions import sign_in, sign_out, sign_out_own_sessions
-from kernel.caller import Caller
 from kernel.errors import Gone, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+from kernel.http import CallerDep
 from kernel.settings import get_settings
 
 SESSION_COOKIE = "session"
@@ -124,19 +124,19 @@ class SignInPages(Controller):
         return Redirect("/", status_code=303, cookies=[cleared_cookie(request)])
 
     @post("/account/sign-out-everywhere", status_code=303)
-    async def sign_out_everywhere(self, request: Request, caller: Caller) -> Redirect:
+    async def sign_out_everywhere(self, request: Request, caller: CallerDep) -> Redirect:
         if caller.is_authenticated:
             await sign_out_own_sessions(caller)
         return Redirect("/", status_code=303, cookies=[cleared_cookie(request)])
 
     @get("/account")
-    async def account(self, caller: Caller) -> Template | Redirect:
+    async def account(self, caller: CallerDep) -> Template | Redirect:
         if not caller.is_authenticated or caller.user_id is None:
             return Redirect("/sign-in?next=/account", status_code=303)
         return _page("account.html", {"me": caller, "tokens": await list_own_tokens(caller)})
 
     @post("/account/tokens", status_code=200)
-    async def create_token(self, caller: Caller, data: Form) -> Template | Redirect:
+    async def create_token(self, caller: CallerDep, data: Form) -> Template | Redirect:
         if not caller.is_authenticated:
             return Redirect("/sign-in?next=/account", status_code=303)
         token = await create_own_token(caller, data.get("name", ""))
@@ -145,7 +145,7 @@ class SignInPages(Controller):
         )
 
     @post("/account/tokens/{token_id:int}/revoke", status_code=303)
-    async def revoke_token(self, caller: Caller, token_id: FromPath[int]) -> Redirect:
+    async def revoke_token(self, caller: CallerDep, token_id: FromPath[int]) -> Redirect:
         if not caller.is_authenticated:
             return Redirect("/sign-in?next=/account", status_code=303)
         await revoke_own_token(caller, token_id)

@@ -18,6 +18,7 @@ from indicators.recent import describe_claims
 from indicators.schemas import ChallengeCreate
 from kernel.caller import Caller
 from kernel.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
+from kernel.http import CallerDep
 from kernel.settings import get_settings
 from web.forms import EvidenceInput, evidence_input, keep_file, text
 from web.language import page_language
@@ -50,7 +51,7 @@ class ChallengeFormPages(Controller):
     include_in_schema = False
 
     @get("/claims/{claim_id:str}/challenge")
-    async def form(self, request: Request, caller: Caller, claim_id: FromPath[str]) -> Template | Redirect:
+    async def form(self, request: Request, caller: CallerDep, claim_id: FromPath[str]) -> Template | Redirect:
         """The claim as published, and the form (anonymous visitors sign in first)."""
         gate = await self._gate(request, caller, claim_id)
         if gate is not None:
@@ -58,7 +59,9 @@ class ChallengeFormPages(Controller):
         return await self._page(request, caller, claim_id, EvidenceInput(), "", {})
 
     @post("/claims/{claim_id:str}/challenge", status_code=200)
-    async def submit(self, request: Request, caller: Caller, claim_id: FromPath[str]) -> Template | Redirect:
+    async def submit(
+        self, request: Request, caller: CallerDep, claim_id: FromPath[str]
+    ) -> Template | Redirect:
         """Preview, or open the challenge; a refused field sends the form back with what was
         written and the file already chosen, and says what to change."""
         gate = await self._gate(request, caller, claim_id)

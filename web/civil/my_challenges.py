@@ -8,7 +8,7 @@ from litestar.response import Redirect, Template
 
 from indicators.challenges import list_challenges
 from indicators.recent import describe_claims
-from kernel.caller import Caller
+from kernel.http import CallerDep
 from web.civil.challenge import refused, sign_in_first
 from web.language import page_language
 from web.pages import render
@@ -25,7 +25,7 @@ class MyChallengePages(Controller):
     include_in_schema = False
 
     @get("/my/challenges")
-    async def mine(self, request: Request, caller: Caller) -> Template | Redirect:
+    async def mine(self, request: Request, caller: CallerDep) -> Template | Redirect:
         if not caller.is_authenticated or caller.user_id is None:
             return sign_in_first("/my/challenges")
         if not caller.is_reviewer:

@@ -11,8 +11,8 @@ from litestar.response import Redirect, Template
 
 from indicators.challenges import reply, side_to_reply
 from indicators.schemas import ReplyCreate
-from kernel.caller import Caller
 from kernel.errors import Conflict, Forbidden, InvalidInput
+from kernel.http import CallerDep
 from web.civil.challenge import refused, sign_in_first, text_errors
 from web.forms import evidence_input, keep_file, text
 from web.pages import render
@@ -26,7 +26,7 @@ class ReplyPages(Controller):
 
     @post("/challenges/{challenge_id:int}/replies", status_code=200)
     async def send(
-        self, request: Request, caller: Caller, challenge_id: FromPath[int]
+        self, request: Request, caller: CallerDep, challenge_id: FromPath[int]
     ) -> Template | Redirect:
         """Preview, or write the round; a refused field sends the page back with what was
         written and the file already chosen, and says what to change."""

@@ -28,6 +28,7 @@ from indicators.schemas import ChallengeRead, ClaimRead
 from indicators.tables import Indicator
 from kernel.caller import Caller
 from kernel.errors import NotFound
+from kernel.http import CallerDep
 from kernel.settings import get_settings
 from web.forms import EvidenceInput
 from web.language import page_language
@@ -115,7 +116,7 @@ class ChallengePages(Controller):
         return render(request, "challenges.html", context, status_code=400 if errors else 200)
 
     @get("/{challenge_id:int}", name="challenge")
-    async def challenge(self, request: Request, caller: Caller, challenge_id: FromPath[int]) -> Template:
+    async def challenge(self, request: Request, caller: CallerDep, challenge_id: FromPath[int]) -> Template:
         """One challenge: the claim, the reason, counter-evidence, the rounds and the ruling; and
         for the city's editors and the challenger, the form of the next round."""
         return render(request, "challenge.html", await challenge_context(request, caller, challenge_id))
