@@ -20,7 +20,16 @@ from indicators.schemas import ChallengeRead
 from kernel.text import strip_bidi_controls
 from web.language import page_language
 from web.pages import render
-from web.public.names import CityName, Named, charter_title, charters_by_slug, cities_by_slug, tree_language
+from web.public.names import (
+    CityName,
+    Named,
+    charter_title,
+    charters_by_slug,
+    cities_by_slug,
+    city_name,
+    every_city,
+    tree_language,
+)
 
 RECENT = 10
 """How many of the claims published last, and of the open challenges, the home page lists."""
@@ -119,14 +128,19 @@ class SearchResults:
 
 
 async def search(query: str, lang: str) -> SearchResults:
-    """The cities whose name, and the principles and commitments whose code or title, as shown
-    in `lang`, hold `query` (case and compatibility forms set aside)."""
+    """The cities with a name in any language, and the principles and commitments whose code or
+    title as shown in `lang`, that hold `query` (case and compatibility forms set aside)."""
     wanted = _folded(query)
     found = SearchResults()
     if not wanted:
         return found
+    # A city is found by any of its names (Grenoble, غرونوبل) and shown in the page's language.
     found.cities = sorted(
-        (c for c in (await cities_by_slug(lang)).values() if wanted in _folded(c.name)),
+        (
+            city_name(c, lang)
+            for c in await every_city(lang)
+            if any(wanted in _folded(name) for name in (c.slug, *c.name_i18n.values()))
+        ),
         key=lambda c: c.name.casefold(),
     )
     for slug in await charters_by_slug(lang):

@@ -53,16 +53,21 @@ def tree_language(charter: CharterSummary | CharterRead, lang: str) -> str | Non
     return None if lang in charter.languages else charter.lang
 
 
-async def cities_by_slug(lang: str) -> dict[str, CityName]:
-    """Every city, by slug, named in `lang`."""
-    out: dict[str, CityName] = {}
+async def every_city(lang: str) -> list[CityRead]:
+    """Every city, with its names in every language it has, read a page of the service at a time."""
+    out: list[CityRead] = []
     offset = 0
     while True:
         page = await list_cities(lang, None, _PAGE, offset)
-        out |= {c.slug: city_name(c, lang) for c in page.items}
+        out += page.items
         offset += _PAGE
         if offset >= page.total or not page.items:
             return out
+
+
+async def cities_by_slug(lang: str) -> dict[str, CityName]:
+    """Every city, by slug, named in `lang`."""
+    return {c.slug: city_name(c, lang) for c in await every_city(lang)}
 
 
 async def charters_by_slug(lang: str) -> dict[str, CharterSummary]:
