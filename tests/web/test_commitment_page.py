@@ -135,6 +135,9 @@ async def test_published_claims_link_to_their_challenge_form_and_history(client)
     assert f"/history?entity=status_update&key={s.status}" in links
     assert f"/history?entity=measurement&key={s.correction}" in links
     assert "/history?entity=adoption&key=grenoble%2Flampedusa%2FLAM-DIG-01" in links
+    for token, offered in ((s.reviewer, True), (s.editor, False), (s.secretariat, False)):
+        html = (await client.get(PAGE, headers=bearer(token))).text
+        assert (f"/claims/{s.status}/challenge" in html) is offered  # only to those who may
 
 
 async def test_drafts_reach_only_the_city_and_the_facts_stay_the_same(client) -> None:
