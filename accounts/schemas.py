@@ -38,3 +38,5 @@ class TokenRead(msgspec.Struct):
     expires_at: datetime | None
     """After this instant the token no longer works; none: until it is revoked."""
     revoked_at: datetime | None
+    last_used_at: datetime | None = None
+    """When a request last came with it (to the minute); none: never used."""

@@ -26,6 +26,8 @@ from kernel.settings import get_settings
 from kernel.text import language_of, pick, strip_bidi_controls
 
 TOKEN_PREFIX = "ct_"  # noqa: S105 (a prefix, not a secret)
+TOKEN_TOUCH = timedelta(minutes=1)
+"""How stale a token's `last_used_at` may get before a request moves it on."""
 
 
 def hash_token(token: str) -> str:
@@ -218,6 +220,8 @@ async def caller_for_token(token: str | None) -> Caller | None:
         return ANONYMOUS
     row = (
         await ApiToken.select(
+            ApiToken.id,
+            ApiToken.last_used_at,
             ApiToken.user.id.as_alias("user_id"),
             ApiToken.user.email.as_alias("email"),
             ApiToken.user.display_name.as_alias("display_name"),
@@ -233,6 +237,14 @@ async def caller_for_token(token: str | None) -> Caller | None:
     )
     if row is None or not row["active"]:
         return None
+    now = clock.now()
+    if row["last_used_at"] is None or row["last_used_at"] < now - TOKEN_TOUCH:
+        # Bookkeeping for its owner's list, not a change to the data: not audited, and written
+        # at most once a minute however many requests the token makes.
+        await ApiToken.update({ApiToken.last_used_at: now}).where(
+            (ApiToken.id == row["id"])
+            & (ApiToken.last_used_at.is_null() | (ApiToken.last_used_at < now - TOKEN_TOUCH))
+        )
     return await caller_of_user(row)
 
 
@@ -315,10 +327,18 @@ def _token_read(row: dict[str, Any]) -> TokenRead:
         created_at=row["created_at"],
         expires_at=row["expires_at"],
         revoked_at=row["revoked_at"],
+        last_used_at=row["last_used_at"],
     )
 
 
-_TOKEN_COLUMNS = (ApiToken.id, ApiToken.name, ApiToken.created_at, ApiToken.expires_at, ApiToken.revoked_at)
+_TOKEN_COLUMNS = (
+    ApiToken.id,
+    ApiToken.name,
+    ApiToken.created_at,
+    ApiToken.expires_at,
+    ApiToken.revoked_at,
+    ApiToken.last_used_at,
+)
 
 
 async def list_own_tokens(caller: Caller) -> list[TokenRead]:

@@ -60,6 +60,9 @@ class ApiToken(Table, tablename="api_token"):
     )
     created_at = Timestamptz(default=TimestamptzNow())
     revoked_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(
+        null=True, default=None, help_text="When a request last came with it, to the minute."
+    )
     expires_at = Timestamptz(
         null=True, default=None, help_text="After this instant the token no longer works."
     )

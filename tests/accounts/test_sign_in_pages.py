@@ -11,6 +11,7 @@ from accounts.invitations import accept_invitation, invite
 from accounts.tables import ApiToken, UserSession
 from kernel.caller import SYSTEM
 from tests.accounts.people import PASSWORD
+from tests.web.html import parse
 
 EMAIL = "ed@grenoble.fr"
 
@@ -118,11 +119,17 @@ async def test_tokens_made_and_revoked_on_the_account_page_work_on_the_api(clien
     assert made.status_code == 200
     token = re.search(r'<code class="token">([^<]+)</code>', made.text)[1]
     assert "Copy this token now" in made.text
+    assert "not yet" in parse(made.text).text  # never used
     headers = {"Authorization": f"Bearer {token}"}
     api = await client.get("/api/v1/me", headers=headers)
     assert api.status_code == 200, api.text
+    used = (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"]
+    assert used is not None
+    await client.get("/api/v1/me", headers=headers)  # within the minute: not written again
+    assert (await ApiToken.select(ApiToken.last_used_at).first())["last_used_at"] == used
     # The API does not ask for a CSRF token: it reads bearer tokens, not cookies.
-    assert (await client.get("/account")).status_code == 200
+    listed = await client.get("/account")
+    assert listed.status_code == 200 and "not yet" not in parse(listed.text).text
     token_id = (await ApiToken.select(ApiToken.id).first())["id"]
     revoked = await client.post(
         f"/account/tokens/{token_id}/revoke", data={"_csrf_token": csrf_of(made.text)}
