@@ -167,6 +167,20 @@ async def test_signed_in_header_and_hostile_names_are_inert(client) -> None:
     assert 'action="/sign-out"' in r.text
 
 
+async def test_a_signed_in_person_on_an_unknown_address_is_not_offered_to_sign_in(client) -> None:
+    await _invited()
+    await _sign_in(client)
+    links = lambda html: [a.get("href") for n, a in parse(html).tags if n == "a"]  # noqa: E731
+    lost = await client.get("/no/such/page")
+    assert lost.status_code == 404
+    assert "/account" in links(lost.text) and not any(
+        (h or "").startswith("/sign-in") for h in links(lost.text)
+    )
+    client.cookies.clear()
+    lost = await client.get("/no/such/page")
+    assert any((h or "").startswith("/sign-in") for h in links(lost.text))
+
+
 async def test_a_throttled_sign_in_says_how_many_minutes_to_wait(client) -> None:
     await _invited()
     for _ in range(5):
