@@ -100,11 +100,20 @@ CURVE_W, CURVE_H, MARGIN_L, MARGIN_B = 480.0, 170.0, 28.0, 18.0
 PALETTE = ("#1f4e9c", "#c2410c", "#1b7f3b", "#7c3aed", "#b45309", "#0e7490", "#be123c", "#4d7c0f")
 
 
-def curves(years: Sequence[int], series: Sequence[tuple[str, Sequence[int]]]) -> str:
+def curves(
+    years: Sequence[int],
+    series: Sequence[tuple[str, Sequence[int]]],
+    *,
+    font_family: str | None = "DejaVu Sans",
+    label: str | None = None,
+) -> str:
     """Cumulative counts per year, one line per series (a principle), with year ticks, a count
-    axis and a legend of the series' labels in their colours."""
+    axis and a legend of the series' labels in their colours. `font_family` and `label` as for
+    `trend_strip` (a page inlines it with the page's font and an accessible name)."""
     if not years or not series:
         return ""
+    font = f' font-family="{escape(font_family)}"' if font_family else ""
+    named = f' role="img" aria-label="{escape(label, {chr(34): "&quot;"})}"' if label else ""
     top = max([1, *(max(values, default=0) for _, values in series)])
     plot_w, plot_h = CURVE_W - MARGIN_L - 8, CURVE_H - MARGIN_B - 22
     step = plot_w / max(1, len(years) - 1)
@@ -117,7 +126,8 @@ def curves(years: Sequence[int], series: Sequence[tuple[str, Sequence[int]]]) ->
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_fmt(CURVE_W)}" height="{_fmt(CURVE_H)}" '
-        f'viewBox="0 0 {_fmt(CURVE_W)} {_fmt(CURVE_H)}" font-family="DejaVu Sans" font-size="7">',
+        f'viewBox="0 0 {_fmt(CURVE_W)} {_fmt(CURVE_H)}"{font} font-size="7"{named}>',
+        *([f"<title>{escape(label)}</title>"] if label else []),
         f'<line x1="{_fmt(MARGIN_L)}" x2="{_fmt(MARGIN_L + plot_w)}" y1="{_fmt(y(0))}" '
         f'y2="{_fmt(y(0))}" stroke="#999" stroke-width="0.6"/>',
     ]

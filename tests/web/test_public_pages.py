@@ -144,3 +144,27 @@ async def test_every_link_on_the_pages_leads_somewhere(client) -> None:
             assert answer.status_code == 200, (url, address, answer.text[:300])
     assert any("/report.html?" in t for t in seen) and any("/network-report.html?" in t for t in seen)
     assert "/api/v1/export/datapackage.zip" in seen and "/schema" in seen
+
+
+@pytest.mark.parametrize("charter", ["lampedusa", "sousse-local"])
+async def test_the_charter_page_shows_adoption_over_the_years_as_the_api_counts_it(
+    client, charter: str
+) -> None:
+    """The curve (an SVG with an accessible name, no inline style) and its table: each cell is the
+    API's cumulative count for that principle and year."""
+    await load_demo()
+    api = (await client.get(f"/api/v1/charters/{charter}/adoption-over-time")).json()
+    r = await client.get(f"/charters/{charter}", params={"lang": "en"})
+    page = check_page(r, "en", "ltr")
+    svg = next(a for n, a in page.tags if n == "svg" and a.get("role") == "img")
+    assert "by year" in (svg.get("aria-label") or "")
+    table = r.text[r.text.index('class="table adoption-years"') :]
+    table = table[: table.index("</table>")]
+    heads = re.findall(r'<th scope="col">(\d{4})</th>', table)
+    assert [int(y) for y in heads] == api["years"]
+    rows = re.findall(r"<tr>\s*<th scope=\"row\"><span class=\"code\">([^<]+)</span>(.*?)</tr>", table, re.S)
+    assert [code for code, _ in rows] == [p["code"] for p in api["principles"]]
+    for (_, cells), principle in zip(rows, api["principles"], strict=True):
+        shown = [int(n.replace(",", "")) for n in re.findall(r"<td>([\d,]+)", cells)]
+        assert shown == principle["adopted"], principle["code"]
+    assert any(p["adopted"][-1] for p in api["principles"])

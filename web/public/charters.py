@@ -1,6 +1,7 @@
 """A charter's page: its preamble, its principles → commitments → indicators, the cities that
-hold a standing signature and since when, and its documents (Markdown, comparison, network
-report)."""
+hold a standing signature and since when, how many cities adopted each principle year by year
+(the network report's curve, and its figures as a table), and its documents (Markdown,
+comparison, network report)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from datetime import date
 from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Template
+from markupsafe import Markup
 
-from exports.comparison import comparison
+from exports.charts import curves
+from exports.comparison import adoption_over_time, comparison
 from indicators.charter_tree import charter_tree
+from kernel.i18n import gettext
 from web.language import page_language
 from web.pages import render
 from web.public.names import CityName, charter_title, cities_by_slug, tree_language
@@ -31,11 +35,18 @@ async def charter_page(slug: str, lang: str) -> dict[str, object]:
     tree = await charter_tree(slug, lang)
     cities = await cities_by_slug(lang)
     rows = (await comparison(slug, lang=lang, sort="signed_on")).rows
+    over_time = await adoption_over_time(slug, lang=lang)
+    label = gettext("Cities that adopted at least one commitment of each principle, by year", lang)
+    curve = curves(
+        over_time.years, [(p.code, p.adopted) for p in over_time.principles], font_family=None, label=label
+    )
     return {
         "charter": tree,
         "title": charter_title(tree, lang),
         "tree_lang": tree_language(tree, lang),
         "signatories": [Signatory(cities[r.city], r.signed_on) for r in rows if r.city in cities],
+        "over_time": over_time if any(p.adopted[-1] for p in over_time.principles) else None,
+        "curve": Markup(curve),  # noqa: S704 - drawn by our code, its texts escaped
     }
 
 
