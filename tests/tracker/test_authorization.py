@@ -187,9 +187,15 @@ async def test_write_route_authorization(client, method: str, template: str) -> 
     _, who = WRITES[(method, template)]
     # Drafts and previews are invisible to those who may not touch them: 404 as much as 403.
     refused = (403, 404) if template in DRAFT_ROUTES | {"/api/v1/imports/{import_id}/commit"} else (403,)
+    # A challenge's rounds are the city's and the challenger's (who opened it: 409 until the city
+    # has answered, see tests/indicators/test_trust_api.py); another reviewer is refused.
+    stranger = await builders.token("reviewer", email="stranger@ngo.example")
+    if template.endswith("/replies"):
+        assert (await send(reviewer)).status_code == 409
     wrong = {
         "secretariat": [reviewer, other_editor, editor],
-        "city": [reviewer, other_editor] + ([secretariat] if "challenge_id" in template else []),
+        "city": [stranger if template.endswith("/replies") else reviewer, other_editor]
+        + ([secretariat] if "challenge_id" in template else []),
         "reviewer": [other_editor, editor, secretariat],
         "filer": [other_editor],
     }[who]
