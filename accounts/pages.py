@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from accounts.invitations import accept_invitation, invited_person
 from accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from accounts.services import create_own_token, list_own_tokens, revoke_own_token
-from accounts.sessions import sign_in, sign_out, sign_out_own_sessions
+from accounts.sessions import caller_for_session, sign_in, sign_out, sign_out_own_sessions
 from kernel.errors import Gone, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
 from kernel.http import CallerDep
 from kernel.settings import get_settings
@@ -114,6 +114,8 @@ class SignInPages(Controller):
             )
         except NotAuthenticated:
             return _page("sign_in.html", {"next": target, "email": email, "wrong": True}, status_code=400)
+        if not (data.get("next") or request.query_params.get("next")):
+            target = await _landing(secret)
         return Redirect(target, status_code=303, cookies=[session_cookie(request, secret)])
 
     @post("/sign-out", status_code=303)
@@ -150,6 +152,15 @@ class SignInPages(Controller):
             return Redirect("/sign-in?next=/account", status_code=303)
         await revoke_own_token(caller, token_id)
         return Redirect("/account", status_code=303)
+
+
+async def _landing(secret: str) -> str:
+    """Where a person lands after signing in when no page asked for it: a city's officer on
+    their city's to-do (`/workspace/{city}`), everyone else on the home page."""
+    person = await caller_for_session(secret)
+    if person is not None and len(person.city_slugs) == 1:
+        return f"/workspace/{person.city_slugs[0]}"
+    return "/"
 
 
 def _invitation_gone(exc: NotFound | Gone) -> Template:

@@ -182,6 +182,7 @@ async def caller_of_user(user: dict[str, Any]) -> Caller:
             Membership.city,
             Membership.city.name.as_alias("city_name"),
             Membership.city.locale.as_alias("city_locale"),
+            Membership.city.slug.as_alias("city_slug"),
         )
         .where(Membership.user == user["user_id"])
         .output(load_json=True)
@@ -191,6 +192,7 @@ async def caller_of_user(user: dict[str, Any]) -> Caller:
         for m in memberships
         if m["role"] == Role.city_editor and m["city"]
     }
+    slugs = sorted(m["city_slug"] for m in memberships if m["role"] == Role.city_editor and m["city"])
     return Caller(
         user_id=user["user_id"],
         label=user["email"],
@@ -199,6 +201,7 @@ async def caller_of_user(user: dict[str, Any]) -> Caller:
         roles=frozenset(m["role"] for m in memberships),
         editable_city_ids=frozenset(cities),
         city_name=next(iter(cities.values())) if len(cities) == 1 else "",
+        city_slugs=tuple(slugs),
     )
 
 

@@ -35,6 +35,8 @@ class Caller:
     city_name: str = ""
     """For a city editor of one city: that city's name, which the public sees on what they
     write when they have no display name."""
+    city_slugs: tuple[str, ...] = ()
+    """The cities this person edits, by slug (their workspaces), in order."""
     organisation: str | None = None
     """The organisation a reviewer speaks for, set on their account: challenges are published
     under it."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request
 from litestar.enums import MediaType
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from web.language import language_cookie, page_language
 
@@ -34,3 +35,13 @@ def render(
         headers={**PAGE_HEADERS, "Content-Language": page_language(request), **(headers or {})},
         cookies=[cookie] if cookie else [],
     )
+
+
+def sign_in_first(path: str) -> Redirect:
+    """To the sign-in page, and back here once signed in."""
+    return Redirect(f"/sign-in?next={quote(path)}", status_code=303)
+
+
+def refused(request: Request, reason: str, status_code: int = 403) -> Template:
+    """A page saying why this person may not do this, and what to do instead."""
+    return render(request, "refused.html", {"reason": reason}, status_code=status_code)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from litestar.types import ControllerRouterHandler
 
+from web.city.todo import TodoPages
 from web.civil.challenge import ChallengeFormPages
 from web.civil.my_challenges import MyChallengePages
 from web.civil.replies import ReplyPages
@@ -30,10 +31,12 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ChallengeFormPages,
     ReplyPages,
     MyChallengePages,
+    TodoPages,
 ]
 """Every page's controller: the public's (home and search, a charter, a city, a commitment in a
 city, a piece of evidence, the challenges, a charter's comparison, an item's history) and civil
-society's (challenge a claim, answer back, my challenges) and the city's answer to a challenge."""
+society's (challenge a claim, answer back, my challenges), and the city's workspace (its to-do; the
+answer to a challenge)."""
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The pages' templates; `base.html` is the layout every page extends, by name."""

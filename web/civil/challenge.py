@@ -6,7 +6,6 @@ The challenge and its evidence are written in one transaction by the service the
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
@@ -22,18 +21,8 @@ from kernel.http import CallerDep
 from kernel.settings import get_settings
 from web.forms import EvidenceInput, evidence_input, keep_file, text
 from web.language import page_language
-from web.pages import render
+from web.pages import refused, render, sign_in_first
 from web.public.challenges import claim_page, evidence_titles
-
-
-def sign_in_first(path: str) -> Redirect:
-    """To the sign-in page, and back here once signed in."""
-    return Redirect(f"/sign-in?next={quote(path)}", status_code=303)
-
-
-def refused(request: Request, reason: str, status_code: int = 403) -> Template:
-    """A page saying why this person may not do this, and what to do instead."""
-    return render(request, "refused.html", {"reason": reason}, status_code=status_code)
 
 
 def text_errors(value: str) -> dict[str, str]:

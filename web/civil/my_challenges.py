@@ -9,9 +9,8 @@ from litestar.response import Redirect, Template
 from indicators.challenges import list_challenges
 from indicators.recent import describe_claims
 from kernel.http import CallerDep
-from web.civil.challenge import refused, sign_in_first
 from web.language import page_language
-from web.pages import render
+from web.pages import refused, render, sign_in_first
 from web.public.challenges import days_left
 from web.public.names import cities_by_slug
 
