@@ -149,6 +149,7 @@ class NewEvidence:
     content: bytes | None = None
     file_name: str = ""
     url: str | None = None
+    issued_on: date | None = None
 
 
 def check_new_evidence(item: NewEvidence) -> list[FieldError]:
@@ -161,7 +162,7 @@ def check_new_evidence(item: NewEvidence) -> list[FieldError]:
         except (InvalidInput, TooLarge, UnsupportedMedia) as exc:
             errors.extend(exc.errors or [FieldError("file", exc.detail)])
     try:
-        _check_evidence_fields(item.title, None, item.url, None)
+        _check_evidence_fields(item.title, item.issued_on, item.url, None)
     except InvalidInput as exc:
         errors.extend(exc.errors)
     return errors
@@ -178,7 +179,7 @@ async def file_new_evidence(caller: Caller, city_slug: str, item: NewEvidence) -
             file_name=item.file_name,
             title=item.title,
             kind=item.kind,
-            issued_on=None,
+            issued_on=item.issued_on,
             description_md=None,
         )
     if item.url is None:

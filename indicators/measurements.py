@@ -3,6 +3,7 @@ period, read in the city's locale and checked against the indicator's type. Each
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from charter.services import city_for_write, get_city_or_raise
@@ -11,7 +12,7 @@ from indicators.assurance import superseded_by
 from indicators.charter_tree import indicator_for_city
 from indicators.claims import challenges_of, check_supersedes, claim_standing, evidence_of, set_citations
 from indicators.claims import now as claim_now
-from indicators.evidence import check_cited
+from indicators.evidence import NewEvidence, check_cited, file_new_evidence
 from indicators.schemas import MeasurementCreate, MeasurementRead
 from indicators.tables import Measurement
 from kernel import clock
@@ -68,10 +69,17 @@ async def _check_period_free(
 
 
 async def add_measurement(
-    caller: Caller, city_slug: str, charter_slug: str, code: str, data: MeasurementCreate
+    caller: Caller,
+    city_slug: str,
+    charter_slug: str,
+    code: str,
+    data: MeasurementCreate,
+    new_evidence: Sequence[NewEvidence] = (),
 ) -> MeasurementRead:
     """Report a value for an ended period, read in the city's locale and checked against its type;
-    published at once or a draft; a correction names the published value it `supersedes`."""
+    published at once or a draft; a correction names the published value it `supersedes`. It
+    cites the evidence on file named in `data` and `new_evidence`, filed in the same transaction
+    (all of it is written, or none)."""
     async with write_transaction():
         city = await city_for_write(caller, city_slug)
         indicator = await indicator_for_city(city, charter_slug, code)
@@ -88,7 +96,8 @@ async def add_measurement(
                     [FieldError("supersedes", "Expected a value of this city.")],
                 )
         await _check_period_free(city["id"], indicator, period.label, corrected["id"] if corrected else None)
-        cited = await check_cited(city["id"], data.evidence)
+        filed = [(await file_new_evidence(caller, city_slug, item)).id for item in new_evidence]
+        cited = await check_cited(city["id"], [*data.evidence, *filed])
         row = (
             await Measurement.insert(
                 Measurement(

@@ -9,11 +9,13 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from litestar import Request
 from litestar.datastructures import UploadFile
 
+from indicators.choices import EvidenceKind
 from indicators.evidence import (
     NewEvidence,
     check_new_evidence,
@@ -88,17 +90,35 @@ class EvidenceInput:
     file_name: str = ""
     held: HeldFile | None = None
     drop_held: bool = False
+    kind: str = EvidenceKind.other
+    issued_on: str = ""
+    """The date as the form's date field sends it (YYYY-MM-DD), or empty."""
+
+    def _date(self) -> date | None:
+        try:
+            return date.fromisoformat(self.issued_on) if self.issued_on else None
+        except ValueError:
+            return None
 
     def items(self) -> list[NewEvidence]:
+        kind = EvidenceKind(self.kind) if self.kind in EvidenceKind.__members__ else EvidenceKind.other
         out = []
         if self.content is not None:
             out.append(
                 NewEvidence(
-                    title=self.title or self.file_name, content=self.content, file_name=self.file_name
+                    title=self.title or self.file_name,
+                    kind=kind,
+                    content=self.content,
+                    file_name=self.file_name,
+                    issued_on=self._date(),
                 )
             )
         if self.url:
-            out.append(NewEvidence(title=self.title or self.url[:MAX_TITLE], url=self.url))
+            out.append(
+                NewEvidence(
+                    title=self.title or self.url[:MAX_TITLE], kind=kind, url=self.url, issued_on=self._date()
+                )
+            )
         return out
 
     def errors(self) -> dict[str, str]:
@@ -109,6 +129,10 @@ class EvidenceInput:
                 found.setdefault(error.field, _code(error, item))
         if self.title and not self.items():
             found["file"] = "missing"
+        if self.issued_on and self._date() is None:
+            found["issued_on"] = "invalid"
+        if self.kind not in EvidenceKind.__members__:
+            found["kind"] = "invalid"
         return found
 
 
@@ -129,6 +153,8 @@ async def evidence_input(request: Request, caller: Caller, form: Any) -> Evidenc
         title=text(form, "evidence_title").strip(),
         url=text(form, "evidence_url").strip(),
         drop_held=bool(text(form, "drop_held")),
+        kind=text(form, "evidence_kind") or EvidenceKind.other,
+        issued_on=text(form, "evidence_date").strip(),
     )
     upload = form.get("evidence_file")
     if isinstance(upload, UploadFile) and upload.filename:

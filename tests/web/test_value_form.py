@@ -1,0 +1,158 @@
+"""Report a value from the page: one page and one submit from the to-do, the value typed as the
+city writes numbers, evidence picked or filed in the same form, a draft or published; refused
+fields named and kept as typed; only the city's editors and the secretariat."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.invitations import accept_invitation, invite
+from indicators.evidence import create_link_evidence
+from indicators.schemas import EvidenceCreate
+from indicators.tables import Evidence, Measurement, MeasurementEvidence
+from kernel.caller import SYSTEM
+from kernel.tables import AuditEntry
+from tests import builders
+from tests.web.html import check_page, parse
+from tests.web.test_challenge_form import PASSWORD, PDF, csrf_of
+
+FORM = "/workspace/grenoble/indicators/lampedusa/LAM-DIG-01-I1/values/new"
+
+
+async def _editor(client, city: str = "grenoble", email: str = "ed@grenoble.fr") -> None:
+    secret = await invite(SYSTEM, email, "city_editor", city)
+    client.cookies.set("session", await accept_invitation(secret, PASSWORD, "192.0.2.9"))
+
+
+async def test_from_the_to_do_one_page_one_submit_with_a_new_pdf(client) -> None:
+    await builders.editor_with_adoption()
+    await _editor(client)
+    todo = await client.get("/workspace/grenoble", params={"lang": "fr"})
+    links = [a.get("href") or "" for n, a in parse(todo.text).tags if n == "a"]
+    assert f"{FORM}?period=2025" in links
+    form = await client.get(FORM, params={"period": "2025", "lang": "fr"})
+    page = check_page(form, "fr", "ltr")
+    chosen = [a.get("value") for n, a in page.tags if n == "option" and "selected" in a]
+    assert "2025" in chosen and "1 250,5" in page.text.replace("\u202f", " ")  # the city's way
+    r = await client.post(
+        FORM,
+        data={
+            "_csrf_token": csrf_of(form.text),
+            "period": "2025",
+            "value": "1 250",
+            "text": "Permanences du *samedi* comprises.",
+            "evidence_title": "Registre 2025",
+            "evidence_kind": "statistics",
+            "evidence_date": "2026-01-15",
+            "action": "publish",
+        },
+        files={"evidence_file": ("registre.pdf", PDF, "application/pdf")},
+    )
+    assert r.status_code == 303, r.text[:1000]
+    value = await Measurement.select().first()
+    assert r.headers["location"] == f"/workspace/grenoble?saved=measurement-{value['id']}"
+    assert (value["period"], value["value_text"], value["draft"]) == ("2025", "1 250", False)
+    assert float(value["value"]) == 1250
+    proof = await Evidence.select().first()
+    assert (proof["title"], proof["kind"], str(proof["issued_on"]), proof["origin"]) == (
+        "Registre 2025",
+        "statistics",
+        "2026-01-15",
+        "city",
+    )
+    assert await MeasurementEvidence.count() == 1
+    back = await client.get(r.headers["location"] + "&lang=fr")
+    assert "1 250" in parse(back.text).text and f"{FORM}?period=2025" not in back.text
+
+
+async def test_a_draft_with_evidence_on_file_in_arabic_digits(client) -> None:
+    await builders.editor_with_adoption()
+    proof = await create_link_evidence(
+        SYSTEM,
+        "grenoble",
+        EvidenceCreate(title="Délibération", kind="council_decision", url="https://g.example/d"),
+    )
+    await _editor(client)
+    form = await client.get(FORM, params={"lang": "ar"})
+    check_page(form, "ar", "rtl")
+    r = await client.post(
+        FORM,
+        data={
+            "_csrf_token": csrf_of(form.text),
+            "period": "2025",
+            "value": "٤٧",
+            "evidence": str(proof.id),
+            "action": "draft",
+        },
+    )
+    assert r.status_code == 303, r.text[:1000]
+    value = await Measurement.select().first()
+    assert value["draft"] is True and float(value["value"]) == 47
+    cited = await MeasurementEvidence.select().first()
+    assert cited["evidence"] == proof.id
+
+
+@pytest.mark.parametrize(
+    ("fields", "anchors"),
+    [
+        ({"period": "2026", "value": "12"}, ["#period"]),
+        ({"period": "2025", "value": "douze"}, ["#value"]),
+        ({"period": "2025", "value": "12,5"}, ["#value"]),  # a count is a whole number
+        ({"period": "2025", "value": ""}, ["#value"]),
+        ({"period": "2025", "value": "12", "evidence": "999"}, ["#evidence-picked"]),
+        ({"period": "2025", "value": "12", "evidence_url": "javascript:alert(1)"}, ["#evidence-url"]),
+        (
+            {
+                "period": "2025",
+                "value": "12",
+                "evidence_url": "https://a.example",
+                "evidence_date": "2999-01-01",
+            },
+            ["#evidence-date"],
+        ),
+        ({"period": "1999", "value": "x", "text": "y" * 20_001}, ["#period", "#value", "#text"]),
+    ],
+)
+async def test_refused_fields_are_named_kept_and_nothing_written(client, fields, anchors) -> None:
+    await builders.editor_with_adoption()
+    await _editor(client)
+    form = await client.get(FORM, params={"lang": "fr"})
+    before = (await Measurement.count(), await Evidence.count(), await AuditEntry.count())
+    r = await client.post(FORM, data={"_csrf_token": csrf_of(form.text), "action": "publish", **fields})
+    assert r.status_code == 422, r.text[:800]
+    page = check_page(r, "fr", "ltr")
+    summary = [a.get("href") for n, a in page.tags if n == "a" and (a.get("href") or "").startswith("#")]
+    assert [h for h in summary if h != "#main"] == anchors
+    typed = next((a.get("value") for n, a in page.tags if a.get("id") == "value"), None)
+    assert typed == fields["value"]
+    assert (await Measurement.count(), await Evidence.count(), await AuditEntry.count()) == before
+
+
+async def test_a_taken_period_is_not_offered_and_others_get_no_form(client) -> None:
+    await builders.editor_with_adoption()
+    await builders.city("sousse", locale="fr-TN", country="TN")
+    await _editor(client)
+    form = await client.get(FORM)
+    first = await client.post(
+        FORM, data={"_csrf_token": csrf_of(form.text), "period": "2025", "value": "12", "action": "publish"}
+    )
+    assert first.status_code == 303
+    form = await client.get(FORM)
+    options = [
+        a.get("value") for n, a in parse(form.text).tags if n == "option" and a.get("value", "").isdigit()
+    ]
+    assert "2025" not in options and "2024" in options
+    again = await client.post(
+        FORM, data={"_csrf_token": csrf_of(form.text), "period": "2025", "value": "13", "action": "publish"}
+    )
+    assert again.status_code == 422 and await Measurement.count() == 1
+    client.cookies.clear()
+    await _editor(client, "sousse", "ed@sousse.tn")
+    assert (await client.get(FORM)).status_code == 403
+    token = csrf_of((await client.get("/workspace/sousse")).text)
+    r = await client.post(
+        FORM, data={"_csrf_token": token, "period": "2024", "value": "1", "action": "publish"}
+    )
+    assert r.status_code == 403 and await Measurement.count() == 1
+    client.cookies.clear()
+    assert (await client.get(FORM)).status_code == 303
