@@ -8,10 +8,13 @@ import base64
 import hashlib
 import hmac
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from babel import UnknownLocaleError
+from babel.dates import format_date, parse_date
 from litestar import Request
 from litestar.datastructures import UploadFile
 
@@ -27,6 +30,7 @@ from kernel.caller import Caller
 from kernel.errors import FieldError
 from kernel.schemas import MAX_TITLE
 from kernel.settings import get_settings
+from kernel.text import strip_bidi_controls
 
 
 @dataclass(frozen=True)
@@ -92,13 +96,12 @@ class EvidenceInput:
     drop_held: bool = False
     kind: str = EvidenceKind.other
     issued_on: str = ""
-    """The date as the form's date field sends it (YYYY-MM-DD), or empty."""
+    """The date as typed: in the city's way (`30/11/2026` in French) or as ISO (`2026-11-30`)."""
+    locale: str = "en"
+    """The city's locale, which says how it writes dates."""
 
     def _date(self) -> date | None:
-        try:
-            return date.fromisoformat(self.issued_on) if self.issued_on else None
-        except ValueError:
-            return None
+        return typed_date(self.issued_on, self.locale) if self.issued_on else None
 
     def items(self) -> list[NewEvidence]:
         kind = EvidenceKind(self.kind) if self.kind in EvidenceKind.__members__ else EvidenceKind.other
@@ -146,15 +149,42 @@ def _code(error: FieldError, item: NewEvidence) -> str:
     return "type"
 
 
-async def evidence_input(request: Request, caller: Caller, form: Any) -> EvidenceInput:
+def typed_date(text: str, locale: str) -> date | None:
+    """A date typed as ISO (`2026-11-30`) or as the locale writes it short (`30/11/2026`,
+    `11/30/26`), with any digits (`٣٠/١١/٢٠٢٦`); None when it is neither."""
+    raw = "".join(
+        str(unicodedata.decimal(c)) if c.isdigit() else c for c in strip_bidi_controls(text).strip()
+    )
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    try:
+        parsed = parse_date(raw, locale=locale.replace("-", "_"))
+    except (ValueError, IndexError, UnknownLocaleError):
+        return None
+    return parsed if 1900 <= parsed.year <= 2999 else None
+
+
+def date_example(locale: str) -> str:
+    """How the locale writes a date short (`30/11/2026`), for a field's hint."""
+    try:
+        return format_date(date(2026, 11, 30), format="short", locale=locale.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return "2026-11-30"
+
+
+async def evidence_input(request: Request, caller: Caller, form: Any, locale: str = "en") -> EvidenceInput:
     """The counter-evidence fields of a sent form (`evidence_title`, `evidence_file`,
-    `evidence_url`, `held_file`, `drop_held`)."""
+    `evidence_url`, `held_file`, `drop_held`, and for a city `evidence_kind`, `evidence_date`
+    typed in its `locale`)."""
     given = EvidenceInput(
         title=text(form, "evidence_title").strip(),
         url=text(form, "evidence_url").strip(),
         drop_held=bool(text(form, "drop_held")),
         kind=text(form, "evidence_kind") or EvidenceKind.other,
         issued_on=text(form, "evidence_date").strip(),
+        locale=locale,
     )
     upload = form.get("evidence_file")
     if isinstance(upload, UploadFile) and upload.filename:

@@ -150,3 +150,26 @@ def test_a_volunteer_challenges_a_claim_with_a_pdf_and_signs_out(
     assert page.locator("header a[href^='/sign-in']").count() == 1
     page.goto(f"{service.url}/my/challenges?lang={lang}")
     assert urlsplit(page.url).path == "/sign-in"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_an_officer_reports_a_value_with_the_keyboard_alone(
+    service: Service, visit: Callable[..., Visit], lang: str
+) -> None:
+    """The whole task without a mouse: the period from the list, the value as the city writes it
+    (Arabic-Indic digits on the Arabic page), publish; the to-do says it is saved."""
+    form = "/workspace/sousse/indicators/sousse-local/SOU-COO-01-I1/values/new"
+    page = visit(f"{form}?lang={lang}", who="sousse").page
+    no_violations(page, f"value form ({lang})")
+    tab_to(page, "#period")
+    page.keyboard.press("Home")  # the newest free period
+    tab_to(page, "#value")
+    page.keyboard.type("٤٧" if lang == "ar" else "47")
+    tab_to(page, "button[value=publish]", limit=80)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == "/workspace/sousse", page.url
+    notice = page.locator("[role=status]").inner_text()
+    assert "47" in notice or "٤٧" in notice
+    no_violations(page, f"to-do after saving ({lang})")
+    page.screenshot(path=SCREENSHOTS / f"value-saved-{lang}.png", full_page=True)

@@ -33,6 +33,8 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("my-challenges", "/my/challenges", "reviewer"),
     ("challenge-answer", "/challenges/1", "editor"),
     ("account", "/account", "editor"),
+    ("todo", "/workspace/grenoble", "editor"),
+    ("value-form", "/workspace/sousse/indicators/sousse-local/SOU-ENG-01-I1/values/new", "sousse"),
 ]
 """(page type, path, who: None for anyone, or one of the `people` fixture) of each page type
 checked; add yours here."""

@@ -43,7 +43,7 @@ async def test_from_the_to_do_one_page_one_submit_with_a_new_pdf(client) -> None
             "text": "Permanences du *samedi* comprises.",
             "evidence_title": "Registre 2025",
             "evidence_kind": "statistics",
-            "evidence_date": "2026-01-15",
+            "evidence_date": "15/01/2026",  # as Grenoble writes dates
             "action": "publish",
         },
         files={"evidence_file": ("registre.pdf", PDF, "application/pdf")},
@@ -106,7 +106,7 @@ async def test_a_draft_with_evidence_on_file_in_arabic_digits(client) -> None:
                 "period": "2025",
                 "value": "12",
                 "evidence_url": "https://a.example",
-                "evidence_date": "2999-01-01",
+                "evidence_date": "01/01/2999",
             },
             ["#evidence-date"],
         ),

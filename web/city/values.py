@@ -25,7 +25,7 @@ from kernel.settings import get_settings
 from kernel.text import language_of
 from web.city.access import workspace_gate
 from web.civil.challenge import text_errors
-from web.forms import EvidenceInput, evidence_input, keep_file, text
+from web.forms import EvidenceInput, date_example, evidence_input, keep_file, text
 from web.language import page_language
 from web.pages import render
 
@@ -104,7 +104,7 @@ class ValuePages(Controller):
         form = await request.form()
         picked, stray = _picked(form, {e.id for e in content.evidence})
         fields = ValueFields(text(form, "period"), text(form, "value"), text(form, "text"), picked)
-        given = await evidence_input(request, caller, form)
+        given = await evidence_input(request, caller, form, content.locale)
         errors = _errors(content, fields, given, stray)
         action = text(form, "action")
         if errors or action == "preview":
@@ -149,6 +149,7 @@ class ValuePages(Controller):
             "text": fields.note,
             "preview": fields.note.strip() if preview and not errors else None,
             "number_example": number_example(content.locale),
+            "date_example": date_example(content.locale),
             "city_lang": language_of(content.locale),
             "max_text": MAX_NOTE,
             "max_upload_mb": round(get_settings().max_upload_bytes / (1024 * 1024), 1),
