@@ -156,3 +156,22 @@ async def test_a_taken_period_is_not_offered_and_others_get_no_form(client) -> N
     assert r.status_code == 403 and await Measurement.count() == 1
     client.cookies.clear()
     assert (await client.get(FORM)).status_code == 303
+
+
+async def test_a_yes_no_indicator_is_answered_yes_or_no(client) -> None:
+    """A boolean indicator offers Yes and No, not a number to type."""
+    from tracker.demo import load_demo
+
+    await load_demo()
+    secret = await invite(SYSTEM, "ed@sousse.tn", "city_editor", "sousse")
+    client.cookies.set("session", await accept_invitation(secret, PASSWORD, "192.0.2.9"))
+    form_path = "/workspace/sousse/indicators/sousse-local/SOU-ENG-01-I1/values/new"
+    form = await client.get(form_path, params={"lang": "fr"})
+    page = check_page(form, "fr", "ltr")
+    radios = [a.get("value") for n, a in page.tags if n == "input" and a.get("type") == "radio"]
+    assert radios == ["1", "0"] and "Oui" in page.text
+    period = next(a.get("value") for n, a in page.tags if n == "option" and (a.get("value") or "").isdigit())
+    r = await client.post(
+        form_path, data={"_csrf_token": csrf_of(form.text), "period": period, "value": "1", "action": "draft"}
+    )
+    assert r.status_code == 303, r.text[:600]
