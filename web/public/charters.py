@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from exports.comparison import comparison
 from indicators.charter_tree import charter_tree
+from kernel.db import read_snapshot
 from web.language import page_language
 from web.pages import render
 from web.public.names import CityName, charter_title, cities_by_slug, tree_language
@@ -48,4 +49,6 @@ class CharterPages(Controller):
     @get("/", name="charter")
     async def charter(self, request: Request, charter: FromPath[str]) -> Template:
         """The charter's text as a tree, who signed it and when, and its documents."""
-        return render(request, "charter.html", await charter_page(charter, page_language(request)))
+        async with read_snapshot():
+            context = await charter_page(charter, page_language(request))
+        return render(request, "charter.html", context)
