@@ -1,10 +1,12 @@
 """Public page speed and weight, on the demo data, SQLite, one worker.
 
 Starts the service (`tracker serve --demo`, one uvicorn worker) and, beside it, a bare Litestar
-app with one plain-text endpoint, both on 127.0.0.1; then asks each public page type N times (in
-French and in Arabic, one request at a time, after a warm-up) and prints the time to the last byte
-at p50 and p95, and the page's weight without fonts (its HTML plus the CSS and JS it links to),
-next to the targets (p95 <= 100 ms, weight <= 100 kB) and the bare endpoint's p95 of the same run.
+app with one plain-text endpoint, both on 127.0.0.1; then asks each public page type (home, search,
+a charter, the biggest city, its commitment with the most events, evidence, a comparison, a
+history, the challenges, a challenge, signing in, an unknown address) N times, in French and in
+Arabic, one request at a time, after a warm-up, and prints the time to the last byte at p50 and
+p95, and the page's weight without fonts (its HTML plus the CSS and JS it links to), next to the
+targets (p95 <= 100 ms, weight <= 100 kB) and the bare endpoint's p95 of the same run.
 Run: `.venv/bin/python benchmarks/pages.py [--requests 200]`.
 """
 
@@ -24,13 +26,37 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [
-    ("home", "/"),
-    ("search", "/search?q=grenoble"),
-    ("charter", "/charters/lampedusa"),
-    ("city", "/cities/grenoble"),
-    ("not found", "/cities/nowhere"),
-]
+CITY, CHARTER, COMMITMENT = "grenoble", "lampedusa", "LAM-DIG-02"
+"""The demo's biggest city, and its commitment with the most events: ten values, a status, a
+civil-society challenge with counter-evidence."""
+EVIDENCE_URL = "https://evidence.example/grenoble/bp/reglement-2022.pdf"
+"""The demo's most cited piece of evidence (five values)."""
+API = "/api/v1"
+
+
+def pages(client: httpx.Client, base: str) -> list[tuple[str, str]]:
+    """Each public page type and the demo item it is measured on (ids read from the API)."""
+    commitment = f"/cities/{CITY}/commitments/{CHARTER}/{COMMITMENT}"
+    evidence = next(
+        e for e in client.get(f"{base}{API}/cities/{CITY}/evidence").json() if e["url"] == EVIDENCE_URL
+    )
+    challenge = client.get(f"{base}{API}/challenges", params={"city": CITY}).json()["items"][0]
+    return [
+        ("home", "/"),
+        ("search", f"/search?q={CITY}"),
+        ("charter", f"/charters/{CHARTER}"),
+        ("city", f"/cities/{CITY}"),
+        ("commitment", commitment),
+        ("evidence", f"/evidence/{evidence['id']}"),
+        ("comparison", f"/charters/{CHARTER}/comparison"),
+        ("history", f"/history?entity=charter_document&key={CHARTER}/en"),  # the longest in the demo
+        ("challenges", "/challenges"),
+        ("challenge", f"/challenges/{challenge['id']}"),
+        ("sign-in", "/sign-in"),
+        ("not found", "/cities/nowhere"),
+    ]
+
+
 TARGET_MS, TARGET_KB = 100, 100
 
 BARE = """
@@ -129,7 +155,7 @@ def main() -> None:
                 bare_times = timings(client, f"http://127.0.0.1:{bare_port}/", args.requests)
                 print(f"{args.requests} requests each, one at a time, SQLite, one worker, demo data\n")
                 print(f"{'page':<12}{'lang':<6}{'p50 ms':>8}{'p95 ms':>8}{'weight kB':>11}  targets")
-                for kind, path in PAGES:
+                for kind, path in pages(client, base):
                     for lang in ("fr", "ar"):
                         url = f"{base}{path}{'&' if '?' in path else '?'}lang={lang}"
                         times = timings(client, url, args.requests)

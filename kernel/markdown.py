@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -37,12 +39,20 @@ _TAGS = {
     "td",
 }
 _ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
+_CACHED = 4096
+"""How many texts keep their HTML: every page shows the same charter texts and narratives again,
+and the HTML of a text never changes."""
 
 
 def render_markdown(source: str | None) -> str | None:
     """Markdown → safe HTML: no scripts, no event handlers, no images, only http(s)/mailto links."""
     if source is None:
         return None
+    return _rendered(source)
+
+
+@lru_cache(maxsize=_CACHED)
+def _rendered(source: str) -> str:
     html = _MD.render(source)
     return nh3.clean(
         html,

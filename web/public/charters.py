@@ -16,6 +16,7 @@ from markupsafe import Markup
 from exports.charts import curves
 from exports.comparison import adoption_over_time, comparison
 from indicators.charter_tree import charter_tree
+from kernel.db import read_snapshot
 from kernel.i18n import gettext
 from web.language import page_language
 from web.pages import render
@@ -59,4 +60,6 @@ class CharterPages(Controller):
     @get("/", name="charter")
     async def charter(self, request: Request, charter: FromPath[str]) -> Template:
         """The charter's text as a tree, who signed it and when, and its documents."""
-        return render(request, "charter.html", await charter_page(charter, page_language(request)))
+        async with read_snapshot():
+            context = await charter_page(charter, page_language(request))
+        return render(request, "charter.html", context)

@@ -24,6 +24,7 @@ from indicators.commitment_filters import ALL, CommitmentFilters
 from indicators.flags import FLAG_CODES, flag_message
 from indicators.schemas import CityCommitmentSummary
 from kernel.claim_ids import Assurance
+from kernel.db import read_snapshot
 from kernel.errors import FieldError, MalformedInput
 from kernel.i18n import LANGUAGES
 from web.language import page_language
@@ -123,6 +124,7 @@ class CityPages(Controller):
             errors: list[tuple[str, str]] = []
         except MalformedInput as exc:
             filters, errors = None, _filter_errors(exc, given)
-        context = await city_page(city, lang, filters)
+        async with read_snapshot():
+            context = await city_page(city, lang, filters)
         context |= {"errors": errors, "given": given}
         return render(request, "city.html", context, status_code=400 if errors else 200)

@@ -24,6 +24,7 @@ from indicators.charter_tree import charter_tree
 from indicators.city_view import get_city_commitment
 from indicators.schemas import ChallengeRead, IndicatorProgress, MeasurementRead, ReplyRead
 from kernel.caller import Caller
+from kernel.db import read_snapshot
 from kernel.errors import NotFound
 from kernel.http import CallerDep
 from kernel.periods import parse_period
@@ -187,4 +188,6 @@ class CommitmentPages(Controller):
     ) -> Template:
         """The commitment's standing, its story and its indicators, as the visitor may see them."""
         lang = page_language(request)
-        return render(request, "commitment.html", await commitment_page(caller, city, charter, code, lang))
+        async with read_snapshot():
+            context = await commitment_page(caller, city, charter, code, lang)
+        return render(request, "commitment.html", context)

@@ -20,6 +20,7 @@ from charter.services import get_charter_or_raise, list_cities, region_name, sig
 from exports.comparison import CITY_KEYS, LEVELS, METRICS, ComparisonRead, comparison
 from exports.comparison_query import BANDS, FIRST_YEAR, LAST_YEAR, Filters
 from indicators.charter_tree import charter_tree
+from kernel.db import read_snapshot
 from kernel.errors import FieldError, MalformedInput, NotFound
 from kernel.i18n import LANGUAGES
 from web.language import page_language
@@ -259,6 +260,7 @@ class ComparisonPages(Controller):
         """Cities × principles (or × commitments) as a heat map, with the API's filters and
         sorting; a parameter the API would refuse is a 400 page naming it."""
         lang = page_language(request)
-        context, status = await comparison_page(charter, read_query(request), lang)
+        async with read_snapshot():
+            context, status = await comparison_page(charter, read_query(request), lang)
         context["row_name"] = row_name
         return render(request, "comparison.html", context, status_code=status)

@@ -16,6 +16,7 @@ from indicators.citations import challenges_citing, claims_citing
 from indicators.evidence import get_evidence
 from indicators.history import item_history
 from kernel.caller import Caller
+from kernel.db import read_snapshot
 from kernel.errors import NotFound
 from kernel.http import CallerDep
 from kernel.schemas import MAX_ROW_ID
@@ -80,4 +81,6 @@ class EvidencePages(Controller):
     async def evidence(self, request: Request, caller: CallerDep, evidence_id: FromPath[str]) -> Template:
         """The evidence, its review and what cites it, as the visitor may see them."""
         lang = page_language(request)
-        return render(request, "evidence.html", await evidence_page(caller, evidence_id, lang))
+        async with read_snapshot():
+            context = await evidence_page(caller, evidence_id, lang)
+        return render(request, "evidence.html", context)

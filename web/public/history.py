@@ -18,6 +18,7 @@ from litestar.response import Template
 from indicators.history import ENTITIES, item_history
 from indicators.schemas import HistoryEntry
 from kernel.claim_ids import CLAIM_KINDS
+from kernel.db import read_snapshot
 from kernel.http import CallerDep
 from web.language import page_language
 from web.pages import render
@@ -170,5 +171,6 @@ class HistoryPages(Controller):
         }
         if refusals:
             return render(request, "history.html", context | {"steps": []}, status_code=400)
-        entries = await item_history(caller, str(entity), str(key))
+        async with read_snapshot():
+            entries = await item_history(caller, str(entity), str(key))
         return render(request, "history.html", context | {"steps": [step(e, lang) for e in entries]})

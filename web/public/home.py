@@ -17,6 +17,7 @@ from indicators.charter_tree import charter_tree
 from indicators.choices import ChallengeStatus
 from indicators.recent import ClaimLine, describe_claims, recent_claims
 from indicators.schemas import ChallengeRead
+from kernel.db import read_snapshot
 from kernel.text import strip_bidi_controls
 from web.language import page_language
 from web.pages import render
@@ -168,7 +169,9 @@ class HomePages(Controller):
         """The charters, their signatory cities, the claims published last and the challenges
         awaiting an answer, with a search box."""
         lang = page_language(request)
-        return render(request, "home.html", await home_page(lang))
+        async with read_snapshot():
+            context = await home_page(lang)
+        return render(request, "home.html", context)
 
     @get("/search", name="search")
     async def search(self, request: Request, q: Annotated[str, QueryParameter()] = "") -> Template:
@@ -177,6 +180,9 @@ class HomePages(Controller):
         if len(q) > MAX_QUERY:
             context = {"q": q[:MAX_QUERY], "too_long": True, "max_query": MAX_QUERY, "results": None}
             return render(request, "search.html", context, status_code=400)
-        results = await search(q, lang) if q.strip() else None
+        results = None
+        if q.strip():
+            async with read_snapshot():
+                results = await search(q, lang)
         context = {"q": q, "too_long": False, "max_query": MAX_QUERY, "results": results}
         return render(request, "search.html", context)
