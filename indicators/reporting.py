@@ -1,4 +1,4 @@
-"""What the form for reporting a value needs: the indicator with its target and the values the
+"""What the forms for reporting a value or a status need: the indicator with its target and the values the
 city has reported, the ended periods still free (annual, quarterly or monthly as the indicator's
 own values are), and the evidence the city may cite. The value itself is written by
 `indicators.measurements.add_measurement`, the same service as the API's."""
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from charter.services import city_for_write
-from indicators.city_view import Visibility, city_commitments_full
+from indicators.city_view import Visibility, city_commitments_full, get_city_commitment
 from indicators.evidence import list_evidence
 from indicators.flags import latest_ended_period
 from indicators.schemas import CityCommitmentRead, EvidenceRead, IndicatorProgress, MeasurementRead
@@ -89,13 +89,39 @@ async def _form(
     like = standing[0].period if standing else None
     since = min([commitment.adopted_on, *(parse_period(m.period).start for m in standing)])
     periods = free_periods({m.period for m in standing}, like, since, clock.today())
+    evidence = await evidence_to_cite(caller, city["slug"], commitment)
+    return ValueForm(city["slug"], city["locale"], commitment, indicator, periods, standing, evidence)
+
+
+async def evidence_to_cite(
+    caller: Caller, city_slug: str, commitment: CityCommitmentRead
+) -> list[EvidenceRead]:
+    """The city's own evidence a claim on `commitment` may cite, not rejected: what the
+    commitment's claims already cite first, then the newest (`EVIDENCE_OFFERED` at most)."""
     own = {e.id for e in commitment.evidence}
     offered = [
-        e
-        for e in reversed(await list_evidence(caller, city["slug"], origin="city"))
-        if e.review != "rejected"
+        e for e in reversed(await list_evidence(caller, city_slug, origin="city")) if e.review != "rejected"
     ]
-    evidence = [e for e in offered if e.id in own] + [e for e in offered if e.id not in own][
-        :EVIDENCE_OFFERED
-    ]
-    return ValueForm(city["slug"], city["locale"], commitment, indicator, periods, standing, evidence)
+    return [e for e in offered if e.id in own] + [e for e in offered if e.id not in own][:EVIDENCE_OFFERED]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusForm:
+    """The adopted commitment a status is reported for, and the evidence the city may cite."""
+
+    city: str
+    locale: str
+    commitment: CityCommitmentRead
+    evidence: list[EvidenceRead]
+
+
+async def status_form(
+    caller: Caller, city_slug: str, charter_slug: str, code: str, lang: str | None
+) -> StatusForm:
+    """The status form's content for one of the city's editors or the secretariat (403 otherwise;
+    404 for a commitment the city has not adopted)."""
+    city = await city_for_write(caller, city_slug)
+    commitment = await get_city_commitment(caller, city_slug, charter_slug, code, lang)
+    return StatusForm(
+        city_slug, city["locale"], commitment, await evidence_to_cite(caller, city_slug, commitment)
+    )

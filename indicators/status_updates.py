@@ -8,6 +8,7 @@ all of which live in `indicators`, above `commitments` in the layering."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,7 @@ from commitments.tables import StatusUpdate
 from indicators import standing
 from indicators.claims import check_supersedes, claim_standing, set_citations
 from indicators.claims import now as claim_now
-from indicators.evidence import check_cited
+from indicators.evidence import NewEvidence, check_cited, file_new_evidence
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id
@@ -41,10 +42,16 @@ def check_status_date(reported_on: date, adopted_on: date) -> None:
 
 
 async def add_status_update(
-    caller: Caller, city_slug: str, charter_slug: str, code: str, data: StatusUpdateCreate
+    caller: Caller,
+    city_slug: str,
+    charter_slug: str,
+    code: str,
+    data: StatusUpdateCreate,
+    new_evidence: Sequence[NewEvidence] = (),
 ) -> StatusUpdateRead:
     """Append a dated status to the adoption's timeline: published at once, or a draft; a
-    correction names the published status it `supersedes`."""
+    correction names the published status it `supersedes`. It cites the evidence on file named
+    in `data` and `new_evidence`, filed in the same transaction (all of it is written, or none)."""
     async with write_transaction():
         adoption = await adoption_for_write(caller, city_slug, charter_slug, code)
         check_status_date(data.reported_on, adoption["adopted_on"])
@@ -53,7 +60,8 @@ async def add_status_update(
             corrected = await check_supersedes(
                 "status_update", data.supersedes, parent=("adoption", adoption["id"])
             )
-        cited = await check_cited(adoption["city"], data.evidence)
+        filed = [(await file_new_evidence(caller, city_slug, item)).id for item in new_evidence]
+        cited = await check_cited(adoption["city"], [*data.evidence, *filed])
         row = (
             await StatusUpdate.insert(
                 StatusUpdate(

@@ -166,12 +166,17 @@ def typed_date(text: str, locale: str) -> date | None:
     return parsed if 1900 <= parsed.year <= 2999 else None
 
 
-def date_example(locale: str) -> str:
-    """How the locale writes a date short (`30/11/2026`), for a field's hint."""
+def written_date(day: date, locale: str) -> str:
+    """A day as the locale writes it short (`30/11/2026`), as `typed_date` reads it back."""
     try:
-        return format_date(date(2026, 11, 30), format="short", locale=locale.replace("-", "_"))
+        return format_date(day, format="short", locale=locale.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
-        return "2026-11-30"
+        return day.isoformat()
+
+
+def date_example(locale: str) -> str:
+    """How the locale writes a date, for a field's hint."""
+    return written_date(date(2026, 11, 30), locale)
 
 
 async def evidence_input(request: Request, caller: Caller, form: Any, locale: str = "en") -> EvidenceInput:
@@ -201,3 +206,36 @@ def keep_file(caller: Caller, given: EvidenceInput, errors: dict[str, str]) -> H
     if given.content is None or "file" in errors or sniff_media_type(given.content[:16]) is None:
         return None
     return given.held or hold_file(caller, given.content, given.file_name)
+
+
+MAX_NOTE = 20_000
+"""The longest narrative or note a claim takes, in characters (as the API's Markdown fields)."""
+
+
+def picked_evidence(form: Any, offered: set[int]) -> tuple[list[int], bool]:
+    """The ids of the evidence on file ticked in a form (`evidence`), and whether any of them
+    was not among those `offered`."""
+    ids, stray = [], False
+    for value in form.getall("evidence", []):
+        if isinstance(value, str) and value.isdigit() and int(value) in offered:
+            ids.append(int(value))
+        else:
+            stray = True
+    return ids, stray
+
+
+def writing_context(
+    caller: Caller, given: EvidenceInput, errors: dict[str, str], locale: str, note: str, preview: bool
+) -> dict[str, Any]:
+    """What a form that writes a claim shows besides its own fields: the evidence typed and the
+    file held, the errors, the note and its preview, and the city's way of writing dates."""
+    return {
+        "given": given,
+        "held": keep_file(caller, given, errors),
+        "errors": errors,
+        "text": note,
+        "preview": note.strip() if preview and not errors else None,
+        "date_example": date_example(locale),
+        "max_text": MAX_NOTE,
+        "max_upload_mb": round(get_settings().max_upload_bytes / (1024 * 1024), 1),
+    }

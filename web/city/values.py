@@ -7,7 +7,6 @@ transaction, by the service the API calls (`indicators.measurements.add_measurem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from babel.numbers import format_decimal
 from litestar import Controller, Request, get, post
@@ -21,21 +20,17 @@ from kernel.caller import Caller
 from kernel.errors import Conflict, InvalidInput
 from kernel.http import CallerDep
 from kernel.numbers import read_value
-from kernel.settings import get_settings
 from kernel.text import language_of
 from web.city.access import workspace_gate
 from web.civil.challenge import text_errors
-from web.forms import EvidenceInput, date_example, evidence_input, keep_file, text
+from web.forms import EvidenceInput, evidence_input, picked_evidence, text, writing_context
 from web.language import page_language
 from web.pages import render
-
-MAX_NOTE = 20_000
-"""The longest note a value takes, in characters (as the API's Markdown fields)."""
 
 
 @dataclass
 class ValueFields:
-    """The report as typed: period, value, note and the evidence on file ticked."""
+    """The value as typed: period, value, note and the evidence on file ticked."""
 
     period: str = ""
     value: str = ""
@@ -49,18 +44,6 @@ def number_example(locale: str) -> str:
         return format_decimal(1250.5, format="#,##0.##", locale=locale.replace("-", "_"))
     except ValueError:
         return "1250.5"
-
-
-def _picked(form: Any, offered: set[int]) -> tuple[list[int], bool]:
-    """The ids of the evidence ticked in the form, and whether any was not offered."""
-    raw = form.getall("evidence", [])
-    ids, stray = [], False
-    for value in raw:
-        if isinstance(value, str) and value.isdigit() and int(value) in offered:
-            ids.append(int(value))
-        else:
-            stray = True
-    return ids, stray
 
 
 class ValuePages(Controller):
@@ -102,7 +85,7 @@ class ValuePages(Controller):
             return gate
         content = await value_form(caller, city, charter, code, page_language(request))
         form = await request.form()
-        picked, stray = _picked(form, {e.id for e in content.evidence})
+        picked, stray = picked_evidence(form, {e.id for e in content.evidence})
         fields = ValueFields(text(form, "period"), text(form, "value"), text(form, "text"), picked)
         given = await evidence_input(request, caller, form, content.locale)
         errors = _errors(content, fields, given, stray)
@@ -143,16 +126,9 @@ class ValuePages(Controller):
         context = {
             "form": content,
             "fields": fields,
-            "given": given,
-            "held": keep_file(caller, given, errors),
-            "errors": errors,
-            "text": fields.note,
-            "preview": fields.note.strip() if preview and not errors else None,
             "number_example": number_example(content.locale),
-            "date_example": date_example(content.locale),
             "city_lang": language_of(content.locale),
-            "max_text": MAX_NOTE,
-            "max_upload_mb": round(get_settings().max_upload_bytes / (1024 * 1024), 1),
+            **writing_context(caller, given, errors, content.locale, fields.note, preview),
         }
         return render(request, "value_form.html", context, status_code=422 if errors else 200)
 
