@@ -27,6 +27,7 @@ from indicators.recent import describe_claims
 from indicators.schemas import ChallengeRead, ClaimRead
 from indicators.tables import Indicator
 from kernel.caller import Caller
+from kernel.db import read_snapshot
 from kernel.errors import NotFound
 from kernel.http import CallerDep
 from kernel.settings import get_settings
@@ -90,23 +91,25 @@ class ChallengePages(Controller):
         """Challenges, newest first, filtered by status and city; a value a filter does not know
         is a 400 page naming the filter."""
         errors: list[tuple[str, str]] = []
-        if status and status not in STATUSES:
-            errors.append(("status", status))
-        if city and await City.select(City.id).where(City.slug == city).first() is None:
-            errors.append(("city", city))
         rows: list[tuple[ChallengeRead, int | None]] = []
-        if not errors:
-            page = await list_challenges(
-                city=city or None,
-                status=None if status in (None, "", "overdue") else status,
-                overdue=True if status == "overdue" else None,
-                claim=None,
-                limit=PAGE_SIZE,
-                offset=0,
-            )
-            rows = [(c, days_left(c)) for c in page.items]
+        async with read_snapshot():
+            if status and status not in STATUSES:
+                errors.append(("status", status))
+            if city and await City.select(City.id).where(City.slug == city).first() is None:
+                errors.append(("city", city))
+            if not errors:
+                page = await list_challenges(
+                    city=city or None,
+                    status=None if status in (None, "", "overdue") else status,
+                    overdue=True if status == "overdue" else None,
+                    claim=None,
+                    limit=PAGE_SIZE,
+                    offset=0,
+                )
+                rows = [(c, days_left(c)) for c in page.items]
+            cities = await cities_by_slug(page_language(request))
         context = {
-            "cities": await cities_by_slug(page_language(request)),
+            "cities": cities,
             "rows": rows,
             "status": status or "",
             "city": city or "",
@@ -119,7 +122,9 @@ class ChallengePages(Controller):
     async def challenge(self, request: Request, caller: CallerDep, challenge_id: FromPath[int]) -> Template:
         """One challenge: the claim, the reason, counter-evidence, the rounds and the ruling; and
         for the city's editors and the challenger, the form of the next round."""
-        return render(request, "challenge.html", await challenge_context(request, caller, challenge_id))
+        async with read_snapshot():
+            context = await challenge_context(request, caller, challenge_id)
+        return render(request, "challenge.html", context)
 
 
 async def challenge_context(request: Request, caller: Caller, challenge_id: int) -> dict[str, Any]:
