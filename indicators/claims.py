@@ -293,6 +293,22 @@ async def publish_claim(caller: Caller, text: str, precondition: Precondition) -
         return await claim_read(caller, kind, row), row["version"]
 
 
+async def publish_drafts(caller: Caller, city_slug: str, drafts: list[tuple[str, int]]) -> list[ClaimRead]:
+    """Publish several drafts of one city at once, each at the version the caller read: all of
+    them, or none (404 for a claim of another city, 412 for one changed meanwhile, 409 for one
+    already published)."""
+    published = []
+    async with write_transaction():
+        for text, version in drafts:
+            _, row = await claim_for_write(caller, text)
+            if row["city_slug"] != city_slug:
+                raise NotFound(f"No claim {text!r} of {city_slug!r}.")
+            published.append(
+                (await publish_claim(caller, text, Precondition(versions=frozenset({version}))))[0]
+            )
+    return published
+
+
 async def verify_claim(
     caller: Caller, text: str, note_md: str | None, precondition: Precondition
 ) -> tuple[ClaimRead, int]:

@@ -6,17 +6,19 @@ drafts, the challenges, the evidence), never stored."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from charter.services import city_for_write
 from indicators.challenges import REPLY_DAYS, list_challenges
 from indicators.city_view import Visibility, city_commitments_full
+from indicators.claims import load_claim
 from indicators.evidence import list_evidence
 from indicators.flags import is_overdue, latest_ended_period
 from indicators.schemas import ChallengeRead, CityCommitmentRead, EvidenceRead
 from kernel import clock
 from kernel.caller import Caller
+from kernel.claim_ids import parse_claim_id
 from kernel.periods import parse_period
 
 STATUS_EVERY = timedelta(days=365)
@@ -46,6 +48,8 @@ class Draft:
     """The status, or the value as typed."""
     period: str | None
     indicator: str | None
+    version: int = 0
+    """The version read, for publishing it from the list (`If-Match`, in words)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,7 @@ async def city_todo(caller: Caller, city_slug: str, lang: str | None) -> CityTod
     seen = Visibility.for_caller(caller, city["id"])
     for c in await city_commitments_full(city_slug, lang, seen=seen):
         _commitment_todo(todo, c, today)
+    todo.drafts = [replace(d, version=await _version(d.claim_id)) for d in todo.drafts]
     todo.challenges = await _challenges_to_answer(city_slug, today)
     todo.rejected_evidence = await list_evidence(caller, city_slug, review="rejected")
     return todo
@@ -125,6 +130,11 @@ def _commitment_todo(todo: CityTodo, c: CityCommitmentRead, today: date) -> None
         wanted = latest_ended_period(last, today)
         if (last is None or parse_period(last).end < parse_period(wanted).end) and wanted not in drafted:
             todo.values_due.append(ValueDue(c, i.code, i.title, wanted, last))
+
+
+async def _version(claim: str) -> int:
+    row = await load_claim(*parse_claim_id(claim))
+    return int(row["version"]) if row else 0
 
 
 async def _challenges_to_answer(city_slug: str, today: date) -> list[ChallengeToAnswer]:

@@ -69,3 +69,49 @@ async def test_no_workspace_for_others(client) -> None:
     client.cookies.clear()
     client.cookies.set("session", await _session("sec@uclg.example", "secretariat"))
     assert (await client.get("/workspace/grenoble")).status_code == 200
+
+
+async def test_drafts_are_published_from_the_to_do_one_or_all_never_stale(client) -> None:
+    from indicators.drafts import edit_draft
+    from indicators.schemas import ClaimEdit
+    from indicators.tables import Measurement
+    from kernel.versions import ANY_VERSION
+
+    await builders.editor_with_adoption()
+    drafts = [
+        await add_measurement(
+            SYSTEM, "grenoble", "lampedusa", code, MeasurementCreate(period="2025", value="12", draft=True)
+        )
+        for code in ("LAM-DIG-01-I1", "LAM-DIG-01-I2")
+    ]
+    client.cookies.set("session", await _session("ed@grenoble.fr", "city_editor", "grenoble"))
+    page = await client.get("/workspace/grenoble", params={"lang": "fr"})
+    ticks = [a.get("value") for n, a in parse(page.text).tags if n == "input" and a.get("type") == "checkbox"]
+    assert ticks == [f"{d.claim_id}@1" for d in drafts]
+    token = csrf_of(page.text)
+    none = await client.post("/workspace/grenoble/drafts/publish", data={"_csrf_token": token})
+    assert none.status_code == 422
+    # Another officer changes the first draft after the page was shown: nothing is published.
+    await edit_draft(SYSTEM, drafts[0].claim_id, ClaimEdit(value="13"), ANY_VERSION)
+    stale = await client.post(
+        "/workspace/grenoble/drafts/publish", data={"_csrf_token": token, "draft": [ticks[0], ticks[1]]}
+    )
+    assert stale.status_code == 409 and "rien n’a été publié" in parse(stale.text).text.replace("'", "’")
+    assert await Measurement.count().where(Measurement.draft.eq(False)) == 0
+    page = await client.get("/workspace/grenoble")
+    ticks = [a.get("value") for n, a in parse(page.text).tags if n == "input" and a.get("type") == "checkbox"]
+    one = await client.post(
+        "/workspace/grenoble/drafts/publish", data={"_csrf_token": token, "draft": ticks[0]}
+    )
+    assert one.status_code == 303 and one.headers["location"] == "/workspace/grenoble?published=1"
+    rest = await client.get("/workspace/grenoble")
+    hidden = [a.get("value") for n, a in parse(rest.text).tags if n == "input" and a.get("name") == "draft"]
+    assert hidden == [ticks[1]]
+    r = await client.post("/workspace/grenoble/drafts/publish", data={"_csrf_token": token, "draft": hidden})
+    assert r.status_code == 303 and await Measurement.count().where(Measurement.draft.eq(True)) == 0
+    # A claim of another city named in the form publishes nothing.
+    await builders.city("sousse", locale="fr-TN", country="TN")
+    r = await client.post(
+        "/workspace/grenoble/drafts/publish", data={"_csrf_token": token, "draft": "measurement-999@1"}
+    )
+    assert r.status_code == 409
