@@ -175,3 +175,41 @@ async def test_a_yes_no_indicator_is_answered_yes_or_no(client) -> None:
         form_path, data={"_csrf_token": csrf_of(form.text), "period": period, "value": "1", "action": "draft"}
     )
     assert r.status_code == 303, r.text[:600]
+
+
+async def test_a_published_value_is_corrected_from_the_commitment_page(client) -> None:
+    """The officer sees "correct" beside each standing published value; the form comes filled in;
+    the correction supersedes the value and both stay on the page. The public sees no such link."""
+    from indicators.measurements import add_measurement as add
+    from indicators.schemas import MeasurementCreate
+
+    await builders.editor_with_adoption()
+    wrong = await add(
+        SYSTEM, "grenoble", "lampedusa", "LAM-DIG-01-I1", MeasurementCreate(period="2024", value="410")
+    )
+    page = "/cities/grenoble/commitments/lampedusa/LAM-DIG-01"
+    assert "?correct=" not in (await client.get(page)).text
+    await _editor(client)
+    shown = await client.get(page, params={"lang": "fr"})
+    link = f"{FORM}?correct={wrong.claim_id}"
+    assert link in [a.get("href") for n, a in parse(shown.text).tags if n == "a"]
+    form = await client.get(link + "&lang=fr")
+    tags = check_page(form, "fr", "ltr").tags
+    assert next(a.get("value") for n, a in tags if a.get("id") == "value") == "410"
+    r = await client.post(
+        FORM,
+        data={
+            "_csrf_token": csrf_of(form.text),
+            "correct": wrong.claim_id,
+            "value": "210",
+            "action": "publish",
+        },
+    )
+    assert r.status_code == 303, r.text[:800]
+    rows = await Measurement.select(
+        Measurement.period, Measurement.value_text, Measurement.supersedes
+    ).order_by(Measurement.id)
+    assert [(x["period"], x["value_text"]) for x in rows] == [("2024", "410"), ("2024", "210")]
+    assert rows[1]["supersedes"] == wrong.id
+    after = await client.get(page, params={"lang": "fr"})
+    assert "<del>" in after.text and "<ins>" in after.text

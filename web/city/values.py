@@ -1,8 +1,9 @@
-"""Report a value: one page and one submit from the to-do. The indicator with its target and the
-values already reported, the period (only ended periods still free), the value typed as the city
-writes numbers, a note, the evidence: picked from the city's own or filed in the same form (a
-file and/or a link with its title, kind and date). Saved as a draft or published, in one
-transaction, by the service the API calls (`indicators.measurements.add_measurement`)."""
+"""Report a value, or correct a published one: one page and one submit from the to-do. The
+indicator with its target and the values already reported, the period (only ended periods still
+free; a correction keeps the period of the value it corrects), the value typed as the city writes
+numbers, a note, the evidence: picked from the city's own or filed in the same form (a file
+and/or a link with its title, kind and date). Saved as a draft or published, in one transaction,
+by the service the API calls (`indicators.measurements.add_measurement`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from indicators.measurements import add_measurement
 from indicators.reporting import ValueForm, value_form
-from indicators.schemas import MeasurementCreate
+from indicators.schemas import MeasurementCreate, MeasurementRead
 from kernel.caller import Caller
 from kernel.errors import Conflict, InvalidInput
 from kernel.http import CallerDep
@@ -36,6 +37,8 @@ class ValueFields:
     value: str = ""
     note: str = ""
     picked: list[int] = field(default_factory=list)
+    correct: str = ""
+    """The published value this one corrects (its claim id), if it is a correction."""
 
 
 def number_example(locale: str) -> str:
@@ -65,8 +68,12 @@ class ValuePages(Controller):
         if gate is not None:
             return gate
         content = await value_form(caller, city, charter, code, page_language(request))
-        period = request.query_params.get("period") or ""
-        fields = ValueFields(period=period if period in content.periods else "")
+        corrected = _corrected(content, request.query_params.get("correct"))
+        if corrected is not None:
+            fields = ValueFields(corrected.period, corrected.value_text, correct=corrected.claim_id)
+        else:
+            period = request.query_params.get("period") or ""
+            fields = ValueFields(period=period if period in content.periods else "")
         return self._page(request, caller, content, fields, EvidenceInput(), {})
 
     @post("/new", status_code=200)
@@ -86,7 +93,14 @@ class ValuePages(Controller):
         content = await value_form(caller, city, charter, code, page_language(request))
         form = await request.form()
         picked, stray = picked_evidence(form, {e.id for e in content.evidence})
-        fields = ValueFields(text(form, "period"), text(form, "value"), text(form, "text"), picked)
+        corrected = _corrected(content, text(form, "correct"))
+        fields = ValueFields(
+            corrected.period if corrected else text(form, "period"),
+            text(form, "value"),
+            text(form, "text"),
+            picked,
+            corrected.claim_id if corrected else "",
+        )
         given = await evidence_input(request, caller, form, content.locale)
         errors = _errors(content, fields, given, stray)
         action = text(form, "action")
@@ -98,6 +112,7 @@ class ValuePages(Controller):
             note_md=fields.note.strip() or None,
             evidence=picked,
             draft=action != "publish",
+            supersedes=fields.correct or None,
         )
         try:
             saved = await add_measurement(caller, city, charter, content.indicator.code, data, given.items())
@@ -133,10 +148,15 @@ class ValuePages(Controller):
         return render(request, "value_form.html", context, status_code=422 if errors else 200)
 
 
+def _corrected(content: ValueForm, claim: str | None) -> MeasurementRead | None:
+    """The published value of this indicator that `claim` names and that stands, to correct."""
+    return next((m for m in content.standing if claim and m.claim_id == claim and not m.draft), None)
+
+
 def _errors(content: ValueForm, fields: ValueFields, given: EvidenceInput, stray: bool) -> dict[str, str]:
     """Every field's problem at once, before anything is written."""
     errors: dict[str, str] = {}
-    if fields.period not in content.periods:
+    if not fields.correct and fields.period not in content.periods:
         errors["period"] = "missing"
     try:
         read_value(fields.value, content.locale, str(content.indicator.value_type), "value")

@@ -147,7 +147,8 @@ async def commitment_page(caller: Caller, city: str, charter: str, code: str, la
     if any("\x00" in part for part in (city, charter, code)):  # no database keeps it: nothing has it
         raise NotFound(f"No commitment {charter!r}/{code!r} in {city!r}.")
     read = await get_city_commitment(caller, city, charter, code, lang)
-    city_row = city_read(await get_city_or_raise(city), lang)
+    city_record = await get_city_or_raise(city)
+    city_row = city_read(city_record, lang)
     tree = await charter_tree(charter, lang)
     tree_lang = tree_language(tree, lang)
     claim_ids = [u.claim_id for u in read.timeline] + [
@@ -168,6 +169,7 @@ async def commitment_page(caller: Caller, city: str, charter: str, code: str, la
         "evidence": {e.id: e for e in read.evidence},
         "adoption_history": page_history(read.history),
         "page_history": page_history,
+        "workspace": f"/workspace/{city}" if caller.may_edit_city(city_record["id"]) else None,
     }
 
 
