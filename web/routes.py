@@ -7,6 +7,7 @@ from pathlib import Path
 from litestar.types import ControllerRouterHandler
 
 from web.city.statuses import StatusPages
+from web.city.targets import TargetPages
 from web.city.todo import TodoPages
 from web.city.values import ValuePages
 from web.civil.challenge import ChallengeFormPages
@@ -36,11 +37,12 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     TodoPages,
     ValuePages,
     StatusPages,
+    TargetPages,
 ]
 """Every page's controller: the public's (home and search, a charter, a city, a commitment in a
 city, a piece of evidence, the challenges, a charter's comparison, an item's history) and civil
 society's (challenge a claim, answer back, my challenges), and the city's workspace (its to-do, reporting a
-value or a status; the answer to a challenge)."""
+value or a status, setting a target; the answer to a challenge)."""
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The pages' templates; `base.html` is the layout every page extends, by name."""
