@@ -48,7 +48,7 @@ async def test_an_officer_lands_on_the_to_do_and_each_line_links_to_its_place(cl
         shown = check_page(page, lang, direction)
         links = _links(page.text)
         assert f"/challenges/{challenge.id}#next-round" in links
-        assert "/cities/grenoble/commitments/lampedusa/LAM-DIG-01#indicator-LAM-DIG-01-I2" in links
+        assert "/workspace/grenoble/indicators/lampedusa/LAM-DIG-01-I2/target" in links
         assert "/workspace/grenoble" in links  # the header's link
         assert "<script>x" not in page.text
     assert "30" in shown.text  # days left to answer
