@@ -28,7 +28,10 @@ from kernel.text import language_of, pick
 LEVELS = ("principle", "commitment")
 STANDINGS = ("achieved", "on_track", "in_progress", "delayed", "not_started", "withdrawn")
 """Where an adopted commitment stands: each is counted in exactly one, so they add up to adopted."""
-METRICS = ("adopted", *STANDINGS, "overdue", "progress", "claims", "verified_share", "contested_share")
+COUNTS = ("adopted", *STANDINGS, "overdue")
+"""A cell's counts, in the order the scorecards show them: adopted, its parts, then those overdue
+among the parts."""
+METRICS = (*COUNTS, "progress", "claims", "verified_share", "contested_share")
 CITY_KEYS = ("city", "name", "country", "region", "population", "signed_on")
 
 
@@ -145,10 +148,6 @@ class ComparisonRead(msgspec.Struct):
     filters: dict[str, str]
     sort: str
     order: str
-
-
-COUNTS = ("adopted", *STANDINGS, "overdue")
-"""The cell's counts, each a sum of the facts' column of the same name."""
 
 
 def _cell(facts: dict[str, Any] | None) -> Cell:
