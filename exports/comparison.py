@@ -1,6 +1,8 @@
 """The secretariat's comparison of cities for one charter: a matrix of signatory cities ×
-principles (or × commitments), each cell with adopted / achieved / on track / delayed / overdue
-counts, progress and the shares of verified and contested claims; adoption over time; peers.
+principles (or × commitments), each cell with the adopted commitments counted by where they stand
+(achieved, on track, in progress but not on track, delayed, not started, withdrawn: these add up to
+adopted) and, across them, how many are overdue; progress and the shares of verified and contested
+claims; adoption over time; peers.
 
 Everything is aggregated in SQL (`comparison_query.py`): Python only receives one row per city
 and column, and shapes the rows into the answers below.
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -24,33 +26,93 @@ from kernel.errors import FieldError, MalformedInput, NotFound
 from kernel.text import language_of, pick
 
 LEVELS = ("principle", "commitment")
-METRICS = (
-    "adopted",
-    "achieved",
-    "on_track",
-    "delayed",
-    "overdue",
-    "progress",
-    "claims",
-    "verified_share",
-    "contested_share",
-)
+STANDINGS = ("achieved", "on_track", "in_progress", "delayed", "not_started", "withdrawn")
+"""Where an adopted commitment stands: each is counted in exactly one, so they add up to adopted."""
+COUNTS = ("adopted", *STANDINGS, "overdue")
+"""A cell's counts, in the order the scorecards show them: adopted, its parts, then those overdue
+among the parts."""
+METRICS = (*COUNTS, "progress", "claims", "verified_share", "contested_share")
 CITY_KEYS = ("city", "name", "country", "region", "population", "signed_on")
 
 
 class Cell(msgspec.Struct):
-    """One city's standing on one principle (or commitment): counts of adopted commitments by
-    status, progress (0–1, null when nothing counts), and the claims' assurance shares."""
+    """One city's standing on one principle (or commitment): its adopted commitments counted by
+    where they stand, progress, and the claims' assurance shares.
 
-    adopted: int = 0
-    achieved: int = 0
-    on_track: int = 0
-    delayed: int = 0
-    overdue: int = 0
-    progress: float | None = None
-    claims: int = 0
-    verified_share: float | None = None
-    contested_share: float | None = None
+    `achieved + on_track + in_progress + delayed + not_started + withdrawn == adopted`: each
+    adopted commitment is counted in exactly one of these, by its last reported status (published
+    claims that count) and, for one under way, by whether it is on track as of the comparison's
+    date. `overdue` is not one of them but a flag across them."""
+
+    adopted: Annotated[
+        int,
+        msgspec.Meta(
+            description="Commitments the city adopted, withdrawn ones included (an adoption is "
+            "never deleted)."
+        ),
+    ] = 0
+    achieved: Annotated[int, msgspec.Meta(description="Last reported achieved.")] = 0
+    on_track: Annotated[
+        int,
+        msgspec.Meta(
+            description="Last reported in progress or not started, not past the due date, and at "
+            "least as far along (progress) as the share of the time from adoption to due date "
+            "already gone; one in progress without a due date counts as on track."
+        ),
+    ] = 0
+    in_progress: Annotated[
+        int,
+        msgspec.Meta(
+            description="Last reported in progress, but not on track: behind the time elapsed, "
+            "or past its due date."
+        ),
+    ] = 0
+    delayed: Annotated[int, msgspec.Meta(description="Last reported delayed.")] = 0
+    not_started: Annotated[
+        int,
+        msgspec.Meta(
+            description="Last reported not started, or with no status reported yet, and not on track."
+        ),
+    ] = 0
+    withdrawn: Annotated[
+        int,
+        msgspec.Meta(description="Last reported withdrawn: still counted as adopted, left out of progress."),
+    ] = 0
+    overdue: Annotated[
+        int,
+        msgspec.Meta(
+            description="Of the adopted, those past their due date and neither achieved nor "
+            "withdrawn. They are already counted as in progress, delayed or not started: a flag "
+            "across those, never to be added to them."
+        ),
+    ] = 0
+    progress: Annotated[
+        float | None,
+        msgspec.Meta(
+            description="Mean progress (0–1) over the adoptions not withdrawn; null when there are none."
+        ),
+    ] = None
+    claims: Annotated[
+        int,
+        msgspec.Meta(
+            description="Published claims that count (status updates and values; a correction "
+            "replaces what it corrects)."
+        ),
+    ] = 0
+    verified_share: Annotated[
+        float | None,
+        msgspec.Meta(
+            description="Share of the claims verified by the secretariat and not contested; null "
+            "without claims."
+        ),
+    ] = None
+    contested_share: Annotated[
+        float | None,
+        msgspec.Meta(
+            description="Share of the claims under an open challenge, or upheld and not "
+            "corrected; null without claims."
+        ),
+    ] = None
 
 
 class ComparisonColumn(msgspec.Struct):
@@ -92,12 +154,8 @@ def _cell(facts: dict[str, Any] | None) -> Cell:
     """A cell from its row of sums (None: nothing adopted)."""
     cell = Cell()
     if facts:
-        cell.adopted, cell.achieved, cell.delayed = (
-            int(facts["adopted"]),
-            int(facts["achieved"]),
-            int(facts["delayed"]),
-        )
-        cell.overdue, cell.on_track = int(facts["overdue"]), int(facts["on_track"])
+        for key in COUNTS:
+            setattr(cell, key, int(facts[key] or 0))
         n = int(facts["progress_n"] or 0)
         cell.progress = float(facts["progress_sum"]) / n if n else None
         if facts["claims"]:
@@ -107,18 +165,7 @@ def _cell(facts: dict[str, Any] | None) -> Cell:
     return cell
 
 
-SUMMED = (
-    "adopted",
-    "achieved",
-    "delayed",
-    "overdue",
-    "on_track",
-    "progress_sum",
-    "progress_n",
-    "claims",
-    "verified",
-    "contested",
-)
+SUMMED = (*COUNTS, "progress_sum", "progress_n", "claims", "verified", "contested")
 
 
 def _totals(facts: list[dict[str, Any]]) -> dict[int, dict[str, float]]:

@@ -3,8 +3,11 @@ row per city and principle (or commitment) of sums over the adoptions' standings
 `indicators/standing.py` keeps, on SQLite and PostgreSQL alike; adoption over time; nearest peers.
 
 On track and overdue depend on the date and are decided here, by the rules of
-`indicators/flags.py` written as SQL; a test holds both to the same numbers. Statuses come from
-the vocabularies (`CommitmentStatus`), the signature rule from `charter.services`.
+`indicators/flags.py` written as SQL; a test holds both to the same numbers. Each adoption is
+counted in exactly one of achieved, on track, in progress (not on track), delayed, not started
+(or no status reported, not on track) and withdrawn, so that these add up to the adoptions;
+overdue is a flag across them. Statuses come from the vocabularies (`CommitmentStatus`), the
+signature rule from `charter.services`.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 """The years a signature filter may name."""
 ACHIEVED = sql_literals([CommitmentStatus.achieved])
 DELAYED = sql_literals([CommitmentStatus.delayed])
+IN_PROGRESS = sql_literals([CommitmentStatus.in_progress])
+NOT_STARTED = sql_literals([CommitmentStatus.not_started])
 WITHDRAWN = sql_literals([CommitmentStatus.withdrawn])
 
 
@@ -145,11 +150,15 @@ def _scope(filters: Filters) -> tuple[str, list[Any]]:
 
 
 def _facts_sql(group: str, scope: str) -> str:
-    """One row per (city, column) from the adoptions' stored standings: counts by status, on
-    track and overdue as of a date, the sum and count of progress over the adoptions not
-    withdrawn, and the claims with how many are verified or contested."""
+    """One row per (city, column) from the adoptions' stored standings: counts by where each
+    adoption stands (disjoint, adding up to `adopted`), overdue as of a date, the sum and count of
+    progress over the adoptions not withdrawn, and the claims with how many are verified or
+    contested."""
     elapsed = _days("{}", "cc.adopted_on")
     span = _days("cc.due_on", "cc.adopted_on")
+    on_track = on_track_sql(
+        status="status", progress="progress", due_on="due_on", elapsed="elapsed", today="{}"
+    )
     return f"""
     WITH {scope},
     adopted AS (
@@ -163,19 +172,26 @@ def _facts_sql(group: str, scope: str) -> str:
       JOIN cities ON cities.id = cc.city
       LEFT JOIN adoption_standing st ON st.adoption = cc.id
       WHERE cm.charter = {{}}
+    ),
+    placed AS (
+      SELECT city, grp, status, progress, claims, verified, contested, {on_track} AS on_track,
+             CASE WHEN {overdue_sql(status="status", due_on="due_on", today="{}")} THEN 1 ELSE 0 END
+               AS overdue
+      FROM adopted
     )
     SELECT city, grp, COUNT(*) AS adopted,
       SUM(CASE WHEN status = {ACHIEVED} THEN 1 ELSE 0 END) AS achieved,
+      SUM(on_track) AS on_track,
+      SUM(CASE WHEN status = {IN_PROGRESS} AND on_track = 0 THEN 1 ELSE 0 END) AS in_progress,
       SUM(CASE WHEN status = {DELAYED} THEN 1 ELSE 0 END) AS delayed,
-      SUM(CASE WHEN {overdue_sql(status="status", due_on="due_on", today="{}")} THEN 1 ELSE 0 END)
-        AS overdue,
-      SUM({
-        on_track_sql(status="status", progress="progress", due_on="due_on", elapsed="elapsed", today="{}")
-    }) AS on_track,
+      SUM(CASE WHEN (status IS NULL OR status = {NOT_STARTED}) AND on_track = 0 THEN 1 ELSE 0 END)
+        AS not_started,
+      SUM(CASE WHEN status = {WITHDRAWN} THEN 1 ELSE 0 END) AS withdrawn,
+      SUM(overdue) AS overdue,
       SUM(CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN progress ELSE 0 END) AS progress_sum,
       SUM(CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN 1 ELSE 0 END) AS progress_n,
       SUM(claims) AS claims, SUM(verified) AS verified, SUM(contested) AS contested
-    FROM adopted GROUP BY city, grp"""
+    FROM placed GROUP BY city, grp"""
 
 
 def _over_time_sql(scope: str) -> str:

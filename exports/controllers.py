@@ -241,9 +241,11 @@ class ComparisonController(Controller):
         signed_year: SignedYear = None,
         population_band: Band = None,
     ) -> Response:
-        """Cities × principles (or × commitments): adopted, achieved, on track, delayed and overdue
-        counts, progress, and the shares of verified and contested claims, with each city's total.
-        Aggregated in the database. An unknown parameter is 400."""
+        """Cities × principles (or × commitments): the adopted commitments counted by where they
+        stand (achieved, on track, in progress but not on track, delayed, not started, withdrawn:
+        these add up to adopted), how many of them are overdue (a flag across in progress, delayed
+        and not started, not a further part), progress, and the shares of verified and contested
+        claims, with each city's total. Aggregated in the database. An unknown parameter is 400."""
         if format not in FORMATS:
             raise MalformedInput(
                 f"Unknown format {format!r}.", [FieldError("format", "Expected json, csv or xlsx.")]

@@ -272,14 +272,19 @@ class _Writer:
     def principle(self, p: Any, adopted: list[Any], today: date) -> PrincipleSection:
         """A principle with the city's adoptions under it, counted for the scorecard."""
         statuses = [str(c.status) if c.status else None for c in adopted]
+        tracks = [
+            on_track(status=s, progress=c.progress, adopted_on=c.adopted_on, due_on=c.due_on, today=today)
+            for s, c in zip(statuses, adopted, strict=True)
+        ]
+        off_track = [s for s, t in zip(statuses, tracks, strict=True) if not t]
         counts = Counts(
             adopted=len(adopted),
-            achieved=sum(s == CommitmentStatus.achieved for s in statuses),
-            on_track=sum(
-                on_track(status=s, progress=c.progress, adopted_on=c.adopted_on, due_on=c.due_on, today=today)
-                for s, c in zip(statuses, adopted, strict=True)
-            ),
-            delayed=sum(s == CommitmentStatus.delayed for s in statuses),
+            achieved=statuses.count(CommitmentStatus.achieved),
+            on_track=sum(tracks),
+            in_progress=off_track.count(CommitmentStatus.in_progress),
+            delayed=statuses.count(CommitmentStatus.delayed),
+            not_started=off_track.count(CommitmentStatus.not_started) + off_track.count(None),
+            withdrawn=statuses.count(CommitmentStatus.withdrawn),
             overdue=sum("overdue" in [f.code for f in c.flags] for c in adopted),
         )
         items = [self.commitment(c) for c in adopted]
@@ -308,7 +313,10 @@ class _Writer:
             adopted=total("adopted"),
             achieved=total("achieved"),
             on_track=total("on_track"),
+            in_progress=total("in_progress"),
             delayed=total("delayed"),
+            not_started=total("not_started"),
+            withdrawn=total("withdrawn"),
             overdue=total("overdue"),
             progress=self.pct(overall),
             progress_value=overall or 0.0,

@@ -101,7 +101,10 @@ def _labels(lang: str) -> dict[str, str]:
         "achieved": pgettext("commitments counted", "Achieved"),
         "on_track": pgettext("commitments counted", "On track"),
         "delayed": pgettext("commitments counted", "Delayed"),
-        "overdue": pgettext("commitments counted", "Overdue"),
+        "in_progress": pgettext("commitments counted", "In progress, behind schedule"),
+        "not_started": pgettext("commitments counted", "Not started"),
+        "withdrawn": pgettext("commitments counted", "Withdrawn"),
+        "of_which_overdue": pgettext("commitments counted", "Of which overdue"),
         "progress": _("Progress"),
         "total": _("All principles"),
         # A commitment and its indicators
@@ -165,6 +168,13 @@ def _labels(lang: str) -> dict[str, str]:
             "progress is the mean of its indicators' (an indicator without data counts as 0), or "
             "100 % when it is achieved and has no indicator. A principle's progress is the mean over "
             "the adopted commitments, withdrawn ones left out."
+        ),
+        "method.counts": _(
+            "Achieved, on track, in progress behind schedule, delayed, not started and withdrawn add "
+            "up to the adopted commitments; one with no status reported counts as not started. "
+            "“Of which overdue” counts those past their due date and neither achieved nor "
+            "withdrawn: they are already among the in progress, delayed and not started ones, so "
+            "they are not added again."
         ),
         "method.on_track": _(
             "On track: in progress, not past due, and at least as far along as the time elapsed "

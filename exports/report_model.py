@@ -154,12 +154,17 @@ class CommitmentSection:
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """Adopted commitments by where they stand, for a principle or the whole charter."""
+    """Adopted commitments by where they stand, for a principle or the whole charter: achieved,
+    on track, in progress (behind schedule), delayed, not started (or no status reported) and
+    withdrawn add up to adopted, as in the comparison; overdue counts those past due among them."""
 
     adopted: int = 0
     achieved: int = 0
     on_track: int = 0
+    in_progress: int = 0
     delayed: int = 0
+    not_started: int = 0
+    withdrawn: int = 0
     overdue: int = 0
 
 
@@ -182,7 +187,10 @@ class Totals:
     adopted: int
     achieved: int
     on_track: int
+    in_progress: int
     delayed: int
+    not_started: int
+    withdrawn: int
     overdue: int
     progress: str
     progress_value: float
@@ -263,7 +271,10 @@ class CityTotal:
     adopted: int
     achieved: int
     on_track: int
+    in_progress: int
     delayed: int
+    not_started: int
+    withdrawn: int
     overdue: int
     progress: str
     heat: str

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from commitments.schemas import StatusUpdateCreate
 from exports.batch import run_batch
+from exports.comparison import COUNTS, STANDINGS, comparison
 from exports.report_context import build_report_context
 from exports.report_render import asset_fetcher, html_to_pdf, render_html
 from indicators.status_updates import add_status_update
@@ -79,6 +80,33 @@ async def test_arabic_report_is_right_to_left() -> None:
     assert outline[0] == "لوحة النتائج" and outline[-2:] == ["ملحق الأدلة", "المنهجية"]
     assert "ENG التزام السلطات المحلية" in outline and len(outline) == 9
     assert len(reader.pages) >= 4
+
+
+async def test_the_scorecard_adds_up_and_is_the_comparison_line() -> None:
+    """In every demo city's report, each principle's and the total's achieved, on track, in
+    progress behind schedule, delayed, not started and withdrawn add up to adopted, and every
+    count is the city's line of the comparison on the same day; the overdue ones are set apart
+    and the note under the table says why they are not added."""
+    await load_demo()
+    today = date(2026, 11, 26)
+    reports = 0
+    for charter in ("lampedusa", "sousse-local", "gca-2011"):
+        for row in (await comparison(charter, today=today)).rows:
+            context = await build_report_context(row.city, charter, "en", today=today)
+            for p in context.principles:
+                assert sum(getattr(p.counts, k) for k in STANDINGS) == p.counts.adopted
+                assert {k: getattr(p.counts, k) for k in COUNTS} == {
+                    k: getattr(row.cells[p.code], k) for k in COUNTS
+                }, (row.city, p.code)
+            assert sum(getattr(context.totals, k) for k in STANDINGS) == context.totals.adopted
+            assert {k: getattr(context.totals, k) for k in COUNTS} == {
+                k: getattr(row.total, k) for k in COUNTS
+            }
+            html = render_html(context)
+            assert '<th class="overlap">Of which overdue</th>' in html
+            assert "so they are not added again" in html
+            reports += 1
+    assert reports > 0
 
 
 async def test_same_data_same_bytes() -> None:

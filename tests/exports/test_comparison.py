@@ -1,5 +1,6 @@
 """The comparison across cities: numbers against a hand-computed fixture, the same numbers as the
-city-by-city rules on the demo data, every filter, sorting, CSV and XLSX, adoption over time, peers."""
+city-by-city rules on the demo data, counts that add up to the adopted commitments (every status,
+and every cell of the demo data), every filter, sorting, CSV and XLSX, adoption over time, peers."""
 
 import csv
 import io
@@ -14,7 +15,7 @@ from charter.services import create_city, create_signature
 from commitments.choices import CommitmentStatus
 from commitments.schemas import AdoptionCreate, StatusUpdateCreate
 from commitments.services import adopt
-from exports.comparison import comparison
+from exports.comparison import STANDINGS, Cell, comparison
 from exports.comparison_query import Filters
 from indicators.challenges import open_challenge
 from indicators.city_view import city_commitments_full
@@ -142,6 +143,7 @@ async def test_the_numbers_of_a_hand_computed_fixture() -> None:
     alpha, beta = _cells(read, "alpha"), _cells(read, "beta")
     dig = alpha["DIG"]
     assert (dig.adopted, dig.achieved, dig.on_track, dig.delayed, dig.overdue) == (2, 1, 0, 0, 1)
+    assert (dig.in_progress, dig.not_started, dig.withdrawn) == (1, 0, 0)  # DIG-01, past due
     assert dig.progress == pytest.approx(((0.5 + 2 / 3) / 2 + 1.0) / 2)
     assert (dig.claims, dig.verified_share, dig.contested_share) == (4, 0.25, 0.25)
     equ = alpha["EQU"]
@@ -153,9 +155,86 @@ async def test_the_numbers_of_a_hand_computed_fixture() -> None:
     assert total.verified_share == pytest.approx(1 / 6) and total.contested_share == pytest.approx(1 / 6)
     dig = beta["DIG"]
     assert (dig.adopted, dig.achieved, dig.on_track, dig.delayed, dig.overdue) == (1, 0, 0, 1, 1)
+    assert (dig.in_progress, dig.not_started, dig.withdrawn) == (0, 0, 0)
     assert dig.progress == pytest.approx(0.25)  # the correction counts (200/400), the draft does not
     assert dig.claims == 2  # the status and the correction; not the corrected value, not the draft
     assert beta["EQU"].adopted == 0 and beta["EQU"].progress is None and beta["EQU"].claims == 0
+
+
+def _parts(cell: Cell) -> dict[str, int]:
+    """The cell's disjoint counts, those that add up to `adopted`."""
+    return {key: getattr(cell, key) for key in STANDINGS}
+
+
+PLACES = {
+    # city: (commitment, due date, last status or None, values of LAM-EQU-01-I1 (20 → 60), where
+    # it is counted, whether it is overdue)
+    "done": ("LAM-DIG-02", date(2030, 12, 31), "achieved", None, "achieved", False),
+    "open": ("LAM-DIG-02", None, "in_progress", None, "on_track", False),
+    "ahead": ("LAM-EQU-01", date(2030, 12, 31), "in_progress", 60, "on_track", False),
+    "idle": ("LAM-EQU-01", date(2030, 12, 31), "not_started", 60, "on_track", False),
+    "behind": ("LAM-DIG-02", date(2030, 12, 31), "in_progress", None, "in_progress", False),
+    "late": ("LAM-DIG-02", date(2025, 12, 31), "in_progress", None, "in_progress", True),
+    "stuck": ("LAM-DIG-02", date(2025, 12, 31), "delayed", None, "delayed", True),
+    "slow": ("LAM-DIG-02", date(2030, 12, 31), "delayed", None, "delayed", False),
+    "waiting": ("LAM-DIG-02", date(2030, 12, 31), "not_started", None, "not_started", False),
+    "silent": ("LAM-DIG-02", date(2025, 12, 31), None, None, "not_started", True),
+    "dropped": ("LAM-DIG-02", date(2025, 12, 31), "withdrawn", None, "withdrawn", False),
+}
+
+
+async def test_each_status_is_counted_once_and_overdue_across_them() -> None:
+    """A commitment is counted in exactly one of achieved, on track, in progress (not on track),
+    delayed, not started (or no status) and withdrawn, so they add up to adopted; overdue flags
+    those past due among in progress, delayed and not started, never achieved or withdrawn."""
+    await builders.charter()
+    for city, (code, due, status, value, _, _) in PLACES.items():
+        await _city(city, "FR", "155", 100_000, [])
+        await _adopt(city, code, due)
+        if value is not None:
+            await _target(city, "LAM-EQU-01-I1", 20, 60)
+            await _value(city, "LAM-EQU-01-I1", "2024", value)
+        if status:
+            await _status(city, code, status, date(2024, 3, 1))
+    read = await comparison("lampedusa", level="commitment", today=TODAY)
+    rows = {r.city: r for r in read.rows}
+    for city, (code, _, _, _, place, overdue) in PLACES.items():
+        cell = rows[city].cells[code]
+        assert cell.adopted == 1, city
+        assert _parts(cell) == {key: int(key == place) for key in STANDINGS}, city
+        assert cell.overdue == int(overdue), city
+        assert _parts(rows[city].total) == _parts(cell) and rows[city].total.overdue == cell.overdue
+    assert rows["dropped"].total.progress is None  # withdrawn: adopted, left out of progress
+
+
+async def test_the_counts_add_up_to_the_adopted_on_the_demo_data(client) -> None:
+    """In every cell and total of every charter's comparison of the demo data, at both levels and
+    in the API's JSON as in its CSV, the disjoint counts add up to adopted, and overdue is at most
+    those that can be overdue (in progress, delayed, not started)."""
+    from tracker.demo import load_demo
+
+    await load_demo()
+    seen = 0
+    for charter in ("lampedusa", "sousse-local", "gca-2011"):
+        for level in ("principle", "commitment"):
+            r = await client.get(f"/api/v1/charters/{charter}/comparison", params={"level": level})
+            assert r.status_code == 200
+            cells = [c for row in r.json()["rows"] for c in [*row["cells"].values(), row["total"]]]
+            assert cells
+            for cell in cells:
+                assert sum(cell[key] for key in STANDINGS) == cell["adopted"], (charter, level, cell)
+                assert cell["overdue"] <= cell["in_progress"] + cell["delayed"] + cell["not_started"]
+                seen += cell["adopted"]
+            r = await client.get(
+                f"/api/v1/charters/{charter}/comparison", params={"level": level, "format": "csv"}
+            )
+            table = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+            codes = {h.rpartition(".")[0] for h in table[0] if "." in h}
+            for line in table:
+                for code in codes:
+                    parts = sum(int(line[f"{code}.{key}"]) for key in STANDINGS)
+                    assert parts == int(line[f"{code}.adopted"]), (charter, level, code)
+    assert seen > 0
 
 
 async def test_one_city_has_its_line_of_the_whole_comparison() -> None:
@@ -317,8 +396,9 @@ async def test_the_same_numbers_as_the_city_view_on_the_demo_data() -> None:
                 assert cell.adopted == len(mine)
                 assert cell.achieved == statuses.count("achieved")
                 assert cell.delayed == statuses.count("delayed")
+                assert cell.withdrawn == statuses.count("withdrawn")
                 assert cell.overdue == sum("overdue" in [f.code for f in c.flags] for c in mine)
-                assert cell.on_track == sum(
+                tracks = [
                     on_track(
                         status=s,
                         progress=c.progress,
@@ -327,7 +407,11 @@ async def test_the_same_numbers_as_the_city_view_on_the_demo_data() -> None:
                         today=clock.today(),
                     )
                     for c, s in zip(mine, statuses, strict=True)
-                )
+                ]
+                assert cell.on_track == sum(tracks)
+                off_track = [s for s, t in zip(statuses, tracks, strict=True) if not t]
+                assert cell.in_progress == off_track.count("in_progress")
+                assert cell.not_started == off_track.count("not_started") + off_track.count(None)
                 expected = principle_progress((c.progress, s) for c, s in zip(mine, statuses, strict=True))
                 assert (cell.progress is None) == (expected is None)
                 if expected is not None:

@@ -9,6 +9,7 @@ import re
 import pytest
 from babel.numbers import format_percent
 
+from exports.comparison import COUNTS, STANDINGS
 from tests.web.html import check_page, parse
 from tracker.demo import load_demo
 
@@ -83,13 +84,13 @@ def _scorecards(html: str) -> dict[str, dict[str, dict[str, str]]]:
     """charter → principle (or `total`) → metric → the text of its cell."""
     out: dict[str, dict[str, dict[str, str]]] = {}
     for charter, table in re.findall(
-        r'<table class="table scorecard" data-charter="([^"]+)">(.*?)</table>', html, re.DOTALL
+        r'<table class="table scorecard" data-charter="([^"]+)"[^>]*>(.*?)</table>', html, re.DOTALL
     ):
         rows = out.setdefault(charter, {})
         for principle, row in re.findall(r'<tr data-principle="([^"]+)">(.*?)</tr>', table, re.DOTALL):
             rows[principle] = {
                 metric: re.sub(r"<svg.*?</svg>|<[^>]+>", "", cell, flags=re.DOTALL).strip()
-                for metric, cell in re.findall(r'<td data-metric="([^"]+)">(.*?)</td>', row, re.DOTALL)
+                for metric, cell in re.findall(r'<td data-metric="([^"]+)"[^>]*>(.*?)</td>', row, re.DOTALL)
             }
     return out
 
@@ -109,13 +110,57 @@ async def test_the_scorecard_says_what_the_api_comparison_says(client, city: str
         assert set(rows) == set(expected)
         for principle, cells in rows.items():
             want = expected[principle]
-            for metric in ("adopted", "achieved", "on_track", "delayed", "overdue"):
+            for metric in COUNTS:
                 assert cells[metric] == str(want[metric]), (charter, principle, metric)
+            assert sum(int(cells[metric]) for metric in STANDINGS) == int(cells["adopted"])
             progress = want["progress"]
             assert cells["progress"] == ("—" if progress is None else format_percent(progress, locale="en"))
         total = rows["total"]
-        for metric in ("adopted", "achieved", "on_track", "delayed", "overdue"):
+        for metric in COUNTS:
             assert int(total[metric]) == sum(int(rows[p][metric]) for p in rows if p != "total")
+
+
+async def test_every_scorecard_adds_up_and_sets_overdue_apart(client) -> None:
+    """On every demo city's page, in every scorecard row and total, achieved, on track, in
+    progress behind schedule, delayed, not started and withdrawn add up to adopted; overdue comes
+    after them, set apart, and a note linked to the table says it is not added."""
+    await load_demo()
+    cities = [c["slug"] for c in (await client.get("/api/v1/cities")).json()["items"]]
+    rows_seen = 0
+    for city in cities:
+        html = (await client.get(f"/cities/{city}", params={"lang": "en"})).text
+        for charter, rows in _scorecards(html).items():
+            for principle, cells in rows.items():
+                assert list(cells) == [*COUNTS, "progress"], (city, charter)
+                parts = sum(int(cells[metric]) for metric in STANDINGS)
+                assert parts == int(cells["adopted"]), (city, charter, principle, cells)
+                assert int(cells["overdue"]) <= int(cells["adopted"]) - int(cells["achieved"])
+                rows_seen += 1
+            note = f'id="scorecard-note-{charter}"'
+            assert f'aria-describedby="scorecard-note-{charter}"' in html and note in html
+            assert "so they are not added again" in html
+            assert '<th scope="col" class="overlap">Of which overdue</th>' in html
+    assert rows_seen > len(cities)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", ["En cours, en deçà du rythme prévu", "Non commencés", "Retirés", "Dont échéance dépassée"]),
+        (
+            "es",
+            ["En curso, por debajo del ritmo previsto", "No iniciados", "Retirados", "De ellos, vencidos"],
+        ),
+        ("ar", ["قيد الإنجاز دون الوتيرة المقررة", "التي لم تبدأ", "المسحوبة", "منها ما تجاوز الأجل"]),
+    ],
+)
+async def test_the_scorecard_columns_are_translated(client, lang: str, words: list[str]) -> None:
+    """The scorecard's new columns and its note are in the page's language."""
+    await load_demo()
+    html = (await client.get("/cities/grenoble", params={"lang": lang})).text
+    for word in words:
+        assert word in html
+    assert "so they are not added again" not in html
 
 
 async def test_every_link_on_the_pages_leads_somewhere(client) -> None:

@@ -1,7 +1,8 @@
 """A city's page: the charters it signed; for each, the scorecard per principle (the city's line
-of the charter's comparison, so that the page and the API give the same numbers); its adopted
-commitments with status, progress, assurance and flags, filtered as the API filters them; and
-its progress report to download in each language."""
+of the charter's comparison, so that the page and the API give the same numbers: the adopted
+commitments, their parts by where they stand, which add up to them, then those overdue among
+them, and progress); its adopted commitments with status, progress, assurance and flags,
+filtered as the API filters them; and its progress report to download in each language."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from charter.choices import SignatureStatus
 from charter.schemas import SignatureRead
 from charter.services import city_read, get_city_or_raise
 from commitments.choices import CommitmentStatus
-from exports.comparison import ComparisonColumn, ComparisonRow, comparison
+from exports.comparison import COUNTS, ComparisonColumn, ComparisonRow, comparison
 from exports.comparison_query import Filters
 from indicators.city_view import list_city_commitments
 from indicators.claims import list_signatures
@@ -88,6 +89,7 @@ async def city_page(slug: str, lang: str, filters: CommitmentFilters | None) -> 
         "assurances": list(Assurance),
         "flags": [(code, flag_message(code, lang)) for code in FLAG_CODES],
         "report_languages": list(LANGUAGES.values()),
+        "scorecard_counts": COUNTS,
     }
 
 

@@ -17,7 +17,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from charter.services import get_charter_or_raise, list_cities, region_name, signatories
-from exports.comparison import CITY_KEYS, LEVELS, METRICS, ComparisonRead, comparison
+from exports.comparison import CITY_KEYS, COUNTS, LEVELS, METRICS, ComparisonRead, comparison
 from exports.comparison_query import BANDS, FIRST_YEAR, LAST_YEAR, Filters
 from indicators.charter_tree import charter_tree
 from kernel.db import read_snapshot
@@ -218,6 +218,7 @@ async def comparison_page(charter: str, query: Query, lang: str) -> tuple[dict[s
         "levels": LEVELS,
         "city_keys": [k for k in CITY_KEYS if k != "city"],
         "metrics": METRICS,
+        "counts": COUNTS,
         "first_year": FIRST_YEAR,
         "last_year": LAST_YEAR,
         "heat_band": heat_band,
