@@ -33,7 +33,10 @@ async def _claims() -> tuple[str, str]:
             "lampedusa",
             "LAM-DIG-01",
             StatusUpdateCreate(
-                status=CommitmentStatus.in_progress, reported_on=date(2024, 1, 31), draft=draft
+                status=CommitmentStatus.in_progress,
+                reported_on=date(2024, 1, 31),
+                draft=draft,
+                note_md="Le guichet unique est ouvert.",
             ),
         )
         ids.append(update.claim_id)

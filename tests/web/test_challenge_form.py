@@ -5,43 +5,18 @@ file chosen), and the hostile inputs a form meets."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
 from accounts.invitations import accept_invitation, invite
-from commitments.choices import CommitmentStatus
-from commitments.schemas import StatusUpdateCreate
-from indicators.status_updates import add_status_update
 from indicators.tables import Challenge, ChallengeEvidence, Evidence
 from kernel.caller import SYSTEM
 from kernel.tables import AuditEntry
-from tests import builders
+from tests.indicators.test_challenge_filing import _claims
 from tests.web.html import check_page, parse
 
 PASSWORD = "correct horse battery staple"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-async def _claims() -> tuple[str, str]:
-    """Grenoble's published status update and a draft."""
-    await builders.editor_with_adoption()
-    ids = []
-    for draft in (False, True):
-        update = await add_status_update(
-            SYSTEM,
-            "grenoble",
-            "lampedusa",
-            "LAM-DIG-01",
-            StatusUpdateCreate(
-                status=CommitmentStatus.in_progress,
-                reported_on=date(2024, 1, 31),
-                draft=draft,
-                note_md="Le guichet unique est ouvert.",
-            ),
-        )
-        ids.append(update.claim_id)
-    return ids[0], ids[1]
 
 
 async def _signed_in(client, email: str, role: str, city: str | None = None, organisation: str | None = None):
