@@ -36,6 +36,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("todo", "/workspace/grenoble", "editor"),
     ("value-form", "/workspace/sousse/indicators/sousse-local/SOU-ENG-01-I1/values/new", "sousse"),
     ("status-form", "/workspace/grenoble/commitments/lampedusa/LAM-DIG-01/status/new", "editor"),
+    ("target-form", "/workspace/grenoble/indicators/lampedusa/LAM-DIG-01-I1/target", "editor"),
 ]
 """(page type, path, who: None for anyone, or one of the `people` fixture) of each page type
 checked; add yours here."""
