@@ -23,7 +23,7 @@ from exports.comparison_query import Filters, first_years, level_facts, nearest_
 from kernel import clock
 from kernel.db import json_value, read_snapshot
 from kernel.errors import FieldError, MalformedInput, NotFound
-from kernel.text import language_of, pick
+from kernel.text import language_of, pick, picked_language
 
 LEVELS = ("principle", "commitment")
 STANDINGS = ("achieved", "on_track", "in_progress", "delayed", "not_started", "withdrawn")
@@ -116,10 +116,12 @@ class Cell(msgspec.Struct):
 
 
 class ComparisonColumn(msgspec.Struct):
-    """A principle or a commitment of the charter."""
+    """A principle or a commitment of the charter; `title_lang` is the language its title is in
+    (the charter's own, or another, when it has none in the asked language)."""
 
     code: str
     title: str
+    title_lang: str | None
 
 
 class ComparisonRow(msgspec.Struct):
@@ -252,7 +254,12 @@ async def comparison(
         level=level,
         today=today,
         columns=[
-            ComparisonColumn(i["code"], pick(json_value(i["title"]), lang, charter["lang"])) for i in items
+            ComparisonColumn(
+                i["code"],
+                pick(json_value(i["title"]), lang, charter["lang"]),
+                picked_language(json_value(i["title"]), lang, charter["lang"]),
+            )
+            for i in items
         ],
         rows=rows,
         filters=filters.as_dict(),
@@ -299,10 +306,12 @@ def _row(city: dict[str, Any], cells: dict[str, Cell], total: Cell, lang: str | 
 
 class PrincipleOverTime(msgspec.Struct):
     """For one principle, how many cities had adopted at least one of its commitments by the end
-    of each year, and how many had at least one reported achieved."""
+    of each year, and how many had at least one reported achieved. `title_lang` is the language
+    the principle's title is in."""
 
     code: str
     title: str
+    title_lang: str | None
     adopted: list[int]
     achieved: list[int]
 
@@ -352,6 +361,7 @@ async def adoption_over_time(
             PrincipleOverTime(
                 p["code"],
                 pick(json_value(p["title"]), lang, charter["lang"]),
+                picked_language(json_value(p["title"]), lang, charter["lang"]),
                 cumulative("adopted", p["id"]),
                 cumulative("achieved", p["id"]),
             )

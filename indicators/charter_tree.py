@@ -14,7 +14,7 @@ from indicators.schemas import CharterRead, CommitmentDef, IndicatorDef, Princip
 from indicators.tables import Indicator
 from kernel.errors import Conflict, FieldError, NotFound
 from kernel.markdown import render_markdown
-from kernel.text import normalize_code, pick
+from kernel.text import normalize_code, pick, picked_language
 
 
 async def charter_tree(slug: str, lang: str | None) -> CharterRead:
@@ -23,7 +23,7 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
     if charter is None:
         raise NotFound(f"No charter {slug!r}.")
     base = charter["lang"]
-    preamble_md, preamble_html = described(charter["preamble"], lang, base)
+    preamble_md, preamble_html, preamble_lang = described(charter["preamble"], lang, base)
     by_principle = await _commitments_by_principle(charter["id"], lang, base)
     return CharterRead(
         slug=charter["slug"],
@@ -32,6 +32,7 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
         title_i18n=charter["title"],
         preamble_md=preamble_md,
         preamble_html=preamble_html,
+        preamble_lang=preamble_lang,
         issuer=charter["issuer"],
         adopted_on=charter["adopted_on"],
         source_url=charter["source_url"],
@@ -41,6 +42,7 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
             PrincipleDef(
                 p["code"],
                 pick(p["title"], lang, base),
+                picked_language(p["title"], lang, base),
                 *described(p["description"], lang, base),
                 by_principle[p["id"]],
             )
@@ -51,11 +53,11 @@ async def charter_tree(slug: str, lang: str | None) -> CharterRead:
 
 def described(
     translations: Mapping[str, str] | None, lang: str | None, base: str
-) -> tuple[str | None, str | None]:
-    """A charter text (a preamble, a description) in `lang` where translated, as Markdown and as
-    HTML; an empty text is no text."""
+) -> tuple[str | None, str | None, str | None]:
+    """A charter text (a preamble, a description) in `lang` where translated, as Markdown, as
+    HTML, and the language it is in; an empty text is no text, in no language."""
     text = pick(translations, lang, base) or None
-    return text, render_markdown(text)
+    return text, render_markdown(text), picked_language(translations, lang, base) if text else None
 
 
 async def _in_order(
@@ -77,7 +79,14 @@ async def _commitments_by_principle(
     by_commitment: dict[int, list[IndicatorDef]] = defaultdict(list)
     for i in await _in_order(Indicator, charter_id):
         by_commitment[i["commitment"]].append(
-            IndicatorDef(i["code"], pick(i["title"], lang, base), i["unit"], i["value_kind"], i["direction"])
+            IndicatorDef(
+                i["code"],
+                pick(i["title"], lang, base),
+                picked_language(i["title"], lang, base),
+                i["unit"],
+                i["value_kind"],
+                i["direction"],
+            )
         )
     by_principle: dict[int, list[CommitmentDef]] = defaultdict(list)
     for c in await _in_order(Commitment, charter_id):
@@ -85,6 +94,7 @@ async def _commitments_by_principle(
             CommitmentDef(
                 c["code"],
                 pick(c["title"], lang, base),
+                picked_language(c["title"], lang, base),
                 *described(c["description"], lang, base),
                 by_commitment[c["id"]],
             )

@@ -31,7 +31,7 @@ from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import Assurance, claim_id, history_url
 from kernel.db import json_value
-from kernel.text import pick
+from kernel.text import pick, picked_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +278,7 @@ def _summary(
         commitment=a["code"],
         principle=a["principle"],
         title=pick(json_value(a["title"]), lang, a["charter_lang"]),
+        title_lang=picked_language(json_value(a["title"]), lang, a["charter_lang"]),
         adopted_on=a["adopted_on"],
         due_on=a["due_on"],
         owner=a["owner"],
@@ -332,12 +333,15 @@ def _full(
     (timeline, indicators with their targets and measurements) and the evidence they cite."""
     progress = _progress_of(a, view)
     _counted, _status, per_indicator, _total = progress
-    description_md, description_html = described(json_value(a["description"]), lang, a["charter_lang"])
+    description_md, description_html, description_lang = described(
+        json_value(a["description"]), lang, a["charter_lang"]
+    )
     return CityCommitmentRead(
         **structs.asdict(_summary(view, a, progress, today, lang)),
         city=city_slug,
         description_md=description_md,
         description_html=description_html,
+        description_lang=description_lang,
         timeline=[
             status_read(u, *_shown(view, "status_update", u["id"])) for u in view.updates_by.get(a["id"], [])
         ],
@@ -365,6 +369,7 @@ def _indicator_read(
     return IndicatorProgress(
         code=ind["code"],
         title=pick(ind["title"], lang, base),
+        title_lang=picked_language(ind["title"], lang, base),
         unit=ind["unit"],
         value_type=ind["value_kind"],
         direction=ind["direction"],

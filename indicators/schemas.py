@@ -161,32 +161,40 @@ class EvidenceRead(msgspec.Struct):
 
 
 class IndicatorDef(msgspec.Struct):
-    """An indicator as the charter defines it."""
+    """An indicator as the charter defines it; `title_lang` is the language its title is in (the
+    charter's own, or another, when it has none in the asked language)."""
 
     code: str
     title: str
+    title_lang: str | None
     unit: str
     value_type: ValueType
     direction: Direction
 
 
 class CommitmentDef(msgspec.Struct):
-    """A commitment as the charter defines it."""
+    """A commitment as the charter defines it; `title_lang` and `description_lang` are the
+    languages its texts are in (each falls back on its own when untranslated)."""
 
     code: str
     title: str
+    title_lang: str | None
     description_md: str | None
     description_html: str | None
+    description_lang: str | None
     indicators: list[IndicatorDef]
 
 
 class PrincipleDef(msgspec.Struct):
-    """A principle with its commitments."""
+    """A principle with its commitments; `title_lang` and `description_lang` are the languages
+    its texts are in (each falls back on its own when untranslated)."""
 
     code: str
     title: str
+    title_lang: str | None
     description_md: str | None
     description_html: str | None
+    description_lang: str | None
     commitments: list[CommitmentDef]
 
 
@@ -199,6 +207,7 @@ class CharterRead(msgspec.Struct):
     title_i18n: dict[str, str]
     preamble_md: str | None
     preamble_html: str | None
+    preamble_lang: str | None
     issuer: str
     adopted_on: date | None
     source_url: str | None
@@ -208,10 +217,12 @@ class CharterRead(msgspec.Struct):
 
 
 class IndicatorProgress(msgspec.Struct):
-    """An indicator of an adopted commitment, with the city's target and measurements."""
+    """An indicator of an adopted commitment, with the city's target and measurements;
+    `title_lang` is the language its title is in (another than the asked one when untranslated)."""
 
     code: str
     title: str
+    title_lang: str | None
     unit: str
     value_type: ValueType
     direction: Direction
@@ -235,12 +246,14 @@ class FlagRead(msgspec.Struct):
 class CityCommitmentSummary(msgspec.Struct):
     """An adopted commitment in the city's list: last status, how far that status can be trusted
     (`status_assurance`: self-reported, verified or contested; null with no status) and computed
-    progress (0–1)."""
+    progress (0–1). `title_lang` is the language the title is in (the charter's own, or another,
+    when it has none in the asked language)."""
 
     charter: str
     commitment: str
     principle: str
     title: str
+    title_lang: str | None
     adopted_on: date
     due_on: date | None
     owner: str | None
@@ -252,11 +265,13 @@ class CityCommitmentSummary(msgspec.Struct):
 
 
 class CityCommitmentRead(CityCommitmentSummary):
-    """An adopted commitment in full: timeline, indicators with targets and measurements, evidence."""
+    """An adopted commitment in full: timeline, indicators with targets and measurements, evidence;
+    `description_lang` is the language its description is in."""
 
     city: str
     description_md: str | None
     description_html: str | None
+    description_lang: str | None
     timeline: list[StatusUpdateRead]
     indicators: list[IndicatorProgress]
     evidence: list[EvidenceRead]

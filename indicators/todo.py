@@ -15,7 +15,7 @@ from indicators.city_view import Visibility, city_commitments_full
 from indicators.claims import load_claim
 from indicators.evidence import list_evidence
 from indicators.flags import is_overdue, latest_ended_period
-from indicators.schemas import ChallengeRead, CityCommitmentRead, EvidenceRead
+from indicators.schemas import ChallengeRead, CityCommitmentRead, EvidenceRead, IndicatorProgress
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import parse_claim_id
@@ -33,6 +33,7 @@ class ValueDue:
     commitment: CityCommitmentRead
     indicator: str
     title: str
+    title_lang: str | None
     period: str
     last_period: str | None
 
@@ -69,7 +70,7 @@ class CityTodo:
     today: date
     values_due: list[ValueDue] = field(default_factory=list)
     statuses_due: list[CityCommitmentRead] = field(default_factory=list)
-    targets_missing: list[tuple[CityCommitmentRead, str, str]] = field(default_factory=list)
+    targets_missing: list[tuple[CityCommitmentRead, IndicatorProgress]] = field(default_factory=list)
     overdue: list[CityCommitmentRead] = field(default_factory=list)
     challenges: list[ChallengeToAnswer] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)
@@ -123,13 +124,13 @@ def _commitment_todo(todo: CityTodo, c: CityCommitmentRead, today: date) -> None
             if m.draft
         ]
         if i.target is None:
-            todo.targets_missing.append((c, i.code, i.title))
+            todo.targets_missing.append((c, i))
         counted = [m.period for m in i.measurements if not m.draft and m.superseded_by is None]
         drafted = {m.period for m in i.measurements if m.draft}
         last = max(counted, key=lambda p: parse_period(p).end, default=None)
         wanted = latest_ended_period(last, today)
         if (last is None or parse_period(last).end < parse_period(wanted).end) and wanted not in drafted:
-            todo.values_due.append(ValueDue(c, i.code, i.title, wanted, last))
+            todo.values_due.append(ValueDue(c, i.code, i.title, i.title_lang, wanted, last))
 
 
 async def _version(claim: str) -> int:

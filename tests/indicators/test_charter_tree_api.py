@@ -9,9 +9,10 @@ async def test_charter_tree_with_fallback_per_field(client) -> None:
     tree = (await client.get("/api/v1/charters/lampedusa?lang=ar")).json()
     assert tree["lang"] == "en" and tree["languages"] == ["ar", "en", "fr", "it"]
     dig = tree["principles"][0]
-    assert (dig["code"], dig["title"]) == ("DIG", "الكرامة")
+    assert (dig["code"], dig["title"], dig["title_lang"]) == ("DIG", "الكرامة", "ar")
     first = dig["commitments"][0]
     assert first["code"] == "LAM-DIG-01" and first["title"].startswith("Provide free legal advice")
+    assert first["title_lang"] == "en" and first["indicators"][0]["title_lang"] == "en"
     assert first["indicators"][0]["value_type"] == "count"
     assert (await client.get("/api/v1/charters/nope")).status_code == 404
 

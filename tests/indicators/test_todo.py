@@ -49,7 +49,7 @@ async def test_a_new_adoption_asks_for_everything() -> None:
         ("LAM-DIG-01-I1", "2025", None),
         ("LAM-DIG-01-I2", "2025", None),
     ]
-    assert [code for _, code, _ in todo.targets_missing] == ["LAM-DIG-01-I1", "LAM-DIG-01-I2"]
+    assert [i.code for _, i in todo.targets_missing] == ["LAM-DIG-01-I1", "LAM-DIG-01-I2"]
     assert [c.commitment for c in todo.statuses_due] == ["LAM-DIG-01"]
     assert [c.commitment for c in todo.overdue] == ["LAM-DIG-01"]
     assert todo.drafts == [] and todo.challenges == [] and todo.rejected_evidence == []
@@ -78,7 +78,7 @@ async def test_what_is_done_leaves_the_list_and_drafts_are_listed_instead() -> N
     )
     todo = await city_todo(editor, "grenoble", "en")
     assert todo.values_due == [] and todo.statuses_due == [] and todo.overdue == []
-    assert [code for _, code, _ in todo.targets_missing] == ["LAM-DIG-01-I2"]
+    assert [i.code for _, i in todo.targets_missing] == ["LAM-DIG-01-I2"]
     assert [(d.kind, d.indicator, d.period, d.what) for d in todo.drafts] == [
         ("measurement", "LAM-DIG-01-I2", "2025", "12")
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 import httpx
 
@@ -84,3 +85,68 @@ def check_page(response: httpx.Response, lang: str, direction: str) -> Page:
     assert [a.get("id") for n, a in page.tags if n == "main"] == ["main"], where
     assert any(n == "a" and a.get("href") == "#main" for n, a in page.tags), where
     return page
+
+
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
+class MarkedText(NamedTuple):
+    """A text of a page, stripped, with the `lang` and `dir` of its nearest element that has a
+    `lang` (the language a reader's tools take it to be in)."""
+
+    text: str
+    lang: str | None
+    dir: str | None
+
+
+class _Marked(HTMLParser):
+    """Every text of a page with the language it is marked in, from the open elements' `lang`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str | None, str | None]] = []
+        self.found: list[MarkedText] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID:
+            named = dict(attrs)
+            self.open.append((tag, named.get("lang"), named.get("dir")))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass  # `<path/>` in a chart: opens nothing
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.open) - 1, -1, -1):
+            if self.open[depth][0] == tag:
+                del self.open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            marked = next(((lang, d) for _, lang, d in reversed(self.open) if lang is not None), (None, None))
+            self.found.append(MarkedText(data.strip(), *marked))
+
+
+def marked_texts(html: str) -> list[MarkedText]:
+    """The page's texts, each with the language (and direction) its nearest `lang` gives it."""
+    parser = _Marked()
+    parser.feed(html)
+    parser.close()
+    return parser.found

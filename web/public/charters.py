@@ -20,7 +20,7 @@ from kernel.db import read_snapshot
 from kernel.i18n import gettext
 from web.language import page_language
 from web.pages import render
-from web.public.names import CityName, charter_title, cities_by_slug, tree_language
+from web.public.names import CityName, charter_title, cities_by_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,6 @@ async def charter_page(slug: str, lang: str) -> dict[str, object]:
     return {
         "charter": tree,
         "title": charter_title(tree, lang),
-        "tree_lang": tree_language(tree, lang),
         "signatories": [Signatory(cities[r.city], r.signed_on) for r in rows if r.city in cities],
         "over_time": over_time if any(p.adopted[-1] for p in over_time.principles) else None,
         "curve": Markup(curve),  # noqa: S704 - drawn by our code, its texts escaped

@@ -30,7 +30,7 @@ from kernel.errors import FieldError, MalformedInput
 from kernel.i18n import LANGUAGES
 from web.language import page_language
 from web.pages import render
-from web.public.names import Named, charter_title, charters_by_slug, city_name, tree_language
+from web.public.names import Named, charter_title, charters_by_slug, city_name
 
 FILTERS = ("principle", "status", "assurance", "flag")
 """The filters of the commitments' list, named as the API names them."""
@@ -42,7 +42,6 @@ class CityCharter:
     withdrawal), the scorecard (None once withdrawn), the commitments the filters keep."""
 
     title: Named
-    tree_lang: str | None
     latest: SignatureRead
     columns: list[ComparisonColumn]
     scorecard: ComparisonRow | None
@@ -71,7 +70,6 @@ async def city_page(slug: str, lang: str, filters: CommitmentFilters | None) -> 
         sections.append(
             CityCharter(
                 title=charter_title(charter, lang),
-                tree_lang=tree_language(charter, lang),
                 latest=act,
                 columns=read.columns,
                 scorecard=read.rows[0] if read.rows else None,

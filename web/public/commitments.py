@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath
@@ -22,7 +21,14 @@ from exports.charts import Series, trend_strip
 from indicators.challenges import challenges_on
 from indicators.charter_tree import charter_tree
 from indicators.city_view import get_city_commitment
-from indicators.schemas import ChallengeRead, IndicatorProgress, MeasurementRead, ReplyRead
+from indicators.schemas import (
+    ChallengeRead,
+    CharterRead,
+    IndicatorProgress,
+    MeasurementRead,
+    PrincipleDef,
+    ReplyRead,
+)
 from kernel.caller import Caller
 from kernel.db import read_snapshot
 from kernel.errors import NotFound
@@ -30,7 +36,7 @@ from kernel.http import CallerDep
 from kernel.periods import parse_period
 from web.language import page_language
 from web.pages import render
-from web.public.names import charter_title, city_name, tree_language
+from web.public.names import charter_title, city_name
 
 _ORDER = ("adoption", "status", "value", "verification", "challenge", "reply", "ruling")
 """Entries of the same moment, in the order they happen."""
@@ -78,7 +84,6 @@ class IndicatorView:
     """An indicator as the page shows it: its definition and target, chart and table of values."""
 
     indicator: IndicatorProgress
-    title_lang: str | None
     chart: Markup
     rows: list[ValueRow] = field(default_factory=list)
 
@@ -120,7 +125,7 @@ def _counted(measurements: list[MeasurementRead]) -> list[MeasurementRead]:
     return [m for m in measurements if not m.draft and m.superseded_by is None]
 
 
-def _indicator_view(ind: IndicatorProgress, tree_lang: str | None, label: str) -> IndicatorView:
+def _indicator_view(ind: IndicatorProgress, label: str) -> IndicatorView:
     by_id = {m.claim_id: m for m in ind.measurements}
     target = ind.target
     series = Series(
@@ -131,14 +136,12 @@ def _indicator_view(ind: IndicatorProgress, tree_lang: str | None, label: str) -
     )
     chart = trend_strip([series], font_family=None, label=label)
     rows = [ValueRow(m, by_id.get(m.superseded_by) if m.superseded_by else None) for m in ind.measurements]
-    return IndicatorView(ind, tree_lang, Markup(chart), rows)  # noqa: S704 - drawn by our code, texts escaped
+    return IndicatorView(ind, Markup(chart), rows)  # noqa: S704 - drawn by our code, texts escaped
 
 
-def _principle_title(tree: Any, principle: str) -> str:
-    for p in tree.principles:
-        if p.code == principle:
-            return str(p.title)
-    return ""
+def _principle(tree: CharterRead, code: str) -> PrincipleDef | None:
+    """The principle of the tree with that code (its title, and the language the title is in)."""
+    return next((p for p in tree.principles if p.code == code), None)
 
 
 async def commitment_page(caller: Caller, city: str, charter: str, code: str, lang: str) -> dict[str, object]:
@@ -150,7 +153,6 @@ async def commitment_page(caller: Caller, city: str, charter: str, code: str, la
     city_record = await get_city_or_raise(city)
     city_row = city_read(city_record, lang)
     tree = await charter_tree(charter, lang)
-    tree_lang = tree_language(tree, lang)
     claim_ids = [u.claim_id for u in read.timeline] + [
         m.claim_id for ind in read.indicators for m in ind.measurements
     ]
@@ -160,12 +162,9 @@ async def commitment_page(caller: Caller, city: str, charter: str, code: str, la
         "city": city_row,
         "name": city_name(city_row, lang),
         "charter_title": charter_title(tree, lang),
-        "tree_lang": tree_lang,
-        "principle_title": _principle_title(tree, read.principle),
+        "principle": _principle(tree, read.principle),
         "timeline": _timeline(read.adopted_on, read.timeline, read.indicators, challenges),
-        "indicators": [
-            _indicator_view(ind, tree_lang, f"{ind.code} · {ind.title}") for ind in read.indicators
-        ],
+        "indicators": [_indicator_view(ind, f"{ind.code} · {ind.title}") for ind in read.indicators],
         "evidence": {e.id: e for e in read.evidence},
         "adoption_history": page_history(read.history),
         "page_history": page_history,

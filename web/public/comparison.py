@@ -25,7 +25,7 @@ from kernel.errors import FieldError, MalformedInput, NotFound
 from kernel.i18n import LANGUAGES
 from web.language import page_language
 from web.pages import render
-from web.public.names import CityName, Named, charter_title, cities_by_slug, tree_language
+from web.public.names import CityName, Named, charter_title, cities_by_slug
 
 OWN = ("level", "sort", "order", "lang")
 """The page's own parameters besides the filters (the API's, less `format`)."""
@@ -207,7 +207,6 @@ async def comparison_page(charter: str, query: Query, lang: str) -> tuple[dict[s
     context: dict[str, object] = {
         "charter": tree,
         "title": charter_title(tree, lang),
-        "tree_lang": tree_language(tree, lang),
         "read": read,
         "cities": cities,
         "query": query,

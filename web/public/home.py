@@ -29,7 +29,6 @@ from web.public.names import (
     cities_by_slug,
     city_name,
     every_city,
-    tree_language,
 )
 
 RECENT = 10
@@ -146,12 +145,12 @@ async def search(query: str, lang: str) -> SearchResults:
     )
     for slug in await charters_by_slug(lang):
         tree = await charter_tree(slug, lang)
-        title, tree_lang = charter_title(tree, lang), tree_language(tree, lang)
+        title = charter_title(tree, lang)
         for p in tree.principles:
             if wanted in _folded(f"{p.code} {p.title}"):
-                found.principles.append(Found(title, p.code, p.title, tree_lang))
+                found.principles.append(Found(title, p.code, p.title, p.title_lang))
             found.commitments += [
-                Found(title, c.code, c.title, tree_lang)
+                Found(title, c.code, c.title, c.title_lang)
                 for c in p.commitments
                 if wanted in _folded(f"{c.code} {c.title}")
             ]

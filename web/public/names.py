@@ -46,13 +46,6 @@ def charter_title(charter: CharterSummary | CharterRead, lang: str) -> Named:
     )
 
 
-def tree_language(charter: CharterSummary | CharterRead, lang: str) -> str | None:
-    """The language the charter's principles, commitments and indicators are shown in when it
-    has no translation in `lang` at all: its own. None when it has one (each text is then in
-    `lang`, unless that one text was left untranslated, which the charter tree does not say)."""
-    return None if lang in charter.languages else charter.lang
-
-
 async def every_city(lang: str) -> list[CityRead]:
     """Every city, with its names in every language it has, read a page of the service at a time."""
     out: list[CityRead] = []
