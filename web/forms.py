@@ -8,6 +8,8 @@ import base64
 import hashlib
 import hmac
 import json
+import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +32,9 @@ from kernel.caller import Caller
 from kernel.errors import FieldError
 from kernel.schemas import MAX_TITLE
 from kernel.settings import get_settings
-from kernel.text import strip_bidi_controls
+
+HELD_FOR_SECONDS = 24 * 3600
+"""How long a file sent with a form that came back stays named by its token: a day of work."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,9 @@ def _signature(payload: str) -> str:
 def hold_file(caller: Caller, content: bytes, name: str) -> HeldFile:
     """Keep an uploaded file for the next sending of the same form by the same person."""
     sha256 = store_file(content)
+    stamp = int(time.time())
     payload = base64.urlsafe_b64encode(
-        json.dumps({"s": sha256, "n": name, "z": len(content), "u": caller.user_id}).encode()
+        json.dumps({"s": sha256, "n": name, "z": len(content), "u": caller.user_id, "t": stamp}).encode()
     ).decode()
     return HeldFile(sha256, name, len(content), f"{payload}.{_signature(payload)}")
 
@@ -74,7 +79,8 @@ def held_file(caller: Caller, token: str | None) -> HeldFile | None:
         held = HeldFile(str(data["s"]), str(data["n"]), int(data["z"]), token)
     except (ValueError, KeyError, TypeError):
         return None
-    return held if data.get("u") == caller.user_id else None
+    fresh = isinstance(data.get("t"), int) and time.time() - data["t"] < HELD_FOR_SECONDS
+    return held if data.get("u") == caller.user_id and fresh else None
 
 
 def text(form: Any, name: str) -> str:
@@ -149,16 +155,30 @@ def _code(error: FieldError, item: NewEvidence) -> str:
     return "type"
 
 
+_SHORT_DATE = re.compile(r"^(?:(?P<year>[0-9]{4})|[0-9]{1,2})([./\- ][0-9]{1,4}){2}\Z")
+
+
 def typed_date(text: str, locale: str) -> date | None:
     """A date typed as ISO (`2026-11-30`) or as the locale writes it short (`30/11/2026`,
     `11/30/26`), with any digits (`٣٠/١١/٢٠٢٦`); None when it is neither."""
+    # Decimal digits of any script become 0-9; other "digits" (², ①) stay as they are and fail.
     raw = "".join(
-        str(unicodedata.decimal(c)) if c.isdigit() else c for c in strip_bidi_controls(text).strip()
+        str(unicodedata.decimal(c)) if c.isdecimal() else c
+        for c in text.strip()
+        if unicodedata.category(c) != "Cf"  # the marks a locale writes dates with (U+200F)
     )
     try:
         return date.fromisoformat(raw)
     except ValueError:
         pass
+    match = _SHORT_DATE.match(raw)
+    if not match:  # Babel would read "1x/11/2026" as the 1st: refuse it instead
+        return None
+    if len(match["year"] or "") == 4:  # year first (2026/1/15), whatever the locale's order
+        try:
+            return date(*(int(part) for part in re.split(r"[./\- ]", raw)))
+        except ValueError:
+            return None
     try:
         parsed = parse_date(raw, locale=locale.replace("-", "_"))
     except (ValueError, IndexError, UnknownLocaleError):
