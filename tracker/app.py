@@ -121,6 +121,7 @@ def pages_router() -> Router:
         path="/",
         route_handlers=[*PAGE_CONTROLLERS, *ACCOUNT_PAGES],
         guards=[identify_visitor],
+        before_request=refuse_nul_characters,
         exception_handlers=PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         include_in_schema=False,
     )

@@ -57,7 +57,7 @@ async def refuse_nul_characters(request: Request) -> None:
                 return  # the handler says what is wrong with the JSON itself
             if found is not None:
                 raise _refuse(found or "body")
-    elif content_type == "multipart/form-data":
+    elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         for name, value in (await request.form()).multi_items():
             if isinstance(value, str) and (NUL in value or NUL in name):
                 raise _refuse(name)

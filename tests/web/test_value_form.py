@@ -213,3 +213,22 @@ async def test_a_published_value_is_corrected_from_the_commitment_page(client) -
     assert rows[1]["supersedes"] == wrong.id
     after = await client.get(page, params={"lang": "fr"})
     assert "<del>" in after.text and "<ins>" in after.text
+
+
+async def test_a_nul_character_in_any_field_is_refused_before_anything_is_read(client) -> None:
+    """PostgreSQL cannot keep U+0000 in text: a form carrying one is a 422 page on both databases,
+    and nothing is written."""
+    await builders.editor_with_adoption()
+    await _editor(client)
+    form = await client.get(FORM, params={"lang": "fr"})
+    for field in ("text", "value", "evidence_title", "period"):
+        data = {"_csrf_token": csrf_of(form.text), "period": "2025", "value": "12", "action": "publish"}
+        data[field] = data.get(field, "x") + "\x00"
+        r = await client.post(FORM, data=data)
+        assert r.status_code == 422, (field, r.status_code)
+        assert r.headers["content-type"].startswith("text/html")
+    r = await client.post(
+        "/sign-in", data={"_csrf_token": csrf_of(form.text), "email": "a\x00@b.c", "password": "x"}
+    )
+    assert r.status_code == 422
+    assert await Measurement.count() == 0
