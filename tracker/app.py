@@ -29,7 +29,7 @@ from kernel.settings import get_settings
 from tracker.auth import CLEAR_SESSION_KEY, authenticate, identify_visitor, provide_caller
 from tracker.headers import SecurityHeaders
 from tracker.openapi import document_refusals, openapi_config, refine_document
-from tracker.plain_text import refuse_nul_characters
+from tracker.plain_text import refuse_nul_characters, refuse_nul_in_body
 from tracker.problems import EXCEPTION_HANDLERS, http_error
 from tracker.routes import API_CONTROLLERS, API_PREFIX, answer_options_with_every_method
 from tracker.strict_body import read_bodies_strictly
@@ -121,7 +121,7 @@ def pages_router() -> Router:
         path="/",
         route_handlers=[*PAGE_CONTROLLERS, *ACCOUNT_PAGES],
         guards=[identify_visitor],
-        before_request=refuse_nul_characters,
+        before_request=refuse_nul_in_body,
         exception_handlers=PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         include_in_schema=False,
     )
