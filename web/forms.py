@@ -259,3 +259,13 @@ def writing_context(
         "max_text": MAX_NOTE,
         "max_upload_mb": round(get_settings().max_upload_bytes / (1024 * 1024), 1),
     }
+
+
+def text_errors(value: str) -> dict[str, str]:
+    """A form's Markdown text (`text`) and its problem: empty, or longer than `MAX_NOTE`, the
+    most the services take."""
+    if not value.strip():
+        return {"text": "missing"}
+    if len(value.strip()) > MAX_NOTE:
+        return {"text": "long"}
+    return {}

@@ -20,12 +20,12 @@ from kernel.caller import Caller
 from kernel.errors import InvalidInput
 from kernel.http import CallerDep
 from web.city.access import workspace_gate
-from web.civil.challenge import text_errors
 from web.forms import (
     EvidenceInput,
     evidence_input,
     picked_evidence,
     text,
+    text_errors,
     typed_date,
     writing_context,
     written_date,

@@ -23,8 +23,7 @@ from kernel.http import CallerDep
 from kernel.numbers import read_value
 from kernel.text import language_of
 from web.city.access import workspace_gate
-from web.civil.challenge import text_errors
-from web.forms import EvidenceInput, evidence_input, picked_evidence, text, writing_context
+from web.forms import EvidenceInput, evidence_input, picked_evidence, text, text_errors, writing_context
 from web.language import page_language
 from web.pages import render
 

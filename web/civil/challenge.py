@@ -19,19 +19,10 @@ from kernel.caller import Caller
 from kernel.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound, TooManyRequests
 from kernel.http import CallerDep
 from kernel.settings import get_settings
-from web.forms import EvidenceInput, evidence_input, keep_file, text
+from web.forms import EvidenceInput, evidence_input, keep_file, text, text_errors
 from web.language import page_language
 from web.pages import refused, render, sign_in_first
 from web.public.challenges import claim_page, evidence_titles
-
-
-def text_errors(value: str) -> dict[str, str]:
-    """The Markdown text's problem: empty, or longer than the service takes."""
-    if not value.strip():
-        return {"text": "missing"}
-    if len(value.strip()) > MAX_TEXT:
-        return {"text": "long"}
-    return {}
 
 
 class ChallengeFormPages(Controller):

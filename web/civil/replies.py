@@ -13,8 +13,7 @@ from indicators.challenges import reply, side_to_reply
 from indicators.schemas import ReplyCreate
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from kernel.http import CallerDep
-from web.civil.challenge import text_errors
-from web.forms import evidence_input, keep_file, text
+from web.forms import evidence_input, keep_file, text, text_errors
 from web.pages import refused, render, sign_in_first
 from web.public.challenges import challenge_context
 
