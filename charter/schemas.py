@@ -8,7 +8,7 @@ import msgspec
 
 from charter.choices import SignatureStatus
 from kernel.claim_ids import ClaimStanding
-from kernel.schemas import Code, Markdown, Name, TranslatableIn, TranslatableMarkdown, Url
+from kernel.schemas import Code, Edition, Markdown, Name, TranslatableIn, TranslatableMarkdown, Url
 
 
 class CharterCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -21,7 +21,7 @@ class CharterCreate(msgspec.Struct, forbid_unknown_fields=True):
     issuer: Name = ""
     adopted_on: date | None = None
     source_url: Url | None = None
-    version: Code = "1"
+    version: Edition = "1"
 
 
 class CharterSummary(msgspec.Struct):

@@ -22,7 +22,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from indicators.choices import Direction, ValueType
 from kernel.errors import FieldError, InvalidInput, TooLarge
-from kernel.text import LANG_PATTERN, SLUG_PATTERN, normalize_code
+from kernel.text import CODE_PATTERN, LANG_PATTERN, SLUG_PATTERN, normalize_code
 
 COLUMNS = ("code", "indicator", "unit", "type", "direction")
 _HEADING = re.compile(r"^(?P<code>[^\s:]+)\s*(?::\s*(?P<title>.*))?$")
@@ -31,6 +31,12 @@ _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 MAX_ITEMS = 5_000
 """The most principles, commitments and indicators one charter document may hold."""
+MAX_UNIT = 64
+"""The longest unit of an indicator (`persons/year`, `%`, `days`)."""
+MAX_EDITION = 32
+"""The longest edition (`version`) of a charter's text."""
+MAX_ISSUER = 255
+MAX_SOURCE_URL = 1024
 
 
 @dataclass
@@ -161,9 +167,21 @@ def _heading(text: str, line: int, errors: _Errors, need_title: bool) -> tuple[s
         return "", ""
     code = normalize_code(match["code"])
     title = (match["title"] or "").strip()
+    _check_item_code(code, line, errors)
     if need_title and not title:
         errors.add(line, f"Heading {code!r} has no title: expected `{code}: Title`.")
     return code, title
+
+
+def _check_item_code(code: str, line: int, errors: _Errors) -> None:
+    """A principle's, commitment's or indicator's code serves in URLs and exports: refuse one
+    that cannot (too long, or with characters other than letters, digits, `.`, `_` and `-`)."""
+    if code and not CODE_PATTERN.match(code):
+        errors.add(
+            line,
+            f"Invalid code {code[:70]!r}: expected letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit, at most 64 characters.",
+        )
 
 
 def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
@@ -212,6 +230,9 @@ def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
         if not code:
             errors.add(row_line, "Indicator row has no code.")
             continue
+        _check_item_code(code, row_line, errors)
+        if len(cell.get("unit", "")) > MAX_UNIT:
+            errors.add(row_line, f"The unit of {code!r} is too long: expected at most {MAX_UNIT} characters.")
         vtype = cell.get("type", "").strip()
         direction = cell.get("direction", "").strip()
         if vtype not in ValueType.__members__:
@@ -380,6 +401,12 @@ def _charter_doc(meta: dict, errors: _Errors, preamble: str, principles: list[Pr
     source_url = meta.get("source_url")
     if source_url and not str(source_url).startswith(("http://", "https://")):
         errors.add(1, "source_url must be an http(s) URL.")
+    elif source_url and len(str(source_url)) > MAX_SOURCE_URL:
+        errors.add(1, f"source_url is too long: expected at most {MAX_SOURCE_URL} characters.")
+    if len(str(meta.get("version") or "")) > MAX_EDITION:
+        errors.add(1, f"version is too long: expected at most {MAX_EDITION} characters.")
+    if len(str(meta.get("issuer") or "")) > MAX_ISSUER:
+        errors.add(1, f"issuer is too long: expected at most {MAX_ISSUER} characters.")
     errors.raise_if_any()
     return CharterDoc(
         slug=slug,

@@ -25,7 +25,10 @@ Title = Annotated[str, msgspec.Meta(max_length=MAX_TITLE)]
 Name = Annotated[str, msgspec.Meta(max_length=MAX_NAME)]
 Code = Annotated[str, msgspec.Meta(max_length=64)]
 """A code, slug, period or claim id as typed (checked further by the service)."""
-Url = Annotated[str, msgspec.Meta(max_length=2048)]
+Edition = Annotated[str, msgspec.Meta(max_length=32)]
+"""The edition of a charter's text (`1`, `2024-rev`), as the charter's header keeps it."""
+MAX_URL = 2048
+Url = Annotated[str, msgspec.Meta(max_length=MAX_URL)]
 LangKey = Annotated[str, msgspec.Meta(max_length=8)]
 
 TranslatableIn = Title | dict[LangKey, Title]

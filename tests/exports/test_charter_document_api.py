@@ -264,3 +264,38 @@ async def test_too_large_documents_are_refused_before_reading(client) -> None:
     assert r.status_code == 413, r.text
     assert r.json()["errors"] == [{"field": "document", "message": "Expected at most 2097152 bytes."}]
     assert await Charter.count() == 0
+
+
+async def test_values_longer_than_their_columns_are_refused_and_nothing_stored(client) -> None:
+    """An edition, issuer, code or unit longer than the charter keeps is refused on its line
+    (or its field, in the header's API), never cut nor a server error (PostgreSQL enforces the
+    lengths SQLite ignores)."""
+    token = await builders.token("secretariat")
+    r = await client.post(
+        "/api/v1/charters",
+        headers=bearer(token),
+        json={"slug": "turin", "lang": "it", "title": "Carta", "version": "¨" + "v" * 32},
+    )
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["field"] == "version"
+    lines = CHARTER_MD.splitlines()
+    unit_line = next(n for n, text in enumerate(lines, 1) if text.startswith("| LAM-DIG-01-I1 |"))
+    code_line = next(n for n, text in enumerate(lines, 1) if text.startswith("## EQU:"))
+    long_unit = CHARTER_MD.replace("| persons/year |", "| " + "u" * 65 + " |", 1)
+    cases = {
+        "version": (CHARTER_MD.replace("issuer: UCLG", "issuer: UCLG\nversion: " + "v" * 33), 1),
+        "issuer": (CHARTER_MD.replace("issuer: UCLG", "issuer: " + "i" * 256), 1),
+        "code": (CHARTER_MD.replace("## EQU:", "## " + "X" * 65 + ":"), code_line),
+        "unit": (long_unit, unit_line),
+    }
+    for what, (source, line) in cases.items():
+        r = await client.put(
+            "/api/v1/charters/lampedusa/document",
+            content=source.encode(),
+            headers={**MD, **bearer(token, "*")},
+        )
+        assert r.status_code == 422, (what, r.text)
+        errors = r.json()["errors"]
+        assert [e["field"] for e in errors] == [f"line {line}"], (what, errors)
+        assert "too long" in errors[0]["message"] or "at most 64" in errors[0]["message"], (what, errors)
+    assert (await client.get("/api/v1/charters")).json() == []
