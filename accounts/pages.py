@@ -156,8 +156,11 @@ class SignInPages(Controller):
 
 async def _landing(secret: str) -> str:
     """Where a person lands after signing in when no page asked for it: a city's officer on
-    their city's to-do (`/workspace/{city}`), everyone else on the home page."""
+    their city's to-do (`/workspace/{city}`), the secretariat on its review queue (`/secretariat`),
+    everyone else on the home page."""
     person = await caller_for_session(secret)
+    if person is not None and person.is_secretariat:
+        return "/secretariat"
     if person is not None and len(person.city_slugs) == 1:
         return f"/workspace/{person.city_slugs[0]}"
     return "/"

@@ -43,23 +43,9 @@ def endless(template: bytes, rows: int) -> bytes:
 
 
 async def main() -> None:
-    import contextlib
+    from benchmarks.demo_api import demo_api
 
-    import httpx
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
-    from accounts.services import add_user, issue_token
-    from kernel.caller import SYSTEM
-    from tracker.app import create_app
-    from tracker.demo import load_demo
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        await run_forwards("all")
-        await load_demo()
-    await add_user(SYSTEM, "ed@sousse.example", "city_editor", "sousse")
-    token = await issue_token(SYSTEM, "ed@sousse.example")
-    transport = httpx.ASGITransport(app=create_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=600) as client:
+    async with demo_api() as (client, token):
         template = (await client.get("/api/v1/cities/sousse/template.xlsx?charter=sousse-local")).content
         hostile = endless(template, ROWS)
 

@@ -1,4 +1,5 @@
-"""HTTP routes of charters, cities and signatures: parse, call one service, return a Struct."""
+"""HTTP routes of charters and cities: parse, call one service, return a Struct. (A city signs a
+charter, with the evidence of its decision, through `indicators`, which owns evidence.)"""
 
 from __future__ import annotations
 
@@ -8,16 +9,7 @@ from litestar import Controller, Response, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from charter import services
-from charter.schemas import (
-    CharterCreate,
-    CharterSummary,
-    CityCreate,
-    CityPage,
-    CityRead,
-    CityUpdate,
-    SignatureCreate,
-    SignatureRead,
-)
+from charter.schemas import CharterCreate, CharterSummary, CityCreate, CityPage, CityRead, CityUpdate
 from kernel.http import WRITE, CallerDep, IfMatch, Lang, Limit, Offset, precondition, with_etag
 
 
@@ -75,10 +67,3 @@ class CityController(Controller):
         editor changing one gets 403 naming it); the secretariat may change every field."""
         read = await services.update_city(caller, city, data, precondition(if_match))
         return with_etag(read, read.version)
-
-    @post("/{city:str}/signatures", security=WRITE)
-    async def create_signature(
-        self, caller: CallerDep, city: FromPath[str], data: JSONBody[SignatureCreate]
-    ) -> SignatureRead:
-        """Record that the city signed (or withdrew from) a charter."""
-        return await services.create_signature(caller, city, data)

@@ -103,3 +103,5 @@ class SignatureRead(ClaimStanding):
     signed_on: date
     act: str
     status: SignatureStatus
+    evidence: list[int] = msgspec.field(default_factory=list)
+    """The evidence the act cites (the council decision, the signed charter)."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -330,8 +332,12 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition:
 # Signatures -------------------------------------------------------------------------------------
 
 
-async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate) -> SignatureRead:
-    """Record that a city signed a charter (or withdrew its signature)."""
+async def create_signature(
+    caller: Caller, city_slug: str, data: SignatureCreate, cited: Sequence[int] = ()
+) -> SignatureRead:
+    """Record that a city signed a charter (or withdrew its signature). `cited` are the ids of the
+    evidence the act cites (the council decision), already checked by the caller, which links
+    them in the same transaction (`indicators.acts`): they are written in the act's audit row."""
     async with write_transaction():
         city = await city_for_write(caller, city_slug)
         charter = await get_charter_or_raise(data.charter)
@@ -364,6 +370,7 @@ async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate
             "signed_on": data.signed_on,
             "act": data.act.strip(),
             "status": data.status.value,
+            "evidence": list(cited),
         }
         cid = claim_id("signature", row["id"])
         await audit(caller, "create", "signature", cid, None, after)
@@ -376,6 +383,7 @@ async def create_signature(caller: Caller, city_slug: str, data: SignatureCreate
         claim_id=cid,
         published_at=row["published_at"],
         history=history_url("signature", cid),
+        evidence=list(cited),
     )
 
 
@@ -404,6 +412,12 @@ async def current_signature(city_id: int, charter_id: int) -> SignatureStatus | 
     """The standing of the city's latest signature act on that charter."""
     rows = await Signature.raw(latest_signature_acts_sql(one_city=True), charter_id, city_id)
     return SignatureStatus(rows[0]["status"]) if rows else None
+
+
+async def standing_signature_day(city_id: int, charter_id: int) -> date | None:
+    """The day of the act by which the city signed the charter, while that signature stands."""
+    rows = await Signature.raw(latest_signature_acts_sql(one_city=True), charter_id, city_id)
+    return rows[0]["signed_on"] if rows and rows[0]["status"] == SignatureStatus.signed else None
 
 
 async def signatories(charter_id: int) -> set[str]:

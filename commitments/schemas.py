@@ -37,6 +37,8 @@ class AdoptionRead(msgspec.Struct):
     due_on: date | None
     owner: str | None
     version: int = 1
+    evidence: list[int] = msgspec.field(default_factory=list)
+    """The evidence of the adoption (the council decision)."""
 
 
 class StatusUpdateCreate(ClaimInput, forbid_unknown_fields=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -102,8 +103,13 @@ async def update_adoption(
     )
 
 
-async def adopt(caller: Caller, city_slug: str, data: AdoptionCreate) -> AdoptionRead:
-    """Record the adoption; the city must have a standing signature of the charter."""
+async def adopt(
+    caller: Caller, city_slug: str, data: AdoptionCreate, cited: Sequence[int] = ()
+) -> AdoptionRead:
+    """Record the adoption; the city must have a standing signature of the charter. `cited` are
+    the ids of the evidence of the adoption (the council decision), already checked by the
+    caller, which links them in the same transaction (`indicators.acts`): they are written in
+    the adoption's audit row."""
     async with write_transaction():
         city = await city_for_write(caller, city_slug)
         commitment = await get_commitment_or_raise(data.charter, data.commitment)
@@ -127,13 +133,15 @@ async def adopt(caller: Caller, city_slug: str, data: AdoptionCreate) -> Adoptio
                 owner=owner,
             )
         )
-        read = AdoptionRead(data.charter, commitment["code"], data.adopted_on, data.due_on, owner)
+        read = AdoptionRead(
+            data.charter, commitment["code"], data.adopted_on, data.due_on, owner, evidence=list(cited)
+        )
         await audit(
             caller,
             "create",
             "adoption",
             key,
             None,
-            {"adopted_on": data.adopted_on, "due_on": data.due_on, "owner": owner},
+            {"adopted_on": data.adopted_on, "due_on": data.due_on, "owner": owner, "evidence": list(cited)},
         )
     return read

@@ -378,11 +378,19 @@ class SpreadsheetController(Controller):
     tags = ("Spreadsheets",)
 
     @get("/template.xlsx", media_type=XLSX)
-    async def template(self, city: FromPath[str], charter: Charter) -> Response[bytes]:
+    async def template(
+        self,
+        city: FromPath[str],
+        charter: Charter,
+        lang: Annotated[
+            str | None,
+            choice("Language of the help, prompts and status names (empty: the city's)", LANGUAGES),
+        ] = None,
+    ) -> Response[bytes]:
         """A workbook pre-filled with the city's adopted commitments, indicators, targets and
         values (sheets measurements, targets, status), a blank row per indicator for its next
-        period, and validation on status and period cells."""
-        content = await template_for(city, charter)
+        period, and validation on status and period cells, in the city's language (`lang`)."""
+        content = await template_for(city, charter, lang)
         return Response(
             content,
             media_type=XLSX,

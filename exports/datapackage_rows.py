@@ -13,12 +13,14 @@ from commitments.tables import Adoption, Commitment, StatusUpdate
 from indicators.assurance import assurance_of, superseded_by
 from indicators.evidence_access import published
 from indicators.tables import (
+    AdoptionEvidence,
     Challenge,
     ChallengeReply,
     Evidence,
     Indicator,
     Measurement,
     MeasurementEvidence,
+    SignatureEvidence,
     Target,
     UpdateEvidence,
 )
@@ -301,6 +303,27 @@ async def measurement_evidence() -> list[list[Any]]:
         .order_by(MeasurementEvidence.evidence)
     )
     return [[claim_id("measurement", r["measurement"]), f"evidence-{r['evidence']}"] for r in rows]
+
+
+async def signature_evidence() -> list[list[Any]]:
+    links = SignatureEvidence
+    rows = (
+        await links.select(links.signature, links.evidence)
+        .where(links.signature._.draft.eq(False))
+        .order_by(links.signature)
+        .order_by(links.evidence)
+    )
+    return [[claim_id("signature", r["signature"]), f"evidence-{r['evidence']}"] for r in rows]
+
+
+async def adoption_evidence() -> list[list[Any]]:
+    links = AdoptionEvidence
+    rows = (
+        await links.select(links.adoption._.key.as_alias("key"), links.evidence)
+        .order_by(links.adoption)
+        .order_by(links.evidence)
+    )
+    return [[r["key"], f"evidence-{r['evidence']}"] for r in rows]
 
 
 async def challenges() -> list[list[Any]]:

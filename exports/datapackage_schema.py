@@ -236,6 +236,22 @@ TABLES = [
         rows.measurement_evidence,
     ),
     Table(
+        "signature_evidence",
+        "Evidence of signature acts (the council decision)",
+        [("claim_id", S, "Signature"), ("evidence", S, "Evidence id")],
+        "",
+        [("claim_id", "signatures", "claim_id"), ("evidence", "evidence", "id")],
+        rows.signature_evidence,
+    ),
+    Table(
+        "adoption_evidence",
+        "Evidence of adoptions (the council decision)",
+        [("adoption", S, "city/charter/CODE"), ("evidence", S, "Evidence id")],
+        "",
+        [("adoption", "adoptions", "key"), ("evidence", "evidence", "id")],
+        rows.adoption_evidence,
+    ),
+    Table(
         "challenges",
         "Challenges by civil society",
         [

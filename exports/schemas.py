@@ -32,12 +32,18 @@ class ImportCounts(msgspec.Struct):
 
 
 class RowError(msgspec.Struct):
-    """A problem with one cell of the file (`column` is `header` or `row` for a whole line)."""
+    """A problem with one cell of the file (`column` is `header` or `row` for a whole line):
+    `message` in English; `code` names the kind of problem (`number`, `period`, `not_ended`,
+    `kind`, `status`, `date`, `date_range`, `unknown`, `repeated`, `too_long`, `formula`,
+    `header`, `other_city`, `other_charter`, `not_evidence`, `not_on_file`, `not_a_link`, else
+    `invalid`) and `params` its values, to say it in another language."""
 
     sheet: str
     row: int
     column: str
     message: str
+    code: str = "invalid"
+    params: dict[str, str] = {}
 
 
 class ValueBefore(msgspec.Struct):
@@ -46,6 +52,8 @@ class ValueBefore(msgspec.Struct):
     claim_id: str
     value: str
     note_md: str | None
+    evidence: list[int] = []
+    """The ids of the evidence the stored value cites."""
 
 
 class TargetBefore(msgspec.Struct):
@@ -60,6 +68,8 @@ class StatusBefore(msgspec.Struct):
 
     status: str
     reported_on: str
+    evidence: list[int] = []
+    """The ids of the evidence the stored status cites."""
 
 
 class ValueChange(msgspec.Struct, tag_field="kind", tag="measurement"):
@@ -74,6 +84,11 @@ class ValueChange(msgspec.Struct, tag_field="kind", tag="measurement"):
     value_text: str
     note_md: str | None
     old: ValueBefore | None
+    evidence: list[int] = []
+    """The ids of the evidence on file the value cites (its row's evidence column)."""
+    links: list[str] = []
+    """Links in the row's evidence column that the city does not have on file: each is filed as
+    new evidence and cited."""
 
 
 class TargetChange(msgspec.Struct, tag_field="kind", tag="target"):
@@ -101,6 +116,11 @@ class StatusChange(msgspec.Struct, tag_field="kind", tag="status"):
     reported_on: str
     note_md: str | None
     old: StatusBefore | None
+    evidence: list[int] = []
+    """The ids of the evidence on file the status cites (its row's evidence column)."""
+    links: list[str] = []
+    """Links in the row's evidence column that the city does not have on file: each is filed as
+    new evidence and cited."""
 
 
 class ImportPreviewRead(msgspec.Struct):

@@ -94,7 +94,8 @@ async def preview_import(
     charter = await get_charter_or_raise(charter_slug)
     today = clock.today()
     state = await city_state(city["id"], charter["id"])
-    build_plan(sheets, city, charter_slug, state, today, plan)
+    # Checking the rows is pure work, long for a large file: in a thread as well.
+    await asyncio.to_thread(build_plan, sheets, city, charter_slug, state, today, plan)
     body = {
         "rows": _stored_rows(sheets),
         "changes": plan.changes,
@@ -110,7 +111,7 @@ async def preview_import(
                 charter=charter["id"],
                 file_name=file_name[:255],
                 sha256=hashlib.sha256(content).hexdigest(),
-                plan=json.dumps(body, ensure_ascii=False, default=str),
+                plan=await asyncio.to_thread(json.dumps, body, ensure_ascii=False, default=str),
                 errors=len(plan.errors),
                 created_by=caller.user_id,
             )

@@ -12,7 +12,7 @@ import zipfile
 from typing import Any
 
 from exports.spreadsheet_plan import Plan, Sheet
-from exports.spreadsheet_template import ABOUT, SHEETS
+from exports.spreadsheet_template import ABOUT, SHEETS, columns_read
 from exports.tabular import unguarded_text
 from kernel.errors import DomainError, FieldError, InvalidInput, TooLarge, UnsupportedMedia
 from kernel.settings import get_settings
@@ -23,11 +23,12 @@ import (100 000 values). Reading stops at the first row past it, with a 413 that
 MAX_UNZIPPED = 200 * 1024 * 1024
 
 
-def _kind_of(header: list[str]) -> str | None:
-    """The sheet whose columns a CSV header starts with."""
-    for name, columns in SHEETS.items():
-        if header[: len(columns)] == columns:
-            return name
+def _kind_of(header: list[str]) -> tuple[str, list[str]] | None:
+    """The sheet whose columns a CSV header starts with, and the columns it gives."""
+    for name in SHEETS:
+        columns = columns_read(name, header)
+        if columns is not None:
+            return name, columns
     return None
 
 
@@ -95,13 +96,15 @@ def _sheets_of(book: Any, plan: Plan) -> list[Sheet]:
         rows = ws.iter_rows(max_col=len(SHEETS[ws.title]))
         header_cells = next(rows, ())
         header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
-        expected = SHEETS[ws.title]
-        if header[: len(expected)] != expected:
+        expected = columns_read(ws.title, header)
+        if expected is None:
             plan.error(
                 ws.title,
                 1,
                 "header",
-                f"Expected the columns {', '.join(expected)} (as in the template), without merged cells.",
+                f"Expected the columns {', '.join(SHEETS[ws.title])} (as in the template), "
+                "without merged cells.",
+                "header",
             )
             continue
         sheet = Sheet(ws.title, expected)
@@ -110,7 +113,9 @@ def _sheets_of(book: Any, plan: Plan) -> list[Sheet]:
             values: dict[str, Any] = {}
             for column, cell in zip(expected, cells, strict=False):
                 if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                    plan.error(ws.title, number, column, "A formula is not read: type the value itself.")
+                    plan.error(
+                        ws.title, number, column, "A formula is not read: type the value itself.", "formula"
+                    )
                     values[column] = None
                 elif isinstance(cell.value, str):
                     values[column] = unguarded_text(cell.value)
@@ -137,8 +142,8 @@ def _read_csv(content: bytes, plan: Plan) -> Sheet:
         plan.warnings.append("The CSV file is not UTF-8: it was read as Windows-1252.")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
-    kind = _kind_of(header)
-    if kind is None:
+    found = _kind_of(header)
+    if found is None:
         raise InvalidInput(
             "The CSV header is not one of the template's sheets.",
             [
@@ -149,14 +154,15 @@ def _read_csv(content: bytes, plan: Plan) -> Sheet:
                 )
             ],
         )
-    sheet = Sheet(kind, SHEETS[kind])
+    kind, columns = found
+    sheet = Sheet(kind, columns)
     for number, row in enumerate(reader, start=2):
         _check_row_count(number, kind)
         values: dict[str, str | None] = {}
-        for i, column in enumerate(SHEETS[kind]):
+        for i, column in enumerate(columns):
             text = row[i].strip() if i < len(row) else ""
             if text.startswith("="):
-                plan.error(kind, number, column, "A formula is not read: type the value itself.")
+                plan.error(kind, number, column, "A formula is not read: type the value itself.", "formula")
             values[column] = None if text.startswith("=") else unguarded_text(text)
         if any(v not in (None, "") for v in values.values()):
             sheet.rows.append((number, values))

@@ -2,25 +2,31 @@
 against), and the writes of a checked plan in one transaction, each claim audited as if typed
 one by one. The rules are those of the single writes (`measurements.py`, `targets.py`,
 `status_updates.py`): ended periods, values fit for the indicator, corrections that supersede,
-published at once.
+evidence cited by its number or filed from its link, published at once.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from piccolo.columns import ForeignKey
+from piccolo.columns.combination import Combinable
+
 from commitments.tables import Adoption, StatusUpdate
 from indicators import standing
 from indicators.assurance import current
+from indicators.choices import EvidenceKind, EvidenceOrigin
 from indicators.claims import now
-from indicators.tables import Indicator, Measurement, Target
+from indicators.tables import Evidence, Indicator, Measurement, MeasurementEvidence, Target, UpdateEvidence
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id
 from kernel.db import audit_entry, bulk_insert, json_value, update_versioned
 from kernel.periods import parse_period
+from kernel.schemas import MAX_TITLE
 from kernel.tables import AuditEntry
 from kernel.text import pick
 
@@ -40,13 +46,17 @@ AUDIT_COLUMNS = [
 @dataclass
 class CityState:
     """What a city says today on one charter: its adopted commitments and their indicators, its
-    targets, the values that count and the last status of each adoption."""
+    targets, the values that count and the last status of each adoption (each with the ids of the
+    evidence it cites, `evidence`), and the evidence on file that its claims may cite: the city's
+    own, not withdrawn, by id, and by link for those published elsewhere."""
 
     adoptions: dict[str, dict[str, Any]] = field(default_factory=dict)
     indicators: dict[str, dict[str, Any]] = field(default_factory=dict)
     targets: dict[str, dict[str, Any]] = field(default_factory=dict)
     values: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    evidence: set[int] = field(default_factory=set)
+    links: dict[str, int] = field(default_factory=dict)
 
 
 async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> CityState:
@@ -92,8 +102,9 @@ async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> 
         .order_by(Measurement.period_end)
         .order_by(Measurement.id)
     )
+    cited = await _cited(MeasurementEvidence.measurement, MeasurementEvidence.measurement._.city == city_id)
     for m in current(values):
-        state.values[(ids[m["indicator"]], m["period"])] = dict(m)
+        state.values[(ids[m["indicator"]], m["period"])] = {**m, "evidence": cited.get(m["id"], [])}
     adoption_codes = {a["id"]: a["code"] for a in adoptions} or {-1: ""}
     updates = (
         await StatusUpdate.select()
@@ -101,9 +112,29 @@ async def city_state(city_id: int, charter_id: int, lang: str | None = None) -> 
         .order_by(StatusUpdate.reported_on)
         .order_by(StatusUpdate.id)
     )
+    cited = await _cited(UpdateEvidence.update, UpdateEvidence.update._.adoption._.city == city_id)
     for u in current(updates):
-        state.statuses[adoption_codes[u["adoption"]]] = dict(u)
+        state.statuses[adoption_codes[u["adoption"]]] = {**u, "evidence": cited.get(u["id"], [])}
+    for e in await Evidence.select(Evidence.id, Evidence.url).where(
+        (Evidence.city == city_id)
+        & (Evidence.origin == EvidenceOrigin.city)
+        & Evidence.withdrawn_at.is_null()
+    ):
+        state.evidence.add(e["id"])
+        if e["url"]:
+            state.links.setdefault(e["url"], e["id"])
     return state
+
+
+async def _cited(claim: ForeignKey, of_city: Combinable) -> dict[int, list[int]]:
+    """Claim row id → the ids of the evidence it cites, for the claims of one kind that `of_city`
+    keeps (one query, whatever their number); `claim` is the link table's claim column."""
+    table = claim._meta.table
+    out: dict[int, list[int]] = defaultdict(list)
+    evidence = table._meta.get_column_by_name("evidence")
+    for link in await table.select(claim, evidence).where(of_city).order_by(evidence):
+        out[link[claim._meta.name]].append(link["evidence"])
+    return out
 
 
 @dataclass
@@ -119,18 +150,55 @@ class _Batch:
     stamp: datetime
     audits: list[AuditEntry] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
+    filed: dict[str, int] = field(default_factory=dict)
+    """The links the batch filed as new evidence, by link: their evidence ids."""
 
     def key(self, code: str) -> str:
         """The public key of an indicator or adoption of this city: `city/charter/code`."""
         return f"{self.city['slug']}/{self.charter_slug}/{code}"
 
+    def cited(self, change: dict[str, Any]) -> list[int]:
+        """The evidence a change's claim cites: the numbers its row gave and its links, filed."""
+        return sorted({*change.get("evidence", []), *(self.filed[u] for u in change.get("links", []))})
+
+
+async def _file_links(batch: _Batch, changes: list[dict[str, Any]]) -> None:
+    """File each link the rows give that the city does not have on file yet, once, as a piece of
+    evidence titled by its link (the city can retitle it in its evidence library)."""
+    for url in dict.fromkeys(u for c in changes for u in c.get("links", [])):
+        fields = {"title": url[:MAX_TITLE], "kind": EvidenceKind.other, "url": url}
+        row = (
+            await Evidence.insert(
+                Evidence(
+                    city=batch.city["id"],
+                    **fields,
+                    created_by=batch.caller.user_id,
+                    origin=EvidenceOrigin.city,
+                    created_at=batch.stamp,
+                )
+            ).returning(Evidence.id)
+        )[0]
+        batch.filed[url] = row["id"]
+        batch.audits.append(
+            audit_entry(
+                batch.caller,
+                "create",
+                "evidence",
+                f"evidence-{row['id']}",
+                None,
+                {**fields, "source": "spreadsheet import"},
+            )
+        )
+
 
 async def apply_changes(
     caller: Caller, city: dict[str, Any], charter_slug: str, state: CityState, changes: list[dict[str, Any]]
 ) -> dict[str, int]:
-    """Write checked changes (see `exports/spreadsheet_plan.py`) in the caller's transaction: values,
-    corrections (superseding the value they change), targets, statuses; one audit row each."""
+    """Write checked changes (see `exports/spreadsheet_plan.py`) in the caller's transaction: the
+    links the rows give as new evidence, values, corrections (superseding the value they change),
+    targets, statuses, each claim with the evidence it cites; one audit row each."""
     batch = _Batch(caller, city, charter_slug, state, now())
+    await _file_links(batch, changes)
     counts = {
         "measurement": await _write_values(batch, [c for c in changes if c["kind"] == "measurement"]),
         "target": await _write_targets(batch, [c for c in changes if c["kind"] == "target"]),
@@ -201,9 +269,13 @@ async def _audit_values(batch: _Batch, values: list[dict[str, Any]]) -> None:
         (Measurement.city == batch.city["id"]) & (Measurement.published_at == batch.stamp)
     )
     ids = {(r["indicator"], r["period"]): r["id"] for r in created}
+    citations = []
     for c in values:
         old = state.values.get((c["code"], c["period"]))
-        key = claim_id("measurement", ids[(state.indicators[c["code"]]["id"], c["period"])])
+        row_id = ids[(state.indicators[c["code"]]["id"], c["period"])]
+        key = claim_id("measurement", row_id)
+        cited = batch.cited(c)
+        citations += [(row_id, e) for e in cited]
         batch.audits.append(
             audit_entry(
                 batch.caller,
@@ -217,13 +289,14 @@ async def _audit_values(batch: _Batch, values: list[dict[str, Any]]) -> None:
                     "value": c["value"],
                     "value_text": c["value_text"],
                     "note_md": c.get("note_md"),
-                    "evidence": [],
+                    "evidence": cited,
                     "draft": False,
                     "supersedes": claim_id("measurement", old["id"]) if old else None,
                     "source": "spreadsheet import",
                 },
             )
         )
+    await bulk_insert(MeasurementEvidence, ["measurement", "evidence"], citations)
 
 
 async def _write_targets(batch: _Batch, targets: list[dict[str, Any]]) -> int:
@@ -266,6 +339,7 @@ async def _write_targets(batch: _Batch, targets: list[dict[str, Any]]) -> int:
 
 async def _write_statuses(batch: _Batch, statuses: list[dict[str, Any]]) -> int:
     """Append each status to its adoption's timeline, published at once."""
+    citations = []
     for c in statuses:
         adoption = batch.state.adoptions[c["code"]]
         row = (
@@ -282,6 +356,8 @@ async def _write_statuses(batch: _Batch, statuses: list[dict[str, Any]]) -> int:
             ).returning(StatusUpdate.id)
         )[0]
         key = claim_id("status_update", row["id"])
+        cited = batch.cited(c)
+        citations += [(row["id"], e) for e in cited]
         batch.audits.append(
             audit_entry(
                 batch.caller,
@@ -294,7 +370,7 @@ async def _write_statuses(batch: _Batch, statuses: list[dict[str, Any]]) -> int:
                     "status": c["status"],
                     "reported_on": c["reported_on"],
                     "note_md": c.get("note_md"),
-                    "evidence": [],
+                    "evidence": cited,
                     "draft": False,
                     "supersedes": None,
                     "source": "spreadsheet import",
@@ -302,4 +378,5 @@ async def _write_statuses(batch: _Batch, statuses: list[dict[str, Any]]) -> int:
             )
         )
         batch.touched.add(adoption["id"])
+    await bulk_insert(UpdateEvidence, ["update", "evidence"], citations)
     return len(statuses)

@@ -25,7 +25,7 @@ from indicators.measurements import measurement_read
 from indicators.progress import commitment_progress, indicator_progress
 from indicators.schemas import CityCommitmentRead, CityCommitmentSummary, FlagRead, IndicatorProgress
 from indicators.status_updates import status_read
-from indicators.tables import Evidence, Indicator, Measurement, Target
+from indicators.tables import AdoptionEvidence, Evidence, Indicator, Measurement, Target
 from indicators.targets import target_read
 from kernel import clock
 from kernel.caller import Caller
@@ -52,10 +52,12 @@ class Visibility:
 PUBLIC = Visibility()
 
 
-async def _view_rows(
+async def view_rows(
     city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None, seen: Visibility
 ):
-    """Everything needed to compute progress for the city's adoptions, in a fixed number of queries."""
+    """Everything needed to compute progress for the city's adoptions, in a fixed number of queries:
+    the adoptions (in charter order), their status updates, indicators, the city's targets by
+    indicator, and its measurements (those shown to `seen`, oldest first)."""
     query = Adoption.select(
         *Adoption.all_columns(),
         Adoption.commitment.code.as_alias("code"),
@@ -101,7 +103,7 @@ async def _view_rows(
     return adoptions, updates, indicators, targets, measurements
 
 
-def _counted(rows: list[dict[str, Any]], seen: Visibility) -> list[dict[str, Any]]:
+def counted(rows: list[dict[str, Any]], seen: Visibility) -> list[dict[str, Any]]:
     """The claims that count: published (and drafts in a preview), not corrected by another."""
     return current([r for r in rows if seen.count_drafts or not r["draft"]])
 
@@ -127,7 +129,8 @@ def _progress_of(adoption, view: _CityView):
     return timeline, status, per_indicator, total
 
 
-def _group(rows, key):
+def group(rows, key):
+    """The rows by the value of one of their columns, in their order."""
     out: dict[Any, list] = defaultdict(list)
     for r in rows:
         out[r[key]].append(r)
@@ -149,6 +152,7 @@ class _CityView:
     measurements: list[dict[str, Any]]
     update_links: dict[int, list[int]]
     measurement_links: dict[int, list[int]]
+    adoption_links: dict[int, list[int]]
     replaced_updates: dict[int, int]
     replaced_measurements: dict[int, int]
     challenges: dict[str, list[dict[str, Any]]]
@@ -161,7 +165,7 @@ async def _load_view(
     city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None, seen: Visibility
 ) -> _CityView:
     """The city's view: its rows, the evidence the claims cite and the challenges made to them."""
-    adoptions, updates, indicators, targets, measurements = await _view_rows(
+    adoptions, updates, indicators, targets, measurements = await view_rows(
         city, adoption_ids, charter_slug, seen
     )
     update_links = await evidence_of("status_update", [u["id"] for u in updates])
@@ -170,22 +174,29 @@ async def _load_view(
         [claim_id("status_update", u["id"]) for u in updates]
         + [claim_id("measurement", m["id"]) for m in measurements]
     )
+    adoption_links: dict[int, list[int]] = defaultdict(list)
+    for link in await AdoptionEvidence.select().where(
+        AdoptionEvidence.adoption.is_in([a["id"] for a in adoptions] or [-1])
+    ):
+        adoption_links[link["adoption"]].append(link["evidence"])
     cited = {e for ids in update_links.values() for e in ids}
     cited |= {e for ids in measurement_links.values() for e in ids}
+    cited |= {e for ids in adoption_links.values() for e in ids}
     evidence = {e["id"]: e for e in await Evidence.select().where(Evidence.id.is_in(sorted(cited) or [-1]))}
     # Without drafts, whatever the shown claims cite is published.
     published = await published_ids(sorted(cited)) if seen.show_drafts else cited
     return _CityView(
         adoptions,
-        _group(updates, "adoption"),
-        _group(_counted(updates, seen), "adoption"),
-        _group(indicators, "commitment"),
+        group(updates, "adoption"),
+        group(counted(updates, seen), "adoption"),
+        group(indicators, "commitment"),
         targets,
-        _group(measurements, "indicator"),
-        _group(_counted(measurements, seen), "indicator"),
+        group(measurements, "indicator"),
+        group(counted(measurements, seen), "indicator"),
         measurements,
         update_links,
         measurement_links,
+        adoption_links,
         superseded_by(updates),
         superseded_by(measurements),
         challenges,
@@ -354,6 +365,10 @@ def _full(
                 downloadable=view.editors_view,
             )
             for e in _cited(view, a)
+        ],
+        decision=[
+            evidence_read(view.evidence[e], city_slug, published=True, downloadable=view.editors_view)
+            for e in sorted(view.adoption_links.get(a["id"], []))
         ],
         version=a["version"],
         history=history_url("adoption", a["key"]),

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TypeAlias
 
 from piccolo.columns import Column, ForeignKey
+from piccolo.table import Table
 
 from charter.schemas import SignatureRead
 from charter.services import get_city_or_raise
@@ -23,7 +24,14 @@ from indicators import standing
 from indicators.assurance import assurance_of
 from indicators.choices import EvidenceReview
 from indicators.schemas import ClaimRead
-from indicators.tables import Challenge, Evidence, Measurement, MeasurementEvidence, UpdateEvidence
+from indicators.tables import (
+    Challenge,
+    Evidence,
+    Measurement,
+    MeasurementEvidence,
+    SignatureEvidence,
+    UpdateEvidence,
+)
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import VerificationRead, claim_id, history_url, parse_claim_id
@@ -33,7 +41,7 @@ from kernel.markdown import render_markdown
 from kernel.versions import Precondition, check_version
 
 ClaimTable: TypeAlias = type[Signature] | type[StatusUpdate] | type[Measurement]
-LinkTable: TypeAlias = type[UpdateEvidence] | type[MeasurementEvidence]
+LinkTable: TypeAlias = type[UpdateEvidence] | type[MeasurementEvidence] | type[SignatureEvidence]
 
 CLAIM_TABLES: dict[str, ClaimTable] = {
     "signature": Signature,
@@ -43,6 +51,7 @@ CLAIM_TABLES: dict[str, ClaimTable] = {
 LINK_TABLES: dict[str, tuple[LinkTable, ForeignKey]] = {
     "status_update": (UpdateEvidence, UpdateEvidence.update),
     "measurement": (MeasurementEvidence, MeasurementEvidence.measurement),
+    "signature": (SignatureEvidence, SignatureEvidence.signature),
 }
 
 
@@ -87,17 +96,13 @@ async def claim_for_write(caller: Caller, text: str) -> tuple[str, dict[str, Any
 
 
 async def set_citations(kind: str, row_id: int, evidence_ids: list[int]) -> None:
-    """The evidence a status update or a measurement cites, from now on exactly these."""
-    if kind == "status_update":
-        await UpdateEvidence.delete().where(UpdateEvidence.update == row_id)
-        if evidence_ids:
-            await UpdateEvidence.insert(*(UpdateEvidence(update=row_id, evidence=e) for e in evidence_ids))
-    elif kind == "measurement":
-        await MeasurementEvidence.delete().where(MeasurementEvidence.measurement == row_id)
-        if evidence_ids:
-            await MeasurementEvidence.insert(
-                *(MeasurementEvidence(measurement=row_id, evidence=e) for e in evidence_ids)
-            )
+    """The evidence a claim cites, from now on exactly these."""
+    link, column = LINK_TABLES[kind]
+    table: type[Table] = link
+    await table.delete().where(column == row_id)
+    if evidence_ids:
+        evidence = table._meta.get_column_by_name("evidence")
+        await table.insert(*(table({column: row_id, evidence: e}) for e in evidence_ids))
 
 
 async def evidence_of(kind: str, row_ids: list[int]) -> dict[int, list[int]]:
@@ -204,6 +209,7 @@ async def list_signatures(city_slug: str) -> list[SignatureRead]:
         .order_by(Signature.id)
     )
     challenges = await challenges_of([claim_id("signature", r["id"]) for r in rows])
+    cited = await evidence_of("signature", [r["id"] for r in rows])
     return [
         SignatureRead(
             id=r["id"],
@@ -211,6 +217,7 @@ async def list_signatures(city_slug: str) -> list[SignatureRead]:
             signed_on=r["signed_on"],
             act=r["act"],
             status=r["status"],
+            evidence=sorted(cited.get(r["id"], [])),
             **claim_standing(
                 "signature",
                 r,

@@ -14,8 +14,9 @@ from litestar.response import File
 
 from charter.schemas import SignatureRead
 from commitments.choices import CommitmentStatus
-from commitments.schemas import StatusUpdateCreate, StatusUpdateRead
+from commitments.schemas import AdoptionRead, AdoptionUpdate, StatusUpdateCreate, StatusUpdateRead
 from indicators import (
+    acts,
     challenges,
     charter_tree,
     city_view,
@@ -187,6 +188,37 @@ class CityCommitmentController(Controller):
         correction and names the first in `supersedes`."""
         return await measurements.add_measurement(caller, city, charter, code, data)
 
+    @post("/commitments", security=WRITE)
+    async def adopt(
+        self, caller: CallerDep, city: FromPath[str], data: JSONBody[acts.AdoptingCreate]
+    ) -> AdoptionRead:
+        """Adopt a commitment of a charter the city has signed (the city's editors, the
+        secretariat), citing the evidence of the decision on file (`evidence`, ids)."""
+        return await acts.adopt_with_evidence(caller, city, data)
+
+    @patch("/commitments/{charter:str}/{code:str}", security=WRITE)
+    async def update_adoption(
+        self,
+        caller: CallerDep,
+        city: FromPath[str],
+        charter: FromPath[str],
+        code: FromPath[str],
+        data: JSONBody[AdoptionUpdate],
+        if_match: IfMatch = None,
+    ) -> Response[AdoptionRead]:
+        """Change the local due date or owning unit, with the adoption's ETag (as read from
+        `GET /cities/{city}/commitments/{charter}/{code}`) in `If-Match`."""
+        read = await acts.change_adoption(caller, city, charter, code, data, precondition(if_match))
+        return with_etag(read, read.version)
+
+    @post("/signatures", security=WRITE)
+    async def create_signature(
+        self, caller: CallerDep, city: FromPath[str], data: JSONBody[acts.SigningCreate]
+    ) -> SignatureRead:
+        """Record that the city signed (or withdrew from) a charter, by a named act, citing the
+        evidence of the decision on file (`evidence`, ids)."""
+        return await acts.sign(caller, city, data)
+
     @get("/signatures")
     async def list_signatures(self, city: FromPath[str]) -> list[SignatureRead]:
         """The city's signature acts, oldest first, each a claim with its standing."""
@@ -283,6 +315,16 @@ class EvidenceController(Controller):
         """The secretariat accepts or rejects the evidence, with a note (`If-Match`: its ETag).
         Claims verified on the strength of rejected evidence fall back to self-reported."""
         read, version = await evidence.review_evidence(caller, evidence_id, data, precondition(if_match))
+        return with_etag(read, version)
+
+    @post("/withdrawal", security=WRITE, status_code=200)
+    async def withdraw(
+        self, caller: CallerDep, evidence_id: RowId, if_match: IfMatch = None
+    ) -> Response[EvidenceRead]:
+        """The city withdraws evidence filed by mistake (`If-Match`: its ETag): hidden from the
+        public, no longer citable, kept in history. Refused (409) while anything cites it, a
+        draft included; the refusal names what does."""
+        read, version = await evidence.withdraw_evidence(caller, evidence_id, precondition(if_match))
         return with_etag(read, version)
 
     @get("/file")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from charter.services import city_for_write, get_city_or_raise
 from indicators.choices import EvidenceKind, EvidenceOrigin, EvidenceReview
+from indicators.citations import citations_of
 from indicators.claims import now as claim_now
 from indicators.claims import unverify_citing
 from indicators.evidence_access import file_withheld, may_download, published_ids, visible_to
@@ -25,6 +26,7 @@ from kernel.caller import Caller
 from kernel.claim_ids import history_url
 from kernel.db import audit, update_versioned, write_transaction
 from kernel.errors import (
+    Conflict,
     FieldError,
     Forbidden,
     InvalidInput,
@@ -34,7 +36,7 @@ from kernel.errors import (
     check_choice,
 )
 from kernel.markdown import render_markdown
-from kernel.schemas import MAX_MARKDOWN, MAX_TITLE
+from kernel.schemas import MAX_MARKDOWN, MAX_TITLE, MAX_URL
 from kernel.settings import get_settings
 from kernel.versions import Precondition, check_version
 
@@ -106,6 +108,7 @@ def evidence_read(
         reviewed_at=row.get("reviewed_at"),
         published=published,
         file_withheld=bool(row["sha256"]) and withheld,
+        withdrawn_at=row.get("withdrawn_at"),
         version=row.get("version") or 1,
         history=history_url("evidence", f"evidence-{row['id']}"),
     )
@@ -124,7 +127,7 @@ def _check_evidence_fields(
         errors.append(FieldError("issued_on", "Expected a date not after today."))
     if url is not None:
         parts = urlsplit(url.strip())
-        if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or len(url) > 2048:
+        if parts.scheme.lower() not in {"http", "https"} or not parts.netloc or len(url) > MAX_URL:
             errors.append(FieldError("url", "Expected an http:// or https:// URL with a host."))
     if errors:
         raise InvalidInput("The evidence is not valid.", errors)
@@ -169,8 +172,9 @@ def check_new_evidence(item: NewEvidence) -> list[FieldError]:
 
 
 async def file_new_evidence(caller: Caller, city_slug: str, item: NewEvidence) -> EvidenceRead:
-    """File `item` for the city: its file kept by its bytes, or its link. Inside a caller's
-    `write_transaction` it is part of that transaction."""
+    """File `item` for the city: its file kept by its bytes, or its link. A file the city already
+    has on file (the same bytes) is not filed twice: the piece on file is returned, to be cited.
+    Inside a caller's `write_transaction` it is part of that transaction."""
     if item.content is not None:
         return await create_file_evidence(
             caller,
@@ -181,6 +185,7 @@ async def file_new_evidence(caller: Caller, city_slug: str, item: NewEvidence) -
             kind=item.kind,
             issued_on=item.issued_on,
             description_md=None,
+            reuse=True,
         )
     if item.url is None:
         raise InvalidInput(
@@ -227,6 +232,58 @@ async def _record(
     return evidence_read(row, city_slug, published=False, downloadable=True)
 
 
+async def same_file(city_id: int, sha256: str) -> dict[str, Any] | None:
+    """The city's own piece of evidence (not withdrawn) whose file has these bytes, if any."""
+    return (
+        await Evidence.select()
+        .where(
+            (Evidence.city == city_id)
+            & (Evidence.sha256 == sha256)
+            & (Evidence.origin == EvidenceOrigin.city)
+            & Evidence.withdrawn_at.is_null()
+        )
+        .order_by(Evidence.id)
+        .first()
+    )
+
+
+async def withdraw_evidence(
+    caller: Caller, evidence_id: int, precondition: Precondition
+) -> tuple[EvidenceRead, int]:
+    """The city withdraws a piece of its evidence filed by mistake: hidden from the public and
+    no longer offered to cite, kept with its history. Only what nothing cites may go: a
+    published claim, an act, a challenge or a draft citing it is named in the refusal (409)."""
+    key = f"evidence-{evidence_id}"
+    async with write_transaction():
+        row = await _visible_row(caller, evidence_id)
+        if not (caller.system or caller.may_edit_city(row["city"])):
+            raise Forbidden("Only the city's editors and the secretariat may withdraw the city's evidence.")
+        check_version(f"Evidence {evidence_id}", row["version"], precondition)
+        if row["withdrawn_at"] is not None:
+            raise Conflict(f"Evidence {evidence_id} was withdrawn on {row['withdrawn_at']:%Y-%m-%d}.")
+        citing = (await citations_of([evidence_id])).get(evidence_id, [])
+        if citing:
+            names = ", ".join(c.name for c in citing)
+            raise Conflict(
+                f"Evidence {evidence_id} is cited by {names}: it stays on file. A draft can be edited to "
+                "cite something else first; a published claim is corrected by a new claim.",
+                [FieldError("evidence", f"Expected evidence nothing cites; cited by {names}.")],
+            )
+        at = claim_now()
+        await update_versioned(
+            Evidence,
+            evidence_id,
+            row["version"],
+            {Evidence.withdrawn_at: at, Evidence.withdrawn_by: caller.user_id},
+            f"Evidence {evidence_id}",
+        )
+        await audit(
+            caller, "withdraw", "evidence", key, {"withdrawn_at": None}, {"withdrawn_at": at.isoformat()}
+        )
+    read = await get_evidence(caller, evidence_id)
+    return read, read.version
+
+
 def store_file(content: bytes) -> str:
     """Keep the file under its SHA-256 (the same bytes are stored once); returns the digest."""
     digest = hashlib.sha256(content).hexdigest()
@@ -255,10 +312,30 @@ async def create_file_evidence(
     kind: str,
     issued_on: date | None,
     description_md: str | None,
+    reuse: bool = False,
 ) -> EvidenceRead:
-    """Record an uploaded file: PDF, PNG, JPEG or WebP by its bytes, within the size cap."""
-    await _filer(caller, city_slug)
+    """Record an uploaded file: PDF, PNG, JPEG or WebP by its bytes, within the size cap. The
+    city's own proof is kept once: the same file already on file (not withdrawn) is refused by
+    naming it (409), or returned as it is when `reuse`."""
+    city, origin = await _filer(caller, city_slug)
     media_type = _check_file(content, file_name)
+    if origin == EvidenceOrigin.city:
+        twin = await same_file(city["id"], hashlib.sha256(content).hexdigest())
+        if twin is not None and reuse:
+            return evidence_read(
+                twin, city_slug, published=bool(await published_ids([twin["id"]])), downloadable=True
+            )
+        if twin is not None:
+            raise Conflict(
+                f"This file is already on file as evidence {twin['id']} ({twin['title']!r}): cite "
+                f"evidence {twin['id']} instead of filing it twice.",
+                [
+                    FieldError(
+                        "file",
+                        f"Expected a file not already on file; evidence {twin['id']} has the same bytes.",
+                    )
+                ],
+            )
     kind_value = _evidence_kind(kind)
     _check_evidence_fields(title, issued_on, None, description_md)
     safe_name = evidence_file_name(file_name, media_type)
@@ -431,7 +508,7 @@ async def check_cited(
     wanted = sorted(set(ids))
     if not wanted:
         return []
-    where = Evidence.id.is_in(wanted) & (Evidence.city == city_id)
+    where = Evidence.id.is_in(wanted) & (Evidence.city == city_id) & Evidence.withdrawn_at.is_null()
     if own:
         where &= Evidence.origin == EvidenceOrigin.city
     visible = visible_to(caller, city_id) if caller is not None else None

@@ -1,10 +1,11 @@
 """Who sees a piece of evidence and who downloads its file.
 
-Evidence becomes public when something published cites it: a claim that is not a draft, a
-challenge, or a reply to a challenge. Until then only the city's editors, the secretariat and whoever
-filed it see it (a confidential draft budget cited by a draft stays private). When the secretariat
-rejects evidence, its description stays visible wherever a published claim cites it, marked
-rejected, but the public cannot download its file unless the secretariat releases it."""
+Evidence becomes public when something published cites it: a claim that is not a draft, a challenge,
+a reply to a challenge, or an adoption (the council decision). Until then only the city's editors,
+the secretariat and whoever filed it see it (a confidential draft budget cited by a draft stays
+private). When the secretariat rejects evidence, its description stays visible wherever a published
+claim cites it, marked rejected, but the public cannot download its file unless the secretariat
+releases it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from typing import Any
 from piccolo.columns.combination import Combinable
 
 from indicators.choices import EvidenceReview
-from indicators.tables import ChallengeEvidence, Evidence, MeasurementEvidence, UpdateEvidence
+from indicators.tables import (
+    AdoptionEvidence,
+    ChallengeEvidence,
+    Evidence,
+    MeasurementEvidence,
+    SignatureEvidence,
+    UpdateEvidence,
+)
 from kernel.caller import Caller
 
 
@@ -24,7 +32,17 @@ def published() -> Combinable:
         MeasurementEvidence.measurement._.draft.eq(False)
     )
     by_challenge = ChallengeEvidence.select(ChallengeEvidence.evidence)
-    return Evidence.id.is_in(by_update) | Evidence.id.is_in(by_measurement) | Evidence.id.is_in(by_challenge)
+    by_signature = SignatureEvidence.select(SignatureEvidence.evidence).where(
+        SignatureEvidence.signature._.draft.eq(False)
+    )
+    by_adoption = AdoptionEvidence.select(AdoptionEvidence.evidence)
+    return (
+        Evidence.id.is_in(by_update)
+        | Evidence.id.is_in(by_measurement)
+        | Evidence.id.is_in(by_challenge)
+        | Evidence.id.is_in(by_signature)
+        | Evidence.id.is_in(by_adoption)
+    )
 
 
 def sees_everything_of(caller: Caller, city_id: int) -> bool:

@@ -46,6 +46,11 @@ def _evidence_fields(*, file: bool) -> dict[str, Schema | Reference]:
         for schema in fields.values():
             if isinstance(schema, Schema):
                 schema.type = None
+        # A form sends a field left blank as an empty part: no date, as HTML forms mean it.
+        fields["issued_on"] = Schema(
+            any_of=[Schema(format=OpenAPIFormat.DATE), Schema(max_length=0)],
+            description="When the document was issued (not after today); empty for none.",
+        )
         return {
             "file": Schema(
                 type=OpenAPIType.STRING,

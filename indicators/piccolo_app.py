@@ -5,6 +5,7 @@ import os
 from piccolo.conf.apps import AppConfig
 
 from indicators.tables import (
+    AdoptionEvidence,
     AdoptionStanding,
     Challenge,
     ChallengeEvidence,
@@ -14,6 +15,8 @@ from indicators.tables import (
     Indicator,
     Measurement,
     MeasurementEvidence,
+    ReportDownload,
+    SignatureEvidence,
     Target,
     UpdateEvidence,
 )
@@ -28,11 +31,14 @@ APP_CONFIG = AppConfig(
         Measurement,
         MeasurementEvidence,
         UpdateEvidence,
+        SignatureEvidence,
+        AdoptionEvidence,
         Challenge,
         ChallengeReply,
         ChallengeEvidence,
         AdoptionStanding,
         ImportPreview,
+        ReportDownload,
     ],
     migration_dependencies=["commitments.piccolo_app"],
     commands=[],

@@ -8,11 +8,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from charter.services import city_for_write
+from piccolo.query.functions.aggregate import Count
+
+from charter.schemas import CharterSummary
+from charter.services import city_for_write, get_charter_or_raise, list_charters, standing_signature_day
+from commitments.tables import Adoption, Commitment
+from indicators.charter_tree import charter_tree
+from indicators.citations import Citation, citations_of
 from indicators.city_view import Visibility, city_commitments_full, get_city_commitment
-from indicators.evidence import list_evidence
+from indicators.evidence import get_evidence, list_evidence
 from indicators.flags import latest_ended_period
-from indicators.schemas import CityCommitmentRead, EvidenceRead, IndicatorProgress, MeasurementRead
+from indicators.schemas import (
+    CharterRead,
+    CityCommitmentRead,
+    EvidenceRead,
+    IndicatorProgress,
+    MeasurementRead,
+)
 from kernel import clock
 from kernel.caller import Caller
 from kernel.errors import NotFound
@@ -94,13 +106,15 @@ async def _form(
 
 
 async def evidence_to_cite(
-    caller: Caller, city_slug: str, commitment: CityCommitmentRead
+    caller: Caller, city_slug: str, commitment: CityCommitmentRead | None = None
 ) -> list[EvidenceRead]:
-    """The city's own evidence a claim on `commitment` may cite, not rejected: what the
-    commitment's claims already cite first, then the newest (`EVIDENCE_OFFERED` at most)."""
-    own = {e.id for e in commitment.evidence}
+    """The city's own evidence a claim (on `commitment`) or an act may cite, not rejected: what
+    the commitment's claims already cite first, then the newest (`EVIDENCE_OFFERED` at most)."""
+    own = {e.id for e in commitment.evidence} if commitment else set()
     offered = [
-        e for e in reversed(await list_evidence(caller, city_slug, origin="city")) if e.review != "rejected"
+        e
+        for e in reversed(await list_evidence(caller, city_slug, origin="city"))
+        if e.review != "rejected" and e.withdrawn_at is None
     ]
     return [e for e in offered if e.id in own] + [e for e in offered if e.id not in own][:EVIDENCE_OFFERED]
 
@@ -125,3 +139,125 @@ async def status_form(
     return StatusForm(
         city_slug, city["locale"], commitment, await evidence_to_cite(caller, city_slug, commitment)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CharterStanding:
+    """A charter as the city stands with it: signed or not (its latest act), and how many of its
+    commitments the city has adopted."""
+
+    charter: CharterSummary
+    title_lang: str
+    signed_on: date | None
+    adopted: int
+    commitments: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActsForm:
+    """Every charter with the city's standing: what the city has signed and adopted."""
+
+    city: str
+    locale: str
+    charters: list[CharterStanding]
+
+
+async def acts_form(caller: Caller, city_slug: str, lang: str | None) -> ActsForm:
+    """For one of the city's editors or the secretariat (403 otherwise)."""
+    city = await city_for_write(caller, city_slug)
+    adopted = await _adopted_codes(city["id"])
+    counts = {
+        r["charter"]: r["n"]
+        for r in await Commitment.select(
+            Commitment.charter._.slug.as_alias("charter"), Count().as_alias("n")
+        ).group_by(Commitment.charter._.slug)
+    }
+    standing = []
+    for charter in await list_charters(lang):
+        row = await get_charter_or_raise(charter.slug)
+        signed = await standing_signature_day(city["id"], row["id"])
+        shown = lang if lang in charter.title_i18n else charter.lang
+        taken = sum(1 for c, _ in adopted if c == charter.slug)
+        standing.append(CharterStanding(charter, shown, signed, taken, counts.get(charter.slug, 0)))
+    return ActsForm(city_slug, city["locale"], standing)
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptForm:
+    """The charter's tree with what the city has already adopted, for the page that adopts
+    several commitments by one decision."""
+
+    city: str
+    locale: str
+    charter: CharterRead
+    title_lang: str
+    """The language the charter's title is shown in."""
+    signed_on: date | None
+    adopted: set[str]
+    evidence: list[EvidenceRead]
+
+
+async def adopt_form(caller: Caller, city_slug: str, charter_slug: str, lang: str | None) -> AdoptForm:
+    """For one of the city's editors or the secretariat (403 otherwise; 404 for an unknown charter)."""
+    city = await city_for_write(caller, city_slug)
+    tree = await charter_tree(charter_slug, lang)
+    row = await get_charter_or_raise(tree.slug)
+    signed = await standing_signature_day(city["id"], row["id"])
+    adopted = {code for slug, code in await _adopted_codes(city["id"]) if slug == tree.slug}
+    shown = lang if lang in tree.title_i18n else tree.lang
+    evidence = await evidence_to_cite(caller, city_slug)
+    return AdoptForm(city_slug, city["locale"], tree, shown, signed, adopted, evidence)
+
+
+async def _adopted_codes(city_id: int) -> list[tuple[str, str]]:
+    """(charter slug, commitment code) of every commitment the city has adopted."""
+    rows = await Adoption.select(Adoption.key).where(Adoption.city == city_id)
+    return [(r["key"].split("/")[1], r["key"].split("/")[2]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryItem:
+    """A piece of the city's evidence in its library, with everything that cites it."""
+
+    evidence: EvidenceRead
+    citations: list[Citation]
+
+    @property
+    def withdrawable(self) -> bool:
+        """Filed by mistake and cited by nothing, not even a draft: the city may withdraw it."""
+        return not self.citations and self.evidence.withdrawn_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLibrary:
+    """The city's own evidence, newest first, with its review and what cites it; the pieces
+    withdrawn apart; the counter-evidence reviewers filed about the city apart too."""
+
+    city: str
+    standing: list[LibraryItem]
+    withdrawn: list[LibraryItem]
+    counter: list[LibraryItem]
+
+
+async def evidence_library(caller: Caller, city_slug: str) -> EvidenceLibrary:
+    """For one of the city's editors or the secretariat (403 otherwise)."""
+    await city_for_write(caller, city_slug)
+    pieces = list(reversed(await list_evidence(caller, city_slug)))
+    cited = await citations_of([e.id for e in pieces])
+    items = [LibraryItem(e, cited.get(e.id, [])) for e in pieces]
+    return EvidenceLibrary(
+        city_slug,
+        [i for i in items if i.evidence.origin == "city" and i.evidence.withdrawn_at is None],
+        [i for i in items if i.evidence.origin == "city" and i.evidence.withdrawn_at is not None],
+        [i for i in items if i.evidence.origin != "city"],
+    )
+
+
+async def library_item(caller: Caller, city_slug: str, evidence_id: int) -> LibraryItem:
+    """One piece of the city's own evidence, for the page that withdraws it (404 when it is
+    not the city's own)."""
+    await city_for_write(caller, city_slug)
+    piece = await get_evidence(caller, evidence_id)
+    if piece.city != city_slug or piece.origin != "city":
+        raise NotFound(f"No evidence {evidence_id} of {city_slug}.")
+    return LibraryItem(piece, (await citations_of([evidence_id])).get(evidence_id, []))

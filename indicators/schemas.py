@@ -156,6 +156,13 @@ class EvidenceRead(msgspec.Struct):
             "(`file_url` is then given only to the city's editors, the secretariat and the filer)."
         ),
     ] = False
+    withdrawn_at: Annotated[
+        datetime | None,
+        msgspec.Meta(
+            description="When the city withdrew this evidence as filed by mistake (nothing cited it): "
+            "it is hidden from the public and can no longer be cited. Null while it stands."
+        ),
+    ] = None
     version: int = 1
     history: str = ""
 
@@ -277,6 +284,8 @@ class CityCommitmentRead(CityCommitmentSummary):
     evidence: list[EvidenceRead]
     version: int = 1
     history: str = ""
+    decision: list[EvidenceRead] = msgspec.field(default_factory=list)
+    """The evidence of the decision by which the city adopted the commitment."""
 
 
 class ChallengeCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -18,7 +18,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from charter.tables import Charter, CharterPart, City
+from charter.tables import Charter, CharterPart, City, Signature
 from commitments.tables import Adoption, Commitment, StatusUpdate
 from indicators.choices import (
     ChallengeStatus,
@@ -97,6 +97,12 @@ class Evidence(Table, tablename="evidence"):
         default=False,
         help_text="The secretariat lets anyone download the file of this evidence although it rejected it.",
     )
+    withdrawn_at = Timestamptz(
+        null=True,
+        default=None,
+        help_text="When the city withdrew this evidence, filed by mistake: hidden, kept in history.",
+    )
+    withdrawn_by = Integer(null=True, default=None)
     version = Integer(default=1, help_text="Incremented on each change: the ETag.")
 
 
@@ -130,6 +136,24 @@ class UpdateEvidence(Table, tablename="update_evidence"):
     id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     update = ForeignKey(references=StatusUpdate, null=False, index=True)
+    evidence = ForeignKey(references=Evidence, null=False, index=True)
+
+
+class SignatureEvidence(Table, tablename="signature_evidence"):
+    """Evidence cited by a signature act: the council decision, the signed charter."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
+    signature = ForeignKey(references=Signature, null=False, index=True)
+    evidence = ForeignKey(references=Evidence, null=False, index=True)
+
+
+class AdoptionEvidence(Table, tablename="adoption_evidence"):
+    """Evidence of an adoption: the council decision by which the city took on the commitment."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
+    adoption = ForeignKey(references=Adoption, null=False, index=True)
     evidence = ForeignKey(references=Evidence, null=False, index=True)
 
 
@@ -215,3 +239,18 @@ class ImportPreview(Table, tablename="import_preview"):
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = Integer(null=True, default=None)
     committed_at = Timestamptz(null=True, default=None)
+
+
+class ReportDownload(Table, tablename="report_download"):
+    """An officer downloaded the city's progress report on a charter: when, in which language,
+    and where each adopted commitment stood then, so that the next visit says what changed."""
+
+    id: Serial  # the primary key Piccolo adds, declared for type checkers
+
+    user_id = Integer(index=True)
+    city = ForeignKey(references=City, null=False, index=True)
+    charter = ForeignKey(references=Charter, null=False)
+    lang = Varchar(length=8)
+    report_id = Varchar(length=64, help_text="The report's id (its data hash).")
+    at = Timestamptz(default=TimestamptzNow())
+    standing = JSON(help_text="Commitment code → status, progress, claims, verified, contested.")

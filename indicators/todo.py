@@ -1,25 +1,28 @@
 """What a city has to do, for its officers' first page: values due for periods that have ended,
 commitments without a status update for a year, indicators without a target, commitments past
 their due date, challenges waiting for the city's answer, drafts not yet published, and evidence
-the secretariat rejected. Computed from the same reads as the API (the city's full view with its
-drafts, the challenges, the evidence), never stored."""
+the secretariat rejected. Computed from the same rows as the city's view (with its drafts), the
+challenges and the evidence, never stored."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from charter.services import city_for_write
+from indicators.assurance import superseded_by
 from indicators.challenges import REPLY_DAYS, list_challenges
-from indicators.city_view import Visibility, city_commitments_full
-from indicators.claims import load_claim
+from indicators.city_view import Visibility, counted, group, view_rows
 from indicators.evidence import list_evidence
 from indicators.flags import is_overdue, latest_ended_period
-from indicators.schemas import ChallengeRead, CityCommitmentRead, EvidenceRead, IndicatorProgress
+from indicators.schemas import ChallengeRead, EvidenceRead
 from kernel import clock
 from kernel.caller import Caller
-from kernel.claim_ids import parse_claim_id
+from kernel.claim_ids import claim_id
+from kernel.db import json_value, read_snapshot
 from kernel.periods import parse_period
+from kernel.text import pick, picked_language
 
 STATUS_EVERY = timedelta(days=365)
 """An adopted commitment whose last status is older than this is due an update."""
@@ -27,10 +30,33 @@ CHALLENGES_LISTED = 200
 
 
 @dataclass(frozen=True, slots=True)
+class TodoCommitment:
+    """An adopted commitment as the to-do names it: its title in the page's language (or in the
+    one it has, `title_lang`), the status that counts and the day the city gave it, its due date."""
+
+    charter: str
+    commitment: str
+    title: str
+    title_lang: str | None
+    status: str | None
+    status_reported_on: date | None
+    due_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class TodoIndicator:
+    """An indicator of an adopted commitment, by code and title."""
+
+    code: str
+    title: str
+    title_lang: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ValueDue:
     """An indicator whose latest ended period has no value yet (none published, none drafted)."""
 
-    commitment: CityCommitmentRead
+    commitment: TodoCommitment
     indicator: str
     title: str
     title_lang: str | None
@@ -42,14 +68,14 @@ class ValueDue:
 class Draft:
     """A claim the city wrote and has not published: a status update or a value."""
 
-    commitment: CityCommitmentRead
+    commitment: TodoCommitment
     claim_id: str
     kind: str
     what: str
     """The status, or the value as typed."""
     period: str | None
     indicator: str | None
-    version: int = 0
+    version: int
     """The version read, for publishing it from the list (`If-Match`, in words)."""
 
 
@@ -69,9 +95,9 @@ class CityTodo:
     city: str
     today: date
     values_due: list[ValueDue] = field(default_factory=list)
-    statuses_due: list[CityCommitmentRead] = field(default_factory=list)
-    targets_missing: list[tuple[CityCommitmentRead, IndicatorProgress]] = field(default_factory=list)
-    overdue: list[CityCommitmentRead] = field(default_factory=list)
+    statuses_due: list[TodoCommitment] = field(default_factory=list)
+    targets_missing: list[tuple[TodoCommitment, TodoIndicator]] = field(default_factory=list)
+    overdue: list[TodoCommitment] = field(default_factory=list)
     challenges: list[ChallengeToAnswer] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)
     rejected_evidence: list[EvidenceRead] = field(default_factory=list)
@@ -93,23 +119,62 @@ class CityTodo:
 
 
 async def city_todo(caller: Caller, city_slug: str, lang: str | None) -> CityTodo:
-    """What the city has to do, for one of its editors or the secretariat (403 for anyone else)."""
-    city = await city_for_write(caller, city_slug)
-    today = clock.today()
-    todo = CityTodo(city_slug, today)
-    seen = Visibility.for_caller(caller, city["id"])
-    for c in await city_commitments_full(city_slug, lang, seen=seen):
-        _commitment_todo(todo, c, today)
-    todo.drafts = [replace(d, version=await _version(d.claim_id)) for d in todo.drafts]
-    todo.challenges = await _challenges_to_answer(city_slug, today)
-    todo.rejected_evidence = await list_evidence(caller, city_slug, review="rejected")
+    """What the city has to do, for one of its editors or the secretariat (403 for anyone else).
+    Read from the city's rows in one snapshot: the to-do needs neither the evidence nor the flags
+    that the city's full view computes."""
+    async with read_snapshot():
+        city = await city_for_write(caller, city_slug)
+        today = clock.today()
+        todo = CityTodo(city_slug, today)
+        seen = Visibility.for_caller(caller, city["id"])
+        adoptions, updates, indicators, targets, measurements = await view_rows(city, None, None, seen)
+        rows = _Rows(
+            group(updates, "adoption"),
+            group(counted(updates, seen), "adoption"),
+            group(indicators, "commitment"),
+            targets,
+            group(measurements, "indicator"),
+            superseded_by(measurements),
+        )
+        for a in adoptions:
+            _commitment_todo(todo, a, rows, lang, today)
+        todo.challenges = await _challenges_to_answer(city_slug, today)
+        todo.rejected_evidence = await list_evidence(caller, city_slug, review="rejected")
     return todo
 
 
-def _commitment_todo(todo: CityTodo, c: CityCommitmentRead, today: date) -> None:
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """The city's rows the to-do reads, by adoption, commitment or indicator."""
+
+    updates_by: dict[int, list[dict[str, Any]]]
+    counted_updates_by: dict[int, list[dict[str, Any]]]
+    indicators_by: dict[int, list[dict[str, Any]]]
+    targets: dict[int, dict[str, Any]]
+    measurements_by: dict[int, list[dict[str, Any]]]
+    replaced: dict[int, int]
+
+
+def _commitment_todo(todo: CityTodo, a: dict[str, Any], rows: _Rows, lang: str | None, today: date) -> None:
     """What one adopted commitment asks of the city."""
+    timeline = rows.counted_updates_by.get(a["id"], [])
+    last = timeline[-1] if timeline else None
+    titles = json_value(a["title"])
+    c = TodoCommitment(
+        a["charter"],
+        a["code"],
+        pick(titles, lang, a["charter_lang"]),
+        picked_language(titles, lang, a["charter_lang"]),
+        last["status"] if last else None,
+        last["reported_on"] if last else None,
+        a["due_on"],
+    )
     todo.drafts += [
-        Draft(c, u.claim_id, "status_update", str(u.status), None, None) for u in c.timeline if u.draft
+        Draft(
+            c, claim_id("status_update", u["id"]), "status_update", str(u["status"]), None, None, u["version"]
+        )
+        for u in rows.updates_by.get(a["id"], [])
+        if u["draft"]
     ]
     if c.status == "withdrawn":
         return
@@ -117,25 +182,36 @@ def _commitment_todo(todo: CityTodo, c: CityCommitmentRead, today: date) -> None
         todo.overdue.append(c)
     if c.status_reported_on is None or c.status_reported_on < today - STATUS_EVERY:
         todo.statuses_due.append(c)
-    for i in c.indicators:
+    for ind in rows.indicators_by.get(a["commitment"], []):
+        i = TodoIndicator(
+            ind["code"],
+            pick(ind["title"], lang, a["charter_lang"]),
+            picked_language(ind["title"], lang, a["charter_lang"]),
+        )
+        shown = rows.measurements_by.get(ind["id"], [])
         todo.drafts += [
-            Draft(c, m.claim_id, "measurement", m.value_text, m.period, i.code)
-            for m in i.measurements
-            if m.draft
+            Draft(
+                c,
+                claim_id("measurement", m["id"]),
+                "measurement",
+                m["value_text"],
+                m["period"],
+                i.code,
+                m["version"],
+            )
+            for m in shown
+            if m["draft"]
         ]
-        if i.target is None:
+        if ind["id"] not in rows.targets:
             todo.targets_missing.append((c, i))
-        counted = [m.period for m in i.measurements if not m.draft and m.superseded_by is None]
-        drafted = {m.period for m in i.measurements if m.draft}
-        last = max(counted, key=lambda p: parse_period(p).end, default=None)
-        wanted = latest_ended_period(last, today)
-        if (last is None or parse_period(last).end < parse_period(wanted).end) and wanted not in drafted:
-            todo.values_due.append(ValueDue(c, i.code, i.title, i.title_lang, wanted, last))
-
-
-async def _version(claim: str) -> int:
-    row = await load_claim(*parse_claim_id(claim))
-    return int(row["version"]) if row else 0
+        reported = [m for m in shown if not m["draft"] and m["id"] not in rows.replaced]
+        drafted = {m["period"] for m in shown if m["draft"]}
+        last_period = max(reported, key=lambda m: m["period_end"])["period"] if reported else None
+        wanted = latest_ended_period(last_period, today)
+        if (
+            last_period is None or parse_period(last_period).end < parse_period(wanted).end
+        ) and wanted not in drafted:
+            todo.values_due.append(ValueDue(c, i.code, i.title, i.title_lang, wanted, last_period))
 
 
 async def _challenges_to_answer(city_slug: str, today: date) -> list[ChallengeToAnswer]:

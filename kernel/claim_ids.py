@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 import msgspec
 
@@ -71,8 +71,9 @@ def claim_id(kind: str, row_id: int) -> str:
 
 
 def history_url(entity: str, key: str) -> str:
-    """Where the audit rows of an item are read."""
-    return "/api/v1/history?" + urlencode({"entity": entity, "key": key})
+    """Where the audit rows of an item are read (as `urlencode` writes the query, for less: a
+    page of a large city names thousands of them)."""
+    return f"/api/v1/history?entity={quote_plus(entity)}&key={quote_plus(key)}"
 
 
 def parse_claim_id(text: str) -> tuple[str, int]:

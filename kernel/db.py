@@ -107,12 +107,12 @@ async def bulk_insert(table: type[Table], columns: list[str], rows: list[tuple])
     transaction = engine.current_transaction.get()
     if transaction is None:
         raise RuntimeError("bulk_insert needs the write's transaction.")
-    names = ", ".join(columns)
+    names = ", ".join(f'"{c}"' for c in columns)  # quoted: a column may be named `update`
     if isinstance(engine, SQLiteEngine):
         marks = ", ".join("?" for _ in columns)
     else:
         marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-    sql = f"INSERT INTO {table._meta.tablename} ({names}) VALUES ({marks})"  # noqa: S608
+    sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})'  # noqa: S608
     if rows:
         await transaction.connection.executemany(sql, rows)
 

@@ -3,6 +3,7 @@ long a sign-in lasts and how often authentication may fail."""
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from dataclasses import dataclass
@@ -39,8 +40,8 @@ class Settings:
 
     csrf_secret: str = ""
     """The key signing the forms' CSRF tokens (`CSRF_SECRET`); when not set, one made at random
-    when the service starts (enough for a demo with one worker; forms open before a restart must
-    then be reloaded)."""
+    once and kept in the uploads' folder (`.csrf-secret`), so that forms open before a restart
+    still send."""
 
     @property
     def is_postgres(self) -> bool:
@@ -53,7 +54,31 @@ class Settings:
 
 
 _STARTUP_CSRF_SECRET = secrets.token_urlsafe(32)
-"""The CSRF key of this process when `CSRF_SECRET` is not set."""
+"""The CSRF key of this process when `CSRF_SECRET` is not set and none can be kept on disk."""
+
+
+@functools.cache
+def kept_secret(folder: Path) -> str:
+    """The CSRF key kept in `folder` (the uploads' folder, the service's own), made once: forms
+    open in a browser keep working across a restart, and every worker signs alike. The process's
+    own key when the folder cannot be written."""
+    path = folder / ".csrf-secret"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            draft = folder / f".csrf-secret.{os.getpid()}"
+            draft.write_text(_STARTUP_CSRF_SECRET)
+            draft.chmod(0o600)
+            try:
+                os.link(draft, path)  # whole, and only once: the first worker's key wins
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        kept = path.read_text().strip()
+    except OSError:
+        return _STARTUP_CSRF_SECRET
+    return kept if len(kept) >= 32 else _STARTUP_CSRF_SECRET
 
 
 def get_settings() -> Settings:
@@ -73,5 +98,6 @@ def get_settings() -> Settings:
         sign_in_lock_minutes=int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15")),
         session_max_days=int(os.environ.get("SESSION_MAX_DAYS", "14")),
         session_idle_hours=int(os.environ.get("SESSION_IDLE_HOURS", "48")),
-        csrf_secret=os.environ.get("CSRF_SECRET") or _STARTUP_CSRF_SECRET,
+        csrf_secret=os.environ.get("CSRF_SECRET")
+        or kept_secret(Path(os.environ.get("UPLOAD_DIR", "uploads"))),
     )

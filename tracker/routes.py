@@ -16,7 +16,6 @@ from litestar.types import ControllerRouterHandler, Scope
 
 from accounts.controllers import MeController
 from charter.controllers import CharterController, CityController
-from commitments.controllers import AdoptionController
 from exports.controllers import (
     CharterDocumentController,
     CityReportController,
@@ -46,7 +45,6 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     # Cities: the list and one city, its signatures, adoptions, claims, evidence, report, peers,
     # and the spreadsheet round trip.
     CityController,
-    AdoptionController,
     CityCommitmentController,
     CityReportController,
     PeersController,

@@ -8,15 +8,11 @@ import base64
 import hashlib
 import hmac
 import json
-import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from babel import UnknownLocaleError
-from babel.dates import format_date, parse_date
 from litestar import Request
 from litestar.datastructures import UploadFile
 
@@ -29,7 +25,10 @@ from indicators.evidence import (
     stored_file_path,
 )
 from kernel.caller import Caller
-from kernel.errors import FieldError
+from kernel.dates import date_example as date_example
+from kernel.dates import typed_date as typed_date
+from kernel.dates import written_date as written_date
+from kernel.errors import FieldError, InvalidInput
 from kernel.schemas import MAX_TITLE
 from kernel.settings import get_settings
 
@@ -155,50 +154,6 @@ def _code(error: FieldError, item: NewEvidence) -> str:
     return "type"
 
 
-_SHORT_DATE = re.compile(r"^(?:(?P<year>[0-9]{4})|[0-9]{1,2})([./\- ][0-9]{1,4}){2}\Z")
-
-
-def typed_date(text: str, locale: str) -> date | None:
-    """A date typed as ISO (`2026-11-30`) or as the locale writes it short (`30/11/2026`,
-    `11/30/26`), with any digits (`٣٠/١١/٢٠٢٦`); None when it is neither."""
-    # Decimal digits of any script become 0-9; other "digits" (², ①) stay as they are and fail.
-    raw = "".join(
-        str(unicodedata.decimal(c)) if c.isdecimal() else c
-        for c in text.strip()
-        if unicodedata.category(c) != "Cf"  # the marks a locale writes dates with (U+200F)
-    )
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
-    match = _SHORT_DATE.match(raw)
-    if not match:  # Babel would read "1x/11/2026" as the 1st: refuse it instead
-        return None
-    if len(match["year"] or "") == 4:  # year first (2026/1/15), whatever the locale's order
-        try:
-            return date(*(int(part) for part in re.split(r"[./\- ]", raw)))
-        except ValueError:
-            return None
-    try:
-        parsed = parse_date(raw, locale=locale.replace("-", "_"))
-    except (ValueError, IndexError, UnknownLocaleError):
-        return None
-    return parsed if 1900 <= parsed.year <= 2999 else None
-
-
-def written_date(day: date, locale: str) -> str:
-    """A day as the locale writes it short (`30/11/2026`), as `typed_date` reads it back."""
-    try:
-        return format_date(day, format="short", locale=locale.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return day.isoformat()
-
-
-def date_example(locale: str) -> str:
-    """How the locale writes a date, for a field's hint."""
-    return written_date(date(2026, 11, 30), locale)
-
-
 async def evidence_input(request: Request, caller: Caller, form: Any, locale: str = "en") -> EvidenceInput:
     """The counter-evidence fields of a sent form (`evidence_title`, `evidence_file`,
     `evidence_url`, `held_file`, `drop_held`, and for a city `evidence_kind`, `evidence_date`
@@ -269,3 +224,9 @@ def text_errors(value: str) -> dict[str, str]:
     if len(value.strip()) > MAX_NOTE:
         return {"text": "long"}
     return {}
+
+
+def refused_fields(exc: InvalidInput, fields: set[str]) -> dict[str, str]:
+    """A service's refusal as the form's field codes: the `fields` the form names, the rest said
+    for the whole form."""
+    return {e.field if e.field in fields else "form": "invalid" for e in exc.errors} or {"form": "invalid"}

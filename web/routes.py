@@ -6,6 +6,10 @@ from pathlib import Path
 
 from litestar.types import ControllerRouterHandler
 
+from web.city.acts import ActsPages, WithdrawPages
+from web.city.library import LibraryPages
+from web.city.reports import ReportPages
+from web.city.spreadsheets import SpreadsheetPages
 from web.city.statuses import StatusPages
 from web.city.targets import TargetPages
 from web.city.todo import TodoPages
@@ -21,6 +25,7 @@ from web.public.comparison import ComparisonPages
 from web.public.evidence import EvidencePages
 from web.public.history import HistoryPages
 from web.public.home import HomePages
+from web.secretariat.queue import ClaimReviewPages, QueuePages, RulingPages
 
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     HomePages,
@@ -37,12 +42,21 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     TodoPages,
     ValuePages,
     StatusPages,
+    ActsPages,
+    WithdrawPages,
+    LibraryPages,
+    ReportPages,
+    SpreadsheetPages,
     TargetPages,
+    QueuePages,
+    ClaimReviewPages,
+    RulingPages,
 ]
 """Every page's controller: the public's (home and search, a charter, a city, a commitment in a
 city, a piece of evidence, the challenges, a charter's comparison, an item's history) and civil
 society's (challenge a claim, answer back, my challenges), and the city's workspace (its to-do, reporting a
-value or a status, setting a target; the answer to a challenge)."""
+value or a status, setting a target; the answer to a challenge), and the secretariat's (the review queue
+and the reviews it leads to)."""
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The pages' templates; `base.html` is the layout every page extends, by name."""

@@ -126,13 +126,16 @@ class Visit:
 
 @pytest.fixture(scope="package")
 def people(service: Service, browser) -> dict[str, object]:
-    """Signed-in browser states (cookies) of a reviewer and of Grenoble's and Sousse's editors, each invited
-    with the command line and having chosen a password, for the pages only they see."""
+    """Signed-in browser states (cookies) of a reviewer, of Grenoble's, Sousse's and Sfax's
+    editors and of the secretariat, each invited with the command line and having chosen a
+    password, for the pages only they see."""
     states: dict[str, object] = {}
     for who, role, options in (
         ("reviewer", "reviewer", ("--organisation", "Observatoire des droits (fictional)")),
         ("editor", "city_editor", ("--city", "grenoble")),
         ("sousse", "city_editor", ("--city", "sousse")),
+        ("sfax", "city_editor", ("--city", "sfax")),
+        ("secretariat", "secretariat", ()),
     ):
         path = service.invite(f"pages-{who}@demo.example", role, *options)
         context = browser.new_context()

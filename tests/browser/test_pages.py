@@ -37,6 +37,18 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("value-form", "/workspace/sousse/indicators/sousse-local/SOU-ENG-01-I1/values/new", "sousse"),
     ("status-form", "/workspace/grenoble/commitments/lampedusa/LAM-DIG-01/status/new", "editor"),
     ("target-form", "/workspace/grenoble/indicators/lampedusa/LAM-DIG-01-I1/target", "editor"),
+    ("charters-workspace", "/workspace/grenoble/charters", "editor"),
+    ("sign-form", "/workspace/grenoble/charters/sousse-local/sign", "editor"),
+    ("adopt-form", "/workspace/grenoble/charters/lampedusa/adopt", "editor"),
+    ("withdraw-form", "/workspace/grenoble/commitments/lampedusa/LAM-DIG-01/withdraw", "editor"),
+    ("evidence-library", "/workspace/grenoble/evidence", "editor"),
+    ("evidence-withdraw", "/workspace/grenoble/evidence/10/withdraw", "editor"),
+    ("reports", "/workspace/grenoble/reports", "editor"),
+    ("spreadsheet", "/workspace/grenoble/spreadsheet", "editor"),
+    ("review-queue", "/secretariat", "secretariat"),
+    ("review-evidence", "/secretariat/evidence/2", "secretariat"),
+    ("review-claim", "/secretariat/claims/measurement-4", "secretariat"),
+    ("challenge-ruling", "/challenges/1", "secretariat"),
 ]
 """(page type, path, who: None for anyone, or one of the `people` fixture) of each page type
 checked; add yours here."""

@@ -25,7 +25,7 @@ async def test_city_adopts_a_commitment_of_a_signed_charter(client) -> None:
     }
     r = await client.post(URL, headers=bearer(token), json=body)
     assert r.status_code == 201, r.text
-    assert r.json() == {**body, "version": 1}
+    assert r.json() == {**body, "version": 1, "evidence": []}
     assert (await client.post(URL, headers=bearer(token), json=body)).status_code == 409
     listed = (await client.get(URL)).json()
     assert [(c["commitment"], c["status"], c["progress"]) for c in listed] == [("LAM-DIG-01", None, 0.0)]

@@ -29,7 +29,7 @@ async def test_demo_package_validates(tmp_path: Path) -> None:
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = Package(str(tmp_path / "datapackage.json"))
-    assert len(package.resources) == 15
+    assert len(package.resources) == 17
     assert any(r.schema.foreign_keys for r in package.resources)
     assert len(_rows(files, "cities")) == 8 and len(_rows(files, "challenges")) == 3
     assurance = {r["assurance"] for r in _rows(files, "measurements")}

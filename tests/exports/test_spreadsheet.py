@@ -13,7 +13,7 @@ import httpx
 import openpyxl
 import pytest
 
-from indicators.tables import Measurement, Target
+from indicators.tables import Evidence, Measurement, Target
 from kernel.tables import AuditEntry
 from tests import builders
 from tests.builders import bearer
@@ -73,7 +73,16 @@ async def test_round_trip_two_changes(client) -> None:
     book = await _workbook(client)
     assert book.sheetnames == ["about", "measurements", "targets", "status"]
     validations = book["status"].data_validations.dataValidation
-    assert next(dv.formula1 for dv in validations).startswith('"not_started')
+    # In the city's language (Grenoble: French), shown when the cell is chosen, stopping a wrong entry.
+    status_list = next(dv for dv in validations)
+    assert status_list.formula1 == '"Non commencé,En cours,Réalisé,Retardé,Retiré"'
+    assert (status_list.showErrorMessage, status_list.showInputMessage, status_list.errorStyle) == (
+        True,
+        True,
+        "stop",
+    )
+    assert status_list.prompt == "Choisissez le statut dans la liste."
+    assert book["about"]["A2"].value.startswith("Remplissez")
     _row(book["measurements"], indicator="LAM-DIG-01-I1", period="2023")["value"].value = 420
     _row(book["targets"], indicator="LAM-DIG-01-I1")["target"].value = "650"
     before = await Measurement.count()
@@ -147,20 +156,25 @@ async def test_stale_preview_is_refused_and_nothing_applied(client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("case", "sheet", "column"),
+    ("case", "sheet", "column", "code"),
     [
-        ("formula", "measurements", "value"),
-        ("merged header", "measurements", "header"),
-        ("another city", "measurements", "city"),
-        ("period not ended", "measurements", "period"),
-        ("unknown indicator", "measurements", "indicator"),
-        ("bad status", "status", "status"),
-        ("not a number", "targets", "target"),
-        ("note too long", "measurements", "note"),
+        ("formula", "measurements", "value", "formula"),
+        ("merged header", "measurements", "header", "header"),
+        ("another city", "measurements", "city", "other_city"),
+        ("period not ended", "measurements", "period", "not_ended"),
+        ("not a period", "measurements", "period", "period"),
+        ("unknown indicator", "measurements", "indicator", "unknown"),
+        ("bad status", "status", "status", "status"),
+        ("not a number", "targets", "target", "number"),
+        ("negative count", "measurements", "value", "kind"),
+        ("note too long", "measurements", "note", "too_long"),
     ],
 )
-async def test_each_bad_row_is_named_and_nothing_written(client, case: str, sheet: str, column: str) -> None:
-    """Every error names its sheet, row and column; the preview cannot be committed."""
+async def test_each_bad_row_is_named_and_nothing_written(
+    client, case: str, sheet: str, column: str, code: str
+) -> None:
+    """Every error names its sheet, row and column, and its kind (`code`) by which a page says it
+    in its reader's language; the preview cannot be committed."""
     token = await _city(client)
     book = await _workbook(client)
     rows = book[sheet]
@@ -172,6 +186,10 @@ async def test_each_bad_row_is_named_and_nothing_written(client, case: str, shee
         _row(rows, period="2023")["city"].value = "sousse"
     elif case == "period not ended":
         rows.append(["grenoble", "lampedusa", "LAM-DIG-01-I1", "", "", "2099", 5, ""])
+    elif case == "not a period":
+        _row(rows, period="2023")["period"].value = "l'an dernier"
+    elif case == "negative count":
+        _row(rows, period="2023")["value"].value = -3
     elif case == "unknown indicator":
         rows.append(["grenoble", "lampedusa", "LAM-XXX-99", "", "", "2024", 5, ""])
     elif case == "note too long":
@@ -184,7 +202,7 @@ async def test_each_bad_row_is_named_and_nothing_written(client, case: str, shee
     r = await _upload(client, token, _bytes(book))
     assert r.status_code == 201, r.text
     errors = r.json()["errors"]
-    assert [(e["sheet"], e["column"]) for e in errors] == [(sheet, column)], errors
+    assert [(e["sheet"], e["column"], e["code"]) for e in errors] == [(sheet, column, code)], errors
     assert errors[0]["row"] >= 1 and errors[0]["message"]
     assert r.json()["commit"] is None
     r = await client.post(f"/api/v1/imports/{r.json()['id']}/commit", headers=bearer(token))
@@ -212,6 +230,39 @@ async def test_numbers_in_the_city_locale(client, locale: str, typed: str, store
     assert (await client.post(preview["commit"], headers=bearer(token))).status_code == 200
     listed = (await client.get(f"{CITY}/indicators/lampedusa/LAM-EQU-01-I1/measurements")).json()
     assert [(m["value"], m["value_text"]) for m in listed] == [(stored, typed)]
+
+
+@pytest.mark.parametrize(
+    ("locale", "status", "day", "expected"),
+    [
+        ("fr-FR", "Réalisé", "31/01/2024", ("achieved", "2024-01-31")),
+        ("fr-FR", "en cours", "2024-01-31", ("in_progress", "2024-01-31")),
+        ("ar-TN", "متأخر", "٣١/١/٢٠٢٤", ("delayed", "2024-01-31")),
+        ("en-US", "achieved", "1/31/24", ("achieved", "2024-01-31")),
+    ],
+)
+async def test_status_names_and_dates_as_the_city_writes_them(client, locale, status, day, expected) -> None:
+    """A status by its name in any of the service's languages, and its day as the city writes
+    dates, are read as the code and the date they mean."""
+    token = await _city(client, locale=locale)
+    book = await _workbook(client)
+    row = _row(book["status"], commitment="LAM-DIG-01")
+    row["status"].value, row["reported_on"].value = status, day
+    preview = (await _upload(client, token, _bytes(book))).json()
+    assert preview["errors"] == [], preview["errors"]
+    assert [(c["status"], c["reported_on"]) for c in preview["changes"]] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("locale", "day"), [("fr-FR", "01/13/2024"), ("en-US", "31/01/2024"), ("fr-FR", "hier")]
+)
+async def test_a_day_in_the_wrong_order_is_refused_not_turned_around(client, locale, day) -> None:
+    token = await _city(client, locale=locale)
+    book = await _workbook(client)
+    row = _row(book["status"], commitment="LAM-DIG-01")
+    row["status"].value, row["reported_on"].value = "achieved", day
+    errors = (await _upload(client, token, _bytes(book))).json()["errors"]
+    assert [(e["sheet"], e["column"]) for e in errors] == [("status", "reported_on")], errors
 
 
 async def test_csv_in_windows_1252(client) -> None:
@@ -353,3 +404,125 @@ async def test_an_endless_sheet_stops_at_the_row_limit_while_reads_go_on(client)
     assert "200000" in uploaded.json()["detail"]
     assert read_back.status_code == 200
     assert finished == ["read", "upload"]
+
+
+async def _link(client, token: str, url: str, city: str = "grenoble") -> int:
+    r = await client.post(
+        f"/api/v1/cities/{city}/evidence",
+        headers=bearer(token),
+        json={"title": "Rapport", "kind": "report", "url": url},
+    )
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+async def test_evidence_by_number_and_by_link_round_trip(client) -> None:
+    """The template names what each claim cites (`12; 15`); a row cites evidence on file by its
+    number and files a new link once; a link already on file is cited, not filed again; the
+    workbook downloaded after the commit shows both and uploads unchanged."""
+    token = await _city(client)
+    on_file = await _link(client, token, "https://grenoble.example/rapport-2023.pdf")
+    r = await client.post(VALUES, headers=bearer(token), json={"period": "2024", "value": 430})
+    assert r.status_code == 201, r.text
+    book = await _workbook(client)
+    assert book["about"]["A7"].value.startswith("Preuves")
+    evidence_cell = _row(book["measurements"], period="2024")["evidence"]
+    assert evidence_cell.value is None and evidence_cell.number_format == "@"
+    new_link = "https://grenoble.example/donnees-2024.csv"
+    _row(book["measurements"], period="2024")["evidence"].value = f"#{on_file}; {new_link}"
+    _row(book["measurements"], period="2023")["evidence"].value = "https://grenoble.example/rapport-2023.pdf"
+    status = _row(book["status"], commitment="LAM-DIG-01")
+    status["status"].value, status["reported_on"].value = "En cours", "2024-01-31"
+    arabic = str(on_file).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    status["evidence"].value = f"{new_link} ،{arabic}"  # Arabic-Indic digits, an Arabic comma
+    before = await Evidence.count()
+    preview = (await _upload(client, token, _bytes(book))).json()
+    assert preview["errors"] == [], preview["errors"]
+    cited = {(c["kind"], c.get("period")): (c["evidence"], c["links"]) for c in preview["changes"]}
+    assert cited == {
+        ("measurement", "2024"): ([on_file], [new_link]),
+        ("measurement", "2023"): ([on_file], []),
+        ("status", None): ([on_file], [new_link]),
+    }
+    assert await Evidence.count() == before  # a preview files nothing
+    r = await client.post(preview["commit"], headers=bearer(token))
+    assert r.status_code == 200, r.text
+    assert await Evidence.count() == before + 1  # the new link, once for both rows
+    filed = await Evidence.select().where(Evidence.url == new_link).first()
+    assert (filed["title"], filed["kind"], filed["origin"]) == (new_link, "other", "city")
+    listed = {m["period"]: m for m in (await client.get(VALUES)).json() if m["superseded_by"] is None}
+    assert listed["2024"]["evidence"] == sorted([on_file, filed["id"]])
+    assert listed["2023"]["evidence"] == [on_file] and listed["2023"]["value"] == 410
+    audits = await AuditEntry.select(AuditEntry.after).where(AuditEntry.key == f"evidence-{filed['id']}")
+    assert len(audits) == 1 and "spreadsheet import" in audits[0]["after"]
+    book = await _workbook(client)
+    assert _row(book["measurements"], period="2024")["evidence"].value == f"{on_file}; {filed['id']}"
+    assert _row(book["status"], commitment="LAM-DIG-01")["evidence"].value == f"{on_file}; {filed['id']}"
+    again = (await _upload(client, token, _bytes(book))).json()
+    assert again["errors"] == [] and again["changes_total"] == 0, again
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["999", "sousse's", "withdrawn", "javascript:alert(1)", "ftp://grenoble.example/a", "https://", "12.5"],
+)
+async def test_evidence_cells_that_name_nothing_on_file(client, cell: str) -> None:
+    """A number the city has not on file (unknown, another city's, withdrawn), or text that is
+    not a link: an error on the evidence cell, and nothing filed or written."""
+    token = await _city(client)
+    if cell == "sousse's":
+        await builders.city("sousse", locale="fr-TN", country="TN")
+        sousse = await builders.token("city_editor", "sousse", email="ed@sousse.tn")
+        cell = str(await _link(client, sousse, "https://sousse.example/pv.pdf", city="sousse"))
+    elif cell == "withdrawn":
+        piece = await _link(client, token, "https://grenoble.example/erreur.pdf")
+        r = await client.post(f"/api/v1/evidence/{piece}/withdrawal", headers=bearer(token, '"v1"'))
+        assert r.status_code == 200, r.text
+        cell = str(piece)
+    book = await _workbook(client)
+    _row(book["measurements"], period="2023")["evidence"].value = cell
+    before = (await Evidence.count(), await Measurement.count())
+    preview = (await _upload(client, token, _bytes(book))).json()
+    assert [(e["sheet"], e["column"]) for e in preview["errors"]] == [("measurements", "evidence")]
+    assert preview["commit"] is None
+    assert (await Evidence.count(), await Measurement.count()) == before
+
+
+async def test_a_workbook_without_the_evidence_column_still_reads(client) -> None:
+    """A workbook made before the evidence column (or a CSV without it) reads as before: the
+    claims' evidence is left as it is."""
+    token = await _city(client)
+    on_file = await _link(client, token, "https://grenoble.example/rapport-2023.pdf")
+    r = await client.post(
+        VALUES, headers=bearer(token), json={"period": "2024", "value": 430, "evidence": [on_file]}
+    )
+    assert r.status_code == 201, r.text
+    book = await _workbook(client)
+    for name in ("measurements", "status"):
+        book[name].delete_cols(book[name].max_column)
+    preview = (await _upload(client, token, _bytes(book))).json()
+    assert preview["errors"] == [] and preview["changes_total"] == 0, preview
+    csv = (
+        "city,charter,indicator,indicator_title,unit,period,value,note\n"
+        "grenoble,lampedusa,LAM-DIG-01-I1,,,2024,430,\n"
+    )
+    preview = (await _upload(client, token, csv.encode(), "values.csv")).json()
+    assert preview["errors"] == [] and preview["changes_total"] == 0, preview
+
+
+async def test_a_row_names_all_its_problems_at_once(client) -> None:
+    """A row with three wrong cells gets three errors, one per cell, in one preview."""
+    token = await _city(client)
+    book = await _workbook(client)
+    row = _row(book["measurements"], period="2023")
+    row["period"].value, row["value"].value, row["evidence"].value = "2099", "beaucoup", "voir PJ"
+    status = _row(book["status"], commitment="LAM-DIG-01")
+    status["status"].value, status["reported_on"].value = "fini", "31/02/2024"
+    errors = (await _upload(client, token, _bytes(book))).json()["errors"]
+    assert [(e["sheet"], e["row"] == row["period"].row, e["column"], e["code"]) for e in errors] == [
+        ("measurements", True, "period", "not_ended"),
+        ("measurements", True, "value", "number"),
+        ("measurements", True, "evidence", "not_evidence"),
+        ("status", False, "status", "status"),
+        ("status", False, "reported_on", "date"),
+    ]

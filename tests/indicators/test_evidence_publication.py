@@ -28,11 +28,16 @@ async def _people() -> dict[str, str]:
     }
 
 
+def _pdf(title: str) -> bytes:
+    """A PDF of its own for each title: the same bytes are filed once."""
+    return PDF + f"% {title}\n".encode()
+
+
 async def _upload(client, token: str, title: str = "Confidential draft budget") -> dict:
     r = await client.post(
         EV,
         headers=bearer(token),
-        files={"file": ("budget.pdf", PDF, "application/pdf")},
+        files={"file": ("budget.pdf", _pdf(title), "application/pdf")},
         data={"title": title, "kind": "budget", "issued_on": "2024-02-01"},
     )
     assert r.status_code == 201, r.text
@@ -122,7 +127,7 @@ async def test_rejected_evidence_stays_described_but_its_file_is_withheld(client
         own = await client.get(f"/api/v1/evidence/{evidence['id']}", headers=bearer(token))
         assert own.json()["file_url"] == f"/api/v1/evidence/{evidence['id']}/file"
         file = await client.get(f"/api/v1/evidence/{evidence['id']}/file", headers=bearer(token))
-        assert file.status_code == 200 and file.content == PDF
+        assert file.status_code == 200 and file.content == _pdf("Registre des domiciliations")
     assert await _package_evidence(client) == ["Registre des domiciliations"]
 
     r = await client.post(
@@ -132,7 +137,7 @@ async def test_rejected_evidence_stays_described_but_its_file_is_withheld(client
     )
     assert r.status_code == 200, r.text
     released = await client.get(f"/api/v1/evidence/{evidence['id']}/file")
-    assert released.status_code == 200 and released.content == PDF
+    assert released.status_code == 200 and released.content == _pdf("Registre des domiciliations")
     assert (await client.get(f"/api/v1/evidence/{evidence['id']}")).json()["file_withheld"] is False
     history = (await client.get(f"/api/v1/history?entity=evidence&key=evidence-{evidence['id']}")).json()
     assert [h["after"].get("file_released") for h in history] == [None, False, True]

@@ -64,6 +64,7 @@ WRITES: dict[tuple[str, str], tuple[object, str]] = {
     ("POST", "/api/v1/claims/{claim_id}/verification"): ({"note_md": "Checked."}, "secretariat"),
     ("POST", "/api/v1/claims/{claim_id}/challenges"): ({"reason_md": "Our count is lower."}, "reviewer"),
     ("POST", "/api/v1/evidence/{evidence_id}/review"): ({"review": "accepted"}, "secretariat"),
+    ("POST", "/api/v1/evidence/{evidence_id}/withdrawal"): (None, "city"),
     ("POST", "/api/v1/challenges/{challenge_id}/replies"): ({"body_md": "We stand by it."}, "city"),
     ("POST", "/api/v1/challenges/{challenge_id}/ruling"): ({"outcome": "dismissed"}, "secretariat"),
     ("POST", "/api/v1/cities/{city}/imports"): (IMPORT_CSV, "city"),
@@ -80,6 +81,13 @@ async def _objects(client, editor: str, reviewer: str) -> dict[str, str]:
             f"{base}/evidence",
             headers=bearer(editor),
             json={"title": "Rapport 2023", "kind": "report", "url": "https://grenoble.example/ra.pdf"},
+        )
+    ).json()["id"]
+    spare = (
+        await client.post(
+            f"{base}/evidence",
+            headers=bearer(editor),
+            json={"title": "Filed by mistake", "kind": "other", "url": "https://grenoble.example/x.pdf"},
         )
     ).json()["id"]
     values = f"{base}/indicators/lampedusa/LAM-DIG-01-I1/measurements"
@@ -109,6 +117,7 @@ async def _objects(client, editor: str, reviewer: str) -> dict[str, str]:
     ).json()["id"]
     return {
         "evidence_id": str(evidence),
+        "spare_evidence_id": str(spare),
         "draft": draft,
         "published": published,
         "challenge_id": str(challenge),
@@ -126,6 +135,8 @@ def _fill(template: str, objects: dict[str, str] | None = None) -> str:
         .replace("{code}", code)
         .replace("{claim_id}", claim)
     )
+    if template.endswith("/withdrawal"):  # only what nothing cites is withdrawn
+        path = path.replace("{evidence_id}", objects.get("spare_evidence_id", "1"))
     for key in ("evidence_id", "challenge_id", "import_id"):
         path = path.replace("{" + key + "}", objects.get(key, "1"))
     return path
@@ -186,7 +197,12 @@ async def test_write_route_authorization(client, method: str, template: str) -> 
     assert (await send("ct_forged")).status_code == 401
     _, who = WRITES[(method, template)]
     # Drafts and previews are invisible to those who may not touch them: 404 as much as 403.
-    refused = (403, 404) if template in DRAFT_ROUTES | {"/api/v1/imports/{import_id}/commit"} else (403,)
+    # as is evidence nothing published cites, the only evidence that may be withdrawn.
+    hidden = DRAFT_ROUTES | {
+        "/api/v1/imports/{import_id}/commit",
+        "/api/v1/evidence/{evidence_id}/withdrawal",
+    }
+    refused = (403, 404) if template in hidden else (403,)
     # A challenge's rounds are the city's and the challenger's (who opened it: 409 until the city
     # has answered, see tests/indicators/test_trust_api.py); another reviewer is refused.
     stranger = await builders.token("reviewer", email="stranger@ngo.example")

@@ -1,5 +1,6 @@
-"""A challenge's rounds from its page: the city's editors answer, then the challenger answers
-back, each with evidence filed in the same form; nobody else gets the form; the reviewer's own
+"""A challenge's rounds from its page, the claim and the challenge side by side: the city's
+editors answer, then the challenger answers back, each with evidence ticked on file or filed in
+the same form; nobody else gets the form; the reviewer's own
 list says whose turn it is."""
 
 from __future__ import annotations
@@ -7,9 +8,11 @@ from __future__ import annotations
 from accounts.invitations import accept_invitation, invite
 from accounts.sessions import caller_for_session
 from indicators.challenges import open_challenge
-from indicators.schemas import ChallengeCreate
+from indicators.evidence import create_link_evidence
+from indicators.schemas import ChallengeCreate, EvidenceCreate
 from indicators.tables import Challenge, ChallengeReply, Evidence
 from kernel.caller import SYSTEM
+from tests import builders
 from tests.web.html import check_page, parse
 from tests.web.test_challenge_form import PASSWORD, PDF, _claims, csrf_of
 
@@ -142,3 +145,48 @@ async def test_a_round_without_the_csrf_token_changes_nothing(client) -> None:
         r = await client.post(f"/challenges/{challenge.id}/replies", data=data)
         assert r.status_code == 403
     assert await ChallengeReply.count() == 0
+
+
+async def test_the_city_answers_side_by_side_citing_evidence_on_file(client) -> None:
+    """The claim and the challenge face each other, each with its evidence; the city's editor
+    ticks a piece of the city's evidence on file; a piece of another city's is refused, named,
+    and nothing is written."""
+    published, _ = await _claims()
+    await builders.city("sousse", locale="ar-TN", country="TN")
+    ours = await create_link_evidence(
+        SYSTEM,
+        "grenoble",
+        EvidenceCreate(title="Horaires du guichet", kind="report", url="https://grenoble.example/h"),
+    )
+    theirs = await create_link_evidence(
+        SYSTEM, "sousse", EvidenceCreate(title="Sousse only", kind="report", url="https://sousse.example/s")
+    )
+    editor = await _session("ed@grenoble.fr", "city_editor", "grenoble")
+    reviewer = await caller_for_session(
+        await _session("watch@ngo.example", "reviewer", organisation="Cimade 38")
+    )
+    assert reviewer is not None
+    challenge = await open_challenge(reviewer, published, ChallengeCreate(reason_md="Pas prouvé."))
+    page, action = f"/challenges/{challenge.id}", f"/challenges/{challenge.id}/replies"
+    _as(client, editor)
+    r = await client.get(page, params={"lang": "fr"})
+    shown = check_page(r, "fr", "ltr")
+    assert "Ce que dit la ville" in shown.text and "Ce que dit l’auteur de la contestation" in shown.text
+    assert "La déclaration ne cite aucune preuve." in shown.text
+    offered = [a.get("value") for n, a in shown.tags if n == "input" and a.get("name") == "evidence"]
+    assert offered == [str(ours.id)]
+    token = csrf_of(r.text)
+    stray = await client.post(
+        action, data={"_csrf_token": token, "text": "Voici.", "action": "send", "evidence": str(theirs.id)}
+    )
+    assert stray.status_code == 422 and 'href="#evidence-picked"' in stray.text
+    assert await ChallengeReply.count() == 0
+    kept = check_page(stray, "fr", "ltr")
+    assert next(a.get("value") for n, a in kept.tags if a.get("id") == "text") is None  # a textarea
+    assert "Voici." in stray.text
+    r = await client.post(
+        action, data={"_csrf_token": token, "text": "Voici.", "action": "send", "evidence": str(ours.id)}
+    )
+    assert r.status_code == 303, r.text[:500]
+    answered = (await client.get(f"/api/v1/challenges/{challenge.id}")).json()
+    assert answered["replies"][0]["evidence"] == [ours.id]

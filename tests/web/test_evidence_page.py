@@ -66,7 +66,7 @@ async def test_unpublished_evidence_is_404_for_whoever_may_not_see_it(client) ->
     uploaded = await client.post(
         f"{CITY}/evidence",
         headers=bearer(s.editor),
-        files={"file": ("budget.pdf", PDF, "application/pdf")},
+        files={"file": ("budget.pdf", PDF + b"% the draft budget\n", "application/pdf")},
         data={"title": "Confidential draft budget", "kind": "budget"},
     )
     evidence = uploaded.json()["id"]

@@ -33,6 +33,10 @@ def test_a_locales_own_short_date_reads_back(locale: str) -> None:
         ("hier", "fr-FR", None),
         ("", "fr-FR", None),
         ("30/11/2026", "xx-YY", None),
+        ("30/11/26", "fr-FR", date(2026, 11, 30)),
+        ("11/30/26", "en-US", date(2026, 11, 30)),
+        ("01/13/2023", "fr-FR", None),
+        ("13/01/2023", "en-US", None),
     ],
 )
 def test_typed_dates(text: str, locale: str, expected: date | None) -> None:

@@ -174,7 +174,7 @@ async def test_unknown_addresses_get_a_page_in_the_visitor_language(client) -> N
 
 # Every page, every field people write -------------------------------------------------------------
 
-SITE_SCRIPTS = {"/static/web/htmx.min.js"}
+SITE_SCRIPTS = {"/static/web/htmx.min.js", "/static/web/keep.js"}
 """The only scripts a page may load: the site's own."""
 FOREIGN = ("img", "iframe", "object", "embed", "frame", "base", "link", "meta")
 """Elements a payload could bring in; a page's own `link` and `meta` are in its head, counted apart."""

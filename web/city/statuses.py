@@ -24,6 +24,7 @@ from web.forms import (
     EvidenceInput,
     evidence_input,
     picked_evidence,
+    refused_fields,
     text,
     text_errors,
     typed_date,
@@ -112,10 +113,8 @@ class StatusPages(Controller):
                 caller, city, charter, content.commitment.commitment, data, given.items()
             )
         except InvalidInput as exc:
-            errors = {
-                e.field if e.field in {"reported_on", "evidence"} else "form": "invalid" for e in exc.errors
-            }
-            return self._page(request, caller, content, fields, given, errors or {"form": "invalid"})
+            errors = refused_fields(exc, {"reported_on", "evidence"})
+            return self._page(request, caller, content, fields, given, errors)
         return Redirect(f"/workspace/{city}?saved={saved.claim_id}", status_code=303)
 
     def _page(

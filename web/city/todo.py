@@ -17,7 +17,8 @@ from kernel.http import CallerDep
 from web.city.access import workspace_gate
 from web.language import page_language
 from web.pages import render
-from web.public.names import cities_by_slug
+from web.public.challenges import evidence_titles
+from web.public.names import named_city
 
 
 class TodoPages(Controller):
@@ -75,8 +76,16 @@ async def _todo_page(
 ) -> Template:
     lang = page_language(request)
     todo = await city_todo(caller, city, lang)
-    names = await cities_by_slug(lang)
-    context = {"todo": todo, "city": names[city], "saved": saved, "published": published, "problem": problem}
+    # What the saved claim cites, by title: a file already on file is cited as the piece on file.
+    cites = list((await evidence_titles(caller, saved.evidence)).values()) if saved else []
+    context = {
+        "todo": todo,
+        "city": await named_city(city, lang),
+        "saved": saved,
+        "cites": cites,
+        "published": published,
+        "problem": problem,
+    }
     return render(request, "city_todo.html", context, status_code=status_code)
 
 

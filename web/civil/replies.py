@@ -13,7 +13,7 @@ from indicators.challenges import reply, side_to_reply
 from indicators.schemas import ReplyCreate
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from kernel.http import CallerDep
-from web.forms import evidence_input, keep_file, text, text_errors
+from web.forms import evidence_input, keep_file, picked_evidence, text, text_errors
 from web.pages import refused, render, sign_in_first
 from web.public.challenges import challenge_context
 
@@ -35,23 +35,27 @@ class ReplyPages(Controller):
             return refused(request, "reply")
         form = await request.form()
         body = text(form, "text")
+        context = await challenge_context(request, caller, challenge_id)
+        picked, stray = picked_evidence(form, {e.id for e in context["offered"]})
         given = await evidence_input(request, caller, form)
-        errors = {**text_errors(body), **given.errors()}
+        errors = {**text_errors(body), **({"evidence": "invalid"} if stray else {}), **given.errors()}
         if not errors and text(form, "action") != "preview":
             try:
-                answered = await reply(caller, challenge_id, ReplyCreate(body_md=body), given.items())
+                answered = await reply(
+                    caller, challenge_id, ReplyCreate(body_md=body, evidence=picked), given.items()
+                )
             except (Conflict, Forbidden):  # ruled, or the city had not answered, since the page was read
                 return refused(request, "reply", 409)
             except InvalidInput as exc:
-                fields = {"body_md": "text", "evidence": "file"}
+                fields = {"body_md": "text", "evidence": "evidence" if picked else "file"}
                 errors = {fields.get(e.field, e.field): "invalid" for e in exc.errors} or {"form": "invalid"}
             else:
                 return Redirect(
                     f"/challenges/{challenge_id}#reply-{answered.replies[-1].id}", status_code=303
                 )
-        context = await challenge_context(request, caller, challenge_id)
         context |= {
             "text": body,
+            "picked": picked,
             "given": given,
             "held": keep_file(caller, given, errors),
             "errors": errors,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
@@ -24,6 +25,7 @@ from indicators.challenges import (
 from indicators.claims import get_claim, now
 from indicators.evidence import get_evidence
 from indicators.recent import describe_claims
+from indicators.reporting import evidence_to_cite
 from indicators.schemas import ChallengeRead, ClaimRead
 from indicators.tables import Indicator
 from kernel.caller import Caller
@@ -135,8 +137,16 @@ async def challenge_context(request: Request, caller: Caller, challenge_id: int)
         claim: ClaimRead | None = (await get_claim(caller, item.claim_id))[0]
     except NotFound:
         claim = None
-    cited = [*item.evidence, *(e for r in item.replies for e in r.evidence)]
+    answered = [e for r in item.replies for e in r.evidence]
+    cited = [*(claim.evidence if claim else []), *item.evidence, *answered]
     side = await side_to_reply(caller, challenge_id) if caller.is_authenticated else None
+    offered = []
+    if side == "city":
+        # The city answers most often with what the claim already rests on: that comes first.
+        own = set(claim.evidence if claim else [])
+        on_file = await evidence_to_cite(caller, item.city)
+        offered = [e for e in on_file if e.id in own] + [e for e in on_file if e.id not in own]
+    ruled = request.query_params.get("ruled", "")  # the challenge the secretariat just ruled on
     return {
         "c": item,
         "claim": claim,
@@ -153,9 +163,23 @@ async def challenge_context(request: Request, caller: Caller, challenge_id: int)
         "signed_in": caller.is_authenticated,
         "text": "",
         "given": EvidenceInput(),
+        "offered": offered,
+        "picked": [],
         "held": None,
         "errors": {},
         "preview": None,
         "max_text": MAX_TEXT,
         "max_upload_mb": round(get_settings().max_upload_bytes / (1024 * 1024), 1),
+        # The secretariat rules here, coming from its queue (whose filters the form carries on).
+        "rule": caller.is_secretariat and item.status != "ruled",
+        "ruling": {"outcome": "", "note": ""},
+        "queue": queue_query(request),
+        "ruled": ruled if ruled.isdigit() else "",
     }
+
+
+def queue_query(request: Request) -> str:
+    """The review queue's filters the request carries (`?city=…&charter=…&network=…`), or ''."""
+    pairs = [(k, request.query_params.get(k, "").strip()) for k in ("city", "charter", "network")]
+    kept = [(k, v) for k, v in pairs if v]
+    return f"?{urlencode(kept)}" if kept else ""

@@ -12,7 +12,7 @@ from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from indicators.citations import challenges_citing, claims_citing
+from indicators.citations import acts_citing, challenges_citing, claims_citing
 from indicators.evidence import get_evidence
 from indicators.history import item_history
 from kernel.caller import Caller
@@ -66,6 +66,7 @@ async def evidence_page(caller: Caller, text: str, lang: str) -> dict[str, objec
         "url_linkable": linkable(read.url),
         "claims": await claims_citing(caller, evidence_id),
         "challenges": await challenges_citing(evidence_id),
+        "acts": await acts_citing(caller, evidence_id),
         "cities": cities,
         "history": read.history.removeprefix("/api/v1"),
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from charter.schemas import CharterSummary, CityRead
-from charter.services import list_charters, list_cities
+from charter.services import city_read, get_city_or_raise, list_charters, list_cities
 from indicators.schemas import CharterRead
 from kernel.text import language_of, pick, picked_language
 
@@ -56,6 +56,11 @@ async def every_city(lang: str) -> list[CityRead]:
         offset += _PAGE
         if offset >= page.total or not page.items:
             return out
+
+
+async def named_city(slug: str, lang: str) -> CityName:
+    """One city (404 when there is none), named in `lang`."""
+    return city_name(city_read(await get_city_or_raise(slug), lang), lang)
 
 
 async def cities_by_slug(lang: str) -> dict[str, CityName]:
