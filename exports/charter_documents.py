@@ -7,6 +7,7 @@ texts and must carry exactly the same codes, in the same places.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from piccolo.columns import Column
@@ -26,7 +27,7 @@ from indicators import standing
 from indicators.tables import Indicator
 from kernel.caller import Caller
 from kernel.db import audit, found, update_versioned, write_transaction
-from kernel.errors import Conflict, FieldError, InvalidInput, MalformedInput, NotFound
+from kernel.errors import N_, Conflict, FieldError, InvalidInput, MalformedInput, NotFound, worded
 from kernel.text import LANG_PATTERN
 from kernel.versions import ANY_VERSION, Precondition, check_version
 
@@ -151,6 +152,119 @@ async def import_document(
     return {"slug": doc.slug, "lang": doc.lang, **counts, "version": version}
 
 
+@dataclass
+class ItemChange:
+    """One difference a document makes to a charter: an item it adds (`field` "item", `after` its
+    title), or one text of the charter or of an item it changes, in the document's language."""
+
+    kind: str
+    """charter, principle, commitment or indicator."""
+    code: str
+    """The item's code ("" for the charter's own texts)."""
+    field: str
+    """item (an addition); title, description or unit; the charter's preamble, issuer,
+    adopted_on, source_url or version."""
+    before: str
+    after: str
+    parent: str | None = None
+    line: int = 0
+
+
+@dataclass
+class DocumentPreview:
+    """What applying a charter document would do, worked out without writing anything: the
+    items it adds, the texts it changes, and the charter's version it was read against (the
+    apply takes that version, so that a change made in between is not overwritten)."""
+
+    slug: str
+    lang: str
+    title: str
+    new_charter: bool
+    new_language: bool
+    version: int | None
+    added: list[ItemChange] = field(default_factory=list)
+    changed: list[ItemChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (self.new_charter or self.new_language or self.added or self.changed)
+
+
+async def preview_document(caller: Caller, source: str, *, slug: str | None = None) -> DocumentPreview:
+    """What `import_document` would do with `source` (secretariat only): the same checks, refused
+    the same way (422 naming the lines, 409 for codes removed, moved or given a new type), and
+    the items it would add and the texts it would change, listed; nothing is written."""
+    caller.require_secretariat("edit charters")
+    doc = _parse_for(source, slug, None)
+    charter = await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first()
+    if charter is None or charter["lang"] == doc.lang:
+        doc = parse_charter(source, base=True)
+    if charter is None:
+        preview = DocumentPreview(doc.slug, doc.lang, doc.title, True, False, None)
+        _diff_items(preview, doc, {}, translation=False)
+        return preview
+    principles, commitments, indicators = await _stored(charter["id"])
+    stored = {("principle", p["code"]): p for p in principles}
+    stored |= {("commitment", c["code"]): c for c in commitments}
+    stored |= {("indicator", i["code"]): i for i in indicators}
+    translation = charter["lang"] != doc.lang
+    if translation and not doc.title:
+        raise InvalidInput(
+            "A translation needs a title.",
+            [worded("line 1", N_("A translation needs a title in its front matter."))],
+        )
+    _check_codes(charter, doc, stored, translation)
+    _check_kinds(doc, stored)
+    new_language = translation and doc.lang not in charter["title"]
+    preview = DocumentPreview(doc.slug, doc.lang, doc.title, False, new_language, charter["version"])
+    header = [("title", charter["title"].get(doc.lang, ""), doc.title)]
+    header.append(("preamble", charter["preamble"].get(doc.lang, ""), doc.preamble))
+    if not translation:
+        header += [
+            ("issuer", charter["issuer"] or "", doc.issuer),
+            ("adopted_on", str(charter["adopted_on"] or ""), str(doc.adopted_on or "")),
+            ("source_url", charter["source_url"] or "", doc.source_url or ""),
+            ("version", charter["edition"] or "", doc.version),
+        ]
+    for name, before, after in header:
+        if before.strip() != after.strip():
+            preview.changed.append(ItemChange("charter", "", name, before.strip(), after.strip(), line=1))
+    _diff_items(preview, doc, stored, translation=translation)
+    return preview
+
+
+def _diff_items(
+    preview: DocumentPreview, doc: CharterDoc, stored: dict[tuple[str, str], dict], *, translation: bool
+) -> None:
+    """Add to `preview` the items `doc` adds and the texts it changes, in document order."""
+    lang = doc.lang
+    items: list[tuple[str, PrincipleDoc | CommitmentDoc | IndicatorDoc, str | None]] = []
+    for p in doc.principles:
+        items.append(("principle", p, None))
+        for c in p.commitments:
+            items.append(("commitment", c, p.code))
+            items.extend(("indicator", i, c.code) for i in c.indicators)
+    for kind, item, parent in items:
+        row = stored.get((kind, item.code))
+        if row is None:
+            preview.added.append(ItemChange(kind, item.code, "item", "", item.title, parent, item.line))
+            continue
+        texts = [("title", row["title"].get(lang, ""), item.title)]
+        if isinstance(item, IndicatorDoc):
+            if not translation:
+                texts.append(("unit", row["unit"] or "", item.unit))
+        else:
+            texts.append(("description", row["description"].get(lang, ""), item.description))
+        changes = [
+            ItemChange(kind, item.code, name, before.strip(), after.strip(), parent, item.line)
+            for name, before, after in texts
+            if before.strip() != after.strip()
+        ]
+        preview.changed.extend(changes)
+        preview.unchanged += not changes
+
+
 def _parse_for(source: str, slug: str | None, lang: str | None) -> CharterDoc:
     """The document read as a translation (titles may be left out), refused when it is for another
     charter than `slug`."""
@@ -158,7 +272,7 @@ def _parse_for(source: str, slug: str | None, lang: str | None) -> CharterDoc:
     if slug is not None and doc.slug != slug:
         raise InvalidInput(
             f"The document is for {doc.slug!r}, not {slug!r}.",
-            [FieldError("line 1", f"Expected slug: {slug}.")],
+            [worded("line 1", N_("Expected slug: %(slug)s."), slug=slug)],
         )
     return doc
 
@@ -177,7 +291,10 @@ async def _update_charter(charter: dict[str, Any], doc: CharterDoc) -> dict[str,
     counts of items created and updated. A translation needs a title."""
     translation = charter["lang"] != doc.lang
     if translation and not doc.title:
-        raise InvalidInput("A translation needs a title.", [FieldError("line 1", "title")])
+        raise InvalidInput(
+            "A translation needs a title.",
+            [worded("line 1", N_("A translation needs a title in its front matter."))],
+        )
     values: dict[Column, Any] = {
         Charter.title: dumps(_with(charter["title"], doc.lang, doc.title)),
         Charter.preamble: dumps(_with(charter["preamble"], doc.lang, doc.preamble)),
@@ -232,6 +349,7 @@ async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: 
     stored |= {("commitment", c["code"]): c for c in commitments}
     stored |= {("indicator", i["code"]): i for i in indicators}
     _check_codes(charter, doc, stored, translation)
+    _check_kinds(doc, stored)
     counts = {"created": 0, "updated": 0}
     for p_pos, p in enumerate(doc.principles):
         row = await _write_section(
@@ -262,44 +380,92 @@ async def _write_tree(charter: dict[str, Any], doc: CharterDoc, *, translation: 
     return counts
 
 
+_NOT_IN_BASE = {
+    "principle": N_("Principle %(code)s (line %(line)s) is not in the charter's %(lang)s text."),
+    "commitment": N_("Commitment %(code)s (under %(parent)s) is not in the charter's %(lang)s text."),
+    "indicator": N_("Indicator %(code)s (under %(parent)s) is not in the charter's %(lang)s text."),
+}
+_MISSING_FROM_TRANSLATION = {
+    "principle": N_("Principle %(code)s is missing from this translation."),
+    "commitment": N_("Commitment %(code)s is missing from this translation."),
+    "indicator": N_("Indicator %(code)s is missing from this translation."),
+}
+_REMOVED = {
+    "principle": N_("Principle %(code)s is missing; codes are never removed or moved."),
+    "commitment": N_("Commitment %(code)s is missing; codes are never removed or moved."),
+    "indicator": N_("Indicator %(code)s is missing; codes are never removed or moved."),
+}
+_MOVED = {
+    "principle": N_("Principle %(code)s is moved; codes are never removed or moved."),
+    "commitment": N_("Commitment %(code)s is moved; codes are never removed or moved."),
+    "indicator": N_("Indicator %(code)s is moved; codes are never removed or moved."),
+}
+_TAKEN = {
+    "principle": N_("Code %(code)s is already a principle."),
+    "commitment": N_("Code %(code)s is already a commitment."),
+    "indicator": N_("Code %(code)s is already an indicator."),
+}
+
+
 def _check_codes(
     charter: dict[str, Any], doc: CharterDoc, stored: dict[tuple[str, str], dict], translation: bool
 ) -> None:
     """A translation has exactly the charter's codes; a document in the charter's language
-    removes or moves none, and gives no code to two kinds of item."""
+    removes or moves none, and gives no code to two kinds of item. Each error names the line of
+    the document it is on, or the whole document for a code it lacks."""
     stored_codes = {(kind, code, row.get("parent")) for (kind, code), row in stored.items()}
     doc_codes = set(doc.codes())
+    lines = doc.lines()
     errors: list[FieldError] = []
     if translation:
         for kind, code, parent in sorted(doc_codes - stored_codes, key=str):
             errors.append(
-                FieldError(
-                    "document",
-                    f"{kind} {code!r} (under {parent}) is not in the charter's {charter['lang']!r} text.",
+                worded(
+                    f"line {lines.get(code, 1)}",
+                    _NOT_IN_BASE[kind],
+                    code=repr(code),
+                    parent=parent,
+                    line=lines.get(code, 1),
+                    lang=repr(charter["lang"]),
                 )
             )
         for kind, code, _parent in sorted(stored_codes - doc_codes, key=str):
-            errors.append(FieldError("document", f"{kind} {code!r} is missing from this translation."))
+            errors.append(worded("document", _MISSING_FROM_TRANSLATION[kind], code=repr(code)))
         if errors:
             raise InvalidInput("A translation must have exactly the same codes as the charter.", errors)
         return
     by_code = {code: kind for kind, code, _ in doc.codes()}
     for kind, code, _parent in sorted(stored_codes - doc_codes, key=str):
-        moved = by_code.get(code)
-        errors.append(
-            FieldError(
-                "document",
-                f"{kind} {code!r} is {'moved' if moved else 'missing'}; codes are never removed or moved.",
-            )
-        )
+        if code in by_code:
+            errors.append(worded(f"line {lines.get(code, 1)}", _MOVED[kind], code=repr(code)))
+        else:
+            errors.append(worded("document", _REMOVED[kind], code=repr(code)))
     if errors:
         raise Conflict("The document would remove or move existing items.", errors)
     taken = {code: kind for kind, code in stored}
     for kind, code, _ in doc.codes():
         if code in taken and taken[code] != kind:
-            errors.append(FieldError("document", f"Code {code!r} is already a {taken[code]}."))
+            errors.append(worded(f"line {lines.get(code, 1)}", _TAKEN[taken[code]], code=repr(code)))
     if errors:
         raise Conflict("Codes are unique within a charter.", errors)
+
+
+def _check_kinds(doc: CharterDoc, stored: dict[tuple[str, str], dict]) -> None:
+    """An indicator keeps its type and direction: a document that changes them is refused on the
+    indicator's line (its values would change meaning)."""
+    errors: list[FieldError] = [
+        worded(
+            f"line {i.line}",
+            N_("Expected %(type)s | %(direction)s: an indicator's type and direction do not change."),
+            type=row["value_kind"],
+            direction=row["direction"],
+        )
+        for i in doc.indicators()
+        if (row := stored.get(("indicator", i.code))) is not None
+        and (row["value_kind"], row["direction"]) != (i.value_type, i.direction)
+    ]
+    if errors:
+        raise Conflict("An indicator changes type or direction.", errors)
 
 
 Section = TypeVar("Section", Principle, Commitment)
@@ -368,17 +534,6 @@ async def _write_indicator(
         )
         counts["created"] += 1
         return
-    if (row["value_kind"], row["direction"]) != (i.value_type, i.direction):
-        raise Conflict(
-            f"Indicator {i.code!r} changes type or direction.",
-            [
-                FieldError(
-                    f"line {i.line}",
-                    f"Expected {row['value_kind']} | {row['direction']}: "
-                    "an indicator's type and direction do not change.",
-                )
-            ],
-        )
     values: dict[Column | str, Any] = {Indicator.title: dumps(_with(row["title"], lang, i.title))}
     if not translation:
         values[Indicator.unit] = i.unit

@@ -21,7 +21,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from indicators.choices import Direction, ValueType
-from kernel.errors import FieldError, InvalidInput, TooLarge
+from kernel.errors import N_, FieldError, InvalidInput, TooLarge, worded
 from kernel.text import CODE_PATTERN, LANG_PATTERN, SLUG_PATTERN, normalize_code
 
 COLUMNS = ("code", "indicator", "unit", "type", "direction")
@@ -87,6 +87,20 @@ class CharterDoc:
     preamble: str = ""
     principles: list[PrincipleDoc] = field(default_factory=list)
 
+    def indicators(self) -> list[IndicatorDoc]:
+        """Every indicator, in document order."""
+        return [i for p in self.principles for c in p.commitments for i in c.indicators]
+
+    def lines(self) -> dict[str, int]:
+        """The line each code is on."""
+        out = {}
+        for p in self.principles:
+            out[p.code] = p.line
+            for c in p.commitments:
+                out[c.code] = c.line
+                out |= {i.code: i.line for i in c.indicators}
+        return out
+
     def codes(self) -> list[tuple[str, str, str | None]]:
         """Every (kind, code, parent code) in document order."""
         out: list[tuple[str, str, str | None]] = []
@@ -102,8 +116,8 @@ class _Errors:
     def __init__(self) -> None:
         self.items: list[FieldError] = []
 
-    def add(self, line: int, message: str) -> None:
-        self.items.append(FieldError(f"line {line}", message))
+    def add(self, line: int, template: str, **params: object) -> None:
+        self.items.append(worded(f"line {line}", template, **params))
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -135,24 +149,31 @@ def _front_matter(token: Token, errors: _Errors, lang_override: str | None) -> d
     except _AnchorRefused as exc:
         # The front matter's text starts on the line after its opening `---`.
         line = (token.map[0] if token.map else 0) + 2 + exc.line
-        errors.add(line, "Front matter may not use YAML anchors or aliases (& or *): write each value out.")
+        errors.add(
+            line, N_("Front matter may not use YAML anchors or aliases (& or *): write each value out.")
+        )
         return {}
     except yaml.YAMLError as exc:
-        errors.add(1, f"Front matter is not valid YAML: {exc}")
+        errors.add(1, N_("Front matter is not valid YAML: %(reason)s"), reason=exc)
         return {}
     if not isinstance(meta, dict):
-        errors.add(1, "Front matter must be a mapping of keys to values.")
+        errors.add(1, N_("Front matter must be a mapping of keys to values."))
         return {}
     unknown = set(meta) - {"slug", "lang", "title", "issuer", "adopted_on", "source_url", "version"}
     if unknown:
-        errors.add(1, f"Unknown front matter key(s): {', '.join(sorted(unknown))}.")
+        errors.add(1, N_("Unknown front matter key(s): %(keys)s."), keys=", ".join(sorted(map(str, unknown))))
     if lang_override:
         if meta.get("lang") and meta["lang"] != lang_override:
-            errors.add(1, f"Front matter says lang {meta['lang']!r} but {lang_override!r} was asked.")
+            errors.add(
+                1,
+                N_("Front matter says lang %(lang)s but %(asked)s was asked."),
+                lang=repr(meta["lang"]),
+                asked=repr(lang_override),
+            )
         meta["lang"] = lang_override
     for key in ("slug", "lang", "title"):
         if not meta.get(key):
-            errors.add(1, f"Front matter is missing {key!r}.")
+            errors.add(1, N_("Front matter is missing %(key)s."), key=repr(key))
     return meta
 
 
@@ -163,13 +184,15 @@ def _inline_text(tokens: list[Token], i: int) -> str:
 def _heading(text: str, line: int, errors: _Errors, need_title: bool) -> tuple[str, str]:
     match = _HEADING.match(text)
     if not match:
-        errors.add(line, f"Expected `CODE: Title`, found {text!r}.")
+        errors.add(line, N_("Expected `CODE: Title`, found %(text)s."), text=repr(text))
         return "", ""
     code = normalize_code(match["code"])
     title = (match["title"] or "").strip()
     _check_item_code(code, line, errors)
     if need_title and not title:
-        errors.add(line, f"Heading {code!r} has no title: expected `{code}: Title`.")
+        errors.add(
+            line, N_("Heading %(code)s has no title: expected `%(bare)s: Title`."), code=repr(code), bare=code
+        )
     return code, title
 
 
@@ -179,8 +202,11 @@ def _check_item_code(code: str, line: int, errors: _Errors) -> None:
     if code and not CODE_PATTERN.match(code):
         errors.add(
             line,
-            f"Invalid code {code[:70]!r}: expected letters, digits, '.', '_' and '-', "
-            "starting with a letter or digit, at most 64 characters.",
+            N_(
+                "Invalid code %(code)s: expected letters, digits, '.', '_' and '-', "
+                "starting with a letter or digit, at most 64 characters."
+            ),
+            code=repr(code[:70]),
         )
 
 
@@ -215,11 +241,15 @@ def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
     missing = [c for c in COLUMNS if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing:
-        errors.add(table_line, f"Indicator table is missing column(s): {', '.join(missing)}.")
+        errors.add(
+            table_line, N_("Indicator table is missing column(s): %(columns)s."), columns=", ".join(missing)
+        )
     if unknown:
         errors.add(
             table_line,
-            f"Indicator table has unknown column(s): {', '.join(unknown)}; expected {' | '.join(COLUMNS)}.",
+            N_("Indicator table has unknown column(s): %(columns)s; expected %(expected)s."),
+            columns=", ".join(unknown),
+            expected=" | ".join(COLUMNS),
         )
     indicators: list[IndicatorDoc] = []
     if missing or unknown:
@@ -228,19 +258,33 @@ def _table(tokens: list[Token], start: int, errors: _Errors, need_title: bool):
         cell = dict(zip(header, cells, strict=False))
         code = normalize_code(cell.get("code", ""))
         if not code:
-            errors.add(row_line, "Indicator row has no code.")
+            errors.add(row_line, N_("Indicator row has no code."))
             continue
         _check_item_code(code, row_line, errors)
         if len(cell.get("unit", "")) > MAX_UNIT:
-            errors.add(row_line, f"The unit of {code!r} is too long: expected at most {MAX_UNIT} characters.")
+            errors.add(
+                row_line,
+                N_("The unit of %(code)s is too long: expected at most %(max)s characters."),
+                code=repr(code),
+                max=MAX_UNIT,
+            )
         vtype = cell.get("type", "").strip()
         direction = cell.get("direction", "").strip()
         if vtype not in ValueType.__members__:
-            errors.add(row_line, f"Unknown type {vtype!r}; expected one of {', '.join(ValueType)}.")
+            errors.add(
+                row_line,
+                N_("Unknown type %(type)s; expected one of %(types)s."),
+                type=repr(vtype),
+                types=", ".join(ValueType),
+            )
         if direction not in Direction.__members__:
-            errors.add(row_line, f"Unknown direction {direction!r}; expected increase or decrease.")
+            errors.add(
+                row_line,
+                N_("Unknown direction %(direction)s; expected increase or decrease."),
+                direction=repr(direction),
+            )
         if need_title and not cell.get("indicator"):
-            errors.add(row_line, f"Indicator {code!r} has no name.")
+            errors.add(row_line, N_("Indicator %(code)s has no name."), code=repr(code))
         indicators.append(
             IndicatorDoc(code, cell.get("indicator", ""), cell.get("unit", ""), vtype, direction, row_line)
         )
@@ -291,7 +335,12 @@ class _Reader:
         if not code:
             return
         if code in self.first_seen:
-            self.errors.add(line, f"Duplicate code {code!r}: also on line {self.first_seen[code]}.")
+            self.errors.add(
+                line,
+                N_("Duplicate code %(code)s: also on line %(first)s."),
+                code=repr(code),
+                first=self.first_seen[code],
+            )
         else:
             self.first_seen[code] = line
 
@@ -300,8 +349,11 @@ class _Reader:
         if tok.tag not in ("h2", "h3"):
             self.errors.add(
                 line,
-                f"Unexpected heading level {tok.tag}: use ## for principles and "
-                "### for commitments; the title goes in the front matter.",
+                N_(
+                    "Unexpected heading level %(tag)s: use ## for principles and "
+                    "### for commitments; the title goes in the front matter."
+                ),
+                tag=tok.tag,
             )
             return
         code, title = _heading(text, line, self.errors, self.base)
@@ -311,7 +363,11 @@ class _Reader:
             self.principles.append(self.principle)
             self.commitment = None
         elif self.principle is None:
-            self.errors.add(line, f"Commitment {code!r} comes before any principle (`## CODE: Title`).")
+            self.errors.add(
+                line,
+                N_("Commitment %(code)s comes before any principle (`## CODE: Title`)."),
+                code=repr(code),
+            )
         else:
             self.commitment = CommitmentDoc(code, title, line=line)
             self.principle.commitments.append(self.commitment)
@@ -322,7 +378,7 @@ class _Reader:
         for ind in indicators:
             self.remember(ind.code, ind.line)
         if self.commitment is None:
-            self.errors.add(line, "An indicator table must come under a commitment (`### CODE: Title`).")
+            self.errors.add(line, N_("An indicator table must come under a commitment (`### CODE: Title`)."))
         else:
             self.commitment.indicators.extend(indicators)
         return after
@@ -378,7 +434,7 @@ def parse_charter(source: str, *, lang: str | None = None, base: bool = True) ->
     reader.read()
     errors = reader.errors
     if not reader.seen_front:
-        errors.add(1, "The document must start with YAML front matter (--- slug, lang, title ---).")
+        errors.add(1, N_("The document must start with YAML front matter (--- slug, lang, title ---)."))
     errors.raise_if_any()
     return _charter_doc(reader.meta, errors, "\n\n".join(reader.preamble), reader.principles)
 
@@ -388,25 +444,31 @@ def _charter_doc(meta: dict, errors: _Errors, preamble: str, principles: list[Pr
     slug = normalize_code(str(meta["slug"]))
     doc_lang = str(meta["lang"])
     if not SLUG_PATTERN.match(slug):
-        errors.add(1, f"Invalid slug {slug!r}: expected lower-case letters, digits and hyphens.")
+        errors.add(
+            1, N_("Invalid slug %(slug)s: expected lower-case letters, digits and hyphens."), slug=repr(slug)
+        )
     if not LANG_PATTERN.match(doc_lang):
-        errors.add(1, f"Invalid lang {doc_lang!r}: expected an ISO 639 code such as fr or ar.")
+        errors.add(
+            1, N_("Invalid lang %(lang)s: expected an ISO 639 code such as fr or ar."), lang=repr(doc_lang)
+        )
     adopted_on = meta.get("adopted_on")
     if adopted_on is not None and not isinstance(adopted_on, date):
         try:
             adopted_on = date.fromisoformat(str(adopted_on))
         except ValueError:
-            errors.add(1, f"adopted_on {adopted_on!r} is not a date: expected YYYY-MM-DD.")
+            errors.add(
+                1, N_("adopted_on %(value)s is not a date: expected YYYY-MM-DD."), value=repr(adopted_on)
+            )
             adopted_on = None
     source_url = meta.get("source_url")
     if source_url and not str(source_url).startswith(("http://", "https://")):
-        errors.add(1, "source_url must be an http(s) URL.")
+        errors.add(1, N_("source_url must be an http(s) URL."))
     elif source_url and len(str(source_url)) > MAX_SOURCE_URL:
-        errors.add(1, f"source_url is too long: expected at most {MAX_SOURCE_URL} characters.")
+        errors.add(1, N_("source_url is too long: expected at most %(max)s characters."), max=MAX_SOURCE_URL)
     if len(str(meta.get("version") or "")) > MAX_EDITION:
-        errors.add(1, f"version is too long: expected at most {MAX_EDITION} characters.")
+        errors.add(1, N_("version is too long: expected at most %(max)s characters."), max=MAX_EDITION)
     if len(str(meta.get("issuer") or "")) > MAX_ISSUER:
-        errors.add(1, f"issuer is too long: expected at most {MAX_ISSUER} characters.")
+        errors.add(1, N_("issuer is too long: expected at most %(max)s characters."), max=MAX_ISSUER)
     errors.raise_if_any()
     return CharterDoc(
         slug=slug,

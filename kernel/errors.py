@@ -14,6 +14,28 @@ class FieldError:
     message: str
 
 
+def N_(message: str) -> str:
+    """Mark an English message with `%(name)s` placeholders for translation, where it is written;
+    pages translate it when they show it (`WordedError`)."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class WordedError(FieldError):
+    """A field error a page can say in its reader's language: `template` is the English message
+    with its `%(name)s` placeholders (marked with `N_`), `params` their values; `message` is the
+    template filled in, as the API gives it."""
+
+    template: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+
+def worded(where: str, template: str, **params: object) -> WordedError:
+    """The error at `where` (a field, or `line 12`) saying `template` filled with `params`."""
+    values = {name: str(value) for name, value in params.items()}
+    return WordedError(where, template % values, template, tuple(values.items()))
+
+
 @dataclass
 class DomainError(Exception):
     """A refusal the caller can act on. `status` is the HTTP status it maps to."""

@@ -23,6 +23,7 @@ from jinja2.runtime import Context
 from litestar import Request
 from markupsafe import Markup, escape
 
+from kernel.errors import FieldError, WordedError
 from kernel.i18n import DEFAULT_LANGUAGE, LANGUAGES, direction, translations
 from kernel.markdown import render_markdown
 from kernel.text import strip_bidi_controls
@@ -52,6 +53,8 @@ def configure(env: Environment) -> None:
         in_lang=_in_lang,
         lang_attrs=_lang_attrs,
         language_name=_language_name,
+        said=_said,
+        language_here=_language_here,
     )
 
 
@@ -91,6 +94,19 @@ def _pgettext(context: Context, message_context: str, message: str) -> str:
 @pass_context
 def _npgettext(context: Context, message_context: str, singular: str, plural: str, n: int) -> str:
     return str(_catalog(context).npgettext(message_context, singular, plural, n))
+
+
+@pass_context
+def _said(context: Context, error: FieldError) -> str:
+    """A field error's message in the page's language, when the service worded it for
+    translation (`WordedError`); else as the service wrote it."""
+    if isinstance(error, WordedError) and error.template:
+        try:
+            return _catalog(context).gettext(error.template) % dict(error.params)
+        except (KeyError, ValueError, TypeError):
+            # A translation whose placeholders do not match: the service's own words instead.
+            return error.message
+    return error.message
 
 
 @pass_context
@@ -174,6 +190,16 @@ def _direction(lang: str) -> str:
         return Locale.parse(lang).text_direction
     except (UnknownLocaleError, ValueError):
         return "ltr"
+
+
+@pass_context
+def _language_here(context: Context, code: str) -> str:
+    """A language's name as the page's language writes it inside a sentence (`en français`,
+    `in French`, `باللغة الفرنسية`), or its code if unknown."""
+    try:
+        return Locale.parse(_lang(context)).languages.get(code) or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 def _language_name(code: str) -> str:

@@ -75,7 +75,7 @@ async def test_translation_adds_texts_and_must_have_the_same_codes(client) -> No
     )
     assert r.status_code == 422
     assert r.json()["errors"] == [
-        {"field": "document", "message": "commitment 'LAM-DIG-02' is missing from this translation."}
+        {"field": "document", "message": "Commitment 'LAM-DIG-02' is missing from this translation."}
     ]
     extra = french + "\n### LAM-EQU-09: Something new\n"
     r = await client.put(
