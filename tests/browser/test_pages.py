@@ -49,6 +49,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("review-evidence", "/secretariat/evidence/2", "secretariat"),
     ("review-claim", "/secretariat/claims/measurement-4", "secretariat"),
     ("challenge-ruling", "/challenges/1", "secretariat"),
+    ("charters-admin", "/secretariat/charters", "secretariat"),
 ]
 """(page type, path, who: None for anyone, or one of the `people` fixture) of each page type
 checked; add yours here."""
