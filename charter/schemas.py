@@ -48,6 +48,8 @@ class CityCreate(msgspec.Struct, forbid_unknown_fields=True):
     population: int | None = None
     region: Code | None = None
     networks: list[Code] = msgspec.field(default_factory=list)
+    time_zone: Code | None = None
+    """The IANA time zone the city lives in (`Africa/Tunis`)."""
 
 
 class CityUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -59,6 +61,7 @@ class CityUpdate(msgspec.Struct, forbid_unknown_fields=True):
     population: int | msgspec.UnsetType | None = msgspec.UNSET
     region: Code | msgspec.UnsetType | None = msgspec.UNSET
     networks: list[Code] | msgspec.UnsetType = msgspec.UNSET
+    time_zone: Code | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class CityRead(msgspec.Struct):
@@ -73,6 +76,7 @@ class CityRead(msgspec.Struct):
     region: str | None = None
     region_name: str | None = None
     networks: list[str] = msgspec.field(default_factory=list)
+    time_zone: str | None = None
     version: int = 1
     history: str = ""
 

@@ -22,6 +22,7 @@ from charter.schemas import (
     SignatureRead,
 )
 from charter.tables import Charter, City, Signature
+from charter.time_zones import check_time_zone
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id, history_url
@@ -30,7 +31,15 @@ from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFoun
 from kernel.text import LANG_PATTERN, check_code, language_of, pick, translatable
 from kernel.versions import Precondition, check_version
 
-_TERRITORIES = {code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha()}
+_NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
+"""Two-letter codes Babel names that are no country (the EU, the euro area, the UN, pseudo-locales,
+"unknown region")."""
+COUNTRY_CODES = (
+    frozenset(code for code in map(str, Locale("en").territories) if len(code) == 2 and code.isalpha())
+    - _NOT_COUNTRIES
+)
+"""The ISO 3166-1 alpha-2 codes a city's country may have."""
+_TERRITORIES = COUNTRY_CODES
 
 
 def dumps(value: Any) -> str:
@@ -129,6 +138,7 @@ def city_read(row: dict[str, Any], lang: str | None) -> CityRead:
         region=row["region"],
         region_name=region_name(row["region"], lang),
         networks=json_value(row["networks"]) or [],
+        time_zone=row["time_zone"],
         version=row["version"],
         history=history_url("city", row["slug"]),
     )
@@ -253,6 +263,7 @@ async def create_city(caller: Caller, data: CityCreate) -> CityRead:
         "region": _check_region(data.region),
         "networks": _check_networks(data.networks),
     }
+    row["time_zone"] = check_time_zone(data.time_zone, row["country"])
     async with write_transaction():
         if await City.exists().where(City.slug == slug):
             raise Conflict(
@@ -293,7 +304,7 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition:
         check_version(f"City {slug!r}", row["version"], precondition)
         before = {
             k: json_value(row[k]) if k in ("name", "networks") else row[k]
-            for k in ("name", "country", "locale", "population", "region", "networks")
+            for k in ("name", "country", "locale", "population", "region", "networks", "time_zone")
         }
         after = dict(before)
         if data.locale is not msgspec.UNSET:
@@ -308,6 +319,8 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition:
             after["region"] = _check_region(data.region)
         if data.networks is not msgspec.UNSET:
             after["networks"] = _check_networks(data.networks)
+        if data.time_zone is not msgspec.UNSET:
+            after["time_zone"] = check_time_zone(data.time_zone, after["country"])
         _check_city_fields_for(caller, before, after)
         if after != before:
             await update_versioned(
@@ -321,6 +334,7 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition:
                     City.population: after["population"],
                     City.region: after["region"],
                     City.networks: dumps(after["networks"]),
+                    City.time_zone: after["time_zone"],
                     City.updated_at: clock.now(),
                 },
                 f"City {slug!r}",

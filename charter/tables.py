@@ -75,6 +75,9 @@ class City(Table, tablename="city"):
         help_text="UN M49 sub-region code, e.g. 015 Northern Africa, 039 Southern Europe.",
     )
     networks = JSON(default="[]", help_text="Codes of the city networks it belongs to (MC2CM, UCLG...).")
+    time_zone = Varchar(
+        length=64, null=True, default=None, help_text="IANA time zone the city lives in (Africa/Tunis)."
+    )
     version = Integer(default=1, help_text="Incremented on each change: the ETag.")
     updated_at = Timestamptz(default=TimestamptzNow())
 

@@ -78,6 +78,7 @@ async def load_demo() -> dict[str, int]:
                     locale=item["locale"],
                     population=item.get("population"),
                     region=item.get("region"),
+                    time_zone=item.get("time_zone"),
                     networks=item.get("networks") or [],
                 ),
             )

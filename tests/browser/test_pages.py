@@ -50,6 +50,8 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("review-claim", "/secretariat/claims/measurement-4", "secretariat"),
     ("challenge-ruling", "/challenges/1", "secretariat"),
     ("charters-admin", "/secretariat/charters", "secretariat"),
+    ("cities-admin", "/secretariat/cities", "secretariat"),
+    ("city-form", "/secretariat/cities/sousse", "secretariat"),
 ]
 """(page type, path, who: None for anyone, or one of the `people` fixture) of each page type
 checked; add yours here."""

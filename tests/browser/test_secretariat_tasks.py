@@ -14,20 +14,8 @@ from tests.browser.conftest import SCREENSHOTS, Visit
 from tests.browser.test_journeys import no_violations
 
 DOCUMENTS = {
-    "fr": (
-        "essai-fr",
-        "Charte d'essai",
-        "Dignité des personnes",
-        "Accueil digne",
-        "Personnes accueillies",
-    ),
-    "ar": (
-        "essai-ar",
-        "ميثاق تجريبي",
-        "كرامة الأشخاص",
-        "استقبال لائق",
-        "عدد الأشخاص المستقبَلين",
-    ),
+    "fr": ("essai-fr", "Charte d'essai", "Dignité des personnes", "Accueil digne", "Personnes accueillies"),
+    "ar": ("essai-ar", "ميثاق تجريبي", "كرامة الأشخاص", "استقبال لائق", "عدد الأشخاص المستقبَلين"),
 }
 WORDS = {
     "fr": ("Type inconnu", "éléments ajoutés", "Avant", "Après"),

@@ -18,6 +18,7 @@ async def test_secretariat_onboards_a_city_with_its_arabic_name(client) -> None:
             "population": 271428,
             "region": "015",
             "networks": ["mc2cm", "UCLG"],
+            "time_zone": "Africa/Tunis",
         },
     )
     assert r.status_code == 201, r.text
@@ -31,6 +32,7 @@ async def test_secretariat_onboards_a_city_with_its_arabic_name(client) -> None:
         "region": "015",
         "region_name": "Northern Africa",
         "networks": ["MC2CM", "UCLG"],
+        "time_zone": "Africa/Tunis",
         "version": 1,
         "history": "/api/v1/history?entity=city&key=sousse",
     }
@@ -46,6 +48,8 @@ async def test_city_input_is_checked_field_by_field(client) -> None:
     base = {"slug": "sfax", "name": "Sfax", "country": "TN", "locale": "ar-TN"}
     cases = [
         ({"country": "XX"}, 422, "country"),
+        ({"country": "ZZ"}, 422, "country"),
+        ({"country": "EU"}, 422, "country"),
         ({"locale": "zz-ZZZ"}, 422, "locale"),
         ({"population": -5}, 422, "population"),
         ({"slug": "Sfax City"}, 422, "slug"),
@@ -56,6 +60,11 @@ async def test_city_input_is_checked_field_by_field(client) -> None:
         ({"region": "TN"}, 422, "region"),
         ({"networks": ["MC 2CM"]}, 422, "networks"),
         ({"networks": "MC2CM"}, 400, "networks"),
+        ({"time_zone": "Tunis"}, 422, "time_zone"),
+        ({"time_zone": "UTC+1"}, 422, "time_zone"),
+        ({"time_zone": "../../etc/passwd"}, 422, "time_zone"),
+        ({"time_zone": "Etc/GMT-1"}, 422, "time_zone"),
+        ({"time_zone": 1}, 400, "time_zone"),
     ]
     for change, status, field in cases:
         r = await client.post("/api/v1/cities", headers=bearer(token), json={**base, **change})
