@@ -29,6 +29,7 @@ async def invite(
     city_slug: str | None = None,
     organisation: str | None = None,
     display_name: str = "",
+    network: str | None = None,
 ) -> str:
     """Give a person a membership (creating their account if needed, as `add_user` does) and a
     one-time invitation to set their password, working `INVITATION_DAYS` days. Returns the
@@ -39,7 +40,7 @@ async def invite(
     now = clock.now()
     expires_at = now + timedelta(days=INVITATION_DAYS)
     async with write_transaction():
-        user = await grant_membership(actor, email, role, city_slug, display_name, organisation)
+        user = await grant_membership(actor, email, role, city_slug, display_name, organisation, network)
         superseded = (
             await Invitation.update({Invitation.superseded_at: now})
             .where(
@@ -66,6 +67,7 @@ async def invite(
                 "invitation": row["id"],
                 "role": role,
                 "city": city_slug,
+                **({"network": network.upper()} if network else {}),
                 "expires_at": expires_at,
                 "supersedes": sorted(r["id"] for r in superseded),
             },

@@ -10,10 +10,12 @@ from accounts.choices import TokenState
 
 
 class MembershipRead(msgspec.Struct):
-    """A role held, with its city for city editors."""
+    """A role held, with its city for city editors, and its network for a secretariat limited
+    to one (null: every network)."""
 
     role: str
     city: str | None
+    network: str | None = None
 
 
 class UserRead(msgspec.Struct):

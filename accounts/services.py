@@ -20,10 +20,10 @@ from accounts.tables import ApiToken, AuthFailure, Membership, User
 from charter.tables import City
 from kernel import clock
 from kernel.caller import ANONYMOUS, Caller
-from kernel.db import audit, write_transaction
-from kernel.errors import FieldError, InvalidInput, NotAuthenticated, NotFound
+from kernel.db import audit, json_value, write_transaction
+from kernel.errors import FieldError, Forbidden, InvalidInput, NotAuthenticated, NotFound
 from kernel.settings import get_settings
-from kernel.text import language_of, pick, strip_bidi_controls
+from kernel.text import check_code, language_of, pick, strip_bidi_controls
 
 TOKEN_PREFIX = "ct_"  # noqa: S105 (a prefix, not a secret)
 TOKEN_TOUCH = timedelta(minutes=1)
@@ -60,33 +60,78 @@ async def add_user(
     city_slug: str | None = None,
     display_name: str = "",
     organisation: str | None = None,
+    network: str | None = None,
 ) -> UserRead:
-    """Create the user if needed and give them a membership (a role, with a city for editors).
-    A reviewer's organisation is set here, on the account: challenges are published under it."""
+    """Create the user if needed and give them a membership (a role, with a city for editors,
+    a network for a secretariat limited to one). A reviewer's organisation is set here, on the
+    account: challenges are published under it."""
     async with write_transaction():
-        user = await grant_membership(actor, email, role, city_slug, display_name, organisation)
+        user = await grant_membership(actor, email, role, city_slug, display_name, organisation, network)
     return await get_user(user["email"])
 
 
 async def grant_membership(
-    actor: Caller, email: str, role: str, city_slug: str | None, display_name: str, organisation: str | None
+    actor: Caller,
+    email: str,
+    role: str,
+    city_slug: str | None,
+    display_name: str,
+    organisation: str | None,
+    network: str | None = None,
 ) -> dict[str, Any]:
     """The account with that e-mail address (created if there is none) holding the membership,
-    written inside the caller's write transaction; returns the account's row."""
+    written inside the caller's write transaction; returns the account's row. A secretariat
+    limited to some networks gives only what it oversees: an editor's role for one of its cities,
+    a secretariat's role for one of its networks, a reviewer's."""
     email = normalise_email(email)
     organisation = _organisation(organisation)
     role_value = _role(role, city_slug, organisation)
+    network = _network(network, role_value)
     city_id = await _city_id_or_raise(city_slug) if city_slug else None
+    _check_grant(actor, role_value, city_id, network)
     user = await _account(actor, email, display_name, organisation)
     exists = await Membership.exists().where(
         (Membership.user == user["id"])
         & (Membership.role == role_value.value)
         & (Membership.city.is_null() if city_id is None else Membership.city == city_id)
+        & (Membership.network.is_null() if network is None else Membership.network == network)
     )
     if not exists:
-        await Membership.insert(Membership(user=user["id"], role=role_value.value, city=city_id))
-        await audit(actor, "create", "membership", email, None, {"role": role_value.value, "city": city_slug})
+        await Membership.insert(
+            Membership(user=user["id"], role=role_value.value, city=city_id, network=network)
+        )
+        after = {"role": role_value.value, "city": city_slug} | ({"network": network} if network else {})
+        await audit(actor, "create", "membership", email, None, after)
     return user
+
+
+def _network(network: str | None, role: Role) -> str | None:
+    """The network a secretariat's membership is limited to (upper case), or None; only the
+    secretariat's role has one."""
+    if network is None or not network.strip():
+        return None
+    if role != Role.secretariat:
+        raise InvalidInput(
+            "Only a secretariat is limited to a network.",
+            [FieldError("network", "Expected no network for this role.")],
+        )
+    return check_code(network, "network").upper()
+
+
+def _check_grant(actor: Caller, role: Role, city_id: int | None, network: str | None) -> None:
+    """A secretariat limited to some networks gives no role beyond them (403)."""
+    if actor.is_global_secretariat or actor.system or not actor.is_secretariat:
+        return
+    if role == Role.city_editor and city_id is not None and not actor.oversees(city_id):
+        raise Forbidden(
+            "This city is not in your networks: its secretariat gives its editors their role.",
+            [FieldError("city", f"Expected a city of {', '.join(sorted(actor.networks))}.")],
+        )
+    if role == Role.secretariat and network not in actor.networks:
+        raise Forbidden(
+            "You may give the secretariat's role only for your own networks.",
+            [FieldError("network", f"Expected one of {', '.join(sorted(actor.networks))}.")],
+        )
 
 
 def _role(role: str, city_slug: str | None, organisation: str | None) -> Role:
@@ -157,7 +202,7 @@ def _organisation(name: str | None) -> str | None:
 async def get_user(email: str) -> UserRead:
     user = await _user_or_raise(email)
     rows = (
-        await Membership.select(Membership.role, Membership.city.slug.as_alias("city"))
+        await Membership.select(Membership.role, Membership.city.slug.as_alias("city"), Membership.network)
         .where(Membership.user == user["id"])
         .order_by(Membership.id)
     )
@@ -183,10 +228,12 @@ async def caller_of_user(user: dict[str, Any]) -> Caller:
             Membership.city.name.as_alias("city_name"),
             Membership.city.locale.as_alias("city_locale"),
             Membership.city.slug.as_alias("city_slug"),
+            Membership.network,
         )
         .where(Membership.user == user["user_id"])
         .output(load_json=True)
     )
+    networks, overseen = await _oversight(memberships)
     cities = {
         m["city"]: pick(m["city_name"], language_of(m["city_locale"]), "en")
         for m in memberships
@@ -202,7 +249,20 @@ async def caller_of_user(user: dict[str, Any]) -> Caller:
         editable_city_ids=frozenset(cities),
         city_name=next(iter(cities.values())) if len(cities) == 1 else "",
         city_slugs=tuple(slugs),
+        networks=networks,
+        overseen_city_ids=overseen,
     )
+
+
+async def _oversight(memberships: list[dict[str, Any]]) -> tuple[frozenset[str], frozenset[int] | None]:
+    """The networks a secretariat is limited to and the cities in them; (empty, None) for the
+    secretariat of every network, or for a person who is not the secretariat."""
+    held = [m["network"] for m in memberships if m["role"] == Role.secretariat]
+    if not held or any(network is None for network in held):
+        return frozenset(), None
+    networks = frozenset(held)
+    cities = await City.select(City.id, City.networks)
+    return networks, frozenset(c["id"] for c in cities if networks & set(json_value(c["networks"]) or []))
 
 
 async def caller_of_user_id(user_id: int) -> Caller:

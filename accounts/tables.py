@@ -37,13 +37,20 @@ class User(Table, tablename="tracker_user"):
 
 
 class Membership(Table, tablename="membership"):
-    """A role a user holds; city editors hold it for one city."""
+    """A role a user holds; city editors hold it for one city, a secretariat for one network or
+    for all."""
 
     id: Serial  # the primary key Piccolo adds, declared for type checkers
 
     user = ForeignKey(references=User, null=False, index=True)
     role = Varchar(length=32, choices=Role)
     city = ForeignKey(references=City, null=True, default=None, index=True)
+    network = Varchar(
+        length=64,
+        null=True,
+        default=None,
+        help_text="For the secretariat: the network it manages (MC2CM), alone; null for every network.",
+    )
 
 
 class ApiToken(Table, tablename="api_token"):

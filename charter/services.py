@@ -98,7 +98,7 @@ def _check_url(url: str | None, field: str) -> str | None:
 
 async def create_charter(caller: Caller, data: CharterCreate) -> CharterSummary:
     """Create a charter's header (secretariat only)."""
-    caller.require_secretariat("create charters")
+    caller.require_global_secretariat("create charters")
     slug = check_code(data.slug, "slug", slug=True)
     lang = _check_lang(data.lang)
     title = translatable(data.title, lang, "title")
@@ -229,8 +229,10 @@ async def city_for_write(caller: Caller, slug: str) -> dict[str, Any]:
     """
     caller.require_authenticated()
     query = City.select().where(City.slug == slug)
-    if not caller.is_secretariat:
-        query = query.where(City.id.is_in(sorted(caller.editable_city_ids) or [-1]))
+    if not caller.is_global_secretariat:
+        overseen = caller.overseen_city_ids if caller.is_secretariat else None
+        allowed = caller.editable_city_ids | (overseen or frozenset())
+        query = query.where(City.id.is_in(sorted(allowed) or [-1]))
     row = await query.first()
     if row is None:
         if await City.exists().where(City.slug == slug):
@@ -264,6 +266,7 @@ async def create_city(caller: Caller, data: CityCreate) -> CityRead:
         "networks": _check_networks(data.networks),
     }
     row["time_zone"] = check_time_zone(data.time_zone, row["country"])
+    _check_networks_for(caller, row["networks"])
     async with write_transaction():
         if await City.exists().where(City.slug == slug):
             raise Conflict(
@@ -295,6 +298,16 @@ def _check_city_fields_for(caller: Caller, before: dict[str, Any], after: dict[s
         )
 
 
+def _check_networks_for(caller: Caller, networks: list[str]) -> None:
+    """A secretariat limited to some networks keeps a city it manages in one of them: it onboards
+    a city only into its networks, and cannot take one out of all of them (403)."""
+    if caller.is_secretariat and not caller.is_global_secretariat and not caller.networks & set(networks):
+        raise Forbidden(
+            "A city your secretariat manages belongs to one of its networks.",
+            [FieldError("networks", f"Expected one of {', '.join(sorted(caller.networks))} among them.")],
+        )
+
+
 async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition: Precondition) -> CityRead:
     """Change a city, from the version the caller read: the city's editors change its name and
     locale; its country, population, UN region and networks are the secretariat's, which may
@@ -322,6 +335,8 @@ async def update_city(caller: Caller, slug: str, data: CityUpdate, precondition:
         if data.time_zone is not msgspec.UNSET:
             after["time_zone"] = check_time_zone(data.time_zone, after["country"])
         _check_city_fields_for(caller, before, after)
+        if after["networks"] != before["networks"]:
+            _check_networks_for(caller, after["networks"])
         if after != before:
             await update_versioned(
                 City,

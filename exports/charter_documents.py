@@ -121,7 +121,7 @@ async def import_document(
     Returns what changed: the charter's slug, the document's language, counts of items, and the
     charter's version.
     """
-    caller.require_secretariat("edit charters")
+    caller.require_global_secretariat("edit charters")
     doc = _parse_for(source, slug, lang)
     async with write_transaction():
         charter = await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first()
@@ -195,7 +195,7 @@ async def preview_document(caller: Caller, source: str, *, slug: str | None = No
     """What `import_document` would do with `source` (secretariat only): the same checks, refused
     the same way (422 naming the lines, 409 for codes removed, moved or given a new type), and
     the items it would add and the texts it would change, listed; nothing is written."""
-    caller.require_secretariat("edit charters")
+    caller.require_global_secretariat("edit charters")
     doc = _parse_for(source, slug, None)
     charter = await Charter.select().where(Charter.slug == doc.slug).output(load_json=True).first()
     if charter is None or charter["lang"] == doc.lang:

@@ -255,6 +255,7 @@ async def rule(
     caller.require_secretariat("rule on challenges")
     async with write_transaction():
         row = await challenge_row(challenge_id)
+        caller.require_oversight(row["city"], "rule on this city's challenges")
         check_version(f"Challenge {challenge_id}", row["version"], precondition)
         if row["status"] == ChallengeStatus.ruled:
             raise Conflict(f"Challenge {challenge_id} was already ruled {row['outcome']}.")

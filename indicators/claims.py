@@ -324,6 +324,7 @@ async def verify_claim(
     caller.require_secretariat("verify claims")
     async with write_transaction():
         kind, row = await claim_for_read(caller, text)
+        caller.require_oversight(row["city_id"], "verify this city's claims")
         check_version(f"Claim {text}", row["version"], precondition)
         if row["draft"]:
             raise Conflict(f"{text} is a draft; only published claims are verified.")

@@ -449,6 +449,7 @@ async def review_evidence(
         row = await Evidence.select().where(Evidence.id == evidence_id).first()
         if row is None:
             raise NotFound(f"No evidence {evidence_id}.")
+        caller.require_oversight(row["city"], "review this city's evidence")
         check_version(f"Evidence {evidence_id}", row["version"], precondition)
         values = {
             "review": str(data.review),

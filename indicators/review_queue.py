@@ -80,7 +80,7 @@ async def review_queue(caller: Caller, filters: QueueFilters, lang: str | None) 
     network filter)."""
     caller.require_secretariat("see the review queue")
     async with read_snapshot():
-        cities, networks = await _cities(filters)
+        cities, networks = await _cities(caller, filters)
         charter_id = await _charter_id(filters.charter)
         queue = ReviewQueue(filters, networks)
         queue.evidence = await _evidence_to_review(cities, charter_id)
@@ -97,7 +97,7 @@ async def next_evidence(caller: Caller, filters: QueueFilters, after: int | None
     """The evidence to review after piece `after` in the queue's order (the first one when
     `after` is None or no longer waits): where a reviewer goes once a piece is settled."""
     caller.require_secretariat("see the review queue")
-    cities, _ = await _cities(filters)
+    cities, _ = await _cities(caller, filters)
     waiting = await _evidence_to_review(cities, await _charter_id(filters.charter))
     ids = [e.id for e in waiting]
     return _following(ids, after)
@@ -109,7 +109,7 @@ async def next_claim(
     """The claim to verify after claim `after` in the queue's order (the first one when `after`
     is None or no longer waits)."""
     caller.require_secretariat("see the review queue")
-    cities, _ = await _cities(filters)
+    cities, _ = await _cities(caller, filters)
     await _charter_id(filters.charter)
     ids = [c.claim_id for c in await _claims_to_verify(cities, filters.charter, lang)]
     return _following(ids, after)
@@ -121,7 +121,7 @@ async def next_ruling(
     """The challenge to rule on after challenge `after` in the queue's order (the first one when
     `after` is None or no longer waits): answered challenges, then those left unanswered."""
     caller.require_secretariat("see the review queue")
-    cities, _ = await _cities(filters)
+    cities, _ = await _cities(caller, filters)
     await _charter_id(filters.charter)
     waiting = await _in_scope(await _challenges("answered", None), cities, filters.charter, lang)
     waiting += await _in_scope(await _challenges("open", True), cities, filters.charter, lang)
@@ -138,12 +138,19 @@ def _following(ids: list[T], after: T | None) -> T | None:
     return ids[0] if ids else None
 
 
-async def _cities(filters: QueueFilters) -> tuple[dict[int, dict[str, Any]], list[str]]:
-    """The cities the filters keep, by id, and every network there is."""
-    rows = await City.select(City.id, City.slug, City.name, City.locale, City.networks)
+async def _cities(caller: Caller, filters: QueueFilters) -> tuple[dict[int, dict[str, Any]], list[str]]:
+    """The cities the filters keep among those the secretariat oversees (every city, or those of
+    its networks), by id, and every network there is among them."""
+    rows = [
+        r
+        for r in await City.select(City.id, City.slug, City.name, City.locale, City.networks)
+        if caller.oversees(r["id"])
+    ]
     if filters.city and not any(r["slug"] == filters.city for r in rows):
         raise InvalidInput(f"No city {filters.city!r}.", [FieldError("city", "Expected a city's code.")])
     networks = {n for r in rows for n in json_value(r["networks"]) or []}
+    if caller.networks:
+        networks &= caller.networks
     if filters.network and filters.network not in networks:
         raise InvalidInput(
             f"No network {filters.network!r}.",

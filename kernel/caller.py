@@ -9,8 +9,9 @@ from kernel.errors import Forbidden, NotAuthenticated
 
 
 class Role(StrEnum):
-    """What a membership lets its holder do: the secretariat rules over every city and writes
-    charters; a city editor writes its own city's data; a reviewer (civil society) challenges."""
+    """What a membership lets its holder do: the secretariat rules over every city (or over the
+    cities of its networks) and writes charters; a city editor writes its own city's data; a
+    reviewer (civil society) challenges."""
 
     secretariat = "secretariat"
     city_editor = "city_editor"
@@ -40,6 +41,12 @@ class Caller:
     organisation: str | None = None
     """The organisation a reviewer speaks for, set on their account: challenges are published
     under it."""
+    networks: frozenset[str] = field(default_factory=frozenset)
+    """For a secretariat limited to some networks (MC2CM): those networks; empty for a
+    secretariat of every network."""
+    overseen_city_ids: frozenset[int] | None = None
+    """For a secretariat limited to some networks: the cities in them, the only ones it manages,
+    verifies and rules on; None for a secretariat of every network."""
 
     @property
     def public_name(self) -> str:
@@ -74,10 +81,38 @@ class Caller:
     def is_secretariat(self) -> bool:
         return Role.secretariat in self.roles
 
+    @property
+    def is_global_secretariat(self) -> bool:
+        """The secretariat of every network: it alone writes charters and gives the secretariat's
+        role to others without a network."""
+        return self.is_secretariat and self.overseen_city_ids is None
+
+    def oversees(self, city_id: int) -> bool:
+        """True for a secretariat that manages that city: every city, or those in its networks."""
+        return self.is_secretariat and (self.overseen_city_ids is None or city_id in self.overseen_city_ids)
+
     def may_edit_city(self, city_id: int) -> bool:
         """True when this caller may write the data of that city: its own editors, and the
-        secretariat, which may write any city's."""
-        return self.is_secretariat or self.is_editor_of(city_id)
+        secretariat that oversees it."""
+        return self.oversees(city_id) or self.is_editor_of(city_id)
+
+    def require_oversight(self, city_id: int, action: str) -> None:
+        """Refuse (403) a secretariat's act on a city outside its networks, naming them."""
+        self.require_secretariat(action)
+        if not self.oversees(city_id):
+            raise Forbidden(
+                f"Only the secretariat of the city's networks may {action}: "
+                f"yours manages {', '.join(sorted(self.networks))}."
+            )
+
+    def require_global_secretariat(self, action: str) -> None:
+        """Refuse (403) to a secretariat limited to some networks what concerns every network."""
+        self.require_secretariat(action)
+        if not self.is_global_secretariat:
+            raise Forbidden(
+                f"Only the secretariat of every network may {action}: "
+                f"yours manages {', '.join(sorted(self.networks))}."
+            )
 
     def may_see_drafts_of(self, city_id: int) -> bool:
         """Drafts are visible to their city's editors and to the secretariat."""

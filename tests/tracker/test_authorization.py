@@ -5,6 +5,11 @@ The table below must name every write route: a new route without an entry fails 
 
 import pytest
 
+from accounts.services import add_user, issue_token
+from charter.schemas import CityUpdate
+from charter.services import update_city
+from kernel.caller import SYSTEM
+from kernel.versions import ANY_VERSION
 from tests import builders
 from tests.builders import CHARTER_MD, bearer
 
@@ -125,6 +130,13 @@ async def _objects(client, editor: str, reviewer: str) -> dict[str, str]:
     }
 
 
+async def _other_network_secretariat() -> str:
+    """Grenoble in MC2CM; a secretariat limited to UCLG, which manages none of its data."""
+    await update_city(SYSTEM, "grenoble", CityUpdate(networks=["MC2CM"]), ANY_VERSION)
+    await add_user(SYSTEM, "sec@uclg-only.example", "secretariat", network="UCLG")
+    return await issue_token(SYSTEM, "sec@uclg-only.example")
+
+
 def _fill(template: str, objects: dict[str, str] | None = None) -> str:
     objects = objects or {}
     code = "LAM-DIG-01-I1" if "/indicators/" in template else "LAM-DIG-01"
@@ -188,6 +200,7 @@ async def test_write_route_authorization(client, method: str, template: str) -> 
     reviewer = await builders.token("reviewer", email="watch@ngo.example")
     editor = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
     secretariat = await builders.token("secretariat", email="sec@uclg.example")
+    other_network = await _other_network_secretariat()
     objects = await _objects(client, editor, reviewer)
 
     async def send(token: str | None):
@@ -215,6 +228,8 @@ async def test_write_route_authorization(client, method: str, template: str) -> 
         "reviewer": [other_editor, editor, secretariat],
         "filer": [other_editor],
     }[who]
+    # The secretariat of another network than Grenoble's is refused whatever the route.
+    wrong.append(other_network)
     for token in wrong:
         r = await send(token)
         assert r.status_code in refused, (token, r.text)
@@ -227,13 +242,15 @@ async def test_write_route_authorization(client, method: str, template: str) -> 
 
 
 async def test_another_city_is_never_changed(client) -> None:
-    """After every refused write by Sousse's editor, Grenoble's data is as it was."""
+    """After every refused write by Sousse's editor, or by a secretariat of another network,
+    Grenoble's data is as it was."""
     await builders.editor_with_adoption()
     await builders.charter(SECOND_CHARTER)
     await builders.city("sousse", locale="fr-TN", country="TN")
     other_editor = await builders.token("city_editor", "sousse", email="ed@sousse.tn")
     editor = await builders.token("city_editor", "grenoble", email="ed@grenoble.fr")
     reviewer = await builders.token("reviewer", email="watch@ngo.example")
+    other_network = await _other_network_secretariat()
     objects = await _objects(client, editor, reviewer)
     reads = (
         "/api/v1/cities/grenoble",
@@ -246,5 +263,6 @@ async def test_another_city_is_never_changed(client) -> None:
     before = [(await client.get(u, headers=bearer(editor))).json() for u in reads]
     for method, template in WRITES:
         await _send(client, method, template, other_editor, objects)
+        await _send(client, method, template, other_network, objects)
     after = [(await client.get(u, headers=bearer(editor))).json() for u in reads]
     assert after == before

@@ -23,14 +23,24 @@ def user() -> None:
     default=None,
     help="For reviewers: the organisation they speak for; their challenges are published under it.",
 )
+@click.option(
+    "--network",
+    default=None,
+    help="For the secretariat: the one network it manages (MC2CM); without it, every network.",
+)
 @schema_first
-def user_add(email: str, role: str, city: str | None, name: str, organisation: str | None) -> None:
+def user_add(
+    email: str, role: str, city: str | None, name: str, organisation: str | None, network: str | None
+) -> None:
     """Add a user, or give an existing user another membership."""
     from accounts.services import add_user
     from kernel.caller import SYSTEM
 
-    account = run(add_user(SYSTEM, email, role, city, name, organisation))
-    roles = ", ".join(f"{m.role}{'@' + m.city if m.city else ''}" for m in account.memberships)
+    account = run(add_user(SYSTEM, email, role, city, name, organisation, network))
+    roles = ", ".join(
+        f"{m.role}{'@' + m.city if m.city else ''}{'@' + m.network if m.network else ''}"
+        for m in account.memberships
+    )
     speaks_for = f" ({account.organisation})" if account.organisation else ""
     click.echo(f"{account.email}{speaks_for}: {roles}")
 
@@ -45,8 +55,15 @@ def user_add(email: str, role: str, city: str | None, name: str, organisation: s
     help="For reviewers: the organisation they speak for; their challenges are published under it.",
 )
 @click.option("--name", default="", help="Display name, as the public sees it.")
+@click.option(
+    "--network",
+    default=None,
+    help="For the secretariat: the one network it manages (MC2CM); without it, every network.",
+)
 @schema_first
-def user_invite(email: str, role: str, city: str | None, organisation: str | None, name: str) -> None:
+def user_invite(
+    email: str, role: str, city: str | None, organisation: str | None, name: str, network: str | None
+) -> None:
     """Give a person a membership, as `user add` does, and print a one-time link with which
     they choose their password and sign in. Send it to them: it works once, for 7 days, and a
     new invitation for the same person replaces it."""
@@ -54,7 +71,7 @@ def user_invite(email: str, role: str, city: str | None, organisation: str | Non
     from kernel.caller import SYSTEM
     from kernel.settings import get_settings
 
-    secret = run(invite(SYSTEM, email, role, city, organisation, name))
+    secret = run(invite(SYSTEM, email, role, city, organisation, name, network))
     click.echo(f"{get_settings().public_url}/invitations/{secret}")
     click.echo(
         f"Send this link to {email.strip().lower()}: it is valid {INVITATION_DAYS} days and works once.",

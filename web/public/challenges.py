@@ -147,6 +147,7 @@ async def challenge_context(request: Request, caller: Caller, challenge_id: int)
         on_file = await evidence_to_cite(caller, item.city)
         offered = [e for e in on_file if e.id in own] + [e for e in on_file if e.id not in own]
     ruled = request.query_params.get("ruled", "")  # the challenge the secretariat just ruled on
+    row_city = (await challenge_row(challenge_id))["city"] if caller.is_secretariat else -1
     return {
         "c": item,
         "claim": claim,
@@ -171,7 +172,7 @@ async def challenge_context(request: Request, caller: Caller, challenge_id: int)
         "max_text": MAX_TEXT,
         "max_upload_mb": round(get_settings().max_upload_bytes / (1024 * 1024), 1),
         # The secretariat rules here, coming from its queue (whose filters the form carries on).
-        "rule": caller.is_secretariat and item.status != "ruled",
+        "rule": caller.oversees(row_city) and item.status != "ruled",
         "ruling": {"outcome": "", "note": ""},
         "queue": queue_query(request),
         "ruled": ruled if ruled.isdigit() else "",

@@ -24,7 +24,7 @@ from kernel.text import SLUG_PATTERN
 from kernel.versions import Precondition
 from web.forms import text
 from web.language import page_language
-from web.pages import render
+from web.pages import refused, render
 from web.secretariat.queue import secretariat_gate
 
 CONTEXT_LINES = 2
@@ -72,6 +72,11 @@ def _line_of(error: FieldError) -> int | None:
     return int(number) if head == "line" and number.isdigit() else None
 
 
+def _global_gate(request: Request, caller: Caller) -> Template | None:
+    """A secretariat limited to some networks reads charters but does not write them."""
+    return None if caller.is_global_secretariat else refused(request, "global")
+
+
 async def _read_document(request: Request) -> tuple[str, str | None, str]:
     """The document the form sends (the uploaded file, else the pasted text), with CRLF line
     ends read as LF, and what is wrong with it before it is read (`large`, `encoding`, `missing`),
@@ -105,7 +110,7 @@ class CharterAdminPages(Controller):
 
     @get("/")
     async def charters(self, request: Request, caller: CallerDep) -> Template | Redirect:
-        gate = secretariat_gate(request, caller)
+        gate = secretariat_gate(request, caller) or _global_gate(request, caller)
         if gate is not None:
             return gate
         applied = request.query_params.get("applied", "")
@@ -118,7 +123,7 @@ class CharterAdminPages(Controller):
     @post("/", status_code=200)
     async def check(self, request: Request, caller: CallerDep) -> Template | Redirect:
         """Check the document sent: its errors next to their lines, or what it would change."""
-        gate = secretariat_gate(request, caller)
+        gate = secretariat_gate(request, caller) or _global_gate(request, caller)
         if gate is not None:
             return gate
         source, problem, charter = await _read_document(request)
@@ -130,7 +135,7 @@ class CharterAdminPages(Controller):
     async def apply(self, request: Request, caller: CallerDep) -> Template | Redirect:
         """Apply the document checked, at the charter's version the check read: when the charter
         changed since, nothing is written and the check is shown again, as it is now."""
-        gate = secretariat_gate(request, caller)
+        gate = secretariat_gate(request, caller) or _global_gate(request, caller)
         if gate is not None:
             return gate
         source, problem, _charter = await _read_document(request)

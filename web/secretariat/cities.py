@@ -26,15 +26,15 @@ from charter.services import (
     update_city,
 )
 from charter.time_zones import all_zones, country_zones
-from kernel.errors import Conflict, FieldError, InvalidInput, PreconditionFailed
+from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, PreconditionFailed
 from kernel.http import CallerDep
 from kernel.i18n import LANGUAGES
 from kernel.numbers import parse_localized_number
 from kernel.versions import Precondition
 from web.forms import text
 from web.language import page_language
-from web.pages import render
-from web.secretariat.queue import secretariat_gate
+from web.pages import refused, render
+from web.secretariat.queue import oversees_city, secretariat_gate
 
 CITY_FIELDS = ("slug", "name", "country", "region", "networks", "population", "locale", "time_zone")
 """The form's fields, in the order the page shows their errors."""
@@ -150,12 +150,10 @@ class CityAdminPages(Controller):
         if gate is not None:
             return gate
         lang = page_language(request)
-        cities = await list_cities(lang, None, 1000, 0)
+        listed = (await list_cities(lang, None, 10_000, 0)).items
+        overseen = [c for c in listed if await oversees_city(caller, c.slug)]
         saved = request.query_params.get("saved", "")
-        context = {
-            "cities": cities.items,
-            "saved": saved if any(c.slug == saved for c in cities.items) else None,
-        }
+        context = {"cities": overseen, "saved": saved if any(c.slug == saved for c in overseen) else None}
         return render(request, "cities_admin.html", context)
 
     @get("/new")
@@ -188,6 +186,8 @@ class CityAdminPages(Controller):
             return _form_page(request, given, _errors(exc), new=True, status_code=422)
         except Conflict:
             return _form_page(request, given, {"slug": "taken"}, new=True, status_code=409)
+        except Forbidden:
+            return _form_page(request, given, {"networks": "scope"}, new=True, status_code=403)
         return Redirect(f"/secretariat/cities?saved={given.slug}", status_code=303)
 
     @get("/{city:str}")
@@ -197,6 +197,8 @@ class CityAdminPages(Controller):
             return gate
         lang = page_language(request)
         current = await _city(city, lang)
+        if not await oversees_city(caller, city):
+            return refused(request, "network")
         return _form_page(request, CityForm.of(current, lang), {}, new=False)
 
     @post("/{city:str}", status_code=200)
@@ -207,6 +209,8 @@ class CityAdminPages(Controller):
             return gate
         lang = page_language(request)
         current = await _city(city, lang)
+        if not await oversees_city(caller, city):
+            return refused(request, "network")
         given = CityForm.sent(await request.form())
         given.slug = city
         read = frozenset({int(given.version)}) if given.version.isdigit() else frozenset()
@@ -223,6 +227,8 @@ class CityAdminPages(Controller):
             await update_city(caller, city, data, Precondition(read))
         except InvalidInput as exc:
             return _form_page(request, given, _errors(exc), new=False, status_code=422)
+        except Forbidden:
+            return _form_page(request, given, {"networks": "scope"}, new=False, status_code=403)
         except PreconditionFailed:
             now = await _city(city, lang)
             given.version = str(now.version)

@@ -12,6 +12,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
+from charter.tables import City
 from exports.evidence_preview import pdf_page, pdf_pages
 from indicators.challenges import rule
 from indicators.choices import EvidenceReview, RulingOutcome
@@ -42,6 +43,15 @@ def secretariat_gate(request: Request, caller: Caller) -> Template | Redirect | 
     if not caller.is_secretariat:
         return refused(request, "secretariat")
     return None
+
+
+async def oversees_city(caller: Caller, slug: str) -> bool:
+    """Whether the secretariat manages the city with that slug (every city, or those of its
+    networks)."""
+    if caller.overseen_city_ids is None:
+        return caller.is_secretariat
+    row = await City.select(City.id).where(City.slug == slug).first()
+    return row is not None and caller.oversees(row["id"])
 
 
 def _filters(request: Request) -> QueueFilters:
@@ -272,6 +282,8 @@ async def _claim_page(
     filters = _filters(request)
     async with read_snapshot():
         read, _ = await get_claim(caller, claim)
+        if not await oversees_city(caller, read.city):
+            return refused(request, "network")
         line = (await describe_claims([claim], lang)).get(claim)
         cited = [await get_evidence(caller, e) for e in read.evidence]
         following = await next_claim(caller, filters, claim, lang)
@@ -317,6 +329,8 @@ async def _review_page(
         following = await next_evidence(caller, filters, evidence_id)
     shown = context["e"]
     assert isinstance(shown, EvidenceRead)
+    if not await oversees_city(caller, shown.city):
+        return refused(request, "network")
     sha256 = shown.sha256 if shown.media_type == "application/pdf" else None
     pages = await pdf_pages(sha256, stored_file_path(sha256)) if sha256 else 0
     context |= {
