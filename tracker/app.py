@@ -23,6 +23,7 @@ from piccolo.engine.postgres import PostgresEngine
 from swagger_ui_bundle import swagger_ui_path
 
 from accounts.pages import ACCOUNT_PAGES, ACCOUNT_TEMPLATE_DIR, SESSION_COOKIE
+from accounts.people_pages import PeoplePages
 from exports.report_render import ASSET_DIR, FONTS_URL, shutdown_pool, warm_workers
 from kernel.db import get_engine
 from kernel.settings import get_settings
@@ -119,7 +120,7 @@ def pages_router() -> Router:
     """The web pages, from the root: every page's controller, errors answered as pages."""
     return Router(
         path="/",
-        route_handlers=[*PAGE_CONTROLLERS, *ACCOUNT_PAGES],
+        route_handlers=[*PAGE_CONTROLLERS, *ACCOUNT_PAGES, PeoplePages],
         guards=[identify_visitor],
         before_request=refuse_nul_in_body,
         exception_handlers=PAGE_EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ async def test_me_shows_email_and_memberships(client) -> None:
         "email": "ed@sousse.tn",
         "display_name": "",
         "active": True,
-        "memberships": [{"role": "city_editor", "city": "sousse"}],
+        "memberships": [{"role": "city_editor", "city": "sousse", "network": None}],
         "organisation": None,
     }
     assert (await client.get("/api/v1/me")).status_code == 401

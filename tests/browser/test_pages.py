@@ -52,6 +52,9 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("charters-admin", "/secretariat/charters", "secretariat"),
     ("cities-admin", "/secretariat/cities", "secretariat"),
     ("city-form", "/secretariat/cities/sousse", "secretariat"),
+    ("people", "/secretariat/people", "secretariat"),
+    ("person", "/secretariat/people/1", "secretariat"),
+    ("person-invite", "/secretariat/people/new", "secretariat"),
 ]
 """(page type, path, who: None for anyone, or one of the `people` fixture) of each page type
 checked; add yours here."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.invitations import accept_invitation, invite
+from accounts.tables import Membership
 from charter.schemas import CityUpdate
 from charter.services import update_city
 from kernel.caller import SYSTEM
@@ -41,6 +42,12 @@ FORMS: dict[str, str] = {
     "/secretariat/charters": "global",
     "/secretariat/cities/{city:str}": "secretariat",
     "/secretariat/cities/new": "any-secretariat",
+    "/secretariat/people/new": "any-secretariat",
+    "/secretariat/people/{user_id:int}/invitation": "secretariat",
+    "/secretariat/people/{user_id:int}/roles": "secretariat",
+    "/secretariat/people/{user_id:int}/roles/{membership_id:int}/delete": "secretariat",
+    "/secretariat/people/{user_id:int}/access": "secretariat",
+    "/secretariat/people/{user_id:int}/suspension": "secretariat",
     "/account/tokens": "signed-in",
     "/account/tokens/{token_id:int}/revoke": "signed-in",
     "/sign-in": "anyone",
@@ -75,6 +82,9 @@ BODY = {
     "target": "600",
     "draft": "1",
     "action": "send",
+    "email": "someone@example.org",
+    "role": "city_editor",
+    "city": "grenoble",
 }
 """A form body plausible for every form (each reads the fields it knows)."""
 
@@ -104,6 +114,8 @@ def _fill(template: str, objects: dict[str, str]) -> str:
         .replace("{challenge_id:int}", objects["challenge_id"])
         .replace("{import_id:int}", objects["import_id"])
         .replace("{token_id:int}", "1")
+        .replace("{user_id:int}", objects["user_id"])
+        .replace("{membership_id:int}", objects["membership_id"])
         .replace("{secret:str}", "x")
     )
     if template.endswith("/withdraw") and "{evidence_id" in template:
@@ -135,7 +147,14 @@ async def grenoble(client) -> dict[str, str]:
     await builders.city("sousse", locale="fr-TN", country="TN")
     await update_city(SYSTEM, "grenoble", CityUpdate(networks=["UCLG"]), ANY_VERSION)
     reviewer = await builders.token("reviewer", email="watch@ngo.example")
-    return await _objects(client, editor, reviewer)
+    objects = await _objects(client, editor, reviewer)
+    # Grenoble's editor, as a person the secretariat manages, and their role.
+    held = (
+        await Membership.select(Membership.id, Membership.user)
+        .where(Membership.role == "city_editor")
+        .first()
+    )
+    return objects | {"user_id": str(held["user"]), "membership_id": str(held["id"])}
 
 
 WRONG: dict[str, tuple[str, ...]] = {
