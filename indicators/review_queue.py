@@ -143,7 +143,7 @@ async def _cities(caller: Caller, filters: QueueFilters) -> tuple[dict[int, dict
     its networks), by id, and every network there is among them."""
     rows = [
         r
-        for r in await City.select(City.id, City.slug, City.name, City.locale, City.networks)
+        for r in await City.select(City.id, City.slug, City.name, City.locale, City.networks, City.region)
         if caller.oversees(r["id"])
     ]
     if filters.city and not any(r["slug"] == filters.city for r in rows):
@@ -272,12 +272,12 @@ async def _in_scope(
     return [ch for ch in kept if ch.claim_id in about and about[ch.claim_id].charter == charter]
 
 
-async def _late_cities(
-    cities: dict[int, dict[str, Any]], charter_id: int | None, today: date, lang: str | None
-) -> list[LateCity]:
-    """Cities with adopted indicators (of commitments not withdrawn) whose latest ended period has
-    no published value, the most values due first."""
-    query = Adoption.select(Adoption.id, Adoption.city, Adoption.commitment).where(
+async def _live_adoptions(
+    cities: dict[int, dict[str, Any]], charter_id: int | None
+) -> tuple[list[dict[str, Any]], dict[int, list[int]]]:
+    """The cities' adoptions (of the charter's commitments) not withdrawn, and the indicators of
+    each adopted commitment, by commitment id."""
+    query = Adoption.select(Adoption.id, Adoption.city, Adoption.commitment, Adoption.adopted_on).where(
         Adoption.city.is_in(list(cities) or [-1])
     )
     if charter_id is not None:
@@ -299,6 +299,80 @@ async def _late_cities(
         Indicator.commitment.is_in([a["commitment"] for a in live] or [-1])
     ):
         indicators[i["commitment"]].append(i["id"])
+    return live, indicators
+
+
+@dataclass(frozen=True, slots=True)
+class CompletenessRow:
+    """What one city reported, year by year: for each year, the indicators it had adopted by the
+    year's end (`expected`) and how many of them have a published value for a period of that
+    year (`reported`)."""
+
+    slug: str
+    name: str
+    name_lang: str | None
+    region: str | None
+    years: dict[int, tuple[int, int]]
+    """year → (reported, expected)."""
+
+    @property
+    def reported(self) -> int:
+        return sum(r for r, _ in self.years.values())
+
+    @property
+    def expected(self) -> int:
+        return sum(e for _, e in self.years.values())
+
+
+async def completeness(
+    caller: Caller, filters: QueueFilters, years: int, lang: str | None
+) -> tuple[list[int], list[CompletenessRow]]:
+    """Which cities reported what for which year, for the last `years` ended years and the year
+    going on: the cities the secretariat oversees (filtered by charter, network or city) that
+    adopted at least one commitment; the least complete first."""
+    caller.require_secretariat("see the network's reporting")
+    today = clock.today()
+    shown = list(range(today.year - years, today.year + 1))
+    async with read_snapshot():
+        cities, _ = await _cities(caller, filters)
+        charter_id = await _charter_id(filters.charter)
+        live, indicators = await _live_adoptions(cities, charter_id)
+        measured: set[tuple[int, int, int]] = set()
+        for m in await Measurement.select(Measurement.city, Measurement.indicator, Measurement.period).where(
+            Measurement.city.is_in(list(cities) or [-1]) & Measurement.draft.eq(False)
+        ):
+            measured.add((m["city"], m["indicator"], parse_period(m["period"]).end.year))
+    counts: dict[int, dict[int, list[int]]] = defaultdict(lambda: {y: [0, 0] for y in shown})
+    for a in live:
+        for indicator in indicators[a["commitment"]]:
+            for year in shown:
+                if a["adopted_on"].year <= year:
+                    cell = counts[a["city"]][year]
+                    cell[1] += 1
+                    cell[0] += (a["city"], indicator, year) in measured
+    rows = []
+    for city_id, by_year in counts.items():
+        city = cities[city_id]
+        names, own = json_value(city["name"]), language_of(city["locale"])
+        rows.append(
+            CompletenessRow(
+                city["slug"],
+                pick(names, lang, own) or city["slug"],
+                picked_language(names, lang, own),
+                city.get("region"),
+                {year: (r, e) for year, (r, e) in by_year.items()},
+            )
+        )
+    rows.sort(key=lambda r: (r.reported / r.expected if r.expected else 1, r.slug))
+    return shown, rows
+
+
+async def _late_cities(
+    cities: dict[int, dict[str, Any]], charter_id: int | None, today: date, lang: str | None
+) -> list[LateCity]:
+    """Cities with adopted indicators (of commitments not withdrawn) whose latest ended period has
+    no published value, the most values due first."""
+    live, indicators = await _live_adoptions(cities, charter_id)
     last: dict[tuple[int, int], tuple[date, str]] = {}
     for m in await Measurement.select(
         Measurement.id, Measurement.city, Measurement.indicator, Measurement.period, Measurement.period_end

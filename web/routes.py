@@ -27,6 +27,7 @@ from web.public.history import HistoryPages
 from web.public.home import HomePages
 from web.secretariat.charters import CharterAdminPages
 from web.secretariat.cities import CityAdminPages
+from web.secretariat.network import NetworkPages
 from web.secretariat.queue import ClaimReviewPages, QueuePages, RulingPages
 
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
@@ -55,12 +56,13 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     RulingPages,
     CharterAdminPages,
     CityAdminPages,
+    NetworkPages,
 ]
 """Every page's controller: the public's (home and search, a charter, a city, a commitment in a
 city, a piece of evidence, the challenges, a charter's comparison, an item's history) and civil
 society's (challenge a claim, answer back, my challenges), and the city's workspace (its to-do, reporting a
 value or a status, setting a target; the answer to a challenge), and the secretariat's (the review queue
-and the reviews it leads to, the charters and the cities)."""
+and the reviews it leads to, the charters and the cities, the network view)."""
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """The pages' templates; `base.html` is the layout every page extends, by name."""

@@ -55,6 +55,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("people", "/secretariat/people", "secretariat"),
     ("person", "/secretariat/people/1", "secretariat"),
     ("person-invite", "/secretariat/people/new", "secretariat"),
+    ("network-view", "/secretariat/network", "secretariat"),
 ]
 """(page type, path, who: None for anyone, or one of the `people` fixture) of each page type
 checked; add yours here."""
