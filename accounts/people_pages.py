@@ -55,6 +55,17 @@ def _form(data: Any) -> dict[str, str]:
     return {name: (data.get(name) if isinstance(data.get(name), str) else "") or "" for name in INVITE_FIELDS}
 
 
+def _role_places(given: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+    """Where the role chosen holds: its city (an editor's), organisation (a reviewer's), network
+    (a secretariat's); the fields of the other roles, filled in or not, are left aside."""
+    role = given["role"]
+    return (
+        given["city"] if role == Role.city_editor else None,
+        given["organisation"] if role == Role.reviewer else None,
+        given["network"] if role == Role.secretariat else None,
+    )
+
+
 def _invite_errors(exc: InvalidInput | NotFound | Forbidden) -> dict[str, str]:
     if isinstance(exc, NotFound):
         return {"city": "invalid"}
@@ -94,15 +105,8 @@ class PeoplePages(Controller):
         given = _form(await request.form())
         role = given["role"]
         try:
-            secret = await invite(
-                caller,
-                given["email"],
-                role,
-                given["city"] if role == Role.city_editor else None,
-                given["organisation"] if role == Role.reviewer else None,
-                given["name"],
-                given["network"] if role == Role.secretariat else None,
-            )
+            city, organisation, network = _role_places(given)
+            secret = await invite(caller, given["email"], role, city, organisation, given["name"], network)
         except (InvalidInput, NotFound, Forbidden) as exc:
             status = 403 if isinstance(exc, Forbidden) else 422
             return await _invite_page(caller, given, _invite_errors(exc), status_code=status)
@@ -155,15 +159,8 @@ class PeoplePages(Controller):
         given = _form(await request.form())
         role = given["role"]
         try:
-            await add_user(
-                caller,
-                person.email,
-                role,
-                given["city"] if role == Role.city_editor else None,
-                person.display_name,
-                given["organisation"] if role == Role.reviewer else None,
-                given["network"] if role == Role.secretariat else None,
-            )
+            city, organisation, network = _role_places(given)
+            await add_user(caller, person.email, role, city, person.display_name, organisation, network)
         except (InvalidInput, NotFound, Forbidden) as exc:
             status = 403 if isinstance(exc, Forbidden) else 422
             return await _person_page(

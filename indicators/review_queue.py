@@ -353,18 +353,22 @@ async def completeness(
     rows = []
     for city_id, by_year in counts.items():
         city = cities[city_id]
-        names, own = json_value(city["name"]), language_of(city["locale"])
         rows.append(
             CompletenessRow(
                 city["slug"],
-                pick(names, lang, own) or city["slug"],
-                picked_language(names, lang, own),
+                *_city_name(city, lang),
                 city.get("region"),
                 {year: (r, e) for year, (r, e) in by_year.items()},
             )
         )
     rows.sort(key=lambda r: (r.reported / r.expected if r.expected else 1, r.slug))
     return shown, rows
+
+
+def _city_name(city: dict[str, Any], lang: str | None) -> tuple[str, str | None]:
+    """A city's name in `lang` (else in its own language), and the language it is in."""
+    names, own = json_value(city["name"]), language_of(city["locale"])
+    return pick(names, lang, own) or city["slug"], picked_language(names, lang, own)
 
 
 async def _late_cities(
@@ -390,12 +394,10 @@ async def _late_cities(
     out = []
     for city_id, periods in due.items():
         city = cities[city_id]
-        names, own = json_value(city["name"]), language_of(city["locale"])
         out.append(
             LateCity(
                 city["slug"],
-                pick(names, lang, own) or city["slug"],
-                picked_language(names, lang, own),
+                *_city_name(city, lang),
                 len(periods),
                 min(periods, key=lambda p: parse_period(p).end),
             )

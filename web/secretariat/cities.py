@@ -118,6 +118,20 @@ def _population(given: CityForm, lang: str) -> int | None:
     return int(number)
 
 
+def _fields(given: CityForm, lang: str) -> dict[str, Any]:
+    """The city's fields as the API takes them, from the form as typed (the population read in
+    the page's language)."""
+    return {
+        "name": given.name_by_language(),
+        "country": given.country,
+        "locale": given.locale,
+        "population": _population(given, lang),
+        "region": given.region or None,
+        "networks": given.networks_list(),
+        "time_zone": given.time_zone or None,
+    }
+
+
 def _choices(lang: str, country: str) -> dict[str, Any]:
     """The lists the form offers, named in the page's language: countries, UN M49 regions, time
     zones (the country's first)."""
@@ -171,16 +185,7 @@ class CityAdminPages(Controller):
         given = CityForm.sent(await request.form())
         lang = page_language(request)
         try:
-            data = CityCreate(
-                slug=given.slug,
-                name=given.name_by_language(),
-                country=given.country,
-                locale=given.locale,
-                population=_population(given, lang),
-                region=given.region or None,
-                networks=given.networks_list(),
-                time_zone=given.time_zone or None,
-            )
+            data = CityCreate(slug=given.slug, **_fields(given, lang))
             await create_city(caller, data)
         except InvalidInput as exc:
             return _form_page(request, given, _errors(exc), new=True, status_code=422)
@@ -215,15 +220,7 @@ class CityAdminPages(Controller):
         given.slug = city
         read = frozenset({int(given.version)}) if given.version.isdigit() else frozenset()
         try:
-            data = CityUpdate(
-                name=given.name_by_language(),
-                country=given.country,
-                locale=given.locale,
-                population=_population(given, lang),
-                region=given.region or None,
-                networks=given.networks_list(),
-                time_zone=given.time_zone or None,
-            )
+            data = CityUpdate(**_fields(given, lang))
             await update_city(caller, city, data, Precondition(read))
         except InvalidInput as exc:
             return _form_page(request, given, _errors(exc), new=False, status_code=422)
