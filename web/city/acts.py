@@ -17,12 +17,12 @@ from commitments.choices import CommitmentStatus
 from commitments.schemas import StatusUpdateCreate
 from indicators.acts import Adopting, SigningCreate, adopt_several, sign
 from indicators.reporting import AdoptForm, StatusForm, acts_form, adopt_form, status_form
-from indicators.status_updates import add_status_update
 from kernel import clock
 from kernel.caller import Caller
 from kernel.errors import Conflict, InvalidInput
 from kernel.http import CallerDep
 from web.city.access import workspace_gate
+from web.city.statuses import save_status
 from web.forms import (
     MAX_NOTE,
     EvidenceInput,
@@ -295,14 +295,10 @@ class WithdrawPages(Controller):
         data = StatusUpdateCreate(
             status=CommitmentStatus.withdrawn, reported_on=day, note_md=fields.act.strip(), evidence=picked
         )
-        try:
-            saved = await add_status_update(
-                caller, city, charter, content.commitment.commitment, data, given.items()
-            )
-        except InvalidInput as exc:
-            errors = refused_fields(exc, {"reported_on", "evidence"})
+        claim, errors = await save_status(caller, city, charter, content, data, given)
+        if claim is None:
             return self._page(request, caller, content, fields, given, errors)
-        return Redirect(f"/workspace/{city}?saved={saved.claim_id}", status_code=303)
+        return Redirect(f"/workspace/{city}?saved={claim}", status_code=303)
 
     def _page(
         self,

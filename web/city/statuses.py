@@ -108,14 +108,10 @@ class StatusPages(Controller):
             evidence=picked,
             draft=action != "publish",
         )
-        try:
-            saved = await add_status_update(
-                caller, city, charter, content.commitment.commitment, data, given.items()
-            )
-        except InvalidInput as exc:
-            errors = refused_fields(exc, {"reported_on", "evidence"})
+        claim, errors = await save_status(caller, city, charter, content, data, given)
+        if claim is None:
             return self._page(request, caller, content, fields, given, errors)
-        return Redirect(f"/workspace/{city}?saved={saved.claim_id}", status_code=303)
+        return Redirect(f"/workspace/{city}?saved={claim}", status_code=303)
 
     def _page(
         self,
@@ -135,3 +131,22 @@ class StatusPages(Controller):
             **writing_context(caller, given, errors, content.locale, fields.note, preview),
         }
         return render(request, "status_form.html", context, status_code=422 if errors else 200)
+
+
+async def save_status(
+    caller: Caller,
+    city: str,
+    charter: str,
+    content: StatusForm,
+    data: StatusUpdateCreate,
+    given: EvidenceInput,
+) -> tuple[str | None, dict[str, str]]:
+    """Write the commitment's status update, with the evidence filed in the same form: the new
+    claim's id, or the fields the service refused (the day, the evidence), to show beside them."""
+    try:
+        saved = await add_status_update(
+            caller, city, charter, content.commitment.commitment, data, given.items()
+        )
+    except InvalidInput as exc:
+        return None, refused_fields(exc, {"reported_on", "evidence"})
+    return saved.claim_id, {}

@@ -25,7 +25,9 @@ from charter.services import (
     list_cities,
     update_city,
 )
+from charter.tables import City
 from charter.time_zones import all_zones, country_zones
+from kernel.caller import Caller
 from kernel.errors import Conflict, FieldError, Forbidden, InvalidInput, PreconditionFailed
 from kernel.http import CallerDep
 from kernel.i18n import LANGUAGES
@@ -165,7 +167,8 @@ class CityAdminPages(Controller):
             return gate
         lang = page_language(request)
         listed = (await list_cities(lang, None, 10_000, 0)).items
-        overseen = [c for c in listed if await oversees_city(caller, c.slug)]
+        ids = {r["slug"]: r["id"] for r in await City.select(City.id, City.slug)}
+        overseen = [c for c in listed if caller.oversees(ids[c.slug])]
         saved = request.query_params.get("saved", "")
         context = {"cities": overseen, "saved": saved if any(c.slug == saved for c in overseen) else None}
         return render(request, "cities_admin.html", context)
@@ -197,25 +200,19 @@ class CityAdminPages(Controller):
 
     @get("/{city:str}")
     async def edit(self, request: Request, caller: CallerDep, city: FromPath[str]) -> Template | Redirect:
-        gate = secretariat_gate(request, caller)
+        gate = await _city_gate(request, caller, city)
         if gate is not None:
             return gate
         lang = page_language(request)
-        current = await _city(city, lang)
-        if not await oversees_city(caller, city):
-            return refused(request, "network")
-        return _form_page(request, CityForm.of(current, lang), {}, new=False)
+        return _form_page(request, CityForm.of(await _city(city, lang), lang), {}, new=False)
 
     @post("/{city:str}", status_code=200)
     async def change(self, request: Request, caller: CallerDep, city: FromPath[str]) -> Template | Redirect:
         """Change the city from the version the form was opened at."""
-        gate = secretariat_gate(request, caller)
+        gate = await _city_gate(request, caller, city)
         if gate is not None:
             return gate
         lang = page_language(request)
-        current = await _city(city, lang)
-        if not await oversees_city(caller, city):
-            return refused(request, "network")
         given = CityForm.sent(await request.form())
         given.slug = city
         read = frozenset({int(given.version)}) if given.version.isdigit() else frozenset()
@@ -230,7 +227,18 @@ class CityAdminPages(Controller):
             now = await _city(city, lang)
             given.version = str(now.version)
             return _form_page(request, given, {"form": "stale"}, new=False, theirs=now, status_code=409)
-        return Redirect(f"/secretariat/cities?saved={current.slug}", status_code=303)
+        return Redirect(f"/secretariat/cities?saved={city}", status_code=303)
+
+
+async def _city_gate(request: Request, caller: Caller, city: str) -> Template | Redirect | None:
+    """None for a secretariat that manages this city; else sign in first, 404 for no such city,
+    or the page saying the city is outside its networks (403)."""
+    gate = secretariat_gate(request, caller)
+    if gate is None:
+        await get_city_or_raise(city)
+        if not await oversees_city(caller, city):
+            return refused(request, "network")
+    return gate
 
 
 async def _city(slug: str, lang: str) -> CityRead:
