@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+CHART_FONTS = "'Report Sans', 'Report Arabic'"
+"""The report's own fonts (see assets/report.css): a chart drawn into a PDF reads no system font."""
+
 PANEL_W, PANEL_H, GAP, PAD, LABEL_H, PER_ROW = 150.0, 44.0, 12.0, 4.0, 9.0, 4
 
 
@@ -71,7 +74,7 @@ def strip_size(count: int) -> tuple[float, float]:
 
 
 def trend_strip(
-    series: Sequence[Series], *, font_family: str | None = "DejaVu Sans", label: str | None = None
+    series: Sequence[Series], *, font_family: str | None = CHART_FONTS, label: str | None = None
 ) -> str:
     """One SVG with a panel per series: values as a line, target dashed, baseline dotted.
 
@@ -104,7 +107,7 @@ def curves(
     years: Sequence[int],
     series: Sequence[tuple[str, Sequence[int]]],
     *,
-    font_family: str | None = "DejaVu Sans",
+    font_family: str | None = CHART_FONTS,
     label: str | None = None,
 ) -> str:
     """Cumulative counts per year, one line per series (a principle), with year ticks, a count

@@ -25,6 +25,8 @@ from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from exports.pdf_text import fix_ligature_text
+from exports.pdf_text import warm_up as warm_up_letters
 from exports.report_model import CityReport, ReportContext, template_vars
 from kernel.errors import DomainError
 from kernel.i18n import direction
@@ -228,7 +230,7 @@ def html_to_pdf(
             document = _report_html_class()(
                 string=html, base_url=BASE_URL, url_fetcher=fetcher or asset_fetcher(charts)
             )
-            return _pin_trailer_id(document.write_pdf(**options), pdf_id)
+            return _pin_trailer_id(document.write_pdf(finisher=fix_ligature_text, **options), pdf_id)
     finally:
         if collecting:
             gc.enable()
@@ -350,6 +352,7 @@ def _pool_for(jobs: int = WORKERS) -> ProcessPoolExecutor:
 
 def warm_up() -> None:
     """Load WeasyPrint and the report fonts in this process by rendering a one-line page."""
+    warm_up_letters()
     html_to_pdf(
         '<html><head><link rel="stylesheet" href="report.css"></head><body><p>.</p></body></html>', "warm-up"
     )

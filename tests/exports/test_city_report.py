@@ -139,10 +139,10 @@ async def test_hostile_markdown_is_inert_and_fetches_nothing() -> None:
     context, pdf, fetcher = await render("grenoble", "lampedusa", "fr")
     assert fetcher.refused == []
     names = {Path(u).name for u in fetcher.calls}
-    assert {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} <= names
-    assert names - {"report.css", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"} == {
-        f"{name}.svg" for name in context.charts
-    }
+    own = {"report.css", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansArabic-Regular.ttf"}
+    own |= {"NotoSansArabic-Bold.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}
+    assert own <= names
+    assert names - own == {f"{name}.svg" for name in context.charts}
     html = render_html(context)
     assert "<script" not in html and '<link rel=stylesheet href="http' not in html
     assert all(src.startswith("charts/") for src in re.findall(r'<img src="([^"]+)"', html))

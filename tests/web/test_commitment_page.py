@@ -121,7 +121,7 @@ async def test_each_indicator_has_the_reports_chart_inline(client) -> None:
     for words in ("persons/year", "should increase", "Baseline", "Target"):
         assert words in parse(section).text
     report = trend_strip([Series("X", [1.0, 2.0], 0.0, 3.0)])
-    assert 'font-family="DejaVu Sans"' in report and "role=" not in report and "<title>" not in report
+    assert "font-family=\"'Report Sans'" in report and "role=" not in report and "<title>" not in report
 
 
 async def test_published_claims_link_to_their_challenge_form_and_history(client) -> None:
