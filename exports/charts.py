@@ -11,79 +11,177 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-CHART_FONTS = "'Report Sans', 'Report Arabic'"
+CHART_FONTS = "'Report Sans', 'Report Arabic', 'Report Symbols'"
 """The report's own fonts (see assets/report.css): a chart drawn into a PDF reads no system font."""
 
-PANEL_W, PANEL_H, GAP, PAD, LABEL_H, PER_ROW = 150.0, 44.0, 12.0, 4.0, 9.0, 4
+PANEL_W, PANEL_H, GAP, PAD, LABEL_H, AXIS_H, PER_ROW = 150.0, 58.0, 12.0, 4.0, 10.0, 10.0, 4
+LEGEND_H = 11.0
+VALUE, TARGET, BASELINE, AXIS = "#1f4e9c", "#1b7f3b", "#6b6b6b", "#8c8c8c"
 
 
 @dataclass(frozen=True, slots=True)
 class Series:
-    """One indicator's values (oldest first) with its baseline and target."""
+    """One indicator's values (oldest first) with its baseline and target.
+
+    For a report, also what a reader needs to read the panel without the text beside it: the
+    first and last periods, the first and last values as written in the report's language, the
+    unit, which way is better ("up" or "down"), whether the values are yearly counts (drawn as
+    steps: a count holds for its whole year) and whether they are yes/no (drawn as points, no line:
+    nothing lies between yes and no)."""
 
     label: str
     values: Sequence[float]
     baseline: float | None = None
     target: float | None = None
+    first_period: str = ""
+    last_period: str = ""
+    first_text: str = ""
+    last_text: str = ""
+    unit: str = ""
+    better: str = ""
+    steps: bool = False
+    binary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Legend:
+    """The words of a strip's legend, in the report's language."""
+
+    value: str
+    target: str
+    baseline: str
+    up: str = ""
+    down: str = ""
 
 
 def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-def _panel(series: Series, x0: float, y0: float) -> list[str]:
+def _text(
+    x: float, y: float, words: str, *, anchor: str = "start", size: float = 7, fill: str = "#555"
+) -> str:
+    anchor_attr = f' text-anchor="{anchor}"' if anchor != "start" else ""
+    return (
+        f'<text x="{_fmt(x)}" y="{_fmt(y)}" font-size="{_fmt(size)}" fill="{fill}"{anchor_attr}>'
+        f"{escape(words)}</text>"
+    )
+
+
+def _panel(series: Series, x0: float, y0: float, legend: Legend | None) -> list[str]:
     points = [float(v) for v in series.values]
     refs = [r for r in (series.baseline, series.target) if r is not None]
-    label = escape(series.label)
-    parts = [f'<text x="{_fmt(x0)}" y="{_fmt(y0 + 7)}" font-size="7" fill="#555">{label}</text>']
+    title = series.label + (f" ({series.unit})" if series.unit else "")
+    parts = [_text(x0, y0 + 7, title)]
+    if legend and series.better:
+        arrow = legend.up if series.better == "up" else legend.down
+        if arrow:
+            parts.append(_text(x0 + PANEL_W, y0 + 7, arrow, anchor="end", size=6))
     if not points and not refs:
         return parts
     low, high = min(points + refs), max(points + refs)
+    if series.binary:
+        low, high = 0.0, 1.0
     span = (high - low) or 1.0
-    top, bottom = y0 + LABEL_H + PAD, y0 + PANEL_H - PAD
+    top, bottom = y0 + LABEL_H + PAD, y0 + PANEL_H - AXIS_H - PAD
 
     def y(v: float) -> str:
         return _fmt(bottom - (v - low) / span * (bottom - top))
 
     x_end = x0 + PANEL_W
+    parts.append(
+        f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{_fmt(bottom + PAD)}" y2="{_fmt(bottom + PAD)}" '
+        f'stroke="{AXIS}" stroke-width="0.5"/>'
+    )
     if series.target is not None:
         parts.append(
             f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{y(series.target)}" '
-            f'y2="{y(series.target)}" stroke="#1b7f3b" stroke-width="1" stroke-dasharray="4 2"/>'
+            f'y2="{y(series.target)}" stroke="{TARGET}" stroke-width="1" stroke-dasharray="4 2"/>'
         )
     if series.baseline is not None:
         parts.append(
             f'<line x1="{_fmt(x0)}" x2="{_fmt(x_end)}" y1="{y(series.baseline)}" '
-            f'y2="{y(series.baseline)}" stroke="#888" stroke-width="0.8" stroke-dasharray="1 2"/>'
+            f'y2="{y(series.baseline)}" stroke="{BASELINE}" stroke-width="0.8" stroke-dasharray="1 2"/>'
         )
-    step = (PANEL_W - 2 * PAD) / max(1, len(points) - 1)
-    xs = [x0 + PAD + i * step for i in range(len(points))]
-    if len(points) > 1:
-        path = " ".join(f"{_fmt(x)},{y(v)}" for x, v in zip(xs, points, strict=True))
-        parts.append(f'<polyline points="{path}" fill="none" stroke="#1f4e9c" stroke-width="1.6"/>')
+    # Room on the left for the first value and on the right for the last one.
+    left = 20.0 if series.first_text else 0.0
+    inner = PANEL_W - 2 * PAD - 24 - left
+    step = inner / max(1, len(points) - 1)
+    xs = [x0 + PAD + left + i * step for i in range(len(points))]
+    if len(points) > 1 and not series.binary:
+        if series.steps:
+            path = f"M{_fmt(xs[0])},{y(points[0])}" + "".join(
+                f" H{_fmt(x)} V{y(v)}" for x, v in zip(xs[1:], points[1:], strict=True)
+            )
+            parts.append(f'<path d="{path}" fill="none" stroke="{VALUE}" stroke-width="1.6"/>')
+        else:
+            line = " ".join(f"{_fmt(x)},{y(v)}" for x, v in zip(xs, points, strict=True))
+            parts.append(f'<polyline points="{line}" fill="none" stroke="{VALUE}" stroke-width="1.6"/>')
+    if series.binary:
+        parts += [
+            f'<circle cx="{_fmt(x)}" cy="{y(v)}" r="2" fill="{VALUE}"/>'
+            for x, v in zip(xs, points, strict=True)
+        ]
     if points:
-        parts.append(f'<circle cx="{_fmt(xs[-1])}" cy="{y(points[-1])}" r="2.4" fill="#1f4e9c"/>')
+        parts.append(f'<circle cx="{_fmt(xs[-1])}" cy="{y(points[-1])}" r="2.4" fill="{VALUE}"/>')
+        if series.last_text:
+            parts.append(
+                _text(xs[-1] + 4, float(y(points[-1])) + 2.5, series.last_text, size=6.5, fill=VALUE)
+            )
+        if series.first_text and len(points) > 1:
+            parts.append(
+                _text(
+                    xs[0] - 3, float(y(points[0])) + 2.2, series.first_text, anchor="end", size=6, fill=VALUE
+                )
+            )
+        axis_y = y0 + PANEL_H - 2
+        if series.first_period:
+            parts.append(_text(xs[0], axis_y, series.first_period, size=6))
+        if series.last_period and len(points) > 1:
+            parts.append(_text(xs[-1], axis_y, series.last_period, anchor="end", size=6))
     return parts
 
 
-def strip_size(count: int) -> tuple[float, float]:
-    """Width and height of a strip of `count` panels."""
+def _legend(legend: Legend, width: float) -> list[str]:
+    """One line over the strip: the value's line, the target's dashes, the baseline's dots."""
+    parts, x = [], 0.0
+    for words, colour, dash, w in (
+        (legend.value, VALUE, "", 1.6),
+        (legend.target, TARGET, ' stroke-dasharray="4 2"', 1.0),
+        (legend.baseline, BASELINE, ' stroke-dasharray="1 2"', 0.8),
+    ):
+        parts.append(
+            f'<line x1="{_fmt(x)}" x2="{_fmt(x + 14)}" y1="5" y2="5" '
+            f'stroke="{colour}" stroke-width="{w}"{dash}/>'
+        )
+        parts.append(_text(x + 17, 7.5, words, size=6.5))
+        x += 17 + 4.2 * max(4, len(words)) + 10
+    return parts
+
+
+def strip_size(count: int, legend: bool = False) -> tuple[float, float]:
+    """Width and height of a strip of `count` panels (and its legend line)."""
     cols = min(count, PER_ROW)
     rows = (count + PER_ROW - 1) // PER_ROW
-    return cols * PANEL_W + (cols - 1) * GAP, rows * PANEL_H
+    return max(cols * PANEL_W + (cols - 1) * GAP, PANEL_W), rows * PANEL_H + (LEGEND_H if legend else 0)
 
 
 def trend_strip(
-    series: Sequence[Series], *, font_family: str | None = CHART_FONTS, label: str | None = None
+    series: Sequence[Series],
+    *,
+    font_family: str | None = CHART_FONTS,
+    label: str | None = None,
+    legend: Legend | None = None,
 ) -> str:
-    """One SVG with a panel per series: values as a line, target dashed, baseline dotted.
+    """One SVG with a panel per series: values as a line, target dashed, baseline dotted, and
+    with `legend`, a line naming the three and each panel's better direction.
 
     The report's image names its font; inlined in a page (`font_family=None`) the chart takes
     the page's font, and `label` gives it an accessible name (`role="img"` and a `<title>`).
     Presentation attributes only, never `style`, so that it passes a policy without inline styles."""
     if not series:
         return ""
-    width, height = strip_size(len(series))
+    width, height = strip_size(len(series), legend is not None)
     font = f' font-family="{escape(font_family)}"' if font_family else ""
     named = f' role="img" aria-label="{escape(label, {chr(34): "&quot;"})}"' if label else ""
     parts = [
@@ -92,15 +190,21 @@ def trend_strip(
     ]
     if label:
         parts.append(f"<title>{escape(label)}</title>")
+    top = 0.0
+    if legend is not None:
+        parts += _legend(legend, width)
+        top = LEGEND_H
     for n, item in enumerate(series):
         row, col = divmod(n, PER_ROW)
-        parts += _panel(item, col * (PANEL_W + GAP), row * PANEL_H)
+        parts += _panel(item, col * (PANEL_W + GAP), top + row * PANEL_H, legend)
     parts.append("</svg>")
     return "".join(parts)
 
 
 CURVE_W, CURVE_H, MARGIN_L, MARGIN_B = 480.0, 170.0, 28.0, 18.0
-PALETTE = ("#1f4e9c", "#c2410c", "#1b7f3b", "#7c3aed", "#b45309", "#0e7490", "#be123c", "#4d7c0f")
+# Eight colours told apart by hue and lightness (after Okabe and Ito), each dark enough on white
+# for a thin line; no two oranges.
+PALETTE = ("#1f4e9c", "#c4461a", "#1b7f3b", "#7b3fb5", "#0e7490", "#9a6700", "#be185d", "#3f3f46")
 
 
 def curves(

@@ -297,12 +297,17 @@ class ComparisonController(Controller):
         network: Network = None,
         signed_year: SignedYear = None,
         population_band: Band = None,
+        variant: Annotated[
+            str | None, choice("PDF variant (absent: a plain PDF)", VARIANTS, empty_is_all=False)
+        ] = None,
     ) -> Response[bytes]:
         """The network report: heat map of progress by city and principle, adoption curves, a
-        line per city, methodology (fr, en, es, ar; cached by data hash). Takes the comparison's
-        filters."""
+        table of the cities, methodology (fr, en, es, ar; cached by data hash). Takes the
+        comparison's filters, and a variant as the city report does (tagged PDF/UA-1, archival
+        PDF/A-3u)."""
         lang = lang or await _charter_report_lang(charter)
-        return _pdf(await network_pdf(charter, lang, filters=_filters(request, {"lang"})))
+        filters = _filters(request, {"lang", "variant"})
+        return _pdf(await network_pdf(charter, lang, filters=filters, variant=variant))
 
     @get("/network-report.html", media_type=HTML)
     async def network_report_html(

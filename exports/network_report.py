@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_percent
 
 from charter.services import get_charter_or_raise
+from charter.tables import City
 from exports.charts import curves
 from exports.comparison import ComparisonRead, ComparisonRow, adoption_over_time, comparison
 from exports.comparison_query import Filters
-from exports.report_context import check_report_lang
+from exports.report_context import check_report_lang, moment, percent
+from exports.report_data import data_as_of
 from exports.report_labels import report_labels
 from exports.report_model import (
     CharterHeading,
@@ -26,7 +28,8 @@ from exports.report_model import (
     NetworkRow,
     sealed,
 )
-from exports.reports import RenderedReport, render_cached
+from exports.reports import RenderedReport, check_variant, render_cached
+from indicators.flags import FLAG_CODES
 from kernel import clock
 from kernel.db import json_value, read_snapshot
 from kernel.i18n import direction
@@ -48,11 +51,18 @@ async def build_network_context(
         charter = await get_charter_or_raise(charter_slug)
         matrix = await comparison(charter_slug, filters=filters, lang=lang, today=today)
         over_time = await adoption_over_time(charter_slug, filters=filters, lang=lang, today=today)
-    curve = curves(over_time.years, [(p.code, p.adopted) for p in over_time.principles])
+        slugs = [r.city for r in matrix.rows] or [""]
+        city_ids = [r["id"] for r in await City.select(City.id).where(City.slug.is_in(slugs))]
+        as_of = await data_as_of(city_ids)
+    labels = report_labels(lang)
+    curve = curves(
+        over_time.years, [(p.code, p.adopted) for p in over_time.principles], label=labels["adoption_curves"]
+    )
+    locale = Locale.parse(lang)
     report = NetworkReport(
         lang=lang,
         dir=direction(lang),
-        labels=report_labels(lang),
+        labels=labels,
         charter=CharterHeading(
             charter_slug,
             strip_bidi_controls(pick(json_value(charter["title"]), lang, charter["lang"])),
@@ -66,12 +76,16 @@ async def build_network_context(
         report_date=today.isoformat(),
         report_date_text=format_date(today, format="long", locale=lang),
         charts={"curve": curve} if curve else {},
+        as_of_text=moment(as_of, locale) if as_of else "—",
+        filter_lines=[(labels.get(f"filter.{k}", k), v) for k, v in matrix.filters.items()],
+        flag_codes=list(FLAG_CODES),
+        scale_marks=[percent(n / 10, lang) if n % 5 == 0 else "" for n in range(11)],
     )
     return sealed(report, f"{charter_slug}-network-{lang}")
 
 
 def _pct(value: float | None, lang: str) -> str:
-    return "—" if value is None else format_percent(value, format="#,##0 %", locale=lang)
+    return percent(value, lang)
 
 
 def _row(row: ComparisonRow, matrix: ComparisonRead, lang: str) -> NetworkRow:
@@ -109,6 +123,10 @@ def _row(row: ComparisonRow, matrix: ComparisonRead, lang: str) -> NetworkRow:
     )
 
 
-async def network_pdf(charter_slug: str, lang: str, *, filters: Filters | None = None) -> RenderedReport:
-    """The network report as PDF; unchanged data is never rendered again."""
-    return await render_cached(await build_network_context(charter_slug, lang, filters=filters))
+async def network_pdf(
+    charter_slug: str, lang: str, *, filters: Filters | None = None, variant: str | None = None
+) -> RenderedReport:
+    """The network report as PDF (or its tagged or archival variant); unchanged data is never
+    rendered again."""
+    check_variant(variant)
+    return await render_cached(await build_network_context(charter_slug, lang, filters=filters), variant)

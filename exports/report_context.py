@@ -5,20 +5,24 @@ query runs in a template, and nothing here queries: the formatting is pure.
 
 from __future__ import annotations
 
-from datetime import UTC, date
+import functools
+import re
+from collections import Counter
+from datetime import UTC, date, datetime
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from commitments.choices import CommitmentStatus
-from exports.charts import Series, strip_size, trend_strip
+from exports.charts import Legend, Series, strip_size, trend_strip
 from exports.report_data import ReportData, load_report_data
 from exports.report_labels import evidence_kind, report_labels
 from exports.report_model import (
     ChallengeItem,
+    ChangeLine,
     CharterHeading,
     CityHeading,
     CityReport,
@@ -82,6 +86,39 @@ def _babel_locale(lang: str, city_locale: str) -> Locale:
         return Locale.parse(lang)
 
 
+def percent(value: float | None, locale: Locale | str) -> str:
+    """A share in the locale's own way ("93 %" in French, "93%" in Arabic), whole percents."""
+    if value is None:
+        return "—"
+    return format_percent(value, format=_percent_pattern(str(locale)), locale=locale)
+
+
+@functools.cache
+def _percent_pattern(locale: str) -> str:
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    return re.sub(r"#,##0(\.0+)?|0(\.0+)?", "#,##0", pattern, count=1)
+
+
+CHANGES_SHOWN = 12
+"""The "what changed" section lists this many changes, then says how many more."""
+
+
+def flag_counts(principles: list[PrincipleSection]) -> list[tuple[str, int]]:
+    """How many times each flag is raised on the report's commitments, in flag order."""
+    raised = Counter(f.code for p in principles for c in p.commitments for f in c.flags)
+    return [(code, raised[code]) for code in FLAG_CODES if raised[code]]
+
+
+def moment(at: datetime, locale: Locale) -> str:
+    """A date and time of day in UTC as the locale writes it: "4 décembre 2026 à 08 h 23 UTC",
+    "4 December 2026 at 08:23 UTC", 24-hour clock, no seconds."""
+    day = format_date(at, format="long", locale=locale)
+    clock = "HH 'h' mm" if locale.language == "fr" else "HH:mm"
+    time = format_time(at, format=clock, locale=locale, tzinfo=UTC) + " UTC"
+    joined = str(locale.datetime_formats.get("long", "{1} {0}"))
+    return joined.replace("'", "").format(time, day)
+
+
 def _clean(text: str | None) -> str:
     return strip_bidi_controls(text or "")
 
@@ -101,12 +138,22 @@ class _Writer:
         self.assurance = {"verified": 0, "self_reported": 0, "contested": 0}
         self.claims = 0
         self.periods: list[str] = []
+        self.since = data.since
+        self.changes: list[tuple[datetime, ChangeLine]] = []
+
+    def changed(self, at: datetime | None, kind: str, code: str, text: str) -> None:
+        """Note a change made after the previous report."""
+        if self.since is None or at is None:
+            return
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        if at > self.since:
+            self.changes.append((at, ChangeLine(kind, self.day(at.date()), code, text)))
 
     def num(self, value: float | None) -> str:
         return "—" if value is None else format_decimal(value, format="#,##0.##", locale=self.locale)
 
     def pct(self, value: float | None) -> str:
-        return "—" if value is None else format_percent(value, format="#,##0 %", locale=self.locale)
+        return percent(value, self.locale)
 
     def day(self, value: date | None) -> str:
         return format_date(value, format="long", locale=self.locale) if value else "—"
@@ -161,9 +208,17 @@ class _Writer:
         without a display name) in the report's language."""
         return self.labels[f"role.{name}"] if name in Role.__members__ else _clean(name)
 
-    def challenge(self, ch: Any, subject: str) -> ChallengeItem:
+    def challenge(self, ch: Any, subject: str, code: str = "") -> ChallengeItem:
         """A challenge of a claim, with the city's replies and the ruling."""
         labels = self.labels
+        self.changed(ch.opened_at, "challenge", code, f"{labels['challenge']} — {self.person(ch.by)}")
+        if ch.ruling:
+            self.changed(
+                ch.ruling.at,
+                "ruling",
+                code,
+                f"{labels['ruling']}{labels['colon']}{labels[f'outcome.{ch.ruling.outcome}']}",
+            )
         return ChallengeItem(
             id=ch.id,
             by=self.person(ch.by),
@@ -213,6 +268,52 @@ class _Writer:
             progress=self.pct(i.progress),
             progress_value=i.progress or 0.0,
             evidence=self.cite(evidence_by_id[e] for m in series for e in m.evidence if e in evidence_by_id),
+            title_lang=self.other_language(i.title_lang),
+        )
+
+    def other_language(self, lang: str | None) -> str:
+        """`lang` when a text is in another language than the report's, else ""."""
+        return lang if lang and lang != self.lang else ""
+
+    def series(self, commitment: str, i: Any, values: list[Any]) -> Series:
+        """An indicator's panel of the commitment's chart: its values with what a reader needs
+        to read them (periods, end values, unit, better direction)."""
+        periods = [m.period for m in values]
+        binary = str(i.value_type) == "boolean"
+        return Series(
+            i.code.removeprefix(commitment).lstrip("-") or i.code,
+            [m.value for m in values],
+            i.target.baseline if i.target else None,
+            i.target.target if i.target else None,
+            first_period=periods[0] if periods else "",
+            last_period=periods[-1] if periods else "",
+            first_text=self.num(values[0].value) if len(values) > 1 and not binary else "",
+            last_text=self.num(values[-1].value) if values and not binary else "",
+            unit=_clean(i.unit),
+            better="down" if str(i.direction) == "decrease" else "up",
+            steps=str(i.value_type) == "count" and all(len(p) == 4 for p in periods),
+            binary=binary,
+        )
+
+    @functools.cached_property
+    def legend(self) -> Legend:
+        labels = self.labels
+        return Legend(
+            labels["chart.value"],
+            labels["target"],
+            labels["baseline"],
+            labels["chart.up"],
+            labels["chart.down"],
+        )
+
+    def chart_alt(self, indicators: list[IndicatorLine]) -> str:
+        """The chart in words, for a reader who cannot see it: each indicator from its baseline
+        to its latest value, against its target."""
+        labels, sep = self.labels, self.labels["sep"]
+        return "; ".join(
+            f"{i.code}{labels['colon']}{labels['baseline']} {i.baseline}{sep}{labels['latest']} {i.latest}"
+            f"{f' ({i.latest_period})' if i.latest_period else ''}{sep}{labels['target']} {i.target}"
+            for i in indicators
         )
 
     def commitment(self, c: Any) -> CommitmentSection:
@@ -224,18 +325,23 @@ class _Writer:
         series_of = {i.code: [m for m in i.measurements if m.superseded_by is None] for i in c.indicators}
         self.claims += len(timeline) + sum(len(v) for v in series_of.values())
         indicators = [self.indicator(i, series_of[i.code], evidence_by_id) for i in c.indicators]
-        strip = [
-            Series(
-                i.code.removeprefix(c.commitment).lstrip("-") or i.code,
-                [m.value for m in series_of[i.code]],
-                i.target.baseline if i.target else None,
-                i.target.target if i.target else None,
-            )
-            for i in c.indicators
-        ]
+        strip = [self.series(c.commitment, i, series_of[i.code]) for i in c.indicators]
         last = timeline[-1] if timeline else None
         for u in timeline[:-1]:
             self.badge(u)
+        for u in c.timeline:
+            if not u.draft:
+                self.changed(u.published_at, "status", c.commitment, labels[f"status.{u.status}"])
+        for i in c.indicators:
+            for m in i.measurements:
+                if not m.draft:
+                    corrected = f" ({labels['superseded']})" if m.supersedes else ""
+                    self.changed(
+                        m.published_at,
+                        "value",
+                        i.code,
+                        f"{m.period}{labels['colon']}{self.num(m.value)}{corrected}",
+                    )
         subjects = {
             u.claim_id: f"{labels['status.' + str(u.status)]}, {self.day(u.reported_on)}" for u in c.timeline
         }
@@ -256,17 +362,21 @@ class _Writer:
             progress=self.pct(c.progress),
             progress_value=c.progress,
             indicators=indicators,
-            chart=self.chart(trend_strip(strip)),
-            chart_size=strip_size(len(strip)),
+            chart=self.chart(trend_strip(strip, legend=self.legend)),
+            chart_size=strip_size(len(strip), legend=True),
+            chart_alt=self.chart_alt(indicators),
             narrative=self.md(last.note_md) if last else None,
             status_claim=self.badge(last) if last else None,
             challenges=[
-                self.challenge(ch, subjects[cid]) for cid in subjects for ch in challenges.get(cid, [])
+                self.challenge(ch, subjects[cid], c.commitment)
+                for cid in subjects
+                for ch in challenges.get(cid, [])
             ],
             status_evidence=self.cite(
                 evidence_by_id[e] for e in (last.evidence if last else []) if e in evidence_by_id
             ),
             flags=[FlagLine(f.code, labels[f"flag.{f.code}"], f.indicator, f.claim_id) for f in c.flags],
+            title_lang=self.other_language(c.title_lang),
         )
 
     def principle(self, p: Any, adopted: list[Any], today: date) -> PrincipleSection:
@@ -366,7 +476,7 @@ def format_report(
         else None,
         period=f"{ordered[0]} – {ordered[-1]}" if ordered else "—",
         as_of=as_of.astimezone(UTC).replace(microsecond=0).isoformat() if as_of else None,
-        as_of_text=format_datetime(as_of, format="long", locale=writer.locale, tzinfo=UTC) if as_of else "—",
+        as_of_text=moment(as_of, writer.locale) if as_of else "—",
         report_date=today.isoformat(),
         report_date_text=writer.day(today),
         principles=principles,
@@ -376,5 +486,9 @@ def format_report(
         flag_codes=list(FLAG_CODES),
         statuses=[str(s) for s in CommitmentStatus],
         drafts=drafts,
+        flag_counts=flag_counts(principles),
+        since_text=writer.day(data.since.date()) if data.since else "",
+        changes=[line for _, line in sorted(writer.changes, key=lambda x: x[0])[:CHANGES_SHOWN]],
+        more_changes=max(0, len(writer.changes) - CHANGES_SHOWN),
     )
     return sealed(report, f"{city_slug}-{charter_slug}-{lang}")

@@ -20,7 +20,7 @@ from indicators.charter_tree import charter_tree
 from indicators.city_view import Visibility, city_commitments_full
 from indicators.evidence import evidence_read
 from indicators.evidence_access import published
-from indicators.tables import Evidence, Measurement, Target
+from indicators.tables import Evidence, Measurement, ReportDownload, Target
 from kernel.caller import Caller
 from kernel.errors import Forbidden
 
@@ -37,6 +37,8 @@ class ReportData:
     signature: dict[str, Any] | None
     signature_status: SignatureStatus | None
     as_of: datetime | None
+    since: datetime | None = None
+    """The data date of the previous report: what changed after it is listed."""
 
 
 async def load_report_data(
@@ -67,8 +69,40 @@ async def load_report_data(
     as_of = await _as_of(city["id"])
     evidence_by_id = await _evidence_by_id(city_slug, commitments, challenges_by_claim)
     return ReportData(
-        city, tree, commitments, challenges_by_claim, evidence_by_id, signature, signature_status, as_of
+        city,
+        tree,
+        commitments,
+        challenges_by_claim,
+        evidence_by_id,
+        signature,
+        signature_status,
+        as_of,
+        await previous_report_at(city["id"], charter["id"], as_of),
     )
+
+
+async def previous_report_at(city_id: int, charter_id: int, as_of: datetime | None) -> datetime | None:
+    """When the previous report of the city on the charter was taken (the latest download of it
+    from the city's workspace, in any language) before the data last changed: a report lists
+    what changed since then. A report of unchanged data keeps the same previous report, hence
+    the same bytes."""
+    if as_of is None:
+        return None
+    row = await (
+        ReportDownload.select(Max(ReportDownload.at))
+        .where(
+            (ReportDownload.city == city_id)
+            & (ReportDownload.charter == charter_id)
+            & (ReportDownload.at < as_of)
+        )
+        .first()
+    )
+    value = next(iter(row.values())) if row else None
+    if isinstance(value, str):  # SQLite returns an aggregate of timestamps as text
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
 
 
 async def _evidence_by_id(
@@ -94,15 +128,23 @@ async def _evidence_by_id(
 
 async def _as_of(city_id: int) -> datetime | None:
     """The time of the latest change the report includes (not the clock)."""
+    return await data_as_of([city_id])
+
+
+async def data_as_of(city_ids: list[int]) -> datetime | None:
+    """The time of the latest change to these cities' data (not the clock): what a report's
+    "data as of" says."""
+    if not city_ids:
+        return None
     stamps: list[datetime] = []
     for query in (
-        City.select(Max(City.updated_at)).where(City.id == city_id),
-        Signature.select(Max(Signature.created_at)).where(Signature.city == city_id),
-        Adoption.select(Max(Adoption.created_at)).where(Adoption.city == city_id),
-        StatusUpdate.select(Max(StatusUpdate.created_at)).where(StatusUpdate.adoption.city == city_id),
-        Measurement.select(Max(Measurement.created_at)).where(Measurement.city == city_id),
-        Target.select(Max(Target.updated_at)).where(Target.city == city_id),
-        Evidence.select(Max(Evidence.created_at)).where((Evidence.city == city_id) & published()),
+        City.select(Max(City.updated_at)).where(City.id.is_in(city_ids)),
+        Signature.select(Max(Signature.created_at)).where(Signature.city.is_in(city_ids)),
+        Adoption.select(Max(Adoption.created_at)).where(Adoption.city.is_in(city_ids)),
+        StatusUpdate.select(Max(StatusUpdate.created_at)).where(StatusUpdate.adoption.city.is_in(city_ids)),
+        Measurement.select(Max(Measurement.created_at)).where(Measurement.city.is_in(city_ids)),
+        Target.select(Max(Target.updated_at)).where(Target.city.is_in(city_ids)),
+        Evidence.select(Max(Evidence.created_at)).where(Evidence.city.is_in(city_ids) & published()),
     ):
         row = await query.first()
         value = next(iter(row.values())) if row else None

@@ -12,14 +12,42 @@ and the cached PDF is rendered again instead of being served with the old words.
 from __future__ import annotations
 
 import functools
+import re
 
 from indicators.challenges import REPLY_DAYS
-from kernel.i18n import DEFAULT_LANGUAGE, supported, translations
+from kernel.i18n import DEFAULT_LANGUAGE, direction, supported, translations
 
 
 def report_labels(lang: str) -> dict[str, str]:
     """Every label of the reports in `lang`, by name (English for a language without a catalog)."""
-    return dict(_labels(supported(lang) or DEFAULT_LANGUAGE))
+    return dict(_typeset(supported(lang) or DEFAULT_LANGUAGE))
+
+
+_FRENCH_SPACE = re.compile(r"\s*([:;!?»])|(«)\s*")
+
+
+def french_spacing(text: str) -> str:
+    """French typography: a no-break space before ":" and inside « », a narrow one before ";",
+    "!" and "?", so that the sign never starts a line ("Échéance : 31 mars", not "Échéance:")."""
+
+    def space(match: re.Match[str]) -> str:
+        if match[2]:
+            return "«\u00a0"
+        sign = match[1]
+        return ("\u00a0" if sign in ":»" else "\u202f") + sign
+
+    return _FRENCH_SPACE.sub(space, text)
+
+
+@functools.cache
+def _typeset(lang: str) -> dict[str, str]:
+    """The labels with the language's own punctuation: French spacing, and the arrow from
+    baseline to latest value pointing the way the language reads."""
+    labels = dict(_labels(lang))
+    if lang == "fr":
+        labels = {name: french_spacing(text) for name, text in labels.items()}
+    labels["arrow"] = "←" if direction(lang) == "rtl" else "→"
+    return labels
 
 
 def evidence_kind(kind: str, lang: str) -> str:
@@ -45,6 +73,21 @@ def _labels(lang: str) -> dict[str, str]:
         "cities": _("Cities"),
         "no_signatories": _("No city has a standing signature of this charter."),
         "heat_legend": _("Cells show progress; empty cells: no commitment of the principle adopted."),
+        "country": _("Country"),
+        "filters": _("Filters"),
+        "filters.none": _("none: every signatory city"),
+        "filter.country": _("Country"),
+        "filter.region": _("Region"),
+        "filter.network": _("Network"),
+        "filter.signed_year": _("Signed in"),
+        "filter.population_band": _("Population"),
+        "filter.city": _("City"),
+        "heat_scale": _("Progress of the city's adopted commitments of the principle"),
+        "no_adoptions_cell": _("no commitment adopted"),
+        "heat_count": _(
+            "The small figure in a cell is the number of the principle's commitments the city adopted: "
+            "the share is of those."
+        ),
         "method.network": _(
             "Only cities whose latest signature act stands are counted. A city adopted a principle "
             "once it adopted one of its commitments."
@@ -125,6 +168,17 @@ def _labels(lang: str) -> dict[str, str]:
         "latest": _("Latest"),
         "target": _("Target"),
         "narrative": _("Latest narrative"),
+        # What changed since the previous report
+        "what_changed": _("What changed since the previous report"),
+        # Translators: followed by the date of the previous report's data.
+        "changes_since": _("New values, status changes, challenges and rulings since"),
+        "no_changes": _("nothing has changed."),
+        # Translators: followed by a number of changes not listed.
+        "more_changes": _("Changes not listed:"),
+        # Translators: the legend of an indicator's chart: the line of its values.
+        "chart.value": pgettext("chart legend", "Value"),
+        "chart.up": pgettext("chart", "↑ higher is better"),
+        "chart.down": pgettext("chart", "↓ lower is better"),
         "no_adoptions": _("The city has not adopted any commitment of this charter yet."),
         "no_indicators": _("No indicator measures this commitment."),
         "no_measurement": _("no measurement"),
@@ -139,6 +193,10 @@ def _labels(lang: str) -> dict[str, str]:
         ),
         "flag.overdue": pgettext("flag", "Past its due date"),
         "flag_help.overdue": _("The due date has passed and the commitment is not achieved."),
+        "flag.target_met_not_reported": pgettext("flag", "Target met, status not updated"),
+        "flag_help.target_met_not_reported": _(
+            "Every indicator has reached its target but the commitment is not reported achieved."
+        ),
         "flag.stale": pgettext("flag", "No measurement for the last period"),
         "flag_help.stale": _("An indicator has no value for the latest period that has ended."),
         "flag.evidence_after_claim": pgettext("flag", "Evidence dated after the claim"),
@@ -186,11 +244,21 @@ def _labels(lang: str) -> dict[str, str]:
             "upheld and which the city has not corrected, is “contested”. Unmarked claims are "
             "self-reported. A corrected claim is replaced by its correction."
         ),
+        "not_translated": _("Not yet translated: shown in the charter's language."),
+        "method.fallback": _(
+            "A charter text not yet translated into the report's language is shown in its own "
+            "language, marked with the language's code (EN, FR, AR...)."
+        ),
         "method.dates": _(
             "Flags are computed on the report date; the data hash covers the data and that date."
         ),
         # Translators: between the items of a list on one line ("verified, self-reported").
         "sep": pgettext("list separator", ", "),
+        # Translators: between a label and its value ("Due: 31 March 2026"); French puts a
+        # space before the colon.
+        "colon": pgettext("between a label and its value", ": "),
+        # Translators: the page footer of a report; keep both placeholders.
+        "page_of": _("page %(page)s of %(pages)s"),
     }
 
 

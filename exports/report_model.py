@@ -77,6 +77,8 @@ class IndicatorLine:
     progress: str
     progress_value: float
     evidence: list[int]
+    title_lang: str = ""
+    """The language of the title and unit when it is not the report's (not yet translated)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,17 @@ class FlagLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeLine:
+    """Something that changed since the previous report: a value, a status, a challenge or a
+    ruling, on a date, about a commitment or an indicator."""
+
+    kind: str
+    date: str
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class CommitmentSection:
     """An adopted commitment: status, owner, due date, progress, indicators, chart, challenges,
     latest narrative and flags."""
@@ -150,6 +163,10 @@ class CommitmentSection:
     challenges: list[ChallengeItem]
     status_evidence: list[int]
     flags: list[FlagLine]
+    title_lang: str = ""
+    """The language of the title when it is not the report's (not yet translated)."""
+    chart_alt: str = ""
+    """The chart in words (its alternative text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +257,13 @@ class CityReport:
     flag_codes: list[str]
     statuses: list[str]
     drafts: bool
+    flag_counts: list[tuple[str, int]] = field(default_factory=list)
+    since_text: str = ""
+    """The data date of the previous report ("" when there is none on record)."""
+    changes: list[ChangeLine] = field(default_factory=list)
+    """What changed since then, oldest first (the first few)."""
+    more_changes: int = 0
+    """Each flag raised on the city's commitments (its code) and how many times, in flag order."""
     hash: str = ""
     report_id: str = ""
 
@@ -262,6 +286,7 @@ class HeatCell:
     progress: str
     heat: str
     adopted: int
+    """How many of the principle's commitments the city adopted: what the cell's share is of."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +337,13 @@ class NetworkReport:
     report_date: str
     report_date_text: str
     charts: dict[str, str] = field(default_factory=dict)
+    as_of_text: str = "—"
+    """When the latest change to the compared cities' data was made."""
+    filter_lines: list[tuple[str, str]] = field(default_factory=list)
+    """The comparison's filters as the reader reads them: (what, value)."""
+    flag_codes: list[str] = field(default_factory=list)
+    scale_marks: list[str] = field(default_factory=list)
+    """The heat map's legend: a mark for each tenth of progress (0 %, 50 %, 100 % written)."""
     # The template's name has always been part of the network report's data hash; keeping it
     # there keeps the hashes, hence the cached PDFs, of unchanged data.
     template: str = "network.html.j2"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import json
 import mimetypes
 import multiprocessing
 import os
@@ -18,12 +19,14 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from exports.pdf_text import fix_ligature_text
 from exports.pdf_text import warm_up as warm_up_letters
@@ -59,7 +62,43 @@ def text_direction(text: object) -> str:
     return "auto"
 
 
+_ISOLATES = {"ltr": "\u2066", "rtl": "\u2067", "auto": "\u2068"}
+
+
+def isolate(text: object) -> Markup:
+    """A value inserted into a sentence, isolated in its own direction (Unicode isolates: the
+    renderer lays out `unicode-bidi` on elements as embedding, which is what turned brackets and
+    put full stops at the wrong end). Escaped unless it is already markup."""
+    value = text if isinstance(text, Markup) else escape(str(text if text is not None else ""))
+    if not value:
+        return Markup("")
+    # The isolate characters are constants and `value` is escaped (or already markup) above.
+    return Markup(_ISOLATES[text_direction(value.striptags())]) + value + Markup("\u2069")  # noqa: S704
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ") + '"'
+
+
+def page_footer(pattern: str) -> str:
+    """The CSS `content` of the page footer from the label "page %(page)s of %(pages)s": the page
+    number in words in the report's language, never "5 / 1" (read as a fraction in Arabic)."""
+    parts = re.split(r"(%\(page\)s|%\(pages\)s)", pattern)
+    tokens = []
+    for part in parts:
+        if part == "%(page)s":
+            tokens.append("counter(page)")
+        elif part == "%(pages)s":
+            tokens.append("counter(pages)")
+        elif part:
+            tokens.append(css_string(part))
+    return " ".join(tokens) or "counter(page)"
+
+
 _env.filters["dir"] = text_direction
+_env.filters["iso"] = isolate
+_env.filters["page_footer"] = page_footer
 
 
 def render_html(
@@ -209,14 +248,47 @@ def _pin_trailer_id(pdf: bytes, identifier: bytes) -> bytes:
     return pdf[: match.start(2)] + identifier + pdf[match.end(2) :]
 
 
+DATA_NAME = "report-data.json"
+"""The name of the data file an archival report carries."""
+
+
+def report_data(context: ReportContext) -> str:
+    """What the report shows, as JSON: the archival (PDF/A-3u) report carries it, so that the
+    archived file holds its own source. The fields the data hash covers, sorted; no labels."""
+    body = asdict(context)
+    for name in ("labels", "charts", "template", "curve"):
+        body.pop(name, None)
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1, default=str)
+
+
 def html_to_pdf(
-    html: str, identifier: str, variant: str | None = None, fetcher=None, charts: dict[str, str] | None = None
+    html: str,
+    identifier: str,
+    variant: str | None = None,
+    fetcher=None,
+    charts: dict[str, str] | None = None,
+    data: str | None = None,
 ) -> bytes:
     """HTML → PDF bytes. The PDF /ID comes from the data hash, dates (those of the metadata and
     those stamped into the embedded fonts) from the HTML's metadata, so that the same context
-    gives the same bytes whichever font subsetter runs."""
+    gives the same bytes whichever font subsetter runs. `data` (JSON) is attached as the
+    report's data, dated like the report."""
     pdf_id = identifier[:32].encode()
     options: dict[str, Any] = {"pdf_identifier": pdf_id, "uncompressed_pdf": False}
+    if data is not None:
+        from weasyprint import Attachment
+
+        stamp = datetime.fromtimestamp(_as_of_epoch(html), UTC)
+        options["attachments"] = [
+            Attachment(
+                string=data,
+                name=DATA_NAME,
+                description="The data this report shows (JSON)",
+                created=stamp,
+                modified=stamp,
+                relationship="Data",
+            )
+        ]
     if variant:
         options["pdf_variant"] = VARIANTS[variant]
         if variant == "pdf/ua-1":
@@ -269,8 +341,12 @@ def _page_numbers_pdf(total: int, lang: str) -> bytes:
 
 def _page_numbers_html(total: int, lang: str) -> str:
     """Blank pages with the report's margins whose only content is the page number footer."""
+    from exports.report_labels import report_labels
+
+    footer = page_footer(report_labels(lang)["page_of"])
     return (
         f'<html lang="{lang}" dir="{direction(lang)}"><head><link rel="stylesheet" href="report.css">'
+        f"<style>@page {{ @bottom-center {{ content: {footer} }} }}</style>"
         "</head><body>" + '<div style="break-after: page"></div>' * (total - 1) + "<div></div>"
         "</body></html>"
     )
@@ -296,17 +372,25 @@ def _submit_parts(
     pool: ProcessPoolExecutor, context: ReportContext, variant: str | None, min_weight: int = SPLIT_WEIGHT
 ) -> list:
     """Hand the report's parts to the workers."""
+    data = _archived_data(context, variant)
     return [
-        pool.submit(html_to_pdf, html, context.hash, variant, None, context.charts)
+        pool.submit(html_to_pdf, html, context.hash, variant, None, context.charts, data)
         for html in pdf_parts(context, variant, min_weight)
     ]
+
+
+def _archived_data(context: ReportContext, variant: str | None) -> str | None:
+    """The data an archival report carries (none for the other variants)."""
+    return report_data(context) if variant == "pdf/a-3u" else None
 
 
 def render_pdf_here(context: ReportContext, variant: str | None = None) -> bytes:
     """The same document as `render_pdf_in_worker`, its parts rendered one after the other in
     this process (a process of a batch)."""
+    data = _archived_data(context, variant)
     pdfs = [
-        html_to_pdf(html, context.hash, variant, None, context.charts) for html in pdf_parts(context, variant)
+        html_to_pdf(html, context.hash, variant, None, context.charts, data)
+        for html in pdf_parts(context, variant)
     ]
     return pdfs[0] if len(pdfs) == 1 else join_parts(pdfs, context.hash, context.lang)
 

@@ -5,6 +5,9 @@ for the API and the report alike; each names the claim it concerns.
   evidence does not count).
 * `achieved_below_target`: the last status says achieved while an indicator is below its target.
 * `overdue`: the due date has passed and the commitment is not achieved (nor withdrawn).
+* `target_met_not_reported`: every indicator with a target has reached it, yet the status says
+  neither achieved nor withdrawn: the city has probably not updated it (a report would otherwise
+  show 100 % progress beside "overdue" with nothing to explain it).
 * `stale`: an indicator has no measurement for the latest period that has ended (by the
   granularity of its own measurements: year, quarter or month).
 * `evidence_after_claim`: a claim cites evidence dated after the claim: for a status, after the
@@ -27,6 +30,7 @@ FLAG_CODES = (
     "achieved_without_evidence",
     "achieved_below_target",
     "overdue",
+    "target_met_not_reported",
     "stale",
     "evidence_after_claim",
     "contested",
@@ -43,6 +47,10 @@ FLAG_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "The last status says achieved while an indicator is below its target.",
         ),
         "overdue": ("Past its due date", "The due date has passed and the commitment is not achieved."),
+        "target_met_not_reported": (
+            "Target met, status not updated",
+            "Every indicator has reached its target but the commitment is not reported achieved.",
+        ),
         "stale": (
             "No measurement for the last period",
             "An indicator has no value for the latest period that has ended.",
@@ -67,6 +75,10 @@ FLAG_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "Le dernier statut indique « réalisé » alors qu’un indicateur est sous sa cible.",
         ),
         "overdue": ("Échéance dépassée", "L’échéance est passée et l’engagement n’est pas réalisé."),
+        "target_met_not_reported": (
+            "Cible atteinte, statut non mis à jour",
+            "Chaque indicateur a atteint sa cible mais l’engagement n’est pas déclaré réalisé.",
+        ),
         "stale": (
             "Pas de mesure pour la dernière période",
             "Un indicateur n’a pas de valeur pour la dernière période écoulée.",
@@ -92,6 +104,10 @@ FLAG_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "El último estado dice «logrado» con un indicador por debajo de su meta.",
         ),
         "overdue": ("Plazo vencido", "El plazo ha vencido y el compromiso no está logrado."),
+        "target_met_not_reported": (
+            "Meta alcanzada, estado sin actualizar",
+            "Todos los indicadores alcanzaron su meta pero el compromiso no se declaró logrado.",
+        ),
         "stale": (
             "Sin medición del último periodo",
             "Un indicador no tiene valor para el último periodo terminado.",
@@ -114,6 +130,10 @@ FLAG_TEXT: dict[str, dict[str, tuple[str, str]]] = {
             "تفيد آخر حالة بالإنجاز بينما أحد المؤشرات دون هدفه.",
         ),
         "overdue": ("تجاوز الأجل", "انقضى الأجل ولم يُنجز الالتزام."),
+        "target_met_not_reported": (
+            "الهدف محقّق والحالة لم تُحدَّث",
+            "بلغت كل المؤشرات أهدافها لكن الالتزام لم يُعلن منجزًا.",
+        ),
         "stale": ("لا قياس للفترة الأخيرة", "لا قيمة لأحد المؤشرات عن آخر فترة منتهية."),
         "evidence_after_claim": (
             "دليل لاحق للتصريح",
@@ -211,6 +231,13 @@ def commitment_flags(facts: CommitmentFacts, today: date) -> list[Flag]:
         )
     if is_overdue(status=status, due_on=facts.due_on, today=today):
         flags.append(Flag("overdue", facts.status_claim))
+    targeted = [i for i in facts.indicators if i.has_target]
+    if (
+        targeted
+        and status not in _CLOSED
+        and all(i.progress is not None and i.progress >= 1.0 for i in targeted)
+    ):
+        flags.append(Flag("target_met_not_reported", facts.status_claim))
     if status != CommitmentStatus.withdrawn:
         for i in facts.indicators:
             wanted = latest_ended_period(i.last_period, today)

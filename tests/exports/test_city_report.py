@@ -54,7 +54,7 @@ async def test_french_report_reads_back() -> None:
     assert context.report_id in text and context.hash in text
     assert "LAM-DIG-01" in text and "Échéance dépassée" in text
     assert len(reader.pages) >= 4
-    assert re.search(rf"\b1\s*/\s*{len(reader.pages)}\b", text)
+    assert f"page 1 sur {len(reader.pages)}" in text  # the page number in words, never "1 / 5"
     meta = reader.metadata
     assert meta.title.startswith("Rapport d’avancement — Grenoble")
     assert meta.author == "UCLG (United Cities and Local Governments)"
@@ -80,6 +80,7 @@ async def test_arabic_report_is_right_to_left() -> None:
     assert outline[0] == "لوحة النتائج" and outline[-2:] == ["ملحق الأدلة", "المنهجية"]
     assert "ENG التزام السلطات المحلية" in outline and len(outline) == 9
     assert len(reader.pages) >= 4
+    assert f"صفحة 1 من {len(reader.pages)}" in text
 
 
 async def test_the_scorecard_adds_up_and_is_the_comparison_line() -> None:
