@@ -46,12 +46,22 @@ async def single(city: str, charter: str, lang: str, runs: int) -> dict:
     from io import BytesIO
     from multiprocessing import get_context
 
+    import weasyprint
     from pypdf import PdfReader
 
     from exports.report_context import build_report_context
-    from exports.report_render import html_to_pdf, render_html, render_pdf_parallel, split_html
+    from exports.report_render import (
+        BASE_URL,
+        asset_fetcher,
+        cached_pdf,
+        html_to_pdf,
+        render_html,
+        render_pdf_parallel,
+        split_html,
+        store_pdf,
+    )
 
-    context_times, one_times, two_times, pdf = [], [], [], b""
+    context_times, one_times, two_times, plain_times, cached_times, pdf = [], [], [], [], [], b""
     pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"))
     for _ in range(runs + 1):  # the first run warms caches (fonts, templates, workers): not counted
         t0 = time.perf_counter()
@@ -62,15 +72,28 @@ async def single(city: str, charter: str, lang: str, runs: int) -> dict:
         t2 = time.perf_counter()
         render_pdf_parallel(context, pool)
         t3 = time.perf_counter()
+        # The same HTML through WeasyPrint as it comes: its own user-agent stylesheet, one piece.
+        weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=asset_fetcher(context.charts)).write_pdf()
+        t4 = time.perf_counter()
+        store_pdf(context.hash, None, pdf)
+        t5 = time.perf_counter()
+        # A report asked for again: its context, then the PDF from the cache.
+        again = await build_report_context(city, charter, lang)
+        assert cached_pdf(again.hash, None) == pdf
+        t6 = time.perf_counter()
         context_times.append(t1 - t0)
         one_times.append(t2 - t1)
         two_times.append(t3 - t2)
+        plain_times.append(t4 - t3)
+        cached_times.append(t6 - t5)
     pool.shutdown()
     return {
         "city": city,
         "context_s": statistics.median(context_times[1:]),
         "one_s": statistics.median(one_times[1:]),
         "two_s": statistics.median(two_times[1:]),
+        "plain_s": statistics.median(plain_times[1:]),
+        "cached_s": statistics.median(cached_times[1:]),
         "parts": len(split_html(context)),
         "pages": len(PdfReader(BytesIO(pdf)).pages),
         "bytes": len(pdf),
@@ -135,20 +158,48 @@ def main() -> None:
             return json.loads(out.stdout.strip().splitlines()[-1])
 
         run("--step", "setup")
+        cold = []
+        for n in range(3):
+            t0 = time.perf_counter()
+            subprocess.run(
+                [
+                    str(Path(sys.executable).with_name("charter-tracker")),
+                    "report",
+                    "grenoble",
+                    "--charter",
+                    "lampedusa",
+                    "--lang",
+                    "fr",
+                    "-o",
+                    f"{tmp}/cold.pdf",
+                ],
+                env={**env, "REPORT_CACHE_DIR": f"{tmp}/cold-cache-{n}"},
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+            )
+            cold.append(time.perf_counter() - t0)
         demo = run("--step", "single", "--target", "grenoble:lampedusa:fr")
         large = run("--step", "single", "--target", "large-0000:bench:en")
         one = run("--step", "batch", "--jobs", "1", "--out", f"{tmp}/jobs1")
         two = run("--step", "batch", "--jobs", "2", "--out", f"{tmp}/jobs2")
     title = f"city (warm, median of {args.runs})"
     print(
-        f"{title:30}{'context s':>10}{'1 process s':>13}{'2 workers s':>13}{'parts':>7}{'pages':>7}"
-        f"{'peak MB':>9}{'worker MB':>11}"
+        f"{title:30}{'context s':>10}{'1 process s':>13}{'2 workers s':>13}{'plain s':>9}{'ratio':>7}"
+        f"{'cached ms':>11}{'parts':>7}{'pages':>7}{'peak MB':>9}{'worker MB':>11}"
     )
     for r in (demo, large):
+        best = min(r["one_s"], r["two_s"])
         print(
-            f"{r['city']:30}{r['context_s']:>10.3f}{r['one_s']:>13.3f}{r['two_s']:>13.3f}{r['parts']:>7}"
+            f"{r['city']:30}{r['context_s']:>10.3f}{r['one_s']:>13.3f}{r['two_s']:>13.3f}{r['plain_s']:>9.3f}"
+            f"{best / r['plain_s']:>7.2f}{r['cached_s'] * 1000:>11.1f}{r['parts']:>7}"
             f"{r['pages']:>7}{r['peak_mb']:>9.0f}{r['workers_peak_mb']:>11.0f}"
         )
+    print("(ratio: the faster of 1 process and 2 workers, over plain WeasyPrint on the same HTML)")
+    print(
+        f"\ncold `charter-tracker report` (Grenoble, fr, nothing cached): {statistics.median(cold):.2f} s "
+        f"(median of {len(cold)}, whole process)"
+    )
     print(f"\nbatch of {one['cities']} synthetic large cities (each worker builds and renders whole cities)")
     print(f"{'':12}{'total s':>9}{'rendered':>10}{'failed':>8}")
     for r in (one, two):

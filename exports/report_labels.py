@@ -39,7 +39,6 @@ def french_spacing(text: str) -> str:
     return _FRENCH_SPACE.sub(space, text)
 
 
-@functools.cache
 def _typeset(lang: str) -> dict[str, str]:
     """The labels with the language's own punctuation: French spacing, and the arrow from
     baseline to latest value pointing the way the language reads."""

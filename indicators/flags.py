@@ -68,11 +68,11 @@ FLAG_TEXT: dict[str, dict[str, tuple[str, str]]] = {
     "fr": {
         "achieved_without_evidence": (
             "Réalisé sans preuve",
-            "Le dernier statut indique « réalisé » sans citer de preuve.",
+            "Le dernier statut indique « réalisé » sans citer de preuve.",
         ),
         "achieved_below_target": (
             "Réalisé sous la cible",
-            "Le dernier statut indique « réalisé » alors qu’un indicateur est sous sa cible.",
+            "Le dernier statut indique « réalisé » alors qu’un indicateur est sous sa cible.",
         ),
         "overdue": ("Échéance dépassée", "L’échéance est passée et l’engagement n’est pas réalisé."),
         "target_met_not_reported": (
@@ -85,7 +85,7 @@ FLAG_TEXT: dict[str, dict[str, tuple[str, str]]] = {
         ),
         "evidence_after_claim": (
             "Preuve postérieure à la déclaration",
-            "Une déclaration cite une preuve datée après elle (pour une valeur : "
+            "Une déclaration cite une preuve datée après elle (pour une valeur : "
             "après la fin de l’année qui suit sa période).",
         ),
         "contested": (

@@ -91,13 +91,13 @@ async def test_report_shows_assurance_flags_and_challenges(client) -> None:
     await _story(client)
     context, text = await _pdf_text("fr")
     flat = re.sub(r"\s+", " ", text)
-    assert "Déclarations: 3 — 33 % vérifiées, 33 % auto-déclarées, 33 % contestées" in flat
+    assert "Déclarations : 3 — vérifiées 1 (33 %), auto-déclarées 1 (33 %), contestées 1 (33 %)" in flat
     assert "vérifiée" in flat and "contestée" in flat
     assert "Contesté (LAM-DIG-01-I1)" in flat  # the flag, on the indicator of the contested value
     assert "Contestation · Collectif Accès aux Droits 38" in flat
     assert "Notre décompte donne 210 consultations." in flat and "**" not in flat
     assert "Le décompte inclut Teisseire." in flat and "Registre joint." in flat
-    assert "Décision: fondée" in flat and "La permanence de Teisseire a ouvert en 2023." in flat
+    assert "Décision : fondée" in flat and "La permanence de Teisseire a ouvert en 2023." in flat
     assert "watch@ngo.example" not in flat and "sec@uclg.example" not in flat
     commitment = context.principles[0].commitments[0]
     assert [c.status for c in commitment.challenges] == ["ruled"]
@@ -138,7 +138,7 @@ async def test_a_correction_ends_the_contest_in_the_report(client) -> None:
     assert r.status_code == 201, r.text
     _, text = await _pdf_text("fr")
     flat = re.sub(r"\s+", " ", text)
-    assert "0 % contestées" in flat and "Contesté (" not in flat
+    assert "contestées 0 (0 %)" in flat and "Contesté (" not in flat
     assert "Contestation · Collectif" in flat  # the story stays in the report
 
 
@@ -189,5 +189,5 @@ async def test_the_demo_loop_from_challenge_to_report(client) -> None:
     flat = re.sub(r"\s+", " ", text)
     assert "Collectif Accès aux Droits 38 (fictional)" in flat
     assert "nous publierons les deux." in flat
-    assert "Décision: partiellement fondée" in flat and "Les deux délais doivent être publiés." in flat
+    assert "Décision : partiellement fondée" in flat and "Les deux délais doivent être publiés." in flat
     assert "Contesté (LAM-DIG-02-I2)" in flat

@@ -19,6 +19,7 @@ from indicators.flags import (
 
 TODAY = date(2026, 11, 26)
 FRESH = IndicatorFacts("I1", 1.0, True, "2025", "measurement-9")
+UNDER_WAY = IndicatorFacts("I1", 0.8, True, "2025", "measurement-9")
 
 
 def facts(**kw) -> CommitmentFacts:
@@ -27,7 +28,7 @@ def facts(**kw) -> CommitmentFacts:
         "status_claim": "status-1",
         "status_evidence": 1,
         "due_on": date(2027, 12, 31),
-        "indicators": [FRESH],
+        "indicators": [UNDER_WAY],
         "claims": [],
         **kw,
     }
@@ -40,10 +41,10 @@ def flags(**kw) -> list[str]:
 
 def test_achieved_without_evidence() -> None:
     """Achieved with no evidence on the status is flagged on that status; with evidence it is not."""
-    assert commitment_flags(facts(status="achieved", status_evidence=0), TODAY) == [
+    assert commitment_flags(facts(status="achieved", status_evidence=0, indicators=[FRESH]), TODAY) == [
         Flag("achieved_without_evidence", "status-1")
     ]
-    assert flags(status="achieved", status_evidence=2) == []
+    assert flags(status="achieved", status_evidence=2, indicators=[FRESH]) == []
 
 
 def test_achieved_below_target() -> None:
@@ -57,8 +58,21 @@ def test_achieved_below_target() -> None:
 def test_overdue() -> None:
     """Past due and not achieved is overdue; achieved or withdrawn is not."""
     assert flags(due_on=date(2025, 12, 31)) == ["overdue"]
-    assert flags(due_on=date(2025, 12, 31), status="achieved") == []
+    assert flags(due_on=date(2025, 12, 31), status="achieved", indicators=[FRESH]) == []
     assert flags(due_on=date(2025, 12, 31), status="withdrawn") == []
+
+
+def test_target_met_not_reported() -> None:
+    """Every indicator with a target at or past it while the status says in progress (or
+    nothing): the city has not updated its status. Achieved, withdrawn, an indicator short of its
+    target, or no target at all: no flag."""
+    assert commitment_flags(facts(indicators=[FRESH]), TODAY) == [Flag("target_met_not_reported", "status-1")]
+    assert flags(status=None, status_claim=None, indicators=[FRESH]) == ["target_met_not_reported"]
+    assert flags(status="achieved", indicators=[FRESH]) == []
+    assert flags(status="withdrawn", indicators=[FRESH]) == []
+    assert flags(indicators=[FRESH, UNDER_WAY]) == []
+    assert flags(indicators=[IndicatorFacts("I1", None, False, "2025")]) == []
+    assert flags(indicators=[]) == []
 
 
 @pytest.mark.parametrize(
