@@ -181,7 +181,10 @@ def main() -> None:
             cold.append(time.perf_counter() - t0)
         demo = run("--step", "single", "--target", "grenoble:lampedusa:fr")
         large = run("--step", "single", "--target", "large-0000:bench:en")
+        # Each batch with its own report cache: the second would otherwise find every PDF made.
+        env["REPORT_CACHE_DIR"] = f"{tmp}/cache-jobs1"
         one = run("--step", "batch", "--jobs", "1", "--out", f"{tmp}/jobs1")
+        env["REPORT_CACHE_DIR"] = f"{tmp}/cache-jobs2"
         two = run("--step", "batch", "--jobs", "2", "--out", f"{tmp}/jobs2")
     title = f"city (warm, median of {args.runs})"
     print(

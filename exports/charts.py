@@ -15,7 +15,6 @@ CHART_FONTS = "'Report Sans', 'Report Arabic', 'Report Symbols'"
 """The report's own fonts (see assets/report.css): a chart drawn into a PDF reads no system font."""
 
 PANEL_W, PANEL_H, GAP, PAD, LABEL_H, AXIS_H, PER_ROW = 150.0, 58.0, 12.0, 4.0, 10.0, 10.0, 4
-LEGEND_H = 11.0
 VALUE, TARGET, BASELINE, AXIS = "#1f4e9c", "#1b7f3b", "#6b6b6b", "#8c8c8c"
 
 
@@ -43,17 +42,6 @@ class Series:
     binary: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Legend:
-    """The words of a strip's legend, in the report's language."""
-
-    value: str
-    target: str
-    baseline: str
-    up: str = ""
-    down: str = ""
-
-
 def _fmt(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
@@ -68,15 +56,12 @@ def _text(
     )
 
 
-def _panel(series: Series, x0: float, y0: float, legend: Legend | None) -> list[str]:
+def _panel(series: Series, x0: float, y0: float) -> list[str]:
     points = [float(v) for v in series.values]
     refs = [r for r in (series.baseline, series.target) if r is not None]
-    title = series.label + (f" ({series.unit})" if series.unit else "")
+    arrow = {"up": " ↑", "down": " ↓"}.get(series.better, "")
+    title = series.label + (f" ({series.unit})" if series.unit else "") + arrow
     parts = [_text(x0, y0 + 7, title)]
-    if legend and series.better:
-        arrow = legend.up if series.better == "up" else legend.down
-        if arrow:
-            parts.append(_text(x0 + PANEL_W, y0 + 7, arrow, anchor="end", size=6))
     if not points and not refs:
         return parts
     low, high = min(points + refs), max(points + refs)
@@ -142,46 +127,26 @@ def _panel(series: Series, x0: float, y0: float, legend: Legend | None) -> list[
     return parts
 
 
-def _legend(legend: Legend, width: float) -> list[str]:
-    """One line over the strip: the value's line, the target's dashes, the baseline's dots."""
-    parts, x = [], 0.0
-    for words, colour, dash, w in (
-        (legend.value, VALUE, "", 1.6),
-        (legend.target, TARGET, ' stroke-dasharray="4 2"', 1.0),
-        (legend.baseline, BASELINE, ' stroke-dasharray="1 2"', 0.8),
-    ):
-        parts.append(
-            f'<line x1="{_fmt(x)}" x2="{_fmt(x + 14)}" y1="5" y2="5" '
-            f'stroke="{colour}" stroke-width="{w}"{dash}/>'
-        )
-        parts.append(_text(x + 17, 7.5, words, size=6.5))
-        x += 17 + 4.2 * max(4, len(words)) + 10
-    return parts
-
-
-def strip_size(count: int, legend: bool = False) -> tuple[float, float]:
-    """Width and height of a strip of `count` panels (and its legend line)."""
+def strip_size(count: int) -> tuple[float, float]:
+    """Width and height of a strip of `count` panels."""
     cols = min(count, PER_ROW)
     rows = (count + PER_ROW - 1) // PER_ROW
-    return max(cols * PANEL_W + (cols - 1) * GAP, PANEL_W), rows * PANEL_H + (LEGEND_H if legend else 0)
+    return max(cols * PANEL_W + (cols - 1) * GAP, PANEL_W), rows * PANEL_H
 
 
 def trend_strip(
-    series: Sequence[Series],
-    *,
-    font_family: str | None = CHART_FONTS,
-    label: str | None = None,
-    legend: Legend | None = None,
+    series: Sequence[Series], *, font_family: str | None = CHART_FONTS, label: str | None = None
 ) -> str:
-    """One SVG with a panel per series: values as a line, target dashed, baseline dotted, and
-    with `legend`, a line naming the three and each panel's better direction.
+    """One SVG with a panel per series: values as a line, target dashed, baseline dotted, each
+    titled with its unit and an arrow for the better direction (the report's legend, in HTML,
+    names them once for every chart: text drawn in an image costs far more to lay out).
 
     The report's image names its font; inlined in a page (`font_family=None`) the chart takes
     the page's font, and `label` gives it an accessible name (`role="img"` and a `<title>`).
     Presentation attributes only, never `style`, so that it passes a policy without inline styles."""
     if not series:
         return ""
-    width, height = strip_size(len(series), legend is not None)
+    width, height = strip_size(len(series))
     font = f' font-family="{escape(font_family)}"' if font_family else ""
     named = f' role="img" aria-label="{escape(label, {chr(34): "&quot;"})}"' if label else ""
     parts = [
@@ -190,13 +155,9 @@ def trend_strip(
     ]
     if label:
         parts.append(f"<title>{escape(label)}</title>")
-    top = 0.0
-    if legend is not None:
-        parts += _legend(legend, width)
-        top = LEGEND_H
     for n, item in enumerate(series):
         row, col = divmod(n, PER_ROW)
-        parts += _panel(item, col * (PANEL_W + GAP), top + row * PANEL_H, legend)
+        parts += _panel(item, col * (PANEL_W + GAP), row * PANEL_H)
     parts.append("</svg>")
     return "".join(parts)
 

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from commitments.choices import CommitmentStatus
-from exports.charts import Legend, Series, strip_size, trend_strip
+from exports.charts import Series, strip_size, trend_strip
 from exports.report_data import ReportData, load_report_data
 from exports.report_labels import evidence_kind, report_labels
 from exports.report_model import (
@@ -295,17 +295,6 @@ class _Writer:
             binary=binary,
         )
 
-    @functools.cached_property
-    def legend(self) -> Legend:
-        labels = self.labels
-        return Legend(
-            labels["chart.value"],
-            labels["target"],
-            labels["baseline"],
-            labels["chart.up"],
-            labels["chart.down"],
-        )
-
     def chart_alt(self, indicators: list[IndicatorLine]) -> str:
         """The chart in words, for a reader who cannot see it: each indicator from its baseline
         to its latest value, against its target."""
@@ -362,8 +351,8 @@ class _Writer:
             progress=self.pct(c.progress),
             progress_value=c.progress,
             indicators=indicators,
-            chart=self.chart(trend_strip(strip, legend=self.legend)),
-            chart_size=strip_size(len(strip), legend=True),
+            chart=self.chart(trend_strip(strip)),
+            chart_size=strip_size(len(strip)),
             chart_alt=self.chart_alt(indicators),
             narrative=self.md(last.note_md) if last else None,
             status_claim=self.badge(last) if last else None,

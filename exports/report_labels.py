@@ -176,6 +176,7 @@ def _labels(lang: str) -> dict[str, str]:
         "more_changes": _("Changes not listed:"),
         # Translators: the legend of an indicator's chart: the line of its values.
         "chart.value": pgettext("chart legend", "Value"),
+        "chart.legend": _("How to read the charts"),
         "chart.up": pgettext("chart", "↑ higher is better"),
         "chart.down": pgettext("chart", "↓ lower is better"),
         "no_adoptions": _("The city has not adopted any commitment of this charter yet."),

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from markupsafe import Markup, escape
 
 from exports.pdf_text import fix_ligature_text
@@ -65,15 +65,26 @@ def text_direction(text: object) -> str:
 _ISOLATES = {"ltr": "\u2066", "rtl": "\u2067", "auto": "\u2068"}
 
 
-def isolate(text: object) -> Markup:
+def isolate(text: object, page_dir: str = "rtl") -> Markup:
     """A value inserted into a sentence, isolated in its own direction (Unicode isolates: the
     renderer lays out `unicode-bidi` on elements as embedding, which is what turned brackets and
-    put full stops at the wrong end). Escaped unless it is already markup."""
+    put full stops at the wrong end). Escaped unless it is already markup.
+
+    On a left-to-right page only a value with right-to-left letters needs it: each isolate is
+    laid out as text of its own, and a large report holds thousands of values."""
     value = text if isinstance(text, Markup) else escape(str(text if text is not None else ""))
     if not value:
         return Markup("")
+    bare = value.striptags()
+    if page_dir != "rtl" and not any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in bare):
+        return value
     # The isolate characters are constants and `value` is escaped (or already markup) above.
-    return Markup(_ISOLATES[text_direction(value.striptags())]) + value + Markup("\u2069")  # noqa: S704
+    return Markup(_ISOLATES[text_direction(bare)]) + value + Markup("\u2069")  # noqa: S704
+
+
+@pass_context
+def _isolate_on_page(context: Any, text: object) -> Markup:
+    return isolate(text, context.get("dir", "ltr"))
 
 
 def css_string(text: str) -> str:
@@ -97,7 +108,7 @@ def page_footer(pattern: str) -> str:
 
 
 _env.filters["dir"] = text_direction
-_env.filters["iso"] = isolate
+_env.filters["iso"] = _isolate_on_page
 _env.filters["page_footer"] = page_footer
 
 

@@ -5,16 +5,33 @@ before, else renders it and keeps it. The API, the batch and the command line al
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+from piccolo.query.functions.aggregate import Max
 
 from charter.services import get_charter_or_raise, get_city_or_raise
 from exports.report_context import build_report_context
+from exports.report_labels import report_labels
 from exports.report_model import ReportContext
-from exports.report_render import VARIANTS, cached_pdf, render_html, render_pdf_in_worker, store_pdf
+from exports.report_render import (
+    VARIANTS,
+    cached_pdf,
+    render_html,
+    render_pdf_here,
+    render_pdf_in_worker,
+    store_pdf,
+)
+from indicators.tables import ReportDownload
+from kernel import clock
 from kernel.caller import Caller
 from kernel.errors import FieldError, MalformedInput
 from kernel.i18n import LANGUAGES
+from kernel.settings import get_settings
+from kernel.tables import AuditEntry
 from kernel.text import language_of
 
 Renderer = Callable[[ReportContext, str | None], Awaitable[bytes]]
@@ -55,6 +72,12 @@ async def render_cached(
     return RenderedReport(pdf, context.report_id, context.hash, False)
 
 
+async def render_here(context: ReportContext, variant: str | None) -> bytes:
+    """Render in this process, its parts one after the other: for a command that makes one
+    report, starting worker processes (each loading everything again) costs more than it saves."""
+    return render_pdf_here(context, variant)
+
+
 async def report_html(
     city: str, charter: str, lang: str, *, caller: Caller | None = None, drafts: bool = False
 ) -> str:
@@ -71,11 +94,61 @@ async def report_pdf(
     variant: str | None = None,
     caller: Caller | None = None,
     drafts: bool = False,
+    render: Renderer = render_pdf_in_worker,
 ) -> RenderedReport:
-    """The city's report as PDF; an unchanged city (same data hash) is never rendered again."""
+    """The city's report as PDF; an unchanged city (same data hash) is never rendered again, and
+    a published report asked for again while nothing was written is served without reading the
+    city's data at all (see `_state_key`)."""
     check_variant(variant)
+    key = None if drafts else await _state_key(city, charter, lang, variant)
+    if key is not None:
+        known = _known_hash(key)
+        pdf = cached_pdf(known, variant) if known else None
+        if known and pdf is not None:
+            return RenderedReport(pdf, f"{city}-{charter}-{lang}-{known[:12]}", known, True)
     context = await build_report_context(city, charter, lang, caller=caller, drafts=drafts)
-    return await render_cached(context, variant)
+    report = await render_cached(context, variant, render=render)
+    if key is not None:
+        _remember_hash(key, context.hash)
+    return report
+
+
+async def _state_key(city: str, charter: str, lang: str, variant: str | None) -> str:
+    """What a published report depends on besides its data: the report date and labels, and the
+    state of the whole database, told by the latest audit entry (every write is audited in its
+    own transaction) and the latest report download (the "what changed" section starts there).
+    Any write anywhere gives a new key; the report is then built again, and found in the cache
+    by its data hash if that did not change."""
+    entry = await AuditEntry.select(Max(AuditEntry.id)).first()
+    download = await ReportDownload.select(Max(ReportDownload.id)).first()
+    state = [
+        city,
+        charter,
+        lang,
+        variant or "",
+        clock.today().isoformat(),
+        next(iter(entry.values())) if entry else None,
+        next(iter(download.values())) if download else None,
+        report_labels(lang),
+    ]
+    return hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _key_path(key: str) -> Path:
+    return get_settings().report_cache_dir / "keys" / key
+
+
+def _known_hash(key: str) -> str | None:
+    path = _key_path(key)
+    return path.read_text(encoding="ascii").strip() if path.is_file() else None
+
+
+def _remember_hash(key: str, data_hash: str) -> None:
+    path = _key_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(data_hash, encoding="ascii")
+    tmp.replace(path)
 
 
 async def default_report_lang(city: str, charter: str) -> str:

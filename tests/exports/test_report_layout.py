@@ -67,16 +67,18 @@ async def test_the_locale_punctuation_and_time() -> None:
 
 
 async def test_charts_explain_themselves() -> None:
-    """Each chart has a legend (value, target, baseline), the better direction, its first and last
-    period, its end value and unit, and an alternative text; yearly counts are steps and a yes/no
-    indicator has no line."""
+    """The charts have a legend (value, target, baseline, which way is better), each panel its
+    better direction, first and last period, end value and unit, and an alternative text;
+    yearly counts are steps and a yes/no indicator has no line."""
     await load_demo()
     context = await build_report_context("sousse", "sousse-local", "fr", today=TODAY)
     first = context.principles[0].commitments[0]  # SOU-ENG-01: one yes/no indicator
     svg = context.charts[first.chart]
-    assert "Valeur" in svg and "Cible" in svg and "Référence" in svg
-    assert "plus haut, mieux c’est" in svg and "2021" in svg and "2025" in svg
+    assert " ↑</text>" in svg and "2021" in svg and "2025" in svg
     assert "<polyline" not in svg and "<path" not in svg
+    legend = re.search(r'<p class="chart-legend".*?</p>', render_html(context))[0]
+    for words in ("Valeur", "Cible", "Référence", "plus haut, mieux c’est", "plus bas, mieux c’est"):
+        assert words in legend
     count = next(c for p in context.principles for c in p.commitments if c.code == "SOU-COO-01")
     counted = context.charts[count.chart]
     assert '<path d="M' in counted and " H" in counted and "(meetings/year)" in counted
@@ -222,3 +224,35 @@ def test_moment_is_utc() -> None:
     at = datetime(2026, 12, 4, 8, 23, 12, tzinfo=UTC)
     assert moment(at, Locale.parse("fr")) == "4 décembre 2026, 08 h 23 UTC"
     assert moment(at, Locale.parse("es")) == "4 de diciembre de 2026, 08:23 UTC"
+
+
+async def test_a_report_asked_again_is_served_without_reading_the_data(monkeypatch) -> None:
+    """Asked again with nothing written since, the report comes from the cache without building
+    its context; any audited write (a status update) builds it again."""
+    import exports.reports
+    from commitments.schemas import StatusUpdateCreate
+    from exports.reports import report_pdf
+    from indicators.status_updates import add_status_update
+    from kernel.caller import SYSTEM
+
+    await load_demo()
+    first = await report_pdf("sousse", "sousse-local", "fr")
+    assert not first.cached
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("the context was built again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(exports.reports, "build_report_context", no_build)
+        again = await report_pdf("sousse", "sousse-local", "fr")
+    assert again.cached and again.pdf == first.pdf
+    assert (again.report_id, again.data_hash) == (first.report_id, first.data_hash)
+    await add_status_update(
+        SYSTEM,
+        "sousse",
+        "sousse-local",
+        "SOU-ENG-01",
+        StatusUpdateCreate(status="achieved", reported_on=date(2026, 6, 30)),
+    )
+    changed = await report_pdf("sousse", "sousse-local", "fr")
+    assert not changed.cached and changed.data_hash != first.data_hash

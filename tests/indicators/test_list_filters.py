@@ -176,7 +176,11 @@ async def test_commitments_filtered_by_charter_and_filters_combine(client) -> No
     [
         ("status", "done", "not_started, in_progress, achieved, delayed, withdrawn"),
         ("assurance", "trusted", "self_reported, verified, contested"),
-        ("flag", "late", "achieved_without_evidence, achieved_below_target, overdue, target_met_not_reported, stale"),
+        (
+            "flag",
+            "late",
+            "achieved_without_evidence, achieved_below_target, overdue, target_met_not_reported, stale",
+        ),
     ],
 )
 async def test_unknown_commitment_filter_is_400_naming_it(

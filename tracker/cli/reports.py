@@ -81,15 +81,9 @@ async def _charters_signed_by(city: str) -> list[str]:
 
 def _report_one(city: str, charter_slug: str, lang: str, output: Path, variant: str | None) -> None:
     """Write one city's report (from the report cache when its data did not change)."""
-    from exports.report_context import build_report_context
-    from exports.report_render import shutdown_pool
-    from exports.reports import render_cached
+    from exports.reports import render_here, report_pdf
 
-    context = run(build_report_context(city, charter_slug, lang))
-    try:
-        finished = run(render_cached(context, variant))
-    finally:
-        shutdown_pool()
+    finished = run(report_pdf(city, charter_slug, lang, variant=variant, render=render_here))
     output.write_bytes(finished.pdf)
     click.echo(f"{output} ({finished.report_id})")
 
