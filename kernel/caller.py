@@ -54,7 +54,8 @@ class Caller:
         display name, the role (`secretariat`, `city_editor`, `reviewer`), which reports and
         pages translate."""
         if self.system:
-            return "system"
+            # The system may speak under a given name (the demo loader as an organisation).
+            return self.name or "system"
         if self.name:
             return self.name
         if self.city_name:

@@ -1,7 +1,10 @@
-"""The demo data set: three charters and eight Mediterranean cities, loaded through the services.
+"""The demo data set: three charters and eleven cities (eight Mediterranean members of MC2CM, and
+Barcelona, Seine-Saint-Denis and Valencia, the other city cases of the seed note), loaded through
+the services.
 
 Loading twice changes nothing: items that exist are left as they are. All signatures,
-measurements and evidence are invented for the demo (links use the reserved .example domain).
+measurements, evidence, challenges, replies and rulings are invented for the demo (links use the
+reserved .example domain).
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from commitments.schemas import AdoptionCreate, StatusUpdateCreate
 from commitments.services import adopt
 from commitments.tables import Adoption, StatusUpdate
 from exports.charter_documents import import_document
-from indicators.challenges import open_challenge
-from indicators.choices import EvidenceReview
+from indicators.challenges import challenge_row, open_challenge, reply, rule
+from indicators.choices import ChallengeStatus, EvidenceReview
 from indicators.claims import LINK_TABLES, get_claim, verify_claim
 from indicators.evidence import create_link_evidence, review_evidence
 from indicators.measurements import add_measurement
@@ -30,6 +33,8 @@ from indicators.schemas import (
     EvidenceCreate,
     EvidenceReviewCreate,
     MeasurementCreate,
+    ReplyCreate,
+    RulingCreate,
     TargetSet,
 )
 from indicators.status_updates import add_status_update
@@ -112,7 +117,7 @@ async def load_demo() -> dict[str, int]:
             await _load_measurement(item["slug"], city_id, measurement, evidence_ids)
             counts["measurements"] += 1
         counts["verified"] = counts.get("verified", 0) + await _load_verifications(item, evidence_ids)
-        counts["challenges"] = counts.get("challenges", 0) + await _load_reviews(item, city_id)
+        counts["challenges"] = counts.get("challenges", 0) + await _load_reviews(item, city_id, evidence_ids)
     return counts
 
 
@@ -146,42 +151,93 @@ async def _load_verifications(item: dict[str, Any], evidence_ids: dict[str, int]
     return verified
 
 
-async def _load_reviews(item: dict[str, Any], city_id: int) -> int:
+async def _load_reviews(item: dict[str, Any], city_id: int, evidence_ids: dict[str, int]) -> int:
     """Civil society's reviews that contest or only partly confirm a claim become challenges, under
-    the organisation's name, against the value they discuss (else the commitment's last status)."""
+    the organisation's name, against the value they discuss (else the commitment's last status);
+    the city's reply and the secretariat's ruling follow where the data set gives them."""
     opened = 0
     for review in item.get("reviews", []) or []:
         if review.get("stance") not in ("contests", "partially_confirms"):
             continue
         target = await _reviewed_claim(item["slug"], city_id, review)
-        if target is None or await Challenge.exists().where(Challenge.claim_id == target):
-            opened += target is not None
+        if target is None:
             continue
-        organisation = review["reviewer"]["name"]
-        reviewer = Caller(
-            label=organisation,
-            name=organisation,
-            organisation=organisation,
-            roles=frozenset({Role.reviewer}),
-            system=True,
-        )
-        counter = []
-        for ev in review.get("evidence", []):
-            created = await create_link_evidence(
-                reviewer,
-                item["slug"],
-                _as(
-                    EvidenceCreate,
-                    title=ev["title"],
-                    kind="report",
-                    url=ev["url"],
-                    issued_on=date.fromisoformat(ev["date"]) if ev.get("date") else None,
-                ),
-            )
-            counter.append(created.id)
-        await open_challenge(reviewer, target, ChallengeCreate(reason_md=review["summary"], evidence=counter))
+        row = await Challenge.select(Challenge.id).where(Challenge.claim_id == target).first()
+        challenge_id = row["id"] if row else await _open_challenge(item["slug"], review, target)
+        await _answer(city_id, challenge_id, review, evidence_ids)
         opened += 1
     return opened
+
+
+async def _open_challenge(city: str, review: dict[str, Any], target: str) -> int:
+    """The review as a challenge opened by its organisation, with the counter-evidence it files."""
+    organisation = review["reviewer"]["name"]
+    reviewer = Caller(
+        label=organisation,
+        name=organisation,
+        organisation=organisation,
+        roles=frozenset({Role.reviewer}),
+        system=True,
+    )
+    counter = []
+    for ev in review.get("evidence", []):
+        created = await create_link_evidence(
+            reviewer,
+            city,
+            _as(
+                EvidenceCreate,
+                title=ev["title"],
+                kind="report",
+                url=ev["url"],
+                issued_on=date.fromisoformat(ev["date"]) if ev.get("date") else None,
+            ),
+        )
+        counter.append(created.id)
+    challenge = await open_challenge(
+        reviewer, target, ChallengeCreate(reason_md=review["summary"], evidence=counter)
+    )
+    return challenge.id
+
+
+async def _answer(
+    city_id: int, challenge_id: int, review: dict[str, Any], evidence_ids: dict[str, int]
+) -> None:
+    """The city's reply (`reply`: its text and the keys of the evidence it cites) while the
+    challenge waits for one, then the secretariat's ruling (`ruling`: outcome and note) unless it
+    has been ruled on. Both are published under their role ("the city", "the network
+    secretariat"), as those of a person without a display name are."""
+    row = await challenge_row(challenge_id)
+    answer = review.get("reply")
+    if answer and row["status"] == ChallengeStatus.open:
+        editor = Caller(
+            label=f"city {city_id} (demo)",
+            roles=frozenset({Role.city_editor}),
+            editable_city_ids=frozenset({city_id}),
+            name=Role.city_editor.value,
+            system=True,
+        )
+        await reply(
+            editor,
+            challenge_id,
+            ReplyCreate(
+                body_md=answer["body_md"], evidence=[evidence_ids[k] for k in answer.get("evidence", [])]
+            ),
+        )
+        row = await challenge_row(challenge_id)
+    ruling = review.get("ruling")
+    if ruling and row["status"] != ChallengeStatus.ruled:
+        secretariat = Caller(
+            label="secretariat (demo)",
+            roles=frozenset({Role.secretariat}),
+            name=Role.secretariat.value,
+            system=True,
+        )
+        await rule(
+            secretariat,
+            challenge_id,
+            _as(RulingCreate, outcome=ruling["outcome"], note_md=ruling.get("note_md")),
+            ANY_VERSION,
+        )
 
 
 async def _reviewed_claim(city: str, city_id: int, review: dict[str, Any]) -> str | None:

@@ -31,7 +31,7 @@ async def test_demo_package_validates(tmp_path: Path) -> None:
     package = Package(str(tmp_path / "datapackage.json"))
     assert len(package.resources) == 17
     assert any(r.schema.foreign_keys for r in package.resources)
-    assert len(_rows(files, "cities")) == 8 and len(_rows(files, "challenges")) == 3
+    assert len(_rows(files, "cities")) == 11 and len(_rows(files, "challenges")) == 6
     assurance = {r["assurance"] for r in _rows(files, "measurements")}
     assert assurance == {"self_reported", "verified", "contested"}
 

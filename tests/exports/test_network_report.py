@@ -31,9 +31,12 @@ async def test_french_network_report_reads_back() -> None:
     assert "Méthodologie" in text and context.hash in text
     for city in ("Grenoble", "Madrid", "Turin", "Sfax", "Tanger"):
         assert city in text
-    assert len(context.rows) == 8 and [c.code for c in context.columns] == ["DIG", "EQU", "REC", "PAR", "COM"]
+    assert len(context.rows) == 11
+    assert [c.code for c in context.columns] == ["DIG", "EQU", "REC", "PAR", "COM"]
     grenoble = next(r for r in context.rows if r.city == "grenoble")
-    assert "Grenoble (FR, Europe de l’Ouest)" in text and f"Adoptés {grenoble.total.adopted}" in text
+    assert "Dont échéance dépassée" in text
+    row = re.search(r"Grenoble FR, Europe de (?:l’Ouest )?(\d+ \S+ \d{4}) (\d+)", text)
+    assert row and int(row[2]) == grenoble.total.adopted, row
     reader = PdfReader(BytesIO(pdf))
     assert reader.metadata.title.startswith("Rapport du réseau — Charte de Lampedusa")
     assert fetcher.refused == [] and any(url.endswith("charts/curve.svg") for url in fetcher.calls)

@@ -113,10 +113,11 @@ class Seen:
 
 @pytest.mark.parametrize("lang", ["ar", "es"])
 async def test_on_the_demo_data_every_fallback_title_is_marked_with_its_language(client, lang: str) -> None:
-    """Arabic (right to left) and Spanish pages: the demo's charters have Arabic and Spanish
-    editions but no commitment or indicator title in those languages, so every one shown falls
-    back (to French, English, Italian) and carries its `lang` (and `dir` on an Arabic page);
-    principles translated into Arabic are shown unmarked beside them."""
+    """Arabic (right to left) and Spanish pages: every title shown that is not in the page's
+    language carries its `lang` (and `dir` on an Arabic page). The demo's charters are whole in
+    Arabic, so their titles are shown unmarked there and none falls back; the Sousse charter has no
+    Spanish text, so on Spanish pages its commitments and indicators fall back to English, marked,
+    beside the Lampedusa charter's and the Charter-Agenda's in Spanish, unmarked."""
     await load_demo()
     seen = Seen(await _titles(), lang)
     await seen.check(client, "/")
@@ -140,10 +141,15 @@ async def test_on_the_demo_data_every_fallback_title_is_marked_with_its_language
     html = await seen.check(client, "/challenges")
     for url in _links(html, "/challenges/")[:3]:
         await seen.check(client, url)
-    assert seen.fallbacks & set(await _titles(Commitment)), "no commitment title was checked"
-    assert seen.fallbacks & set(await _titles(Indicator)), "no indicator title was checked"
+    commitments, indicators = set(await _titles(Commitment)), set(await _titles(Indicator))
+    assert seen.own & commitments, "no commitment title in the page's language was checked"
+    assert seen.own & indicators, "no indicator title in the page's language was checked"
     if lang == "ar":
         assert seen.own & set(await _titles(Principle)), "no principle title in Arabic was checked"
+        assert not seen.fallbacks & (commitments | indicators), "a title fell back on an Arabic page"
+    else:
+        assert seen.fallbacks & commitments, "no commitment title falling back was checked"
+        assert seen.fallbacks & indicators, "no indicator title falling back was checked"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

@@ -45,16 +45,18 @@ async def test_every_page_in_french_and_in_arabic(client) -> None:
 
 
 async def test_the_home_page_lists_charters_cities_claims_and_open_challenges(client) -> None:
-    """Home: the three charters with their signatory counts, the eight cities, ten claims
-    published last with their assurance, and the open challenges."""
+    """Home: the three charters with their signatory counts, the eleven cities, ten claims
+    published last with their assurance, and the open challenges (those the city has answered, or
+    the secretariat ruled on, are not listed)."""
     await load_demo()
     r = await client.get("/", params={"lang": "fr"})
     page = parse(r.text)
     links = [a.get("href") for name, a in page.tags if name == "a"]
     for charter in ("lampedusa", "sousse-local", "gca-2011"):
         assert f"/charters/{charter}" in links
-    assert "8 villes signataires" in page.text  # Lampedusa
-    for city in ("grenoble", "sousse", "sfax", "tangier", "beirut", "turin", "madrid", "ramallah"):
+    assert "11 villes signataires" in page.text  # Lampedusa
+    cities = ("grenoble", "sousse", "sfax", "tangier", "beirut", "turin", "madrid", "ramallah")
+    for city in (*cities, "barcelona", "seine-saint-denis", "valencia"):
         assert f"/cities/{city}" in links
     recent = re.search(r'<section aria-labelledby="recent">(.*?)</section>', r.text, re.DOTALL)
     assert recent is not None and recent[1].count('class="claim"') == 10

@@ -20,7 +20,7 @@ def migrate() -> None:
 @main.command()
 @schema_first
 def demo() -> None:
-    """Load the demo data (three charters, eight Mediterranean cities); safe to run twice."""
+    """Load the demo data (three charters, eleven cities); safe to run twice."""
     from tracker.demo import load_demo
 
     summary = run(load_demo())
