@@ -59,9 +59,18 @@ def _text(
 def _panel(series: Series, x0: float, y0: float) -> list[str]:
     points = [float(v) for v in series.values]
     refs = [r for r in (series.baseline, series.target) if r is not None]
-    arrow = {"up": " ↑", "down": " ↓"}.get(series.better, "")
-    title = series.label + (f" ({series.unit})" if series.unit else "") + arrow
+    title = series.label + (f" ({series.unit})" if series.unit else "")
     parts = [_text(x0, y0 + 7, title)]
+    if series.better in ("up", "down"):
+        # The better direction as an arrow drawn in the corner (the report's fonts have no arrow
+        # glyph, and a glyph would be looked for among the system's fonts).
+        ax, top_y, low_y = x0 + PANEL_W - 3, y0 + 1.5, y0 + 8
+        tip, back = (top_y, top_y + 2.5) if series.better == "up" else (low_y, low_y - 2.5)
+        parts.append(
+            f'<path d="M{_fmt(ax)},{_fmt(top_y)} V{_fmt(low_y)} M{_fmt(ax - 2)},{_fmt(back)} '
+            f'L{_fmt(ax)},{_fmt(tip)} L{_fmt(ax + 2)},{_fmt(back)}" fill="none" stroke="#555" '
+            f'stroke-width="0.8"><title>{escape(series.better)}</title></path>'
+        )
     if not points and not refs:
         return parts
     low, high = min(points + refs), max(points + refs)

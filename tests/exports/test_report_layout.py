@@ -74,14 +74,15 @@ async def test_charts_explain_themselves() -> None:
     context = await build_report_context("sousse", "sousse-local", "fr", today=TODAY)
     first = context.principles[0].commitments[0]  # SOU-ENG-01: one yes/no indicator
     svg = context.charts[first.chart]
-    assert " ↑</text>" in svg and "2021" in svg and "2025" in svg
-    assert "<polyline" not in svg and "<path" not in svg
+    assert "<title>up</title></path>" in svg and "2021" in svg and "2025" in svg
+    assert 'stroke="#1f4e9c" stroke-width="1.6"' not in svg  # no line between yes and no
     legend = re.search(r'<p class="chart-legend".*?</p>', render_html(context))[0]
     for words in ("Valeur", "Cible", "Référence", "plus haut, mieux c’est", "plus bas, mieux c’est"):
         assert words in legend
     count = next(c for p in context.principles for c in p.commitments if c.code == "SOU-COO-01")
     counted = context.charts[count.chart]
     assert '<path d="M' in counted and " H" in counted and "(meetings/year)" in counted
+    assert 'stroke="#1f4e9c" stroke-width="1.6"' in counted
     html = render_html(context)
     assert f'alt="{count.chart_alt}"' in html.replace("&#39;", "'")
     assert count.chart_alt.startswith("SOU-COO-01-I1\u00a0: Référence")
