@@ -84,10 +84,6 @@ async def build_network_context(
     return sealed(report, f"{charter_slug}-network-{lang}")
 
 
-def _pct(value: float | None, lang: str) -> str:
-    return percent(value, lang)
-
-
 def _row(row: ComparisonRow, matrix: ComparisonRead, lang: str) -> NetworkRow:
     """A city's line: a heat-map cell per principle, and its totals."""
     total = row.total
@@ -99,7 +95,7 @@ def _row(row: ComparisonRow, matrix: ComparisonRead, lang: str) -> NetworkRow:
         signed_on=format_date(row.signed_on, format="medium", locale=lang),
         cells=[
             HeatCell(
-                _pct(row.cells[c.code].progress, lang),
+                percent(row.cells[c.code].progress, lang),
                 _heat(row.cells[c.code].progress),
                 row.cells[c.code].adopted,
             )
@@ -114,10 +110,10 @@ def _row(row: ComparisonRow, matrix: ComparisonRead, lang: str) -> NetworkRow:
             not_started=total.not_started,
             withdrawn=total.withdrawn,
             overdue=total.overdue,
-            progress=_pct(total.progress, lang),
+            progress=percent(total.progress, lang),
             heat=_heat(total.progress),
-            verified=_pct(total.verified_share, lang),
-            contested=_pct(total.contested_share, lang),
+            verified=percent(total.verified_share, lang),
+            contested=percent(total.contested_share, lang),
             claims=total.claims,
         ),
     )

@@ -97,12 +97,7 @@ async def previous_report_at(city_id: int, charter_id: int, as_of: datetime | No
         )
         .first()
     )
-    value = next(iter(row.values())) if row else None
-    if isinstance(value, str):  # SQLite returns an aggregate of timestamps as text
-        value = datetime.fromisoformat(value)
-    if value is not None and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
+    return _latest(row)
 
 
 async def _evidence_by_id(
@@ -146,10 +141,17 @@ async def data_as_of(city_ids: list[int]) -> datetime | None:
         Target.select(Max(Target.updated_at)).where(Target.city.is_in(city_ids)),
         Evidence.select(Max(Evidence.created_at)).where(Evidence.city.is_in(city_ids) & published()),
     ):
-        row = await query.first()
-        value = next(iter(row.values())) if row else None
-        if isinstance(value, str):  # SQLite returns an aggregate of timestamps as text
-            value = datetime.fromisoformat(value)
+        value = _latest(await query.first())
         if value is not None:
-            stamps.append(value if value.tzinfo else value.replace(tzinfo=UTC))
+            stamps.append(value)
     return max(stamps) if stamps else None
+
+
+def _latest(row: dict[str, Any] | None) -> datetime | None:
+    """The one timestamp a `Max(...)` query gives, aware (UTC when stored without a zone)."""
+    value = next(iter(row.values())) if row else None
+    if isinstance(value, str):  # SQLite returns an aggregate of timestamps as text
+        value = datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
