@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import hashlib
 import json
 import mimetypes
 import multiprocessing
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -119,10 +120,12 @@ def render_html(
     part: str | None = None,
     part_start: int | None = None,
     part_end: int | None = None,
+    legend: bool = True,
 ) -> str:
     """The report as HTML. For the PDF, the stylesheet and charts are loaded through the asset
-    fetcher; `standalone` inlines them, for a browser preview. `part` ("first" or "rest") with a
-    range of principles gives a part of the report, see `split_html`."""
+    fetcher; `standalone` inlines them, for a browser preview. `part` ("front", "principles" with
+    a range of principles, or "back") gives one section of the report, see `sections`; `legend`
+    says the charts' legend before the first principle shown."""
     stylesheet = ""
     if standalone:
         stylesheet = (
@@ -135,6 +138,7 @@ def render_html(
         part=part,
         part_start=part_start,
         part_end=part_end,
+        legend=legend,
     )
 
 
@@ -142,27 +146,70 @@ SPLIT_WEIGHT = 80
 """Reports lighter than this (about 16 commitments with 3 indicators) render in one piece."""
 
 
-def split_html(context: ReportContext, min_weight: int = SPLIT_WEIGHT) -> list[str]:
-    """The report in two parts of about equal weight, cut between principles, to be rendered at
-    once by two workers; the second part starts a page. A light report stays in one piece."""
+@dataclass(frozen=True)
+class Section:
+    """A piece of a long report rendered on its own: the front (cover, scorecard, what changed),
+    one principle, or the back (evidence annex, methodology). Its PDF is kept under `key`, a
+    digest of its HTML, its charts and the renderer, so that a report whose data changed in one
+    principle renders only that principle and the front again. `elsewhere` names the anchors it
+    links to in other sections: it holds stand-ins for them, dropped when the sections are joined."""
+
+    html: str
+    key: str
+    elsewhere: tuple[str, ...] = ()
+
+
+_IDS = re.compile(r'\bid="([^"]+)"')
+_LINKS = re.compile(r'href="#([^"]+)"')
+_CHARTS = re.compile(r'src="charts/([^"/]+)\.svg"')
+_BODY = re.compile(r"<body[^>]*>")
+
+
+@functools.cache
+def _renderer_digest() -> str:
+    """What else than the HTML decides a section's pages: the stylesheets, fonts and renderer."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("weasyprint").encode())
+    for path in sorted(ASSET_DIR.glob("*.css")) + sorted((ASSET_DIR / "fonts").glob("*.ttf")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _section(html: str, charts: dict[str, str], whole: bool = False) -> Section:
+    """A section of the report, with stand-ins for the anchors its links reach elsewhere."""
+    elsewhere: tuple[str, ...] = ()
+    if not whole:
+        elsewhere = tuple(sorted(set(_LINKS.findall(html)) - set(_IDS.findall(html))))
+    if elsewhere:
+        stand_ins = "".join(f'<a id="{escape(name)}"></a>' for name in elsewhere)
+        body = _BODY.search(html)
+        assert body is not None
+        html = f'{html[: body.end()]}<div class="elsewhere">{stand_ins}</div>{html[body.end() :]}'
+    digest = hashlib.sha256(_renderer_digest().encode() + html.encode())
+    for name in _CHARTS.findall(html):
+        digest.update(charts.get(name, "").encode())
+    return Section(html, digest.hexdigest(), elsewhere)
+
+
+def sections(context: ReportContext, min_weight: int = SPLIT_WEIGHT) -> list[Section]:
+    """The report as the sections it is rendered in: a light report (or any but a city's) in one
+    piece; a long one as its front, each principle with commitments, and its back, each
+    starting a page, rendered at once by the workers and kept apart (see `Section`)."""
+    whole = [_section(render_html(context), context.charts, whole=True)]
     if not isinstance(context, CityReport):
-        return [render_html(context)]
-    weights = [1 + sum(2 + len(c.indicators) for c in p.commitments) for p in context.principles]
-    if sum(1 for w in weights if w > 1) < 2 or sum(weights) < min_weight:
-        return [render_html(context)]
-    front = 6 + len(context.principles)  # cover and scorecard
-    back = 4 + len(context.evidence) * 0.6  # annex and methodology
-    total, best, cut = front + sum(weights) + back, None, 1
-    running = front
-    for index, weight in enumerate(weights[:-1], start=1):
-        running += weight
-        gap = abs(total - 2 * running)
-        if best is None or gap < best:
-            best, cut = gap, index
-    return [
-        render_html(context, part="first", part_end=cut),
-        render_html(context, part="rest", part_start=cut),
+        return whole
+    shown = [i for i, p in enumerate(context.principles) if p.commitments]
+    weight = sum(1 + sum(2 + len(c.indicators) for c in p.commitments) for p in context.principles)
+    if len(shown) < 2 or weight < min_weight:
+        return whole
+    parts = [render_html(context, part="front")]
+    parts += [
+        render_html(context, part="principles", part_start=i, part_end=i + 1, legend=i == shown[0])
+        for i in shown
     ]
+    parts.append(render_html(context, part="back"))
+    return [_section(html, context.charts) for html in parts]
 
 
 def _weasy_fetcher_class():
@@ -209,15 +256,24 @@ def asset_fetcher(charts: dict[str, str] | None = None):
 
 @functools.cache
 def _report_html_class():
-    """WeasyPrint's HTML with our own small user-agent stylesheet (see assets/report_ua.css)."""
+    """WeasyPrint's HTML with our own small user-agent stylesheet (see assets/report_ua.css)
+    and the report's stylesheet, both read once per process with the fonts they declare: a
+    report, or a section of one, does not parse them and load the fonts again."""
     from weasyprint import CSS, HTML
     from weasyprint.html import UA_COUNTER_STYLE
+    from weasyprint.text.fonts import FontConfiguration
 
+    fonts = FontConfiguration()
     ua = CSS(string=(ASSET_DIR / "report_ua.css").read_text(encoding="utf-8"), counter_style=UA_COUNTER_STYLE)
+    loader = asset_fetcher()
+    report = CSS(url=BASE_URL + "report.css", base_url=BASE_URL, url_fetcher=loader, font_config=fonts)
 
     class ReportHTML(HTML):
+        font_config = fonts
+        stylesheet_fetcher = loader  # what reading the stylesheet and its fonts asked for
+
         def _ua_stylesheets(self, forms: bool = False) -> list:
-            return [ua]
+            return [ua, report]
 
     return ReportHTML
 
@@ -310,38 +366,102 @@ def html_to_pdf(
     gc.disable()
     try:
         with _source_date(_as_of_epoch(html)):
-            document = _report_html_class()(
+            html_class = _report_html_class()
+            document = html_class(
                 string=html, base_url=BASE_URL, url_fetcher=fetcher or asset_fetcher(charts)
             )
-            return _pin_trailer_id(document.write_pdf(finisher=fix_ligature_text, **options), pdf_id)
+            pdf = document.write_pdf(
+                finisher=fix_ligature_text, font_config=html_class.font_config, **options
+            )
+            return _pin_trailer_id(pdf, pdf_id)
     finally:
         if collecting:
             gc.enable()
 
 
-def join_parts(parts: list[bytes], identifier: str, lang: str) -> bytes:
-    """Join separately rendered parts into one PDF: pages in order, bookmarks, the first part's
-    metadata, the document language, and page numbers "n / N" stamped on every page."""
+def join_parts(
+    parts: list[bytes], identifier: str, lang: str, elsewhere: list[tuple[str, ...]] | None = None
+) -> bytes:
+    """Join separately rendered sections into one PDF: pages in order, bookmarks, the named
+    destinations each section holds (not its stand-ins for other sections' anchors: a link
+    reaches the section that has its target), the first section's metadata, the document
+    language, and the page numbers ("page 3 of 21") laid over every page."""
     from io import BytesIO
 
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+    import pikepdf
 
-    readers = [PdfReader(BytesIO(part)) for part in parts]
-    total = sum(len(r.pages) for r in readers)
-    numbers = PdfReader(BytesIO(_page_numbers_pdf(total, lang)))
-    writer = PdfWriter()
-    for reader in readers:
-        writer.append(reader, import_outline=True)
-    for page, stamp in zip(writer.pages, numbers.pages, strict=True):
-        page.merge_page(stamp)
-        page.compress_content_streams()
-    writer.add_metadata({k: v for k, v in (readers[0].metadata or {}).items()})
-    writer._root_object[NameObject("/Lang")] = TextStringObject(lang)
-    writer._ID = ArrayObject([ByteStringObject(identifier[:32].encode())] * 2)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    sources = [pikepdf.open(BytesIO(part)) for part in parts]
+    out = pikepdf.new()
+    places: list[dict[tuple[int, int], int]] = []
+    for source in sources:
+        places.append({page.obj.objgen: len(out.pages) + n for n, page in enumerate(source.pages)})
+        out.pages.extend(source.pages)
+    numbers = pikepdf.open(BytesIO(_page_numbers_pdf(len(out.pages), lang)))
+    for page, stamp in zip(out.pages, numbers.pages, strict=True):
+        _lay_over(out, page, stamp)
+
+    def moved(dest: Any, place: dict[tuple[int, int], int]) -> Any:
+        """A destination [page /XYZ left top zoom] of a section, pointed at the joined page."""
+        return pikepdf.Array([out.pages[place[dest[0].objgen]].obj, *list(dest)[1:]])
+
+    names: dict[bytes, Any] = {}
+    skip = elsewhere or [()] * len(sources)
+    for source, place, stand_ins in zip(sources, places, skip, strict=True):
+        flat = _destination_names(source)
+        for index in range(0, len(flat) - 1, 2):
+            name = bytes(flat[index])
+            if name.decode() not in stand_ins and name not in names:
+                names[name] = moved(flat[index + 1], place)
+    if names:
+        dests = pikepdf.Array(
+            [item for name in sorted(names) for item in (pikepdf.String(name), names[name])]
+        )
+        out.Root.Names = pikepdf.Dictionary(Dests=pikepdf.Dictionary(Names=dests))
+
+    def item(entry: Any, place: dict[tuple[int, int], int]) -> Any:
+        copy = pikepdf.OutlineItem(entry.title, destination=moved(entry.destination, place))
+        copy.is_closed = entry.is_closed
+        copy.children.extend(item(child, place) for child in entry.children)
+        return copy
+
+    with out.open_outline() as outline:
+        for source, place in zip(sources, places, strict=True):
+            with source.open_outline() as theirs:
+                outline.root.extend(item(entry, place) for entry in theirs.root)
+    info: Any = out.copy_foreign(sources[0].docinfo)
+    out.docinfo = info
+    out.Root.Lang = pikepdf.String(lang)
+    out.trailer.ID = pikepdf.Array([pikepdf.String(identifier[:32].encode())] * 2)
+    buffer = BytesIO()
+    version = max(source.pdf_version for source in sources)
+    out.save(buffer, deterministic_id=True, compress_streams=True, min_version=version)
+    return buffer.getvalue()
+
+
+def _lay_over(pdf: Any, page: Any, stamp: Any) -> None:
+    """Draw `stamp` (a page of the same size) over `page`, under a fixed resource name so that
+    the same sections give the same bytes. The sections' pages share one resource dictionary:
+    each page gets its own copy, naming its own stamp."""
+    import pikepdf
+
+    form = pdf.copy_foreign(stamp.as_form_xobject())
+    shared: Any = page.obj.get("/Resources") or {}
+    resources = pikepdf.Dictionary(dict(shared.items()))
+    inner: Any = resources.get("/XObject") or {}
+    xobjects = pikepdf.Dictionary(dict(inner.items()))
+    xobjects["/PageNumber"] = form
+    resources["/XObject"] = xobjects
+    page.obj.Resources = resources
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    page.contents_add(pdf.make_stream(b"\nQ q /PageNumber Do Q\n"))
+
+
+def _destination_names(pdf: Any) -> Any:
+    """The flat array of a section's named destinations (name, destination, ...), as the
+    renderer writes it; empty when it has none."""
+    names = pdf.Root.get("/Names")
+    dests = names.get("/Dests") if names is not None else None
+    return dests.get("/Names", []) if dests is not None else []
 
 
 @functools.lru_cache(maxsize=64)
@@ -356,7 +476,7 @@ def _page_numbers_html(total: int, lang: str) -> str:
 
     footer = page_footer(report_labels(lang)["page_of"])
     return (
-        f'<html lang="{lang}" dir="{direction(lang)}"><head><link rel="stylesheet" href="report.css">'
+        f'<html lang="{lang}" dir="{direction(lang)}"><head>'
         f"<style>@page {{ @bottom-center {{ content: {footer} }} }}</style>"
         "</head><body>" + '<div style="break-after: page"></div>' * (total - 1) + "<div></div>"
         "</body></html>"
@@ -366,28 +486,56 @@ def _page_numbers_html(total: int, lang: str) -> str:
 def render_pdf_parallel(
     context: ReportContext, pool: ProcessPoolExecutor | None = None, min_weight: int = SPLIT_WEIGHT
 ) -> bytes:
-    """Render the report's parts in two worker processes at once and join them: on a two-core
-    machine a large report takes a little over half the time of one rendering."""
-    futures = _submit_parts(pool or _pool_for(), context, None, min_weight)
-    pdfs = [f.result() for f in futures]
-    return pdfs[0] if len(pdfs) == 1 else join_parts(pdfs, context.hash, context.lang)
+    """Render the report's sections that are not kept yet in the worker processes, at once,
+    and join them: on a two-core machine a long report takes a little over half the time of
+    one rendering, and a report whose data changed in one principle renders only that one."""
+    parts = report_sections(context, None, min_weight)
+    pool = pool or _pool_for()
+    pending = {s.key: pool.submit(_render_section, *_section_job(s, context, None)) for s in _missing(parts)}
+    rendered = {key: future.result() for key, future in pending.items()}
+    if len(parts) > 1:
+        for key, pdf in rendered.items():
+            store_section(key, pdf)
+    return _joined(context, parts, rendered)
 
 
-def pdf_parts(context: ReportContext, variant: str | None, min_weight: int = SPLIT_WEIGHT) -> list[str]:
-    """The HTML of the parts the report is rendered in: one piece for a variant (its structure
-    must be whole) or a light report, else two parts to be rendered at once."""
-    return [render_html(context)] if variant else split_html(context, min_weight)
+def report_sections(
+    context: ReportContext, variant: str | None, min_weight: int = SPLIT_WEIGHT
+) -> list[Section]:
+    """The sections the report is rendered in: one piece for a variant (its structure must be
+    whole), else see `sections`."""
+    if variant:
+        return [_section(render_html(context), context.charts, whole=True)]
+    return sections(context, min_weight)
 
 
-def _submit_parts(
-    pool: ProcessPoolExecutor, context: ReportContext, variant: str | None, min_weight: int = SPLIT_WEIGHT
-) -> list:
-    """Hand the report's parts to the workers."""
-    data = _archived_data(context, variant)
-    return [
-        pool.submit(html_to_pdf, html, context.hash, variant, None, context.charts, data)
-        for html in pdf_parts(context, variant, min_weight)
-    ]
+def _render_section(section: Section, charts: dict[str, str], data: str | None, variant: str | None) -> bytes:
+    """One section's PDF (in a worker, or in this process)."""
+    return html_to_pdf(section.html, section.key, variant, None, charts, data)
+
+
+def _section_job(section: Section, context: ReportContext, variant: str | None) -> tuple:
+    """The arguments of `_render_section`: only the charts the section shows travel to a worker."""
+    charts = {name: context.charts[name] for name in _CHARTS.findall(section.html) if name in context.charts}
+    return section, charts, _archived_data(context, variant), variant
+
+
+def _missing(parts: list[Section]) -> list[Section]:
+    """The sections of a report that are not kept yet (a report in one piece is kept whole,
+    under its data hash, by the caller)."""
+    if len(parts) == 1:
+        return parts
+    unique = {s.key: s for s in parts if not section_path(s.key).exists()}
+    return list(unique.values())
+
+
+def _joined(context: ReportContext, parts: list[Section], rendered: dict[str, bytes] | None = None) -> bytes:
+    """The report from its sections: a one-piece report as rendered, else the kept sections joined."""
+    rendered = rendered or {}
+    if len(parts) == 1:
+        return rendered[parts[0].key]
+    pdfs = [rendered.get(s.key) or section_path(s.key).read_bytes() for s in parts]
+    return join_parts(pdfs, context.hash, context.lang, [s.elsewhere for s in parts])
 
 
 def _archived_data(context: ReportContext, variant: str | None) -> str | None:
@@ -396,14 +544,15 @@ def _archived_data(context: ReportContext, variant: str | None) -> str | None:
 
 
 def render_pdf_here(context: ReportContext, variant: str | None = None) -> bytes:
-    """The same document as `render_pdf_in_worker`, its parts rendered one after the other in
-    this process (a process of a batch)."""
-    data = _archived_data(context, variant)
-    pdfs = [
-        html_to_pdf(html, context.hash, variant, None, context.charts, data)
-        for html in pdf_parts(context, variant)
-    ]
-    return pdfs[0] if len(pdfs) == 1 else join_parts(pdfs, context.hash, context.lang)
+    """The same document as `render_pdf_in_worker`, its sections rendered one after the other
+    in this process (a process of a batch, or the command line)."""
+    parts = report_sections(context, variant)
+    rendered = {}
+    for section in _missing(parts):
+        rendered[section.key] = _render_section(*_section_job(section, context, variant))
+        if len(parts) > 1:
+            store_section(section.key, rendered[section.key])
+    return _joined(context, parts, rendered)
 
 
 # The worker pool ---------------------------------------------------------------------------------
@@ -448,9 +597,7 @@ def _pool_for(jobs: int = WORKERS) -> ProcessPoolExecutor:
 def warm_up() -> None:
     """Load WeasyPrint and the report fonts in this process by rendering a one-line page."""
     warm_up_letters()
-    html_to_pdf(
-        '<html><head><link rel="stylesheet" href="report.css"></head><body><p>.</p></body></html>', "warm-up"
-    )
+    html_to_pdf("<html><head></head><body><p>.</p></body></html>", "warm-up")
 
 
 def warm_workers() -> None:
@@ -483,16 +630,24 @@ class RenderTimeout(DomainError):
 
 
 async def render_pdf_in_worker(context: ReportContext, variant: str | None = None) -> bytes:
-    """Render in the worker processes, within the configured time limit: the two parts of the
-    report at once (archival and tagged variants in one piece, their structure must be whole)."""
+    """Render in the worker processes, within the configured time limit: the report's sections
+    not kept yet, at once, then join them (archival and tagged variants in one piece, their
+    structure must be whole)."""
     seconds = get_settings().report_timeout_s
     pool = _pool_for()
+    parts = report_sections(context, variant)
 
     async def run() -> bytes:
-        pdfs = [await asyncio.wrap_future(f) for f in _submit_parts(pool, context, variant)]
-        if len(pdfs) == 1:
-            return pdfs[0]
-        return await asyncio.wrap_future(pool.submit(join_parts, pdfs, context.hash, context.lang))
+        missing = _missing(parts)
+        futures = [pool.submit(_render_section, *_section_job(s, context, variant)) for s in missing]
+        rendered = {s.key: await asyncio.wrap_future(f) for s, f in zip(missing, futures, strict=True)}
+        if len(parts) == 1:
+            return rendered[parts[0].key]
+        for key, pdf in rendered.items():
+            store_section(key, pdf)
+        pdfs = [rendered.get(s.key) or section_path(s.key).read_bytes() for s in parts]
+        joining = pool.submit(join_parts, pdfs, context.hash, context.lang, [s.elsewhere for s in parts])
+        return await asyncio.wrap_future(joining)
 
     try:
         return await asyncio.wait_for(run(), timeout=seconds)
@@ -521,5 +676,19 @@ def store_pdf(data_hash: str, variant: str | None, pdf: bytes) -> None:
     path = cache_path(data_hash, variant)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pdf)
+    tmp.replace(path)
+
+
+def section_path(key: str) -> Path:
+    return get_settings().report_cache_dir / "sections" / f"{key}.pdf"
+
+
+def store_section(key: str, pdf: bytes) -> None:
+    """Keep a section's PDF; written whole under a name of its own first, so that a worker
+    reading it at the same moment never sees half a file."""
+    path = section_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_bytes(pdf)
     tmp.replace(path)

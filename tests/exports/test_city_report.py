@@ -15,7 +15,7 @@ from commitments.schemas import StatusUpdateCreate
 from exports.batch import run_batch
 from exports.comparison import COUNTS, STANDINGS, comparison
 from exports.report_context import build_report_context
-from exports.report_render import asset_fetcher, html_to_pdf, render_html
+from exports.report_render import _report_html_class, asset_fetcher, html_to_pdf, render_html
 from indicators.status_updates import add_status_update
 from kernel.caller import SYSTEM
 from tests import builders
@@ -140,11 +140,12 @@ async def test_hostile_markdown_is_inert_and_fetches_nothing() -> None:
     )
     context, pdf, fetcher = await render("grenoble", "lampedusa", "fr")
     assert fetcher.refused == []
-    names = {Path(u).name for u in fetcher.calls}
+    assert {Path(u).name for u in fetcher.calls} == {f"{name}.svg" for name in context.charts}
+    # The stylesheet and its fonts are read once per process, through a fetcher of their own.
+    loader = _report_html_class().stylesheet_fetcher
     own = {"report.css", "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSansArabic-Regular.ttf"}
     own |= {"NotoSansArabic-Bold.ttf", "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"}
-    assert own <= names
-    assert names - own == {f"{name}.svg" for name in context.charts}
+    assert {Path(u).name for u in loader.calls} == own and loader.refused == []
     html = render_html(context)
     assert "<script" not in html and '<link rel=stylesheet href="http' not in html
     assert all(src.startswith("charts/") for src in re.findall(r'<img src="([^"]+)"', html))
@@ -265,24 +266,78 @@ async def test_batch_skips_unchanged_cities_and_survives_a_failure(tmp_path: Pat
     assert PdfReader(tmp_path / "sousse-lampedusa-fr.pdf").metadata.title.startswith("Rapport")
 
 
-async def test_report_rendered_in_two_parts_joins_into_one_document() -> None:
-    """The parallel rendering gives the same pages, bookmarks, numbers and metadata, every time."""
-    from exports.report_render import render_pdf_parallel
+def _titles(outline: list) -> list:
+    """Bookmark titles, nested as in the document."""
+    return [_titles(item) if isinstance(item, list) else item.title for item in outline]
+
+
+def _internal_links(reader: PdfReader) -> list[str]:
+    """The named destinations the document's links go to, page by page."""
+    return [
+        str(annot.get_object()["/Dest"])
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+        if "/Dest" in annot.get_object()
+    ]
+
+
+async def test_report_rendered_in_sections_joins_into_one_document() -> None:
+    """A long report is rendered as its front, each principle and its back, and joined: the same
+    bookmarks, links, metadata and page numbers as one piece, every link going to its target's
+    page in another section, and the same bytes when joined again from the kept sections."""
+    from exports.report_render import render_pdf_parallel, sections
 
     await load_demo()
     context = await build_report_context("grenoble", "lampedusa", "fr", today=date(2026, 11, 26))
+    parts = sections(context, min_weight=0)
+    shown = [p for p in context.principles if p.commitments]
+    assert len(parts) == len(shown) + 2 and len(sections(context)) == 1  # Grenoble is light
     single = PdfReader(BytesIO(html_to_pdf(render_html(context), context.hash, charts=context.charts)))
     joined_bytes = render_pdf_parallel(context, min_weight=0)
     assert render_pdf_parallel(context, min_weight=0) == joined_bytes
     joined = PdfReader(BytesIO(joined_bytes))
-    assert len(single.pages) <= len(joined.pages) <= len(single.pages) + 1  # part two starts a page
-    assert [i.title for i in joined.outline if not isinstance(i, list)] == [
-        i.title for i in single.outline if not isinstance(i, list)
-    ]
+    assert len(single.pages) <= len(joined.pages) <= len(single.pages) + len(parts) - 1  # each starts a page
+    assert _titles(joined.outline) == _titles(single.outline)
     assert joined.metadata.title == single.metadata.title
-    assert joined.trailer["/Root"]["/Lang"] == "fr"
+    assert joined.metadata["/Keywords"] == single.metadata["/Keywords"]
+    assert joined.trailer["/Root"]["/Lang"] == "fr" and joined.pdf_header == "%PDF-1.7"
+    links = _internal_links(joined)
+    assert sorted(links) == sorted(_internal_links(single)) and any(name.startswith("e") for name in links)
+    pages = [page.extract_text() for page in joined.pages]
+    annex = next(n for n, text in enumerate(pages) if "Annexe des preuves" in text)
+    for name in set(links):
+        page = joined.get_destination_page_number(joined.named_destinations[name])
+        if name.startswith("e"):  # an evidence reference: its entry in the annex (the back section)
+            assert page >= annex and f"[E{name[1:]}]" in pages[page], name
+        else:
+            assert page < annex and name.removeprefix("c-") in pages[page], name
     text = pdftotext(joined_bytes)
     total = len(joined.pages)
-    for n in (1, 2, total):
+    for n in range(1, total + 1):
         assert f"page {n} sur {total}" in text
     assert "Annexe des preuves" in text and "LAM-PAR-01" in text
+
+
+async def test_a_change_in_one_principle_renders_only_that_principle_and_the_front() -> None:
+    """Sections are kept by their content: after a status update, the front (its scorecard and
+    data date) and the principle of that commitment are rendered again, nothing else."""
+    from exports.report_render import _missing, render_pdf_parallel, sections
+
+    await load_demo()
+    before = await build_report_context("grenoble", "lampedusa", "fr", today=date(2026, 11, 26))
+    render_pdf_parallel(before, min_weight=0)
+    await add_status_update(
+        SYSTEM,
+        "grenoble",
+        "lampedusa",
+        "LAM-DIG-01",
+        StatusUpdateCreate(status="achieved", reported_on=date(2026, 10, 30)),
+    )
+    after = await build_report_context("grenoble", "lampedusa", "fr", today=date(2026, 11, 26))
+    old, new = sections(before, min_weight=0), sections(after, min_weight=0)
+    changed = [n for n, (a, b) in enumerate(zip(old, new, strict=True)) if a.key != b.key]
+    dig = 1 + [p.code for p in after.principles if p.commitments].index("DIG")
+    assert changed == [0, dig]
+    assert [s.key for s in _missing(new)] == [new[0].key, new[dig].key]
+    text = pdftotext(render_pdf_parallel(after, min_weight=0))
+    assert "Réalisé" in text and _missing(new) == []
