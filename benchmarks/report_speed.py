@@ -44,9 +44,9 @@ async def setup(batch: int) -> None:
     await load_cities("bench", batch, periods=6, evidence_per_commitment=3, prefix="batch", first_year=2020)
 
 
-async def correct_one_value(city: str, n: int) -> None:
-    """Correct the latest value of one indicator of the city's third principle, as a city
-    officer does through the API (audited, in one transaction)."""
+async def correct_one_value(city: str, charter: str, n: int) -> None:
+    """Correct the city's latest published value of the charter, as a city officer does through
+    the API (audited, in one transaction): one count of one principle changes."""
     from charter.tables import City
     from indicators.measurements import add_measurement
     from indicators.schemas import MeasurementCreate
@@ -57,15 +57,19 @@ async def correct_one_value(city: str, n: int) -> None:
     city_id = (await City.select(City.id).where(City.slug == city).first())["id"]
     latest = (
         await Measurement.select(Measurement.id, Measurement.indicator.code, Measurement.period)
-        .where((Measurement.city == city_id) & Measurement.indicator.code.like("C2-%"))
-        .order_by(Measurement.period_end, ascending=False)
+        .where(
+            (Measurement.city == city_id)
+            & (Measurement.indicator.charter.slug == charter)
+            & (Measurement.draft == False)  # noqa: E712 (a column compared, not a value)
+            & Measurement.indicator.value_kind.is_in(["count", "days", "amount"])
+        )
         .order_by(Measurement.id, ascending=False)
         .first()
     )
     data = MeasurementCreate(
-        period=latest["period"], value=str(150 + n), supersedes=claim_id("measurement", latest["id"])
+        period=latest["period"], value=str(40 + n), supersedes=claim_id("measurement", latest["id"])
     )
-    await add_measurement(SYSTEM, city, "bench", latest["indicator.code"], data)
+    await add_measurement(SYSTEM, city, charter, latest["indicator.code"], data)
 
 
 async def single(city: str, charter: str, lang: str, runs: int) -> dict:
@@ -110,8 +114,7 @@ async def single(city: str, charter: str, lang: str, runs: int) -> dict:
         weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=asset_fetcher(context.charts)).write_pdf()
         t5 = time.perf_counter()
         await report_pdf(city, charter, lang)  # kept, with every section
-        if city.startswith("large"):
-            await correct_one_value(city, run)
+        await correct_one_value(city, charter, run)
         t6 = time.perf_counter()
         # What a city officer waits for after correcting a value: the report as the API makes it.
         changed = await report_pdf(city, charter, lang)
@@ -120,7 +123,7 @@ async def single(city: str, charter: str, lang: str, runs: int) -> dict:
         again = await report_pdf(city, charter, lang)
         t8 = time.perf_counter()
         assert again.cached and cached_pdf(again.data_hash, None) is not None
-        assert not changed.cached or not city.startswith("large")
+        assert not changed.cached
         for name, seconds in (
             ("context", t1 - t0),
             ("one", t2 - t1),

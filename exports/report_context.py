@@ -123,6 +123,12 @@ def _clean(text: str | None) -> str:
     return strip_bidi_controls(text or "")
 
 
+@functools.lru_cache(maxsize=4096)
+def _decimal(value: float, locale: Locale | str) -> str:
+    """A value in the locale's form (a report repeats the same few values hundreds of times)."""
+    return format_decimal(value, format="#,##0.##", locale=locale)
+
+
 class _Writer:
     """Writes one report's sections in its language. As it goes, it numbers evidence in order of
     first citation, names the charts, and counts the claims that count by assurance."""
@@ -150,7 +156,7 @@ class _Writer:
             self.changes.append((at, ChangeLine(kind, self.day(at.date()), code, text)))
 
     def num(self, value: float | None) -> str:
-        return "—" if value is None else format_decimal(value, format="#,##0.##", locale=self.locale)
+        return "—" if value is None else _decimal(value, self.locale)
 
     def pct(self, value: float | None) -> str:
         return percent(value, self.locale)

@@ -16,7 +16,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -167,11 +167,15 @@ _BODY = re.compile(r"<body[^>]*>")
 
 @functools.cache
 def _renderer_digest() -> str:
-    """What else than the HTML decides a section's pages: the stylesheets, fonts and renderer."""
+    """What else than the HTML decides a section's pages: the stylesheets, the fonts, the
+    renderer and this code."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(version("weasyprint").encode())
-    for path in sorted(ASSET_DIR.glob("*.css")) + sorted((ASSET_DIR / "fonts").glob("*.ttf")):
+    from exports import pdf_text
+
+    digest = hashlib.sha256(version("weasyprint").encode() + version("pikepdf").encode())
+    code = [Path(__file__), Path(pdf_text.__file__)]
+    for path in code + sorted(ASSET_DIR.glob("*.css")) + sorted((ASSET_DIR / "fonts").glob("*.ttf")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
@@ -196,13 +200,12 @@ def sections(context: ReportContext, min_weight: int = SPLIT_WEIGHT) -> list[Sec
     """The report as the sections it is rendered in: a light report (or any but a city's) in one
     piece; a long one as its front, each principle with commitments, and its back, each
     starting a page, rendered at once by the workers and kept apart (see `Section`)."""
-    whole = [_section(render_html(context), context.charts, whole=True)]
-    if not isinstance(context, CityReport):
-        return whole
-    shown = [i for i, p in enumerate(context.principles) if p.commitments]
-    weight = sum(1 + sum(2 + len(c.indicators) for c in p.commitments) for p in context.principles)
+    shown, weight = [], 0
+    if isinstance(context, CityReport):
+        shown = [i for i, p in enumerate(context.principles) if p.commitments]
+        weight = sum(1 + sum(2 + len(c.indicators) for c in p.commitments) for p in context.principles)
     if len(shown) < 2 or weight < min_weight:
-        return whole
+        return [_section(render_html(context), context.charts, whole=True)]
     parts = [render_html(context, part="front")]
     parts += [
         render_html(context, part="principles", part_start=i, part_end=i + 1, legend=i == shown[0])
@@ -553,6 +556,33 @@ def render_pdf_here(context: ReportContext, variant: str | None = None) -> bytes
         if len(parts) > 1:
             store_section(section.key, rendered[section.key])
     return _joined(context, parts, rendered)
+
+
+@contextmanager
+def renderer_alongside() -> Iterator[Callable[[ReportContext, str | None], Awaitable[bytes]]]:
+    """A renderer in a process forked at once, which loads WeasyPrint and the report fonts while
+    this one reads the city's data (one report from the command line: the two overlap on two
+    cores). Where processes cannot be forked, the report renders in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+
+        async def here(context: ReportContext, variant: str | None) -> bytes:
+            return render_pdf_here(context, variant)
+
+        yield here
+        return
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(warm_up)
+
+    async def forked(context: ReportContext, variant: str | None) -> bytes:
+        return await asyncio.wrap_future(pool.submit(render_pdf_here, context, variant))
+
+    try:
+        yield forked
+    finally:
+        # Its work is done, or no longer wanted (the report came from the cache): no waiting.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 # The worker pool ---------------------------------------------------------------------------------

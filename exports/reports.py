@@ -17,14 +17,7 @@ from charter.services import get_charter_or_raise, get_city_or_raise
 from exports.report_context import build_report_context
 from exports.report_labels import report_labels
 from exports.report_model import ReportContext
-from exports.report_render import (
-    VARIANTS,
-    cached_pdf,
-    render_html,
-    render_pdf_here,
-    render_pdf_in_worker,
-    store_pdf,
-)
+from exports.report_render import VARIANTS, cached_pdf, render_html, render_pdf_in_worker, store_pdf
 from indicators.tables import ReportDownload
 from kernel import clock
 from kernel.caller import Caller
@@ -70,12 +63,6 @@ async def render_cached(
     pdf = await render(context, variant)
     store_pdf(context.hash, variant, pdf)
     return RenderedReport(pdf, context.report_id, context.hash, False)
-
-
-async def render_here(context: ReportContext, variant: str | None) -> bytes:
-    """Render in this process, its parts one after the other: for a command that makes one
-    report, starting worker processes (each loading everything again) costs more than it saves."""
-    return render_pdf_here(context, variant)
 
 
 async def report_html(

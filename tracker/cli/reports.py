@@ -81,9 +81,12 @@ async def _charters_signed_by(city: str) -> list[str]:
 
 def _report_one(city: str, charter_slug: str, lang: str, output: Path, variant: str | None) -> None:
     """Write one city's report (from the report cache when its data did not change)."""
-    from exports.reports import render_here, report_pdf
+    from exports.report_render import renderer_alongside
 
-    finished = run(report_pdf(city, charter_slug, lang, variant=variant, render=render_here))
+    with renderer_alongside() as render:
+        from exports.reports import report_pdf
+
+        finished = run(report_pdf(city, charter_slug, lang, variant=variant, render=render))
     output.write_bytes(finished.pdf)
     click.echo(f"{output} ({finished.report_id})")
 
