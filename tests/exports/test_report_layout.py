@@ -201,7 +201,7 @@ async def test_network_report_says_what_it_compares(client) -> None:
     context = await build_network_context("lampedusa", "fr", today=TODAY)
     html = render_html(context)
     assert context.as_of_text != "—" and "aucun\u00a0: toutes les villes signataires" in html
-    assert html.count('class="swatch') == 12 and "0\u00a0%" in html and "100\u00a0%" in html
+    assert html.count('class="swatch ') == 12 and "0\u00a0%" in html and "100\u00a0%" in html
     assert '<span class="n">' in html and '<section class="summaries">' in html
     assert html.count('<th class="name" scope="row">') == 2 * len(context.rows)
     assert "Cible atteinte, statut non mis à jour" in html
