@@ -273,10 +273,11 @@ def _report_html_class():
 
     class ReportHTML(HTML):
         font_config = fonts
+        stylesheets = (report,)  # given as the user's: above the user-agent sheet, below the page's
         stylesheet_fetcher = loader  # what reading the stylesheet and its fonts asked for
 
         def _ua_stylesheets(self, forms: bool = False) -> list:
-            return [ua, report]
+            return [ua]
 
     return ReportHTML
 
@@ -374,7 +375,10 @@ def html_to_pdf(
                 string=html, base_url=BASE_URL, url_fetcher=fetcher or asset_fetcher(charts)
             )
             pdf = document.write_pdf(
-                finisher=fix_ligature_text, font_config=html_class.font_config, **options
+                finisher=fix_ligature_text,
+                font_config=html_class.font_config,
+                stylesheets=list(html_class.stylesheets),
+                **options,
             )
             return _pin_trailer_id(pdf, pdf_id)
     finally:
