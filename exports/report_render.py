@@ -500,9 +500,7 @@ def render_pdf_parallel(
     pool = pool or _pool_for()
     pending = {s.key: pool.submit(_render_section, *_section_job(s, context, None)) for s in _missing(parts)}
     rendered = {key: future.result() for key, future in pending.items()}
-    if len(parts) > 1:
-        for key, pdf in rendered.items():
-            store_section(key, pdf)
+    _keep(parts, rendered)
     return _joined(context, parts, rendered)
 
 
@@ -536,13 +534,24 @@ def _missing(parts: list[Section]) -> list[Section]:
     return list(unique.values())
 
 
-def _joined(context: ReportContext, parts: list[Section], rendered: dict[str, bytes] | None = None) -> bytes:
-    """The report from its sections: a one-piece report as rendered, else the kept sections joined."""
-    rendered = rendered or {}
+def _keep(parts: list[Section], rendered: dict[str, bytes]) -> None:
+    """Keep the sections just rendered (a report in one piece is kept whole by the caller)."""
+    if len(parts) > 1:
+        for key, pdf in rendered.items():
+            store_section(key, pdf)
+
+
+def _join_job(context: ReportContext, parts: list[Section], rendered: dict[str, bytes]) -> tuple:
+    """The arguments of `join_parts`: each section's PDF, just rendered or kept."""
+    pdfs = [rendered.get(s.key) or section_path(s.key).read_bytes() for s in parts]
+    return pdfs, context.hash, context.lang, [s.elsewhere for s in parts]
+
+
+def _joined(context: ReportContext, parts: list[Section], rendered: dict[str, bytes]) -> bytes:
+    """The report from its sections: a one-piece report as rendered, else the sections joined."""
     if len(parts) == 1:
         return rendered[parts[0].key]
-    pdfs = [rendered.get(s.key) or section_path(s.key).read_bytes() for s in parts]
-    return join_parts(pdfs, context.hash, context.lang, [s.elsewhere for s in parts])
+    return join_parts(*_join_job(context, parts, rendered))
 
 
 def _archived_data(context: ReportContext, variant: str | None) -> str | None:
@@ -557,8 +566,7 @@ def render_pdf_here(context: ReportContext, variant: str | None = None) -> bytes
     rendered = {}
     for section in _missing(parts):
         rendered[section.key] = _render_section(*_section_job(section, context, variant))
-        if len(parts) > 1:
-            store_section(section.key, rendered[section.key])
+    _keep(parts, rendered)
     return _joined(context, parts, rendered)
 
 
@@ -677,11 +685,8 @@ async def render_pdf_in_worker(context: ReportContext, variant: str | None = Non
         rendered = {s.key: await asyncio.wrap_future(f) for s, f in zip(missing, futures, strict=True)}
         if len(parts) == 1:
             return rendered[parts[0].key]
-        for key, pdf in rendered.items():
-            store_section(key, pdf)
-        pdfs = [rendered.get(s.key) or section_path(s.key).read_bytes() for s in parts]
-        joining = pool.submit(join_parts, pdfs, context.hash, context.lang, [s.elsewhere for s in parts])
-        return await asyncio.wrap_future(joining)
+        _keep(parts, rendered)
+        return await asyncio.wrap_future(pool.submit(join_parts, *_join_job(context, parts, rendered)))
 
     try:
         return await asyncio.wait_for(run(), timeout=seconds)
