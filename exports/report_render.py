@@ -13,10 +13,11 @@ import mimetypes
 import multiprocessing
 import os
 import re
+import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -215,7 +216,35 @@ def sections(context: ReportContext, min_weight: int = SPLIT_WEIGHT) -> list[Sec
     return [_section(html, context.charts) for html in parts]
 
 
+@functools.cache
+def load_weasyprint() -> None:
+    """Import WeasyPrint, once per process. It looks for its libraries under the names of every
+    platform, Windows' and macOS' first; on Linux each name the dynamic loader does not know
+    makes cffi ask `ctypes.util.find_library`, which runs ldconfig and gcc to find nothing
+    (0.22 s of every cold start). On Linux those names are skipped: the loader finds the
+    libraries by their sonames, which come later in WeasyPrint's lists. Where that does not
+    work, WeasyPrint is imported again as it comes."""
+    if sys.platform != "linux":
+        import weasyprint
+
+        return
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+    except OSError:
+        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+            del sys.modules[name]
+        ctypes.util.find_library = search
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = search
+
+
 def _weasy_fetcher_class():
+    load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
     class AssetFetcher(URLFetcher):
@@ -262,6 +291,7 @@ def _report_html_class():
     """WeasyPrint's HTML with our own small user-agent stylesheet (see assets/report_ua.css)
     and the report's stylesheet, both read once per process with the fonts they declare: a
     report, or a section of one, does not parse them and load the fonts again."""
+    load_weasyprint()
     from weasyprint import CSS, HTML
     from weasyprint.html import UA_COUNTER_STYLE
     from weasyprint.text.fonts import FontConfiguration
@@ -570,40 +600,9 @@ def render_pdf_here(context: ReportContext, variant: str | None = None) -> bytes
     return _joined(context, parts, rendered)
 
 
-@contextmanager
-def renderer_alongside() -> Iterator[Callable[[ReportContext, str | None], Awaitable[bytes]]]:
-    """A renderer in a process forked at once, which loads WeasyPrint and the report fonts while
-    this one reads the city's data (one report from the command line: the two overlap on two
-    cores). Where processes cannot be forked, the report renders in this process."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-
-        async def here(context: ReportContext, variant: str | None) -> bytes:
-            return render_pdf_here(context, variant)
-
-        yield here
-        return
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    pool.submit(warm_up)
-
-    async def forked(context: ReportContext, variant: str | None) -> bytes:
-        return await asyncio.wrap_future(pool.submit(render_pdf_here, context, variant))
-
-    try:
-        yield forked
-    finally:
-        # Its work is done, or no longer wanted (the report came from the cache): no waiting.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
 # The worker pool ---------------------------------------------------------------------------------
 
 _pool: ProcessPoolExecutor | None = None
-
-
-WORKERS = 2
-"""Report worker processes (the machine the service is sized for has two cores)."""
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
@@ -629,10 +628,11 @@ def exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def _pool_for(jobs: int = WORKERS) -> ProcessPoolExecutor:
+def _pool_for() -> ProcessPoolExecutor:
+    """This process's report workers, started on first use (`Settings.report_workers` of them)."""
     global _pool
     if _pool is None:
-        _pool = worker_pool(jobs)
+        _pool = worker_pool(get_settings().report_workers)
     return _pool
 
 
@@ -646,7 +646,7 @@ def warm_workers() -> None:
     """Start the workers and load WeasyPrint in each, without waiting, so that the first report
     does not pay for it."""
     pool = _pool_for()
-    for _ in range(WORKERS):
+    for _ in range(get_settings().report_workers):
         pool.submit(warm_up)
 
 
@@ -712,10 +712,16 @@ def cached_pdf(data_hash: str, variant: str | None) -> bytes | None:
 
 
 def store_pdf(data_hash: str, variant: str | None, pdf: bytes) -> None:
-    path = cache_path(data_hash, variant)
+    write_whole(cache_path(data_hash, variant), pdf)
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a kept file whole under a name of its own first, then put it in place: a process
+    reading it at the same moment never sees half a file, and two processes of the service
+    keeping the same file at once never write into each other's."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pdf)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 
@@ -724,10 +730,5 @@ def section_path(key: str) -> Path:
 
 
 def store_section(key: str, pdf: bytes) -> None:
-    """Keep a section's PDF; written whole under a name of its own first, so that a worker
-    reading it at the same moment never sees half a file."""
-    path = section_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(pdf)
-    tmp.replace(path)
+    """Keep a section's PDF (see `write_whole`)."""
+    write_whole(section_path(key), pdf)

@@ -41,3 +41,28 @@ def test_workers_exit_when_their_parent_is_killed() -> None:
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert [pid for pid in workers if alive(pid)] == []
+
+
+LOADER = """
+import ctypes.util
+searched = []
+search = ctypes.util.find_library
+def counted(name):
+    searched.append(name)
+    return search(name)
+ctypes.util.find_library = counted
+from exports.report_render import html_to_pdf, load_weasyprint
+load_weasyprint()
+from weasyprint.text import ffi
+pdf = html_to_pdf("<html><head></head><body><p>Lampedusa</p></body></html>", "loader")
+restored = ctypes.util.find_library is counted
+print(len(searched), ffi.pango is not None, ffi.harfbuzz_subset is not None, pdf[:5].decode(), restored)
+"""
+
+
+def test_weasyprint_loads_its_libraries_without_a_library_search() -> None:
+    """A renderer starts without running ldconfig and gcc for the other platforms' library
+    names (0.22 s of every cold start): no library search, every library loaded, a PDF made,
+    and the standard library's search given back."""
+    out = subprocess.run([sys.executable, "-c", LOADER], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "True", "True", "%PDF-", "True"]

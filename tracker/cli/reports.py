@@ -81,7 +81,7 @@ async def _charters_signed_by(city: str) -> list[str]:
 
 def _report_one(city: str, charter_slug: str, lang: str, output: Path, variant: str | None) -> None:
     """Write one city's report (from the report cache when its data did not change)."""
-    from exports.report_render import renderer_alongside
+    from exports.render_process import renderer_alongside
 
     with renderer_alongside() as render:
         from exports.reports import report_pdf
