@@ -17,7 +17,14 @@ from charter.services import get_charter_or_raise, get_city_or_raise
 from exports.report_context import build_report_context
 from exports.report_labels import report_labels
 from exports.report_model import ReportContext
-from exports.report_render import VARIANTS, cached_pdf, render_html, render_pdf_in_worker, store_pdf
+from exports.report_render import (
+    VARIANTS,
+    cached_pdf,
+    render_html,
+    render_pdf_in_worker,
+    store_pdf,
+    write_whole,
+)
 from indicators.tables import ReportDownload
 from kernel import clock
 from kernel.caller import Caller
@@ -131,11 +138,7 @@ def _known_hash(key: str) -> str | None:
 
 
 def _remember_hash(key: str, data_hash: str) -> None:
-    path = _key_path(key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(data_hash, encoding="ascii")
-    tmp.replace(path)
+    write_whole(_key_path(key), data_hash.encode("ascii"))
 
 
 async def default_report_lang(city: str, charter: str) -> str:

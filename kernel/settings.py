@@ -38,6 +38,10 @@ class Settings:
     session_idle_hours: int = 48
     """A session ends after this many hours without use."""
 
+    report_workers: int = 2
+    """Processes that render reports, per process serving requests (`REPORT_WORKERS`; the
+    machine the service is sized for has two cores)."""
+
     csrf_secret: str = ""
     """The key signing the forms' CSRF tokens (`CSRF_SECRET`); when not set, one made at random
     once and kept in the uploads' folder (`.csrf-secret`), so that forms open before a restart
@@ -90,6 +94,7 @@ def get_settings() -> Settings:
         report_cache_dir=Path(os.environ.get("REPORT_CACHE_DIR", "var/reports")),
         report_timeout_s=float(os.environ.get("REPORT_TIMEOUT_S", "60")),
         warm_report_workers=os.environ.get("REPORT_WARM_WORKERS", "") == "1",
+        report_workers=max(1, int(os.environ.get("REPORT_WORKERS", "2"))),
         challenges_per_minute=int(os.environ.get("CHALLENGES_PER_MINUTE", "10")),
         auth_failures_per_minute=int(os.environ.get("AUTH_FAILURES_PER_MINUTE", "20")),
         hsts_seconds=int(os.environ.get("HSTS_SECONDS", "0")),

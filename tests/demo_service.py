@@ -3,6 +3,7 @@ that drive it from outside (the API's contract run, the browser tests)."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import subprocess
 import sys
@@ -11,9 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import URLError
+from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
 import pytest
+
+from kernel.settings import get_settings
 
 
 def free_port() -> int:
@@ -22,14 +26,39 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def fresh_database(tmp: Path, name: str) -> str:
+    """A database of its own for a running service, on the suite's kind of database (the
+    suite's own is emptied after each test): a SQLite file in `tmp`, or a PostgreSQL database
+    `<suite's>_<name>` made anew."""
+    if not get_settings().is_postgres:
+        return f"sqlite:///{tmp / f'{name}.db'}"
+    import asyncpg
+
+    url = urlsplit(get_settings().database_url)
+    database = f"{url.path.lstrip('/') or 'test'}_{name}"
+
+    async def recreate() -> None:
+        conn = await asyncpg.connect(get_settings().database_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{database}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(recreate())
+    return urlunsplit(url._replace(path=f"/{database}"))
+
+
 @contextmanager
-def demo_service(env: dict[str, str], log: Path, ready: str = "/") -> Iterator[str]:
-    """`tracker serve --demo` with `env`, its output in `log`; its address once `ready` answers.
-    Stopped on leaving."""
+def running_service(
+    env: dict[str, str], log: Path, ready: str = "/", args: tuple[str, ...] = ()
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`tracker serve --demo` with `env` (and `args`), its output in `log`; its address and its
+    process once `ready` answers. Stopped on leaving."""
     port = free_port()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", "serve", "--demo", "--port", str(port)],
+            [sys.executable, "-m", "tracker", "serve", "--demo", "--port", str(port), *args],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -45,7 +74,14 @@ def demo_service(env: dict[str, str], log: Path, ready: str = "/") -> Iterator[s
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"The service did not start:\n{log.read_text()[-3000:]}")
                 time.sleep(0.5)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def demo_service(env: dict[str, str], log: Path, ready: str = "/") -> Iterator[str]:
+    """`tracker serve --demo` with `env`, its output in `log`; its address once `ready` answers."""
+    with running_service(env, log, ready) as (url, _):
+        yield url

@@ -7,44 +7,20 @@ answer outside its schema, no status the document does not declare, `Allow` matc
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from kernel.settings import get_settings
-from tests.demo_service import demo_service
+from tests.demo_service import demo_service, fresh_database
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SECONDS = os.environ.get("CONTRACT_SECONDS", "60")
 SEED = os.environ.get("CONTRACT_SEED", "20261202")
-
-
-def _fresh_database(tmp: Path) -> str:
-    """A database of its own for the running service: the suite's is emptied after each test."""
-    if not get_settings().is_postgres:
-        return f"sqlite:///{tmp / 'contract.db'}"
-    import asyncpg
-
-    url = urlsplit(get_settings().database_url)
-    name = f"{url.path.lstrip('/') or 'test'}_contract"
-
-    async def recreate() -> None:
-        conn = await asyncpg.connect(get_settings().database_url)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(recreate())
-    return urlunsplit(url._replace(path=f"/{name}"))
 
 
 def _cli(env: dict[str, str], *args: str) -> str:
@@ -60,7 +36,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     tmp = tmp_path_factory.mktemp("contract")
     env = {
         **os.environ,
-        "DATABASE_URL": _fresh_database(tmp),
+        "DATABASE_URL": fresh_database(tmp, "contract"),
         "UPLOAD_DIR": str(tmp / "uploads"),
         "REPORT_CACHE_DIR": str(tmp / "reports"),
         # The throttle of tokens that do not work has tests of its own; here it would let the

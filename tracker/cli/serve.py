@@ -13,8 +13,15 @@ from tracker.cli import main, run, schema_first
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--demo", "with_demo", is_flag=True, help="Load the demo data first.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes serving requests, all on the same port (on PostgreSQL, one per core).",
+)
 @schema_first
-def serve(host: str, port: int, with_demo: bool) -> None:
+def serve(host: str, port: int, with_demo: bool, workers: int) -> None:
     """Migrate, then serve the web pages (at /) and the API (at /api/v1, docs at /schema)."""
     import uvicorn
 
@@ -28,7 +35,11 @@ def serve(host: str, port: int, with_demo: bool) -> None:
             click.echo(f"  {role:<12} {email:<26} {address}/invitations/{secret}")
     click.echo(f"Serving the pages on {address}/  (API: {address}/api/v1, its docs: {address}/schema)")
     os.environ.setdefault("REPORT_WARM_WORKERS", "1")
-    uvicorn.run("tracker.asgi:app", host=host, port=port, log_level="info")
+    # Each process serving requests renders reports in workers of its own: together about one
+    # per core. Sessions, sign-in limits, the CSRF key and the report cache are shared through
+    # the database and the files, whichever process answers.
+    os.environ.setdefault("REPORT_WORKERS", str(max(1, (os.cpu_count() or 2) // workers)))
+    uvicorn.run("tracker.asgi:app", host=host, port=port, log_level="info", workers=workers)
 
 
 @main.command()
