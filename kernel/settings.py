@@ -38,6 +38,12 @@ class Settings:
     session_idle_hours: int = 48
     """A session ends after this many hours without use."""
 
+    database_replica_urls: tuple[str, ...] = ()
+    """PostgreSQL streaming replicas that may answer public reads and the comparison
+    (`DATABASE_REPLICA_URLS`, comma-separated; see kernel/replicas.py)."""
+    replica_max_lag_s: float = 1.0
+    """How far behind the primary, in seconds, a replica may be and still answer
+    (`REPLICA_MAX_LAG_S`)."""
     report_workers: int = 2
     """Processes that render reports, per process serving requests (`REPORT_WORKERS`; the
     machine the service is sized for has two cores)."""
@@ -95,6 +101,10 @@ def get_settings() -> Settings:
         report_timeout_s=float(os.environ.get("REPORT_TIMEOUT_S", "60")),
         warm_report_workers=os.environ.get("REPORT_WARM_WORKERS", "") == "1",
         report_workers=max(1, int(os.environ.get("REPORT_WORKERS", "2"))),
+        database_replica_urls=tuple(
+            url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()
+        ),
+        replica_max_lag_s=float(os.environ.get("REPLICA_MAX_LAG_S", "1")),
         challenges_per_minute=int(os.environ.get("CHALLENGES_PER_MINUTE", "10")),
         auth_failures_per_minute=int(os.environ.get("AUTH_FAILURES_PER_MINUTE", "20")),
         hsts_seconds=int(os.environ.get("HSTS_SECONDS", "0")),

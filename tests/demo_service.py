@@ -51,14 +51,23 @@ def fresh_database(tmp: Path, name: str) -> str:
 
 @contextmanager
 def running_service(
-    env: dict[str, str], log: Path, ready: str = "/", args: tuple[str, ...] = ()
+    env: dict[str, str], log: Path, ready: str = "/", args: tuple[str, ...] = (), demo: bool = True
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`tracker serve --demo` with `env` (and `args`), its output in `log`; its address and its
-    process once `ready` answers. Stopped on leaving."""
+    """`tracker serve` (`--demo` unless told otherwise) with `env` (and `args`), its output in
+    `log`; its address and its process once `ready` answers. Stopped on leaving."""
     port = free_port()
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tracker", "serve", "--demo", "--port", str(port), *args],
+            [
+                sys.executable,
+                "-m",
+                "tracker",
+                "serve",
+                *(["--demo"] if demo else []),
+                "--port",
+                str(port),
+                *args,
+            ],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

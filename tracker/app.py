@@ -32,6 +32,7 @@ from tracker.headers import SecurityHeaders
 from tracker.openapi import document_refusals, openapi_config, refine_document
 from tracker.plain_text import refuse_nul_characters, refuse_nul_in_body
 from tracker.problems import EXCEPTION_HANDLERS, http_error
+from tracker.replica_reads import ReplicaReads
 from tracker.routes import API_CONTROLLERS, API_PREFIX, answer_options_with_every_method
 from tracker.strict_body import read_bodies_strictly
 from tracker.strict_query import learn_query_parameters, refuse_unknown_query_parameters
@@ -218,6 +219,8 @@ def create_app() -> Litestar:
     )
     # Around the whole application, so that answers made before any route is found (an unknown
     # path) carry the security headers too.
+    if settings.database_replica_urls:
+        app.asgi_handler = ReplicaReads(app.asgi_handler)
     app.asgi_handler = SecurityHeaders(app.asgi_handler)
     document_refusals(app)
     learn_query_parameters(app)
