@@ -30,7 +30,8 @@ from indicators.targets import target_read
 from kernel import clock
 from kernel.caller import Caller
 from kernel.claim_ids import Assurance, claim_id, history_url
-from kernel.db import json_value
+from kernel.db import json_value, one_connection
+from kernel.read_cache import kept_read
 from kernel.text import pick, picked_language
 
 
@@ -165,6 +166,13 @@ async def _load_view(
     city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None, seen: Visibility
 ) -> _CityView:
     """The city's view: its rows, the evidence the claims cite and the challenges made to them."""
+    async with one_connection():
+        return await _read_view(city, adoption_ids, charter_slug, seen)
+
+
+async def _read_view(
+    city: dict[str, Any], adoption_ids: list[int] | None, charter_slug: str | None, seen: Visibility
+) -> _CityView:
     adoptions, updates, indicators, targets, measurements = await view_rows(
         city, adoption_ids, charter_slug, seen
     )
@@ -305,10 +313,14 @@ async def list_city_commitments(
     city_slug: str, lang: str | None, charter_slug: str | None = None, filters: CommitmentFilters = ALL
 ) -> list[CityCommitmentSummary]:
     """The city's adopted commitments with last status, progress and flags (published claims),
-    those that `filters` keep."""
-    view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug, PUBLIC)
-    today = clock.today()
-    summaries = (_summary(view, a, _progress_of(a, view), today, lang) for a in view.adoptions)
+    those that `filters` keep. The public's most frequent read: kept until the next write."""
+
+    async def read() -> list[CityCommitmentSummary]:
+        view = await _load_view(await get_city_or_raise(city_slug), None, charter_slug, PUBLIC)
+        today = clock.today()
+        return [_summary(view, a, _progress_of(a, view), today, lang) for a in view.adoptions]
+
+    summaries = await kept_read(("city commitments", city_slug, lang, charter_slug), read)
     return [s for s in summaries if filters.keeps(s)]
 
 

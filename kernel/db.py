@@ -58,6 +58,19 @@ async def read_snapshot():
             yield
 
 
+@asynccontextmanager
+async def one_connection():
+    """A read of many queries over one connection, where that is what costs (SQLite: a query
+    outside a transaction opens the file anew, in a thread of its own). On PostgreSQL each query
+    takes a pooled connection, and may be answered by a replica (see kernel/replicas.py)."""
+    engine = get_engine()
+    if isinstance(engine, SQLiteEngine) and engine.current_transaction.get() is None:
+        async with engine.transaction(transaction_type=TransactionType.deferred):
+            yield
+    else:
+        yield
+
+
 class Turns(IntEnum):
     """What writers take turns on (the first key of a PostgreSQL advisory lock), named in one
     place so that no two uses share a number."""

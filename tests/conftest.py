@@ -23,6 +23,7 @@ import httpx  # noqa: E402
 from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: E402
 
 from kernel.db import get_engine  # noqa: E402
+from kernel.read_cache import forget_reads  # noqa: E402
 from kernel.settings import get_settings  # noqa: E402
 from tracker.app import create_app  # noqa: E402
 
@@ -64,6 +65,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 async def _empty_tables():
     yield
+    forget_reads()
     engine = get_engine()
     if get_settings().is_postgres:
         await engine._run_in_new_connection(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")

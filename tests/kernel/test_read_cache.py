@@ -1,0 +1,44 @@
+"""Public reads kept until anything is written: the same read is made once, and made again
+after any audited write, on the API as in the code."""
+
+from __future__ import annotations
+
+import httpx
+
+from kernel.read_cache import kept_read
+from tests import builders
+from tests.builders import bearer
+
+
+async def test_a_kept_read_is_made_again_after_any_write() -> None:
+    made: list[int] = []
+
+    async def read() -> list[int]:
+        made.append(1)
+        return [len(made)]
+
+    await builders.charter()
+    assert await kept_read("k", read) == [1]
+    assert await kept_read("k", read) == [1]
+    assert await kept_read("other", read) == [2]
+    await builders.city("sousse", locale="ar-TN", country="TN")  # audited: anything written
+    assert await kept_read("k", read) == [3]
+    assert len(made) == 3
+
+
+async def test_the_public_list_shows_a_status_the_moment_it_is_reported(client: httpx.AsyncClient) -> None:
+    editor = await builders.editor_with_adoption()
+    url = "/api/v1/cities/grenoble/commitments"
+    before = (await client.get(url)).json()
+    assert [c["status"] for c in before] == [None]
+    assert (await client.get(url)).json() == before
+    r = await client.post(
+        f"{url}/lampedusa/LAM-DIG-01/updates",
+        headers=bearer(editor),
+        json={"status": "delayed", "reported_on": "2026-11-20"},
+    )
+    assert r.status_code == 201, r.text
+    assert [c["status"] for c in (await client.get(url)).json()] == ["delayed"]
+    # Filters apply to what is kept: the filtered list is never kept in place of the whole one.
+    assert (await client.get(url + "?status=achieved")).json() == []
+    assert len((await client.get(url)).json()) == 1
