@@ -49,6 +49,16 @@ def fresh_database(tmp: Path, name: str) -> str:
     return urlunsplit(url._replace(path=f"/{database}"))
 
 
+def secretariat_token(env: dict[str, str], email: str) -> str:
+    """A secretariat account made with the command line on the service's database, and a token
+    of it."""
+    for args in (("user", "add", email, "--role", "secretariat"), ("user", "token", email)):
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker", *args], env=env, capture_output=True, text=True, check=True
+        )
+    return done.stdout.strip().splitlines()[-1]
+
+
 @contextmanager
 def running_service(
     env: dict[str, str], log: Path, ready: str = "/", args: tuple[str, ...] = (), demo: bool = True

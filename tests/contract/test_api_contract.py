@@ -16,18 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.demo_service import demo_service, fresh_database
+from tests.demo_service import demo_service, fresh_database, secretariat_token
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 SECONDS = os.environ.get("CONTRACT_SECONDS", "60")
 SEED = os.environ.get("CONTRACT_SEED", "20261202")
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "tracker", *args], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +38,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     }
     log = tmp / "service.log"
     with demo_service(env, log, ready="/schema/openapi.json") as url:
-        _cli(env, "user", "add", "contract@uclg.example", "--role", "secretariat")
-        token = _cli(env, "user", "token", "contract@uclg.example").splitlines()[-1]
+        token = secretariat_token(env, "contract@uclg.example")
         yield url, token, log
 
 

@@ -11,7 +11,6 @@ import glob
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ import httpx
 import pytest
 
 from kernel.replicas import lsn
-from tests.demo_service import free_port, running_service
+from tests.demo_service import free_port, running_service, secretariat_token
 
 pytestmark = pytest.mark.postgres
 
@@ -96,13 +95,6 @@ def _caught_up(primary: int, replica: int) -> None:
         time.sleep(0.1)
 
 
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "tracker", *args], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
-
-
 def _statuses(url: str, headers: dict[str, str] | None = None) -> dict[str, str | None]:
     """Grenoble's adopted commitments (`charter/code`) and their last status."""
     r = httpx.get(f"{url}/api/v1/cities/grenoble/commitments", headers=headers, timeout=60)
@@ -128,8 +120,7 @@ def test_public_reads_go_to_the_replica_while_it_keeps_up(
         quick, _ = stack.enter_context(
             running_service(strict, tmp_path / "strict.log", "/api/v1/cities", demo=False)
         )
-        _cli(env, "user", "add", "replicas@uclg.example", "--role", "secretariat")
-        secret = _cli(env, "user", "token", "replicas@uclg.example").splitlines()[-1]
+        secret = secretariat_token(env, "replicas@uclg.example")
         token = {"Authorization": f"Bearer {secret}"}
         _caught_up(primary, replica)
         before = _statuses(slow)

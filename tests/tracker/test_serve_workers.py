@@ -6,21 +6,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
-from tests.demo_service import fresh_database, running_service
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "tracker", *args], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
+from tests.demo_service import fresh_database, running_service, secretariat_token
 
 
 def _children(pid: int) -> list[int]:
@@ -46,8 +37,7 @@ def test_two_processes_answer_on_one_port_and_share_what_they_keep(tmp_path: Pat
         assert len(serving) == 2
         started = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
         assert started == {str(pid) for pid in serving}
-        _cli(env, "user", "add", "workers@uclg.example", "--role", "secretariat")
-        token = _cli(env, "user", "token", "workers@uclg.example").splitlines()[-1]
+        token = secretariat_token(env, "workers@uclg.example")
         signed_in = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=url, timeout=120) as client:
             adopted = client.get("/api/v1/cities/grenoble/commitments").json()[0]
