@@ -26,12 +26,11 @@ from exports.report_render import (
     write_whole,
 )
 from indicators.tables import ReportDownload
-from kernel import clock
 from kernel.caller import Caller
 from kernel.errors import FieldError, MalformedInput
 from kernel.i18n import LANGUAGES
+from kernel.read_cache import database_state
 from kernel.settings import get_settings
-from kernel.tables import AuditEntry
 from kernel.text import language_of
 
 Renderer = Callable[[ReportContext, str | None], Awaitable[bytes]]
@@ -113,15 +112,13 @@ async def _state_key(city: str, charter: str, lang: str, variant: str | None) ->
     own transaction) and the latest report download (the "what changed" section starts there).
     Any write anywhere gives a new key; the report is then built again, and found in the cache
     by its data hash if that did not change."""
-    entry = await AuditEntry.select(Max(AuditEntry.id)).first()
     download = await ReportDownload.select(Max(ReportDownload.id)).first()
     state = [
         city,
         charter,
         lang,
         variant or "",
-        clock.today().isoformat(),
-        next(iter(entry.values())) if entry else None,
+        await database_state(),
         next(iter(download.values())) if download else None,
         report_labels(lang),
     ]
