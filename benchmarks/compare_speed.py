@@ -108,10 +108,10 @@ async def run(engine_name: str, cities: int, runs: int, rows: int) -> dict:
     t0 = time.perf_counter()
     preview = await preview_import(SYSTEM, "c00000-0000", "bench", content, "bench.xlsx")
     t1 = time.perf_counter()
-    assert preview["errors_total"] == 0 and preview["changes_total"] == rows, preview["errors"][:3]
-    applied = await commit_import(SYSTEM, preview["id"])
+    assert preview.errors_total == 0 and preview.changes_total == rows, preview.errors[:3]
+    applied = await commit_import(SYSTEM, preview.id)
     t2 = time.perf_counter()
-    assert applied["applied"]["measurement"] == rows
+    assert applied.applied["measurement"] == rows
     result |= {
         "rows": rows,
         "xlsx_mb": len(content) / 1e6,
@@ -158,7 +158,7 @@ def main() -> None:
             out = subprocess.run(
                 command,
                 env={**os.environ, "DATABASE_URL": url, "UPLOAD_DIR": f"{tmp}/up"},
-                capture_output=True,
+                stdout=subprocess.PIPE,
                 text=True,
                 check=True,
                 cwd=ROOT,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -111,7 +110,7 @@ async def preview_import(
                 charter=charter["id"],
                 file_name=file_name[:255],
                 sha256=hashlib.sha256(content).hexdigest(),
-                plan=await asyncio.to_thread(json.dumps, body, ensure_ascii=False, default=str),
+                plan=(await asyncio.to_thread(msgspec.json.encode, body, enc_hook=str)).decode(),
                 errors=len(plan.errors),
                 created_by=caller.user_id,
             )
@@ -194,8 +193,9 @@ async def commit_import(caller: Caller, import_id: int) -> ImportCommitted:
                 [FieldError("import", "Expected a preview of the current data.")],
             )
         counts = await apply_changes(caller, city, row["charter_slug"], state, plan_body["changes"])
+        committed_at = clock.now()
         await ImportPreview.update(
-            {ImportPreview.status: "committed", ImportPreview.committed_at: clock.now()}
+            {ImportPreview.status: "committed", ImportPreview.committed_at: committed_at}
         ).where(ImportPreview.id == import_id)
         await audit(
             caller,
@@ -205,5 +205,7 @@ async def commit_import(caller: Caller, import_id: int) -> ImportCommitted:
             None,
             {"file_name": row["file_name"], "sha256": row["sha256"], **counts},
         )
-    preview = await get_import(caller, import_id)
+    # As `get_import` would read it back, without reading the whole plan again.
+    done = {**row, "plan": plan_body, "status": "committed", "committed_at": committed_at}
+    preview = preview_read(done, row["city_slug"], row["charter_slug"])
     return ImportCommitted(**msgspec.structs.asdict(preview), applied=counts)

@@ -24,23 +24,11 @@ from indicators.claims import now
 from indicators.tables import Evidence, Indicator, Measurement, MeasurementEvidence, Target, UpdateEvidence
 from kernel.caller import Caller
 from kernel.claim_ids import claim_id
-from kernel.db import audit_entry, bulk_insert, json_value, update_versioned
+from kernel.db import AUDIT_COLUMNS, AuditRow, audit_entry, bulk_insert, json_value, update_versioned
 from kernel.periods import parse_period
 from kernel.schemas import MAX_TITLE
 from kernel.tables import AuditEntry
 from kernel.text import pick
-
-AUDIT_COLUMNS = [
-    "at",
-    "actor_id",
-    "actor_label",
-    "actor_public",
-    "action",
-    "entity",
-    "key",
-    "before",
-    "after",
-]
 
 
 @dataclass
@@ -148,7 +136,7 @@ class _Batch:
     charter_slug: str
     state: CityState
     stamp: datetime
-    audits: list[AuditEntry] = field(default_factory=list)
+    audits: list[AuditRow] = field(default_factory=list)
     touched: set[int] = field(default_factory=set)
     filed: dict[str, int] = field(default_factory=dict)
     """The links the batch filed as new evidence, by link: their evidence ids."""
@@ -204,9 +192,7 @@ async def apply_changes(
         "target": await _write_targets(batch, [c for c in changes if c["kind"] == "target"]),
         "status": await _write_statuses(batch, [c for c in changes if c["kind"] == "status"]),
     }
-    await bulk_insert(
-        AuditEntry, AUDIT_COLUMNS, [tuple(getattr(a, c) for c in AUDIT_COLUMNS) for a in batch.audits]
-    )
+    await bulk_insert(AuditEntry, AUDIT_COLUMNS, batch.audits)
     await standing.refresh(sorted(batch.touched))
     return counts
 

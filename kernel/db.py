@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import IntEnum
-from typing import Any, ParamSpec
+from typing import Any, NamedTuple, ParamSpec
 
+import msgspec
 from piccolo.engine import engine_finder
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -112,22 +113,27 @@ async def update_versioned(table: type[Table], row_id: int, version: int, values
         raise PreconditionFailed(f"{what} was changed by someone else meanwhile. Nothing was changed.")
 
 
-async def bulk_insert(table: type[Table], columns: list[str], rows: list[tuple]) -> None:
-    """Insert many rows at once through the driver's executemany, inside the current write
-    transaction: the ORM builds one query per row, which costs seconds for a workbook of
-    100 000 values. Values must already be what the column holds (dates, Decimals, text)."""
+async def bulk_insert(table: type[Table], columns: list[str], rows: Sequence[tuple]) -> None:
+    """Insert many rows at once inside the current write transaction: PostgreSQL's `COPY`
+    through the driver, SQLite's executemany. The ORM builds one query per row, which costs
+    seconds for a workbook of 100 000 values; `COPY` is about ten times faster than row inserts.
+    Values must already be what the column holds (dates, Decimals, text)."""
     engine = get_engine()
     transaction = engine.current_transaction.get()
     if transaction is None:
         raise RuntimeError("bulk_insert needs the write's transaction.")
+    if not rows:
+        return
+    if not isinstance(engine, SQLiteEngine):
+        # The driver quotes the column names (a column may be named `update`).
+        await transaction.connection.copy_records_to_table(
+            table._meta.tablename, records=rows, columns=columns
+        )
+        return
     names = ", ".join(f'"{c}"' for c in columns)  # quoted: a column may be named `update`
-    if isinstance(engine, SQLiteEngine):
-        marks = ", ".join("?" for _ in columns)
-    else:
-        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    marks = ", ".join("?" for _ in columns)
     sql = f'INSERT INTO "{table._meta.tablename}" ({names}) VALUES ({marks})'  # noqa: S608
-    if rows:
-        await transaction.connection.executemany(sql, rows)
+    await transaction.connection.executemany(sql, rows)
 
 
 def found(row: dict[str, Any] | None, what: str) -> dict[str, Any]:
@@ -148,19 +154,42 @@ def sql_literals(values: Iterable[str]) -> str:
 def json_value(value: Any) -> Any:
     """A JSON column's value as Python: the drivers give text (SQLite, and any JSON column read
     through a join) or the decoded value (PostgreSQL's JSONB read directly), this gives the value."""
-    return json.loads(value) if isinstance(value, str | bytes) else value
+    return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
+def _json_default(value: Any) -> Any:
+    """What the JSON encoder does not know, as the audit log writes it: dates as ISO text,
+    Decimals as their exact text, other mappings and sets as objects and lists."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    return value
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, set | frozenset):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not written to the audit log.")
+
+
+def _audit_json(value: Mapping[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+class AuditRow(NamedTuple):
+    """An audit row not yet written, its fields in the table's column order (`AUDIT_COLUMNS`)."""
+
+    at: datetime
+    actor_id: int | None
+    actor_label: str
+    actor_public: str | None
+    action: str
+    entity: str
+    key: str
+    before: str | None
+    after: str | None
+
+
+AUDIT_COLUMNS = list(AuditRow._fields)
 
 
 def audit_entry(
@@ -172,26 +201,27 @@ def audit_entry(
     after: Mapping[str, Any] | None,
     *,
     public_label: str | None = None,
-) -> AuditEntry:
+) -> AuditRow:
     """An audit row: who (`caller`) did what (`action`) to which item (`entity`, `key`), with its
     state before and after. `public_label` is the name the public sees instead of the actor's
     (a reviewer writing under an organisation's name). Not yet written: `audit` writes one,
-    writes of many items insert them in batches."""
-    return AuditEntry(
+    writes of many items insert them in batches (`bulk_insert(AuditEntry, AUDIT_COLUMNS, rows)`)."""
+    return AuditRow(
+        at=datetime.now(UTC),
         actor_id=caller.user_id,
         actor_label=caller.label,
         actor_public=public_label or caller.public_name,
         action=action,
         entity=entity,
         key=key,
-        before=json.dumps(_plain(before), ensure_ascii=False) if before is not None else None,
-        after=json.dumps(_plain(after), ensure_ascii=False) if after is not None else None,
+        before=_audit_json(before),
+        after=_audit_json(after),
     )
 
 
-def _written(make: Callable[P, AuditEntry]) -> Callable[P, Coroutine[Any, Any, None]]:
+def _written(make: Callable[P, AuditRow]) -> Callable[P, Coroutine[Any, Any, None]]:
     async def write(*args: P.args, **kwargs: P.kwargs) -> None:
-        await AuditEntry.insert(make(*args, **kwargs))
+        await AuditEntry.insert(AuditEntry(**make(*args, **kwargs)._asdict()))
 
     write.__doc__ = """Append one audit row, with the arguments of `audit_entry`; call it inside
     the write's transaction."""

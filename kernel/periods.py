@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,12 +26,22 @@ class Period:
 
 
 def parse_period(text: str, field: str = "period") -> Period:
-    match = _PERIOD.match(text.strip())
-    if not match:
+    period = _period_of(text.strip())
+    if period is None:
         raise InvalidInput(
             f"Invalid period {text!r}.",
             [FieldError(field, "Expected YYYY, YYYY-Qn (n = 1 to 4) or YYYY-MM.")],
         )
+    return period
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_of(text: str) -> Period | None:
+    """The period a label names, or None; kept, since a workbook names the same few periods on
+    thousands of rows (and a period is immutable)."""
+    match = _PERIOD.match(text)
+    if not match:
+        return None
     year = int(match["year"])
     if match["quarter"]:
         q = int(match["quarter"])
@@ -41,7 +52,7 @@ def parse_period(text: str, field: str = "period") -> Period:
     else:
         start, end_month = date(year, 1, 1), 12
     end = date(year, end_month, calendar.monthrange(year, end_month)[1])
-    return Period(text.strip(), start, end)
+    return Period(text, start, end)
 
 
 def ended_period(text: str, today: date, field: str = "period") -> Period:
