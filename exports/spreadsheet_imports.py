@@ -21,7 +21,7 @@ from exports.schemas import ImportCommitted, ImportPreviewRead
 from exports.spreadsheet_plan import Plan, Sheet, build_plan, cell_text
 from exports.spreadsheet_read import read_file
 from exports.spreadsheet_template import SHEETS
-from indicators.bulk import apply_changes, city_state
+from indicators.bulk import CityState, apply_changes, city_state
 from indicators.tables import ImportPreview
 from kernel import clock
 from kernel.caller import Caller
@@ -96,7 +96,8 @@ async def preview_import(
     # Checking the rows is pure work, long for a large file: in a thread as well.
     await asyncio.to_thread(build_plan, sheets, city, charter_slug, state, today, plan)
     body = {
-        "rows": _stored_rows(sheets),
+        "checked_against": await asyncio.to_thread(_checked_against, city, charter_slug, state, today),
+        "rows": await asyncio.to_thread(_stored_rows, sheets),
         "changes": plan.changes,
         "unchanged": plan.unchanged,
         "skipped": plan.skipped,
@@ -119,26 +120,48 @@ async def preview_import(
     return preview_read({**row, "plan": body}, city_slug, charter_slug)
 
 
+def _checked_against(city: dict[str, Any], charter_slug: str, state: CityState, today: date) -> str:
+    """A fingerprint of everything a file's rows are checked against: the city's row, the
+    charter, what the city says on it (`CityState`) and the day. The check is pure, so while the
+    fingerprint is the same the same rows make the same changes and a preview stands as shown."""
+    values = [[code, period, value] for (code, period), value in state.values.items()]
+    facts = [city, charter_slug, today, state.adoptions, state.indicators, state.targets, values]
+    facts += [state.statuses, state.evidence, state.links]
+    return hashlib.sha256(msgspec.msgpack.encode(facts, enc_hook=str, order="deterministic")).hexdigest()
+
+
+def _plan_now(
+    plan_body: dict[str, Any], city: dict[str, Any], charter_slug: str, state: CityState, today: date
+) -> str | None:
+    """Why the stored rows would no longer do what the preview showed, or None if they still
+    would: checked again against the city's data as it is now."""
+    sheets: dict[str, Sheet] = {}
+    for item in plan_body["rows"]:
+        sheets.setdefault(item["sheet"], Sheet(item["sheet"], SHEETS[item["sheet"]])).rows.append(
+            (item["row"], item["values"])
+        )
+    again = build_plan(list(sheets.values()), city, charter_slug, state, today, Plan())
+    if again.errors:
+        return "errors"
+    if again.changes != plan_body["changes"]:
+        return "changes"
+    return None
+
+
 def _stored_rows(sheets: list[Sheet]) -> list[dict[str, Any]]:
-    """The rows as read, in a form that reads back the same (dates and numbers as text)."""
+    """The rows as read, in a form that reads back the same (dates as text)."""
     out = []
     for sheet in sheets:
         for number, values in sheet.rows:
-            out.append(
-                {
-                    "sheet": sheet.name,
-                    "row": number,
-                    "values": {
-                        k: v.date().isoformat()
-                        if isinstance(v, datetime)
-                        else v.isoformat()
-                        if isinstance(v, date)
-                        else v
-                        for k, v in values.items()
-                    },
-                }
-            )
+            if any(isinstance(v, date) for v in values.values()):
+                values = {k: _date_text(v) if isinstance(v, date) else v for k, v in values.items()}
+            out.append({"sheet": sheet.name, "row": number, "values": values})
     return out
+
+
+def _date_text(value: date) -> str:
+    """A date cell as text: its day (a spreadsheet gives a date as a date and time at midnight)."""
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
 async def get_import(caller: Caller, import_id: int) -> ImportPreviewRead:
@@ -180,13 +203,11 @@ async def commit_import(caller: Caller, import_id: int) -> ImportCommitted:
                 [FieldError("errors", "Expected a preview without errors.")],
             )
         state = await city_state(city["id"], row["charter"])
-        sheets: dict[str, Sheet] = {}
-        for item in plan_body["rows"]:
-            sheets.setdefault(item["sheet"], Sheet(item["sheet"], SHEETS[item["sheet"]])).rows.append(
-                (item["row"], item["values"])
-            )
-        again = build_plan(list(sheets.values()), city, row["charter_slug"], state, clock.today(), Plan())
-        if again.errors or again.changes != plan_body["changes"]:
+        today = clock.today()
+        unchanged = plan_body.get("checked_against") == _checked_against(
+            city, row["charter_slug"], state, today
+        )
+        if not unchanged and _plan_now(plan_body, city, row["charter_slug"], state, today) is not None:
             raise Conflict(
                 f"The data of {row['city_slug']!r} changed since this preview: applying it now "
                 "would not do what it showed. Nothing was applied; upload the file again.",

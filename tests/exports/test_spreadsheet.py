@@ -155,6 +155,27 @@ async def test_stale_preview_is_refused_and_nothing_applied(client) -> None:
     assert await Measurement.count() == count
 
 
+async def test_a_preview_stands_after_a_write_its_rows_do_not_touch(client) -> None:
+    """The city's data changed between preview and commit, but not what the rows change (a value
+    of another period): the rows are checked again, would do the same, and are applied."""
+    token = await _city(client)
+    book = await _workbook(client)
+    _row(book["measurements"], indicator="LAM-DIG-01-I1", period="2023")["value"].value = 420
+    preview = (await _upload(client, token, _bytes(book))).json()
+    r = await client.post(VALUES, headers=bearer(token), json={"period": "2021", "value": 300})
+    assert r.status_code == 201, r.text
+    r = await client.post(preview["commit"], headers=bearer(token))
+    assert r.status_code == 200, r.text
+    assert r.json()["applied"]["measurement"] == 1 and r.json()["status"] == "committed"
+    assert r.json()["commit"] is None
+    listed = (await client.get(VALUES)).json()
+    assert sorted((m["period"], m["value"]) for m in listed if m["superseded_by"] is None) == [
+        ("2021", 300.0),
+        ("2022", 350.0),
+        ("2023", 420.0),
+    ]
+
+
 @pytest.mark.parametrize(
     ("case", "sheet", "column", "code"),
     [
