@@ -5,7 +5,9 @@ adopted) and, across them, how many are overdue; progress and the shares of veri
 claims; adoption over time; peers.
 
 Everything is aggregated in SQL (`comparison_query.py`): Python only receives one row per city
-and column, and shapes the rows into the answers below.
+and column, and shapes the rows into the answers below. A matrix is kept in memory until anything
+is written (`kernel/read_cache.py`): a secretariat going back and forth between sorts and levels
+waits for the database once per write.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from exports.comparison_query import Filters, first_years, level_facts, nearest_
 from kernel import clock
 from kernel.db import json_value, read_snapshot
 from kernel.errors import FieldError, MalformedInput, NotFound
+from kernel.read_cache import kept_read
 from kernel.text import language_of, pick, picked_language
 
 LEVELS = ("principle", "commitment")
@@ -154,31 +157,24 @@ class ComparisonRead(msgspec.Struct):
 
 def _cell(facts: dict[str, Any] | None) -> Cell:
     """A cell from its row of sums (None: nothing adopted)."""
-    cell = Cell()
-    if facts:
-        for key in COUNTS:
-            setattr(cell, key, int(facts[key] or 0))
-        n = int(facts["progress_n"] or 0)
-        cell.progress = float(facts["progress_sum"]) / n if n else None
-        if facts["claims"]:
-            cell.claims = int(facts["claims"])
-            cell.verified_share = int(facts["verified"]) / cell.claims
-            cell.contested_share = int(facts["contested"]) / cell.claims
-    return cell
-
-
-SUMMED = (*COUNTS, "progress_sum", "progress_n", "claims", "verified", "contested")
-
-
-def _totals(facts: list[dict[str, Any]]) -> dict[int, dict[str, float]]:
-    """Each city's sums over its cells, in one pass: its total is progress over all its
-    adoptions not withdrawn, and its claims."""
-    sums: dict[int, list[float]] = {}
-    for row in facts:
-        into = sums.setdefault(row["city"], [0.0] * len(SUMMED))
-        for n, key in enumerate(SUMMED):
-            into[n] += float(row[key] or 0)
-    return {city: dict(zip(SUMMED, values, strict=True)) for city, values in sums.items()}
+    if not facts:
+        return Cell()
+    n = facts["progress_n"] or 0
+    claims = int(facts["claims"] or 0)
+    return Cell(
+        int(facts["adopted"] or 0),
+        int(facts["achieved"] or 0),
+        int(facts["on_track"] or 0),
+        int(facts["in_progress"] or 0),
+        int(facts["delayed"] or 0),
+        int(facts["not_started"] or 0),
+        int(facts["withdrawn"] or 0),
+        int(facts["overdue"] or 0),
+        float(facts["progress_sum"]) / float(n) if n else None,
+        claims,
+        int(facts["verified"]) / claims if claims else None,
+        int(facts["contested"]) / claims if claims else None,
+    )
 
 
 def _sort_key(sort: str, columns: set[str]) -> Callable[[ComparisonRow], tuple[bool, Any]]:
@@ -232,18 +228,34 @@ async def comparison(
         raise MalformedInput(f"Unknown order {order!r}.", [FieldError("order", "Expected asc or desc.")])
     filters = filters or Filters()
     today = today or clock.today()
+    key = (
+        "comparison",
+        charter_slug,
+        level,
+        tuple(sorted(filters.as_dict().items())),
+        lang,
+        sort,
+        order,
+        today,
+    )
+    return await kept_read(key, lambda: _matrix(charter_slug, level, filters, lang, sort, order, today))
+
+
+async def _matrix(
+    charter_slug: str, level: str, filters: Filters, lang: str | None, sort: str, order: str, today: date
+) -> ComparisonRead:
+    """The matrix computed from the database: the sums in SQL, the cells and the order here."""
     async with read_snapshot():
         charter = await get_charter_or_raise(charter_slug)
         items = await _columns(charter["id"], level)
         facts, cities = await level_facts(charter["id"], level, filters, today)
     codes = {i["id"]: i["code"] for i in items}
-    facts_by = {(r["city"], r["grp"]): r for r in facts}
-    totals = _totals(facts)
+    facts_by = {(r["city"], r["grp"]): r for r in facts}  # `grp` None: the city's total
     rows = [
         _row(
             c,
             {code: _cell(facts_by.get((c["id"], i))) for i, code in codes.items()},
-            _cell(totals.get(c["id"])),
+            _cell(facts_by.get((c["id"], None))),
             lang,
         )
         for c in cities

@@ -149,19 +149,27 @@ def _scope(filters: Filters) -> tuple[str, list[Any]]:
     return sql, args
 
 
-def _facts_sql(group: str, scope: str) -> str:
+def _facts_sql(group: str, scope: str, *, one_per_cell: bool = False) -> str:
     """One row per (city, column) from the adoptions' stored standings: counts by where each
     adoption stands (disjoint, adding up to `adopted`), overdue as of a date, the sum and count of
     progress over the adoptions not withdrawn, and the claims with how many are verified or
-    contested."""
+    contested; then one row per city with `grp` NULL, its total over all its adoptions. With
+    `one_per_cell` (a column per commitment: a city adopts a commitment once, its key
+    `city/charter/CODE` is unique), each adoption is its own row and only the totals are grouped.
+
+    SQLite is told to place each adoption once (`placed`, materialised): it would otherwise write
+    the CTEs inline and work out elapsed time and on track again for every sum that reads them
+    (a third of its time); PostgreSQL plans them better inline."""
+    materialized = "MATERIALIZED " if isinstance(get_engine(), SQLiteEngine) else ""
     elapsed = _days("{}", "cc.adopted_on")
     span = _days("cc.due_on", "cc.adopted_on")
     on_track = on_track_sql(
         status="status", progress="progress", due_on="due_on", elapsed="elapsed", today="{}"
     )
+
     return f"""
     WITH {scope},
-    adopted AS (
+    adopted AS {materialized}(
       SELECT cc.city, {group} AS grp, cc.due_on, st.status,
              COALESCE(st.progress, 0) AS progress, COALESCE(st.claims, 0) AS claims,
              COALESCE(st.verified, 0) AS verified, COALESCE(st.contested, 0) AS contested,
@@ -173,25 +181,37 @@ def _facts_sql(group: str, scope: str) -> str:
       LEFT JOIN adoption_standing st ON st.adoption = cc.id
       WHERE cm.charter = {{}}
     ),
-    placed AS (
+    placed AS {materialized}(
       SELECT city, grp, status, progress, claims, verified, contested, {on_track} AS on_track,
              CASE WHEN {overdue_sql(status="status", due_on="due_on", today="{}")} THEN 1 ELSE 0 END
                AS overdue
       FROM adopted
     )
-    SELECT city, grp, COUNT(*) AS adopted,
-      SUM(CASE WHEN status = {ACHIEVED} THEN 1 ELSE 0 END) AS achieved,
-      SUM(on_track) AS on_track,
-      SUM(CASE WHEN status = {IN_PROGRESS} AND on_track = 0 THEN 1 ELSE 0 END) AS in_progress,
-      SUM(CASE WHEN status = {DELAYED} THEN 1 ELSE 0 END) AS delayed,
-      SUM(CASE WHEN (status IS NULL OR status = {NOT_STARTED}) AND on_track = 0 THEN 1 ELSE 0 END)
+    {_sums_sql("grp", one_per_cell)}
+    UNION ALL
+    {_sums_sql("NULL", False)}"""
+
+
+def _sums_sql(group: str, one_per_cell: bool) -> str:
+    """The sums over `placed` per city and `group` (`NULL`: the city's total, over all its
+    adoptions); with `one_per_cell`, each adoption's own row."""
+
+    def total(expression: str) -> str:
+        return expression if one_per_cell else f"SUM({expression})"
+
+    return f"""SELECT city, {group} AS grp, {"1" if one_per_cell else "COUNT(*)"} AS adopted,
+      {total(f"CASE WHEN status = {ACHIEVED} THEN 1 ELSE 0 END")} AS achieved,
+      {total("on_track")} AS on_track,
+      {total(f"CASE WHEN status = {IN_PROGRESS} AND on_track = 0 THEN 1 ELSE 0 END")} AS in_progress,
+      {total(f"CASE WHEN status = {DELAYED} THEN 1 ELSE 0 END")} AS delayed,
+      {total(f"CASE WHEN (status IS NULL OR status = {NOT_STARTED}) AND on_track = 0 THEN 1 ELSE 0 END")}
         AS not_started,
-      SUM(CASE WHEN status = {WITHDRAWN} THEN 1 ELSE 0 END) AS withdrawn,
-      SUM(overdue) AS overdue,
-      SUM(CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN progress ELSE 0 END) AS progress_sum,
-      SUM(CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN 1 ELSE 0 END) AS progress_n,
-      SUM(claims) AS claims, SUM(verified) AS verified, SUM(contested) AS contested
-    FROM placed GROUP BY city, grp"""
+      {total(f"CASE WHEN status = {WITHDRAWN} THEN 1 ELSE 0 END")} AS withdrawn,
+      {total("overdue")} AS overdue,
+      {total(f"CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN progress ELSE 0 END")} AS progress_sum,
+      {total(f"CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN 1 ELSE 0 END")} AS progress_n,
+      {total("claims")} AS claims, {total("verified")} AS verified, {total("contested")} AS contested
+    FROM placed{"" if one_per_cell else f" GROUP BY city{', grp' if group != 'NULL' else ''}"}"""
 
 
 def _over_time_sql(scope: str) -> str:
@@ -229,7 +249,13 @@ async def level_facts(
     scope, scope_args = _scope(filters)
     group = "cm.principle" if level == "principle" else "cm.id"
     facts = await Charter.raw(
-        _facts_sql(group, scope), charter_id, *scope_args, today, charter_id, today, today
+        _facts_sql(group, scope, one_per_cell=level == "commitment"),
+        charter_id,
+        *scope_args,
+        today,
+        charter_id,
+        today,
+        today,
     )
     cities = await Charter.raw(f"WITH {scope} SELECT * FROM cities", charter_id, *scope_args)
     return facts, cities

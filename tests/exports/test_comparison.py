@@ -464,3 +464,18 @@ async def test_standings_follow_rulings_reviews_and_text_changes() -> None:
     assert dig.progress == pytest.approx((0.5 + 0 + 2 / 3) / 3)  # the new indicator has no data: 0
     kept, rebuilt = await builders.kept_and_recomputed_standings()
     assert kept == rebuilt
+
+
+async def test_a_kept_matrix_is_computed_again_after_any_write() -> None:
+    """The matrix is kept in memory between reads (the same object comes back), and a write
+    anywhere (a status reported) makes the next read compute it again with the write in it."""
+    await fixture()
+    first = await comparison("lampedusa", today=TODAY)
+    assert await comparison("lampedusa", today=TODAY) is first
+    assert await comparison("lampedusa", level="commitment", today=TODAY) is not first
+    assert _cells(first, "beta")["total"].achieved == 0
+    await _status("beta", "LAM-DIG-01", "achieved", date(2024, 9, 1))
+    again = await comparison("lampedusa", today=TODAY)
+    assert again is not first
+    assert _cells(again, "beta")["total"].achieved == 1
+    assert _cells(first, "beta")["total"].achieved == 0  # what was handed out is never changed
