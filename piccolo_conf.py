@@ -9,6 +9,12 @@ from kernel.settings import get_settings
 
 _settings = get_settings()
 
+if _settings.file_store and not _settings.file_store.startswith("s3://"):
+    raise SystemExit(
+        "FILE_STORE names an S3-compatible bucket (s3://bucket/prefix; credentials, region and "
+        "endpoint in the AWS_* variables); unset it to keep files in this machine's folders."
+    )
+
 if _settings.database_replica_urls:
     if not _settings.is_postgres or not all(
         url.startswith(("postgres://", "postgresql://")) for url in _settings.database_replica_urls

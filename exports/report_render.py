@@ -34,6 +34,7 @@ from exports.pdf_text import fix_ligature_text
 from exports.pdf_text import warm_up as warm_up_letters
 from exports.report_model import CityReport, ReportContext, template_vars
 from kernel.errors import DomainError
+from kernel.files import FileStoreUnavailable, is_kept, keep, kept
 from kernel.i18n import direction
 from kernel.settings import get_settings
 
@@ -560,7 +561,7 @@ def _missing(parts: list[Section]) -> list[Section]:
     under its data hash, by the caller)."""
     if len(parts) == 1:
         return parts
-    unique = {s.key: s for s in parts if not section_path(s.key).exists()}
+    unique = {s.key: s for s in parts if not is_kept("reports", _section_name(s.key))}
     return list(unique.values())
 
 
@@ -573,8 +574,15 @@ def _keep(parts: list[Section], rendered: dict[str, bytes]) -> None:
 
 def _join_job(context: ReportContext, parts: list[Section], rendered: dict[str, bytes]) -> tuple:
     """The arguments of `join_parts`: each section's PDF, just rendered or kept."""
-    pdfs = [rendered.get(s.key) or section_path(s.key).read_bytes() for s in parts]
+    pdfs = [rendered.get(s.key) or _kept_section(s.key) for s in parts]
     return pdfs, context.hash, context.lang, [s.elsewhere for s in parts]
+
+
+def _kept_section(key: str) -> bytes:
+    pdf = kept("reports", _section_name(key))
+    if pdf is None:  # removed from the store between the look and the read
+        raise FileStoreUnavailable(f"A part of the report ({key[:12]}) cannot be read back; try again.")
+    return pdf
 
 
 def _joined(context: ReportContext, parts: list[Section], rendered: dict[str, bytes]) -> bytes:
@@ -701,34 +709,24 @@ async def render_pdf_in_worker(context: ReportContext, variant: str | None = Non
 # The cache ---------------------------------------------------------------------------------------
 
 
-def cache_path(data_hash: str, variant: str | None) -> Path:
+def cache_name(data_hash: str, variant: str | None) -> str:
+    """The name a finished report is kept under: its data hash and variant."""
     suffix = "" if not variant else "-" + variant.replace("/", "_")
-    return get_settings().report_cache_dir / f"{data_hash}{suffix}.pdf"
+    return f"{data_hash}{suffix}.pdf"
 
 
 def cached_pdf(data_hash: str, variant: str | None) -> bytes | None:
-    path = cache_path(data_hash, variant)
-    return path.read_bytes() if path.exists() else None
+    return kept("reports", cache_name(data_hash, variant))
 
 
 def store_pdf(data_hash: str, variant: str | None, pdf: bytes) -> None:
-    write_whole(cache_path(data_hash, variant), pdf)
+    keep("reports", cache_name(data_hash, variant), pdf, required=False)
 
 
-def write_whole(path: Path, data: bytes) -> None:
-    """Write a kept file whole under a name of its own first, then put it in place: a process
-    reading it at the same moment never sees half a file, and two processes of the service
-    keeping the same file at once never write into each other's."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
-def section_path(key: str) -> Path:
-    return get_settings().report_cache_dir / "sections" / f"{key}.pdf"
+def _section_name(key: str) -> str:
+    return f"sections/{key}.pdf"
 
 
 def store_section(key: str, pdf: bytes) -> None:
-    """Keep a section's PDF (see `write_whole`)."""
-    write_whole(section_path(key), pdf)
+    """Keep a section's PDF, for the next report that has the same section."""
+    keep("reports", _section_name(key), pdf, required=False)

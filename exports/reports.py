@@ -9,7 +9,6 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from piccolo.query.functions.aggregate import Max
 
@@ -17,20 +16,13 @@ from charter.services import get_charter_or_raise, get_city_or_raise
 from exports.report_context import build_report_context
 from exports.report_labels import report_labels
 from exports.report_model import ReportContext
-from exports.report_render import (
-    VARIANTS,
-    cached_pdf,
-    render_html,
-    render_pdf_in_worker,
-    store_pdf,
-    write_whole,
-)
+from exports.report_render import VARIANTS, cached_pdf, render_html, render_pdf_in_worker, store_pdf
 from indicators.tables import ReportDownload
 from kernel.caller import Caller
 from kernel.errors import FieldError, MalformedInput
+from kernel.files import keep, kept
 from kernel.i18n import LANGUAGES
 from kernel.read_cache import database_state
-from kernel.settings import get_settings
 from kernel.text import language_of
 
 Renderer = Callable[[ReportContext, str | None], Awaitable[bytes]]
@@ -125,17 +117,14 @@ async def _state_key(city: str, charter: str, lang: str, variant: str | None) ->
     return hashlib.sha256(json.dumps(state, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _key_path(key: str) -> Path:
-    return get_settings().report_cache_dir / "keys" / key
-
-
 def _known_hash(key: str) -> str | None:
-    path = _key_path(key)
-    return path.read_text(encoding="ascii").strip() if path.is_file() else None
+    """The data hash a report's state key gave before (any machine), if any."""
+    known = kept("reports", f"keys/{key}")
+    return known.decode("ascii").strip() if known is not None else None
 
 
 def _remember_hash(key: str, data_hash: str) -> None:
-    write_whole(_key_path(key), data_hash.encode("ascii"))
+    keep("reports", f"keys/{key}", data_hash.encode("ascii"), required=False)
 
 
 async def default_report_lang(city: str, charter: str) -> str:

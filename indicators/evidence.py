@@ -5,7 +5,6 @@ Claims cite evidence by id; `check_cited` says which evidence a claim may cite."
 from __future__ import annotations
 
 import hashlib
-import os
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +34,7 @@ from kernel.errors import (
     UnsupportedMedia,
     check_choice,
 )
+from kernel.files import is_kept, keep, kept_path
 from kernel.markdown import render_markdown
 from kernel.schemas import MAX_MARKDOWN, MAX_TITLE, MAX_URL
 from kernel.settings import get_settings
@@ -287,19 +287,19 @@ async def withdraw_evidence(
 def store_file(content: bytes) -> str:
     """Keep the file under its SHA-256 (the same bytes are stored once); returns the digest."""
     digest = hashlib.sha256(content).hexdigest()
-    folder = get_settings().upload_dir / digest[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / digest
-    if not path.exists():
-        tmp = folder / f".{digest}.{os.getpid()}.tmp"
-        tmp.write_bytes(content)
-        tmp.replace(path)
+    if not is_kept("uploads", _file_name(digest)):
+        keep("uploads", _file_name(digest), content)
     return digest
 
 
-def stored_file_path(sha256: str) -> Path:
-    """Where the file with that SHA-256 is kept."""
-    return get_settings().upload_dir / sha256[:2] / sha256
+def _file_name(sha256: str) -> str:
+    return f"{sha256[:2]}/{sha256}"
+
+
+def stored_file_path(sha256: str) -> Path | None:
+    """This machine's copy of the file with that SHA-256 (fetched from the shared store the first
+    time), or None when it is kept nowhere."""
+    return kept_path("uploads", _file_name(sha256))
 
 
 async def create_file_evidence(
@@ -495,7 +495,7 @@ async def evidence_file(caller: Caller, evidence_id: int) -> tuple[Path, str, st
             "and the secretariat's note stay on each claim that cites it."
         )
     path = stored_file_path(row["sha256"])
-    if not path.exists():
+    if path is None:
         raise NotFound(f"The file of evidence {evidence_id} is not on this server.")
     return path, evidence_file_name(row["file_name"] or "", row["media_type"]), row["media_type"]
 

@@ -47,6 +47,9 @@ class Settings:
     report_workers: int = 2
     """Processes that render reports, per process serving requests (`REPORT_WORKERS`; the
     machine the service is sized for has two cores)."""
+    file_store: str = ""
+    """The S3-compatible bucket every process and machine shares files through
+    (`s3://bucket/prefix`); empty: the folders of this machine (`kernel/files.py`)."""
 
     csrf_secret: str = ""
     """The key signing the forms' CSRF tokens (`CSRF_SECRET`); when not set, one made at random
@@ -101,6 +104,7 @@ def get_settings() -> Settings:
         report_timeout_s=float(os.environ.get("REPORT_TIMEOUT_S", "60")),
         warm_report_workers=os.environ.get("REPORT_WARM_WORKERS", "") == "1",
         report_workers=max(1, int(os.environ.get("REPORT_WORKERS", "2"))),
+        file_store=os.environ.get("FILE_STORE", "").strip(),
         database_replica_urls=tuple(
             url.strip() for url in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if url.strip()
         ),

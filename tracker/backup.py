@@ -68,7 +68,7 @@ async def backup_bytes() -> tuple[bytes, dict[str, int]]:
                 digests = sorted({r["sha256"] for r in rows if r["sha256"]})
     for digest in digests:
         path = stored_file_path(digest)
-        if path.exists():
+        if path is not None:
             members[f"uploads/{digest}"] = path.read_bytes()
     manifest = {
         "format": FORMAT,

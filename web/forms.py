@@ -48,7 +48,7 @@ class HeldFile:
 
     def read(self) -> bytes | None:
         path = stored_file_path(self.sha256)
-        return path.read_bytes() if path.exists() else None
+        return path.read_bytes() if path is not None else None
 
 
 def _signature(payload: str) -> str:

@@ -332,7 +332,8 @@ async def _review_page(
     if not await oversees_city(caller, shown.city):
         return refused(request, "network")
     sha256 = shown.sha256 if shown.media_type == "application/pdf" else None
-    pages = await pdf_pages(sha256, stored_file_path(sha256)) if sha256 else 0
+    path = stored_file_path(sha256) if sha256 else None
+    pages = await pdf_pages(sha256, path) if sha256 and path is not None else 0
     context |= {
         "pages": range(1, pages + 1),
         "note": note,
