@@ -40,9 +40,14 @@ async def signatory_cities(charter_slug: str) -> list[str]:
     return sorted(await signatories(charter["id"]))
 
 
-def _manifest(out_dir: Path) -> dict[str, Any]:
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """What the output folder holds: each report file's city and data hash."""
     path = out_dir / MANIFEST
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
 
 
 def _report_city(
@@ -85,7 +90,7 @@ async def run_batch(
     check_report_lang(lang)
     # The output folder and its manifest are small local files: no need for a thread.
     out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
-    manifest = _manifest(out_dir)
+    manifest = read_manifest(out_dir)
     result = BatchResult()
     timeout = get_settings().report_timeout_s
     loop = asyncio.get_running_loop()
@@ -116,5 +121,5 @@ async def run_batch(
                 (result.rendered if outcome == "rendered" else result.skipped).append(city)
             if on_done:
                 on_done(city)
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    write_manifest(out_dir, manifest)
     return result

@@ -28,6 +28,7 @@ from exports.comparison_query import BANDS, FIRST_YEAR, LAST_YEAR, Filters
 from exports.datapackage import package_files, zip_bytes
 from exports.network_report import build_network_context, network_pdf
 from exports.openapi import ComparisonFormats, MarkdownDocument, SpreadsheetUpload
+from exports.report_queue import ReportBatchRead, batch_status
 from exports.report_render import VARIANTS, render_html
 from exports.reports import RenderedReport, default_report_lang, report_html, report_pdf
 from exports.schemas import DocumentImported, ImportCommitted, ImportPreviewRead
@@ -435,6 +436,19 @@ class SpreadsheetController(Controller):
         else:
             content = await request.body()
         return await preview_import(caller, city, charter, content, name)
+
+
+class ReportBatchController(Controller):
+    """Batches of city reports in the report queue (PostgreSQL)."""
+
+    path = "/report-batches/{batch:str}"
+    tags = ("Reports",)
+
+    @get("/", opt=refuses(403))
+    async def get_batch(self, caller: CallerDep, batch: FromPath[str]) -> ReportBatchRead:
+        """How far a batch is (`report --all` prints its name): jobs waiting, being done,
+        succeeded, failed (the secretariat)."""
+        return await batch_status(caller, batch)
 
 
 class ImportController(Controller):

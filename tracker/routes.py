@@ -23,6 +23,7 @@ from exports.controllers import (
     ImportController,
     OpenDataController,
     PeersController,
+    ReportBatchController,
     SpreadsheetController,
 )
 from indicators.controllers import (
@@ -50,6 +51,7 @@ API_CONTROLLERS: list[ControllerRouterHandler] = [
     PeersController,
     SpreadsheetController,
     ImportController,
+    ReportBatchController,
     # Trust: evidence by id, claims by id, challenges, histories.
     EvidenceController,
     ClaimController,

@@ -29,7 +29,12 @@ from tracker.cli import main, run
 )
 @click.option("--all", "all_cities", is_flag=True, help="Every signatory city of the charter.")
 @click.option(
-    "--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes for --all."
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 64),
+    help="Worker processes for --all, started here. On PostgreSQL the cities go through the report "
+    "queue, which workers on other machines (`report-worker`) take from as well; 0 leaves it to them.",
 )
 @click.option("--variant", default=None, type=click.Choice(["pdf/a-3u", "pdf/ua-1"]))
 def report(
@@ -92,18 +97,45 @@ def _report_one(city: str, charter_slug: str, lang: str, output: Path, variant: 
 
 
 def _report_all(charter_slug: str, lang: str, output: Path, jobs: int) -> None:
-    """Write the report of every signatory city into the folder `output`, skipping unchanged ones."""
+    """Write the report of every signatory city into the folder `output`, skipping unchanged ones:
+    through the report queue on PostgreSQL, else in `jobs` processes here."""
     from exports.batch import run_batch, signatory_cities
+    from kernel.settings import get_settings
 
+    queued = get_settings().is_postgres
+    if not queued and jobs == 0:
+        raise click.UsageError("On SQLite the reports are rendered here: --jobs 1 or more.")
     cities = run(signatory_cities(charter_slug))
+    if queued:
+        from exports.report_queue import run_queued_batch
+
+        if jobs == 0:
+            click.echo("Waiting for report workers: run `charter-tracker report-worker`.", err=True)
+
+        def queued_as(batch: str) -> None:
+            click.echo(f"batch {batch}: GET /api/v1/report-batches/{batch} tells how far it is", err=True)
+
     with click.progressbar(
         length=len(cities), label=f"{len(cities)} signatory cities", file=sys.stderr, show_pos=True
     ) as bar:
-        result = run(
-            run_batch(
-                charter_slug, lang, output, workers=jobs, cities=cities, on_done=lambda _: bar.update(1)
+        if queued:
+            _, result = run(
+                run_queued_batch(
+                    charter_slug,
+                    lang,
+                    output,
+                    local_workers=jobs,
+                    cities=cities,
+                    on_progress=lambda seen: bar.update(seen.finished - bar.pos),
+                    on_queued=queued_as,
+                )
             )
-        )
+        else:
+            result = run(
+                run_batch(
+                    charter_slug, lang, output, workers=jobs, cities=cities, on_done=lambda _: bar.update(1)
+                )
+            )
     click.echo(
         f"rendered {len(result.rendered)}, skipped {len(result.skipped)} (unchanged), "
         f"failed {len(result.failed)}"
@@ -112,3 +144,34 @@ def _report_all(charter_slug: str, lang: str, output: Path, jobs: int) -> None:
         click.echo(f"  failed {failed_city}: {reason}")
     if result.failed:
         sys.exit(1)
+
+
+@main.command("report-worker")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 16), help="Jobs at once.")
+@click.option(
+    "--heartbeat",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 300),
+    help="Seconds between heartbeats.",
+)
+@click.option(
+    "--stalled-after",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.5, 3600),
+    help="A job whose worker sent no heartbeat for this many seconds is put back in the queue.",
+)
+@click.option("--until-idle", is_flag=True, help="Stop when the queue has no job left.")
+def report_worker(concurrency: int, heartbeat: float, stalled_after: float, until_idle: bool) -> None:
+    """Render reports from the queue (PostgreSQL), on this machine, until stopped (Ctrl-C)."""
+    from exports.report_queue import run_worker
+
+    run(
+        run_worker(
+            concurrency=concurrency,
+            heartbeat_s=heartbeat,
+            stalled_after_s=stalled_after,
+            until_idle=until_idle,
+        )
+    )
