@@ -91,3 +91,22 @@ async def client():
     transport = httpx.ASGITransport(app=create_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """An S3 protocol server on loopback (moto's) with an empty bucket `tests.s3.BUCKET`."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from tests.s3 import BUCKET
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
+    ).create_bucket(Bucket=BUCKET)
+    yield endpoint
+    server.stop()

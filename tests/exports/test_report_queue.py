@@ -22,6 +22,7 @@ from kernel.settings import get_settings
 from kernel.tables import AuditEntry
 from tests import builders
 from tests.builders import bearer
+from tests.s3 import use_bucket
 from tracker.demo import load_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,3 +168,30 @@ async def test_there_is_no_queue_on_sqlite(client) -> None:
     )
     assert done.returncode == 2
     assert "On SQLite the reports are rendered here: --jobs 1 or more." in done.stderr
+
+
+@pytest.mark.postgres
+async def test_a_worker_on_another_machine_renders_and_the_reports_come_back_through_the_bucket(
+    tmp_path, monkeypatch, empty_queue, s3_endpoint
+) -> None:
+    """The command's machine and the worker's have folders of their own; the files go through
+    the bucket both ways (the worker reads nothing the command kept locally, and the other way)."""
+    await load_demo()
+    use_bucket(monkeypatch, s3_endpoint)
+    batch = await enqueue("lampedusa", "fr", ["grenoble", "sousse"])
+    elsewhere = os.environ | {
+        "UPLOAD_DIR": str(tmp_path / "worker" / "uploads"),
+        "REPORT_CACHE_DIR": str(tmp_path / "worker" / "reports"),
+    }
+    command = [sys.executable, "-m", "tracker", "report-worker", "--until-idle"]
+    worked = await asyncio.to_thread(subprocess.run, command, cwd=ROOT, env=elsewhere, timeout=120)
+    assert worked.returncode == 0
+    assert (await progress(batch)).states["succeeded"] == 2
+    monkeypatch.setenv("REPORT_CACHE_DIR", str(tmp_path / "command" / "reports"))
+    for city in ("grenoble", "sousse"):
+        done = outcome(batch, city)
+        assert done["outcome"] == "rendered"
+        assert report_file(done).startswith(b"%PDF")
+    assert {p.name for p in (tmp_path / "worker" / "reports").glob("*.pdf")} == {
+        outcome(batch, city)["file"] for city in ("grenoble", "sousse")
+    }

@@ -13,8 +13,6 @@ import uuid
 from pathlib import Path
 
 import boto3
-import pytest
-from moto.server import ThreadedMotoServer
 
 from exports.report_context import build_report_context
 from exports.reports import render_cached
@@ -22,39 +20,12 @@ from indicators.tables import Evidence
 from kernel.tables import AuditEntry
 from tests import builders
 from tests.builders import bearer
+from tests.s3 import BUCKET
+from tests.s3 import use_bucket as _bucket
 
 EV = "/api/v1/cities/grenoble/evidence"
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-BUCKET = "charter-files"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
-    ).create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
-
-
-def _bucket(monkeypatch, endpoint: str) -> str:
-    """Files go to a fresh prefix of the bucket; returns it."""
-    prefix = f"run-{uuid.uuid4().hex[:8]}"
-    for name, value in {
-        "FILE_STORE": f"s3://{BUCKET}/{prefix}",
-        "AWS_ACCESS_KEY_ID": "k",
-        "AWS_SECRET_ACCESS_KEY": "s",
-        "AWS_REGION": "us-east-1",
-        "AWS_ENDPOINT": endpoint,
-        "AWS_ALLOW_HTTP": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
-    return prefix
 
 
 def _other_machine(monkeypatch, tmp_path: Path, name: str) -> None:
