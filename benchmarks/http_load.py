@@ -202,7 +202,8 @@ def measure(name: str, url_db: str, tmp: Path, wrk: str, args: argparse.Namespac
                 (f"comparison ({args.cities} cities)", COMPARISON, None),
                 ("write mix (1 in 10 writes)", LIST, script),
             ):
-                load(wrk, url + path, 2, 1, lua)  # warm: caches, pools, the first queries
+                # Warm: caches, pools, the first queries, in every serving process.
+                load(wrk, url + path, 4 * workers, 2, lua)
                 for c in CONNECTIONS:
                     rows.append((name, workers, label, c, load(wrk, url + path, c, args.seconds, lua)))
     return rows

@@ -9,6 +9,7 @@ A kept value is shared by every request that finds it: callers never change it.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
@@ -22,6 +23,7 @@ SIZE = 512
 """How many reads a process keeps."""
 
 _kept: OrderedDict[Hashable, Any] = OrderedDict()
+_pending: dict[Hashable, asyncio.Future[Any]] = {}
 
 
 async def database_state() -> tuple[Any, ...]:
@@ -34,12 +36,37 @@ async def database_state() -> tuple[Any, ...]:
 
 
 async def kept_read(key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
-    """`read()`, or what it gave for `key` when nothing was written since."""
+    """`read()`, or what it gave for `key` when nothing was written since. While one request
+    reads it, the others asking for the same wait for its answer instead of reading it again
+    (after a write, every request at once would otherwise miss and read the same thing)."""
     full = (key, await database_state())
     if full in _kept:
         _kept.move_to_end(full)
         return _kept[full]
-    value = await read()
+    pending = _pending.get(full)
+    if pending is not None:
+        try:
+            return await asyncio.shield(pending)
+        except asyncio.CancelledError:
+            if not pending.cancelled():
+                raise  # this request was cancelled, not the one reading
+        except Exception:  # noqa: S110 - the reading request failed: this one reads for itself
+            pass
+        return await read()
+    future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+    _pending[full] = future
+    try:
+        value = await read()
+    except asyncio.CancelledError:
+        future.cancel()
+        raise
+    except Exception as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: those waiting read for themselves
+        raise
+    finally:
+        _pending.pop(full, None)
+    future.set_result(value)
     _kept[full] = value
     while len(_kept) > SIZE:
         _kept.popitem(last=False)
