@@ -14,6 +14,7 @@ local process pool (`exports/batch.py`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import signal
@@ -171,9 +172,14 @@ async def put_back_stalled(app: Any, seconds_since_heartbeat: float) -> int:
             queue=QUEUE, task_name=TASK, seconds_since_heartbeat=seconds_since_heartbeat
         )
     )
+    put_back = 0
     for job in stalled:
-        await app.job_manager.retry_job(job)
-    return len(stalled)
+        try:
+            await app.job_manager.retry_job(job)
+        except Exception:  # noqa: S112 - another worker put it back first
+            continue
+        put_back += 1
+    return put_back
 
 
 async def run_worker(
@@ -192,7 +198,8 @@ async def run_worker(
 
             async def watch() -> None:
                 while True:
-                    await put_back_stalled(app, stalled_after_s)
+                    with contextlib.suppress(Exception):  # the database away a moment: look again
+                        await put_back_stalled(app, stalled_after_s)
                     await asyncio.sleep(stalled_after_s / 2)
 
             watcher = asyncio.create_task(watch())
