@@ -20,6 +20,7 @@ from exports.report_model import ReportContext
 from exports.report_render import render_pdf_here, worker_pool
 from exports.reports import render_cached
 from kernel.errors import DomainError
+from kernel.files import write_whole
 from kernel.settings import get_settings
 
 MANIFEST = "manifest.json"
@@ -46,6 +47,11 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def report_file_name(city: str, charter_slug: str, lang: str) -> str:
+    """The name of a city's report in a batch's output folder."""
+    return f"{city}-{charter_slug}-{lang}.pdf"
+
+
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
 
@@ -64,9 +70,7 @@ def _report_city(
     if known_hash == context.hash and target.is_file():
         return "skipped", context.hash
     report = asyncio.run(render_cached(context, render=_render_here))
-    tmp = target.with_name(f".{file_name}.tmp")
-    tmp.write_bytes(report.pdf)
-    tmp.replace(target)
+    write_whole(target, report.pdf)
     return "rendered", context.hash
 
 
@@ -98,7 +102,7 @@ async def run_batch(
     with worker_pool(max(1, workers)) as pool:
         jobs = []
         for city in slugs:
-            file_name = f"{city}-{charter_slug}-{lang}.pdf"
+            file_name = report_file_name(city, charter_slug, lang)
             known = manifest.get(file_name, {}).get("hash")
             jobs.append(
                 (

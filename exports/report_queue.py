@@ -28,7 +28,7 @@ from typing import Any
 import msgspec
 from piccolo.engine.postgres import PostgresEngine
 
-from exports.batch import BatchResult, read_manifest, signatory_cities, write_manifest
+from exports.batch import BatchResult, read_manifest, report_file_name, signatory_cities, write_manifest
 from exports.report_context import build_report_context, check_report_lang
 from exports.report_model import ReportContext
 from exports.report_render import cache_name, render_pdf_here
@@ -319,7 +319,7 @@ def _collect(
     if done["outcome"] == "failed":
         result.failed[city] = done["reason"]
         return
-    file_name = f"{city}-{charter}-{lang}.pdf"
+    file_name = report_file_name(city, charter, lang)
     target = out_dir / file_name
     if manifest.get(file_name, {}).get("hash") == done["hash"] and target.is_file():
         result.skipped.append(city)

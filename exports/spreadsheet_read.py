@@ -150,10 +150,7 @@ def _read_xlsx_fast(content: bytes, plan: Plan) -> list[Sheet] | None:
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         for name in names:
-            if name == ABOUT:
-                continue
-            if name not in SHEETS:
-                plan.warnings.append(f"Sheet {name!r} is not one of {', '.join(SHEETS)}: ignored.")
+            if not _read_sheet(name, plan):
                 continue
             ws = book.get_sheet_by_name(name)
             sheet = _fast_sheet(name, ws.start or (0, 0), ws.to_python(), plan)
@@ -162,6 +159,28 @@ def _read_xlsx_fast(content: bytes, plan: Plan) -> list[Sheet] | None:
     except CalamineError:
         return None
     return sheets
+
+
+def _read_sheet(name: str, plan: Plan) -> bool:
+    """Whether a workbook sheet of this name is read: the template's sheets are; its `about`
+    sheet is skipped; any other is ignored with a warning."""
+    if name not in SHEETS and name != ABOUT:
+        plan.warnings.append(f"Sheet {name!r} is not one of {', '.join(SHEETS)}: ignored.")
+    return name in SHEETS
+
+
+def _columns(name: str, header: list[str], plan: Plan) -> list[str] | None:
+    """The columns a sheet's header row gives (see `columns_read`), or None with the error."""
+    expected = columns_read(name, header)
+    if expected is None:
+        plan.error(
+            name,
+            1,
+            "header",
+            f"Expected the columns {', '.join(SHEETS[name])} (as in the template), without merged cells.",
+            "header",
+        )
+    return expected
 
 
 def _fast_sheet(name: str, start: tuple[int, int], grid: list[list[Any]], plan: Plan) -> Sheet | None:
@@ -176,16 +195,8 @@ def _fast_sheet(name: str, start: tuple[int, int], grid: list[list[Any]], plan: 
         cells = grid[index - top]
         return [_fast_value(cells[c - left]) if 0 <= c - left < len(cells) else None for c in range(width)]
 
-    header = ["" if v is None else str(v).strip() for v in row_values(0)]
-    expected = columns_read(name, header)
+    expected = _columns(name, ["" if v is None else str(v).strip() for v in row_values(0)], plan)
     if expected is None:
-        plan.error(
-            name,
-            1,
-            "header",
-            f"Expected the columns {', '.join(SHEETS[name])} (as in the template), without merged cells.",
-            "header",
-        )
         return None
     sheet = Sheet(name, expected)
     for index in range(max(top, 1), top + len(grid)):
@@ -199,25 +210,14 @@ def _sheets_of(book: Any, plan: Plan) -> list[Sheet]:
     """Each known sheet with the template's header; other sheets are ignored with a warning."""
     sheets = []
     for ws in book.worksheets:
-        if ws.title == ABOUT:
-            continue
-        if ws.title not in SHEETS:
-            plan.warnings.append(f"Sheet {ws.title!r} is not one of {', '.join(SHEETS)}: ignored.")
+        if not _read_sheet(ws.title, plan):
             continue
         # Only the template's columns are read: a row of 16 000 cells costs no more than one of 8.
         rows = ws.iter_rows(max_col=len(SHEETS[ws.title]))
         header_cells = next(rows, ())
         header = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
-        expected = columns_read(ws.title, header)
+        expected = _columns(ws.title, header, plan)
         if expected is None:
-            plan.error(
-                ws.title,
-                1,
-                "header",
-                f"Expected the columns {', '.join(SHEETS[ws.title])} (as in the template), "
-                "without merged cells.",
-                "header",
-            )
             continue
         sheet = Sheet(ws.title, expected)
         for number, cells in enumerate(rows, start=2):
