@@ -416,9 +416,12 @@ async def create_signature(
     )
 
 
+# `+later.charter`: SQLite would otherwise look for later acts through its index on the charter
+# and compare each act with every act of the charter (190 ms for a thousand cities, 3 ms through
+# the city's). PostgreSQL plans it as before.
 _LATEST_ACTS = """SELECT s.city, s.signed_on, s.status FROM signature s
   WHERE s.charter = {{}}{city} AND s.draft = FALSE AND NOT EXISTS (
-    SELECT 1 FROM signature later WHERE later.city = s.city AND later.charter = s.charter
+    SELECT 1 FROM signature later WHERE later.city = s.city AND +later.charter = s.charter
     AND later.draft = FALSE AND (later.signed_on > s.signed_on
                                  OR (later.signed_on = s.signed_on AND later.id > s.id)))"""
 
