@@ -12,7 +12,7 @@ waits for the database once per write.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -21,7 +21,7 @@ import msgspec
 from charter.services import get_charter_or_raise, get_city_or_raise, region_name
 from charter.tables import Principle
 from commitments.tables import Commitment
-from exports.comparison_query import Filters, first_years, level_facts, nearest_cities
+from exports.comparison_query import PLACES, Filters, first_years, level_facts, nearest_cities
 from kernel import clock
 from kernel.db import json_value, read_snapshot
 from kernel.errors import FieldError, MalformedInput, NotFound
@@ -29,7 +29,7 @@ from kernel.read_cache import kept_read
 from kernel.text import language_of, pick, picked_language
 
 LEVELS = ("principle", "commitment")
-STANDINGS = ("achieved", "on_track", "in_progress", "delayed", "not_started", "withdrawn")
+STANDINGS = PLACES
 """Where an adopted commitment stands: each is counted in exactly one, so they add up to adopted."""
 COUNTS = ("adopted", *STANDINGS, "overdue")
 """A cell's counts, in the order the scorecards show them: adopted, its parts, then those overdue
@@ -155,26 +155,81 @@ class ComparisonRead(msgspec.Struct):
     order: str
 
 
-def _cell(facts: dict[str, Any] | None) -> Cell:
-    """A cell from its row of sums (None: nothing adopted)."""
-    if not facts:
-        return Cell()
-    n = facts["progress_n"] or 0
-    claims = int(facts["claims"] or 0)
+def _cell(sums: Sequence[Any]) -> Cell:
+    """A cell from its sums (the columns of `SUMS` after the city and the column: counts, the
+    progress summed over `progress_n` adoptions, claims). Many cells are made for a matrix: the
+    drivers already give whole numbers, nothing is converted."""
+    (adopted, achieved, on_track, in_progress, delayed, not_started, withdrawn, overdue) = sums[:8]
+    progress_sum, progress_n, claims, verified, contested = sums[8:]
     return Cell(
-        int(facts["adopted"] or 0),
-        int(facts["achieved"] or 0),
-        int(facts["on_track"] or 0),
-        int(facts["in_progress"] or 0),
-        int(facts["delayed"] or 0),
-        int(facts["not_started"] or 0),
-        int(facts["withdrawn"] or 0),
-        int(facts["overdue"] or 0),
-        float(facts["progress_sum"]) / float(n) if n else None,
+        adopted,
+        achieved,
+        on_track,
+        in_progress,
+        delayed,
+        not_started,
+        withdrawn,
+        overdue,
+        progress_sum / progress_n if progress_n else None,
         claims,
-        int(facts["verified"]) / claims if claims else None,
-        int(facts["contested"]) / claims if claims else None,
+        verified / claims if claims else None,
+        contested / claims if claims else None,
     )
+
+
+def _summed(rows: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
+    """The sums of rows of sums (a city's total from its cells)."""
+    return tuple(sum(v for v in column if v is not None) for column in zip(*rows, strict=True))
+
+
+def _placed_sums(facts: Sequence[Any]) -> tuple[Any, ...]:
+    """The sums of one adoption (the columns of `PLACED` after the city and the column)."""
+    place, overdue, progress, claims, verified, contested = facts
+    places = tuple(int(place == n) for n in range(len(PLACES)))
+    return (1, *places, overdue, progress, int(progress is not None), claims, verified, contested)
+
+
+def _placed_total(facts: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
+    """The sums of a city's adoptions placed (its total by commitment), by column rather than
+    adoption by adoption: a thousand cities of a hundred adoptions each."""
+    places, overdue, progress, claims, verified, contested = zip(*facts, strict=True)
+    progressed = [p for p in progress if p is not None]
+    return (
+        len(places),
+        *(places.count(n) for n in range(len(PLACES))),
+        sum(overdue),
+        sum(progressed),
+        len(progressed),
+        sum(claims),
+        sum(verified),
+        sum(contested),
+    )
+
+
+def _cells(level: str, facts: Sequence[Sequence[Any]]) -> tuple[dict[int, dict[int, Cell]], dict[int, Cell]]:
+    """Each city's cells by column id, and its total, from the rows of `level_facts`. Many
+    cells hold the same facts (a commitment adopted, in progress, three claims...): each is made
+    once and shared, as every kept read is (never changed once made)."""
+    made: dict[tuple[Any, ...], Cell] = {}
+    cells: dict[int, dict[int, Cell]] = {}
+    of_city: dict[int, list[tuple[Any, ...]]] = {}
+    sums_of = _placed_sums if level == "commitment" else tuple
+    for row in facts:
+        key = tuple(row[2:])
+        cell = made.get(key)
+        if cell is None:
+            cell = made[key] = _cell(sums_of(key))
+        city = row[0]
+        if city not in cells:
+            cells[city], of_city[city] = {}, []
+        cells[city][row[1]] = cell
+        of_city[city].append(key)
+    add = _placed_total if level == "commitment" else _summed
+    return cells, {city: _cell(add(keys)) for city, keys in of_city.items()}
+
+
+NOTHING_ADOPTED = Cell()
+"""The cell of a column the city adopted nothing of."""
 
 
 def _sort_key(sort: str, columns: set[str]) -> Callable[[ComparisonRow], tuple[bool, Any]]:
@@ -250,12 +305,12 @@ async def _matrix(
         items = await _columns(charter["id"], level)
         facts, cities = await level_facts(charter["id"], level, filters, today)
     codes = {i["id"]: i["code"] for i in items}
-    facts_by = {(r["city"], r["grp"]): r for r in facts}  # `grp` None: the city's total
+    cells, totals = _cells(level, facts)
     rows = [
         _row(
             c,
-            {code: _cell(facts_by.get((c["id"], i))) for i, code in codes.items()},
-            _cell(facts_by.get((c["id"], None))),
+            {code: cells.get(c["id"], {}).get(i, NOTHING_ADOPTED) for i, code in codes.items()},
+            totals.get(c["id"], NOTHING_ADOPTED),
             lang,
         )
         for c in cities

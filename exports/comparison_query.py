@@ -12,6 +12,7 @@ signature rule from `charter.services`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,7 +23,7 @@ from charter.services import standing_signatures_sql
 from charter.tables import Charter
 from commitments.choices import CommitmentStatus
 from indicators.flags import on_track_sql, overdue_sql
-from kernel.db import get_engine, sql_literals
+from kernel.db import get_engine, raw_tuples, sql_literals
 from kernel.errors import FieldError, MalformedInput
 
 BANDS: dict[str, tuple[int, int | None]] = {
@@ -37,7 +38,6 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 ACHIEVED = sql_literals([CommitmentStatus.achieved])
 DELAYED = sql_literals([CommitmentStatus.delayed])
 IN_PROGRESS = sql_literals([CommitmentStatus.in_progress])
-NOT_STARTED = sql_literals([CommitmentStatus.not_started])
 WITHDRAWN = sql_literals([CommitmentStatus.withdrawn])
 
 
@@ -149,69 +149,64 @@ def _scope(filters: Filters) -> tuple[str, list[Any]]:
     return sql, args
 
 
+PLACES = ("achieved", "on_track", "in_progress", "delayed", "not_started", "withdrawn")
+"""Where an adopted commitment stands, in the order of the numbers `place` gives them in SQL."""
+
+
 def _facts_sql(group: str, scope: str, *, one_per_cell: bool = False) -> str:
-    """One row per (city, column) from the adoptions' stored standings: counts by where each
-    adoption stands (disjoint, adding up to `adopted`), overdue as of a date, the sum and count of
-    progress over the adoptions not withdrawn, and the claims with how many are verified or
-    contested; then one row per city with `grp` NULL, its total over all its adoptions. With
-    `one_per_cell` (a column per commitment: a city adopts a commitment once, its key
-    `city/charter/CODE` is unique), each adoption is its own row and only the totals are grouped.
+    """The adoptions of the compared cities, each placed (`PLACED`): where it stands (a number,
+    the index of a name in `PLACES`), overdue as of a date (1 or 0), its progress (NULL when
+    withdrawn: left out of progress) and its claims with how many are verified or contested.
+    Grouped, one row of sums per (city, column): `SUMS`. With `one_per_cell` (a column per
+    commitment: a city adopts a commitment once, its key `city/charter/CODE` is unique), not
+    grouped: each adoption is its cell. The cities' totals are added up from these rows, which
+    costs less than reading the hundred thousand adoptions again.
 
-    SQLite is told to place each adoption once (`placed`, materialised): it would otherwise write
-    the CTEs inline and work out elapsed time and on track again for every sum that reads them
-    (a third of its time); PostgreSQL plans them better inline."""
-    materialized = "MATERIALIZED " if isinstance(get_engine(), SQLiteEngine) else ""
-    elapsed = _days("{}", "cc.adopted_on")
-    span = _days("cc.due_on", "cc.adopted_on")
+    SQLite is told to place each adoption once (`placed`, materialised): it would otherwise work
+    out the place again for every sum. The joins start from the compared cities: SQLite, left
+    to choose, starts from the charter's commitments and reads the adoptions out of the table's
+    order, three times slower. Elapsed time is read once per adoption, by `on_track_sql`."""
+    elapsed = (
+        f"CASE WHEN cc.due_on > cc.adopted_on THEN CAST({_days('{}', 'cc.adopted_on')} AS DOUBLE PRECISION)"
+        f" / CAST({_days('cc.due_on', 'cc.adopted_on')} AS DOUBLE PRECISION) END"
+    )
+    progress = "COALESCE(st.progress, 0.0)"
     on_track = on_track_sql(
-        status="status", progress="progress", due_on="due_on", elapsed="elapsed", today="{}"
+        status="st.status", progress=progress, due_on="cc.due_on", elapsed=elapsed, today="{}"
     )
-
-    return f"""
-    WITH {scope},
-    adopted AS {materialized}(
-      SELECT cc.city, {group} AS grp, cc.due_on, st.status,
-             COALESCE(st.progress, 0) AS progress, COALESCE(st.claims, 0) AS claims,
-             COALESCE(st.verified, 0) AS verified, COALESCE(st.contested, 0) AS contested,
-             CASE WHEN cc.due_on IS NOT NULL AND cc.due_on > cc.adopted_on
-                  THEN CAST({elapsed} AS DOUBLE PRECISION) / CAST({span} AS DOUBLE PRECISION)
-             END AS elapsed
-      FROM adoption cc JOIN commitment cm ON cm.id = cc.commitment
-      JOIN cities ON cities.id = cc.city
+    place = f"""CASE WHEN st.status = {ACHIEVED} THEN {PLACES.index("achieved")}
+        WHEN st.status = {WITHDRAWN} THEN {PLACES.index("withdrawn")}
+        WHEN st.status = {DELAYED} THEN {PLACES.index("delayed")}
+        WHEN {on_track} THEN {PLACES.index("on_track")}
+        WHEN st.status = {IN_PROGRESS} THEN {PLACES.index("in_progress")}
+        ELSE {PLACES.index("not_started")} END"""
+    overdue = overdue_sql(status="st.status", due_on="cc.due_on", today="{}")
+    placed = f"""SELECT cc.city, {group} AS grp, {place} AS place,
+             CASE WHEN {overdue} THEN 1 ELSE 0 END AS overdue,
+             CASE WHEN st.status IS NULL OR st.status <> {WITHDRAWN} THEN {progress} END AS progress,
+             COALESCE(st.claims, 0) AS claims, COALESCE(st.verified, 0) AS verified,
+             COALESCE(st.contested, 0) AS contested
+      FROM cities CROSS JOIN adoption cc CROSS JOIN commitment cm
       LEFT JOIN adoption_standing st ON st.adoption = cc.id
-      WHERE cm.charter = {{}}
-    ),
-    placed AS {materialized}(
-      SELECT city, grp, status, progress, claims, verified, contested, {on_track} AS on_track,
-             CASE WHEN {overdue_sql(status="status", due_on="due_on", today="{}")} THEN 1 ELSE 0 END
-               AS overdue
-      FROM adopted
-    )
-    {_sums_sql("grp", one_per_cell)}
-    UNION ALL
-    {_sums_sql("NULL", False)}"""
+      WHERE cc.city = cities.id AND cm.id = cc.commitment AND cm.charter = {{}}"""
+    if one_per_cell:
+        return f"WITH {scope} {placed}"
+    places = ", ".join(f"COUNT(*) FILTER (WHERE place = {n})" for n in range(len(PLACES)))
+    return f"""WITH {scope}, placed AS MATERIALIZED ({placed})
+    SELECT city, grp, COUNT(*), {places}, SUM(overdue), SUM(progress), COUNT(progress),
+      SUM(claims), SUM(verified), SUM(contested)
+    FROM placed GROUP BY city, grp"""
 
 
-def _sums_sql(group: str, one_per_cell: bool) -> str:
-    """The sums over `placed` per city and `group` (`NULL`: the city's total, over all its
-    adoptions); with `one_per_cell`, each adoption's own row."""
-
-    def total(expression: str) -> str:
-        return expression if one_per_cell else f"SUM({expression})"
-
-    return f"""SELECT city, {group} AS grp, {"1" if one_per_cell else "COUNT(*)"} AS adopted,
-      {total(f"CASE WHEN status = {ACHIEVED} THEN 1 ELSE 0 END")} AS achieved,
-      {total("on_track")} AS on_track,
-      {total(f"CASE WHEN status = {IN_PROGRESS} AND on_track = 0 THEN 1 ELSE 0 END")} AS in_progress,
-      {total(f"CASE WHEN status = {DELAYED} THEN 1 ELSE 0 END")} AS delayed,
-      {total(f"CASE WHEN (status IS NULL OR status = {NOT_STARTED}) AND on_track = 0 THEN 1 ELSE 0 END")}
-        AS not_started,
-      {total(f"CASE WHEN status = {WITHDRAWN} THEN 1 ELSE 0 END")} AS withdrawn,
-      {total("overdue")} AS overdue,
-      {total(f"CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN progress ELSE 0 END")} AS progress_sum,
-      {total(f"CASE WHEN status IS NULL OR status <> {WITHDRAWN} THEN 1 ELSE 0 END")} AS progress_n,
-      {total("claims")} AS claims, {total("verified")} AS verified, {total("contested")} AS contested
-    FROM placed{"" if one_per_cell else f" GROUP BY city{', grp' if group != 'NULL' else ''}"}"""
+PLACED = ("city", "grp", "place", "overdue", "progress", "claims", "verified", "contested")
+"""The columns of an adoption placed: the city's id, the column's id, then its facts."""
+SUMS = (
+    *("city", "grp", "adopted"),
+    *PLACES,
+    *("overdue", "progress_sum", "progress_n", "claims", "verified", "contested"),
+)
+"""The columns of a row of sums: the city's id, the column's id, then sums over its adoptions
+(the progress summed over `progress_n` of them, those not withdrawn)."""
 
 
 def _over_time_sql(scope: str) -> str:
@@ -243,19 +238,19 @@ def _over_time_sql(scope: str) -> str:
 
 async def level_facts(
     charter_id: int, level: str, filters: Filters, today: date
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The facts (one row of sums per city and principle, or commitment) and the filtered
-    signatory cities."""
+) -> tuple[list[Sequence[Any]], list[dict[str, Any]]]:
+    """The facts (by principle, rows of sums per city and principle, columns `SUMS`; by
+    commitment, the adoptions placed, columns `PLACED`) and the filtered signatory cities."""
     scope, scope_args = _scope(filters)
     group = "cm.principle" if level == "principle" else "cm.id"
-    facts = await Charter.raw(
+    facts = await raw_tuples(
         _facts_sql(group, scope, one_per_cell=level == "commitment"),
         charter_id,
         *scope_args,
         today,
+        today,
+        today,
         charter_id,
-        today,
-        today,
     )
     cities = await Charter.raw(f"WITH {scope} SELECT * FROM cities", charter_id, *scope_args)
     return facts, cities

@@ -281,13 +281,12 @@ def on_track(
 
 
 def on_track_sql(*, status: str, progress: str, due_on: str, elapsed: str, today: str) -> str:
-    """`on_track` as an SQL expression (1 or 0) over the given column expressions; `elapsed` is
-    the share of the time from adoption to the due date already gone (NULL without a due date
-    after the adoption)."""
-    return f"""CASE
-        WHEN {status} IS NULL OR {status} NOT IN ({sql_literals(_UNDER_WAY)}) THEN 0
-        WHEN {due_on} IS NOT NULL AND {due_on} < {today} THEN 0
-        WHEN {elapsed} IS NULL THEN CASE WHEN {status} = {sql_literals([CommitmentStatus.in_progress])}
-          THEN 1 ELSE 0 END
-        WHEN {progress} >= CASE WHEN {elapsed} < 0 THEN 0 WHEN {elapsed} > 1 THEN 1 ELSE {elapsed} END
-        THEN 1 ELSE 0 END"""
+    """`on_track` as an SQL condition over the given column expressions; `elapsed` is the share
+    of the time from adoption to the due date already gone (NULL without a due date after the
+    adoption). It is read once, a hundred thousand times in a comparison: past the due date is
+    ruled out first, so `elapsed` is at most 1, and progress is never below 0, so
+    `progress >= min(1, max(0, elapsed))` is `elapsed <= progress`; without `elapsed`, that is
+    NULL and the status decides."""
+    return f"""({status} IN ({sql_literals(_UNDER_WAY)})
+        AND ({due_on} IS NULL OR {due_on} >= {today})
+        AND COALESCE({elapsed} <= {progress}, {status} = {sql_literals([CommitmentStatus.in_progress])}))"""
