@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 PRINCIPLES, PER_PRINCIPLE, INDICATORS = 5, 8, 3  # 40 commitments, 120 indicators
+STATUSES = ("in_progress", "in_progress", "in_progress", "achieved", "not_started", "delayed", "withdrawn")
+"""The statuses reported, one adoption after another: mostly in progress."""
 
 
 def charter_document(
@@ -115,7 +117,9 @@ async def _signed_cities(slugs: list[str], charter_id: int) -> list[dict[str, An
 async def _adopt_all(
     cities: list[dict[str, Any]], commitments: list[dict[str, Any]], charter_slug: str
 ) -> list[dict[str, Any]]:
-    """Every city adopts every commitment and reports one status for each."""
+    """Every city adopts every commitment and reports one status for each: due dates and
+    statuses vary from one adoption to the next, as in a network (some overdue, some achieved,
+    most in progress), so that no two neighbouring cells of a comparison are alike."""
     from commitments.tables import Adoption, StatusUpdate
 
     await _batched(
@@ -126,11 +130,11 @@ async def _adopt_all(
                 commitment=m["id"],
                 key=f"{c['slug']}/{charter_slug}/{m['code']}",
                 adopted_on=date(2020, 6, 1),
-                due_on=date(2027, 12, 31),
+                due_on=(None, date(2025, 12, 31), date(2027, 12, 31), date(2030, 6, 30))[(n + k) % 4],
                 owner="Social affairs",
             )
-            for c in cities
-            for m in commitments
+            for n, c in enumerate(cities)
+            for k, m in enumerate(commitments)
         ],
     )
     adoptions = await Adoption.select(Adoption.id, Adoption.city).where(
@@ -141,7 +145,7 @@ async def _adopt_all(
         [
             StatusUpdate(
                 adoption=a["id"],
-                status="in_progress",
+                status=STATUSES[(a["id"] * 7) % len(STATUSES)],
                 reported_on=date(2026, 3, 31),
                 note_md="Work goes on: **two** districts covered.",
             )
@@ -189,11 +193,11 @@ async def _measure(
                 indicator=i["id"],
                 period=str(first_year + y),
                 period_end=date(first_year + y, 12, 31),
-                value=100 + 12 * y,
-                value_text=str(100 + 12 * y),
+                value=100 + (12 + (n + k) % 37) * y,
+                value_text=str(100 + (12 + (n + k) % 37) * y),
             )
-            for c in cities
-            for i in indicators
+            for n, c in enumerate(cities)
+            for k, i in enumerate(indicators)
             for y in range(periods)
         ],
         size=1000,
