@@ -4,7 +4,7 @@ and every cell of the demo data), every filter, sorting, CSV and XLSX, adoption 
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
@@ -180,6 +180,19 @@ PLACES = {
     "waiting": ("LAM-DIG-02", date(2030, 12, 31), "not_started", None, "not_started", False),
     "silent": ("LAM-DIG-02", date(2025, 12, 31), None, None, "not_started", True),
     "dropped": ("LAM-DIG-02", date(2025, 12, 31), "withdrawn", None, "withdrawn", False),
+    "unscheduled": ("LAM-DIG-02", None, "not_started", None, "not_started", False),
+    "due-today": ("LAM-EQU-01", TODAY, "in_progress", 60, "on_track", False),
+    # Halfway in time (from 2023-01-15, the adoption) and halfway to the target: on track; a
+    # day earlier due, just behind.
+    "even": ("LAM-EQU-01", TODAY + (TODAY - date(2023, 1, 15)), "in_progress", 40, "on_track", False),
+    "just-behind": (
+        "LAM-EQU-01",
+        TODAY + (TODAY - date(2023, 1, 15)) - timedelta(days=1),
+        "in_progress",
+        40,
+        "in_progress",
+        False,
+    ),
 }
 
 
@@ -198,10 +211,18 @@ async def test_each_status_is_counted_once_and_overdue_across_them() -> None:
             await _status(city, code, status, date(2024, 3, 1))
     read = await comparison("lampedusa", level="commitment", today=TODAY)
     rows = {r.city: r for r in read.rows}
-    for city, (code, _, _, _, place, overdue) in PLACES.items():
+    for city, (code, due, status, _, place, overdue) in PLACES.items():
         cell = rows[city].cells[code]
         assert cell.adopted == 1, city
         assert _parts(cell) == {key: int(key == place) for key in STANDINGS}, city
+        by_python = on_track(
+            status=status,
+            progress=cell.progress or 0.0,
+            adopted_on=date(2023, 1, 15),
+            due_on=due,
+            today=TODAY,
+        )
+        assert cell.on_track == int(by_python), city  # the SQL and the Python rule agree
         assert cell.overdue == int(overdue), city
         assert _parts(rows[city].total) == _parts(cell) and rows[city].total.overdue == cell.overdue
     assert rows["dropped"].total.progress is None  # withdrawn: adopted, left out of progress
