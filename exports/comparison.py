@@ -206,12 +206,19 @@ def _placed_total(facts: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
     )
 
 
-def _cells(level: str, facts: Sequence[Sequence[Any]]) -> tuple[dict[int, dict[int, Cell]], dict[int, Cell]]:
-    """Each city's cells by column id, and its total, from the rows of `level_facts`. Many
-    cells hold the same facts (a commitment adopted, in progress, three claims...): each is made
-    once and shared, as every kept read is (never changed once made)."""
+NOTHING_ADOPTED = Cell()
+"""The cell of a column the city adopted nothing of."""
+
+
+def _cells(
+    level: str, facts: Sequence[Sequence[Any]], columns: dict[int, int]
+) -> tuple[dict[int, list[Cell]], dict[int, Cell]]:
+    """Each city's cells in the order of the columns (`columns`: a column's id → its place),
+    and its total, from the rows of `level_facts`. Many cells hold the same facts (a commitment
+    adopted, in progress, three claims...): each is made once and shared, as every kept read is
+    (never changed once made)."""
     made: dict[tuple[Any, ...], Cell] = {}
-    cells: dict[int, dict[int, Cell]] = {}
+    cells: dict[int, list[Cell]] = {}
     of_city: dict[int, list[tuple[Any, ...]]] = {}
     sums_of = _placed_sums if level == "commitment" else tuple
     for row in facts:
@@ -221,15 +228,11 @@ def _cells(level: str, facts: Sequence[Sequence[Any]]) -> tuple[dict[int, dict[i
             cell = made[key] = _cell(sums_of(key))
         city = row[0]
         if city not in cells:
-            cells[city], of_city[city] = {}, []
-        cells[city][row[1]] = cell
+            cells[city], of_city[city] = [NOTHING_ADOPTED] * len(columns), []
+        cells[city][columns[row[1]]] = cell
         of_city[city].append(key)
     add = _placed_total if level == "commitment" else _summed
     return cells, {city: _cell(add(keys)) for city, keys in of_city.items()}
-
-
-NOTHING_ADOPTED = Cell()
-"""The cell of a column the city adopted nothing of."""
 
 
 def _sort_key(sort: str, columns: set[str]) -> Callable[[ComparisonRow], tuple[bool, Any]]:
@@ -304,18 +307,19 @@ async def _matrix(
         charter = await get_charter_or_raise(charter_slug)
         items = await _columns(charter["id"], level)
         facts, cities = await level_facts(charter["id"], level, filters, today)
-    codes = {i["id"]: i["code"] for i in items}
-    cells, totals = _cells(level, facts)
+    codes = [i["code"] for i in items]
+    cells, totals = _cells(level, facts, {i["id"]: n for n, i in enumerate(items)})
+    nothing = [NOTHING_ADOPTED] * len(codes)
     rows = [
         _row(
             c,
-            {code: cells.get(c["id"], {}).get(i, NOTHING_ADOPTED) for i, code in codes.items()},
+            dict(zip(codes, cells.get(c["id"], nothing), strict=True)),
             totals.get(c["id"], NOTHING_ADOPTED),
             lang,
         )
         for c in cities
     ]
-    rows.sort(key=_sort_key(sort, set(codes.values())), reverse=order == "desc")
+    rows.sort(key=_sort_key(sort, set(codes)), reverse=order == "desc")
     return ComparisonRead(
         charter=charter_slug,
         level=level,

@@ -211,21 +211,22 @@ SUMS = (
 
 def _over_time_sql(scope: str) -> str:
     """Per principle and year, how many cities first adopted one of its commitments, and how
-    many first reported one achieved (published claims that count)."""
+    many first reported one achieved (published claims that count). From the cities outward,
+    as `_facts_sql`."""
     year = "SUBSTR(CAST(first_on AS TEXT), 1, 4)"
     return f"""
     WITH {scope},
     first_adopted AS (
       SELECT cc.city, cm.principle AS grp, MIN(cc.adopted_on) AS first_on
-      FROM adoption cc JOIN commitment cm ON cm.id = cc.commitment
-      JOIN cities ON cities.id = cc.city
-      WHERE cm.charter = {{}} GROUP BY cc.city, cm.principle
+      FROM cities CROSS JOIN adoption cc CROSS JOIN commitment cm
+      WHERE cc.city = cities.id AND cm.id = cc.commitment AND cm.charter = {{}}
+      GROUP BY cc.city, cm.principle
     ),
     first_achieved AS (
       SELECT cc.city, cm.principle AS grp, MIN(su.reported_on) AS first_on
-      FROM status_update su JOIN adoption cc ON cc.id = su.adoption
-      JOIN commitment cm ON cm.id = cc.commitment JOIN cities ON cities.id = cc.city
-      WHERE cm.charter = {{}} AND su.status = {ACHIEVED} AND su.draft = FALSE AND NOT EXISTS (
+      FROM cities CROSS JOIN adoption cc CROSS JOIN commitment cm CROSS JOIN status_update su
+      WHERE cc.city = cities.id AND cm.id = cc.commitment AND su.adoption = cc.id
+        AND cm.charter = {{}} AND su.status = {ACHIEVED} AND su.draft = FALSE AND NOT EXISTS (
         SELECT 1 FROM status_update n WHERE n.supersedes = su.id AND n.draft = FALSE)
       GROUP BY cc.city, cm.principle
     )
