@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -35,7 +36,13 @@ def test_two_processes_answer_on_one_port_and_share_what_they_keep(tmp_path: Pat
     with running_service(env, log, ready="/api/v1/cities", args=("--workers", "2")) as (url, server):
         serving = [pid for pid in _children(server.pid) if _serves(pid)]
         assert len(serving) == 2
-        started = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
+        # The first process may answer before the second has written that it started.
+        deadline = time.monotonic() + 60
+        while True:
+            started = set(re.findall(r"Started server process \[(\d+)\]", log.read_text()))
+            if started == {str(pid) for pid in serving} or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert started == {str(pid) for pid in serving}
         token = secretariat_token(env, "workers@uclg.example")
         signed_in = {"Authorization": f"Bearer {token}"}
