@@ -21,7 +21,7 @@ import msgspec
 from charter.services import get_charter_or_raise, get_city_or_raise, region_name
 from charter.tables import Principle
 from commitments.tables import Commitment
-from exports.comparison_query import PLACES, Filters, first_years, level_facts, nearest_cities
+from exports.comparison_query import STANDINGS, Filters, first_years, level_facts, nearest_cities
 from kernel import clock
 from kernel.db import json_value, read_snapshot
 from kernel.errors import FieldError, MalformedInput, NotFound
@@ -29,8 +29,6 @@ from kernel.read_cache import kept_read
 from kernel.text import language_of, pick, picked_language
 
 LEVELS = ("principle", "commitment")
-STANDINGS = PLACES
-"""Where an adopted commitment stands: each is counted in exactly one, so they add up to adopted."""
 COUNTS = ("adopted", *STANDINGS, "overdue")
 """A cell's counts, in the order the scorecards show them: adopted, its parts, then those overdue
 among the parts."""
@@ -156,8 +154,8 @@ class ComparisonRead(msgspec.Struct):
 
 
 def _cell(sums: Sequence[Any]) -> Cell:
-    """A cell from its sums (the columns of `SUMS` after the city and the column: counts, the
-    progress summed over `progress_n` adoptions, claims). Many cells are made for a matrix: the
+    """A cell from its sums (a grouped row of `level_facts` after the city and the column:
+    counts, the progress summed over `progress_n` adoptions, claims). Many cells are made for a matrix: the
     drivers already give whole numbers, nothing is converted."""
     (adopted, achieved, on_track, in_progress, delayed, not_started, withdrawn, overdue) = sums[:8]
     progress_sum, progress_n, claims, verified, contested = sums[8:]
@@ -183,9 +181,10 @@ def _summed(rows: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
 
 
 def _placed_sums(facts: Sequence[Any]) -> tuple[Any, ...]:
-    """The sums of one adoption (the columns of `PLACED` after the city and the column)."""
+    """The sums of one adoption, from its facts as placed (a row of `level_facts` by commitment
+    after the city and the column)."""
     place, overdue, progress, claims, verified, contested = facts
-    places = tuple(int(place == n) for n in range(len(PLACES)))
+    places = tuple(int(place == n) for n in range(len(STANDINGS)))
     return (1, *places, overdue, progress, int(progress is not None), claims, verified, contested)
 
 
@@ -196,7 +195,7 @@ def _placed_total(facts: Sequence[Sequence[Any]]) -> tuple[Any, ...]:
     progressed = [p for p in progress if p is not None]
     return (
         len(places),
-        *(places.count(n) for n in range(len(PLACES))),
+        *(places.count(n) for n in range(len(STANDINGS))),
         sum(overdue),
         sum(progressed),
         len(progressed),

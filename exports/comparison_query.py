@@ -149,21 +149,24 @@ def _scope(filters: Filters) -> tuple[str, list[Any]]:
     return sql, args
 
 
-PLACES = ("achieved", "on_track", "in_progress", "delayed", "not_started", "withdrawn")
-"""Where an adopted commitment stands, in the order of the numbers `place` gives them in SQL."""
+STANDINGS = ("achieved", "on_track", "in_progress", "delayed", "not_started", "withdrawn")
+"""Where an adopted commitment stands: each is counted in exactly one, so they add up to adopted.
+In SQL, `place` is the index of a name here."""
 
 
 def _facts_sql(group: str, scope: str, *, one_per_cell: bool = False) -> str:
-    """The adoptions of the compared cities, each placed (`PLACED`): where it stands (a number,
-    the index of a name in `PLACES`), overdue as of a date (1 or 0), its progress (NULL when
-    withdrawn: left out of progress) and its claims with how many are verified or contested.
-    Grouped, one row of sums per (city, column): `SUMS`. With `one_per_cell` (a column per
-    commitment: a city adopts a commitment once, its key `city/charter/CODE` is unique), not
-    grouped: each adoption is its cell. The cities' totals are added up from these rows, which
-    costs less than reading the hundred thousand adoptions again.
+    """The adoptions of the compared cities, each placed: `city, grp, place, overdue, progress,
+    claims, verified, contested`, where `place` is where it stands (the index of a name in
+    `STANDINGS`), `overdue` 1 or 0 as of a date, `progress` NULL when withdrawn (left out of
+    progress). Grouped, one row of sums per (city, column): `city, grp, adopted`, a count per
+    standing, then `overdue, progress_sum, progress_n, claims, verified, contested`. With
+    `one_per_cell` (a column per commitment: a city adopts a commitment once, its key
+    `city/charter/CODE` is unique), not grouped: each adoption is its cell. The cities' totals
+    are added up from these rows, which costs less than reading the hundred thousand adoptions
+    again.
 
-    SQLite is told to place each adoption once (`placed`, materialised): it would otherwise work
-    out the place again for every sum. The joins start from the compared cities: SQLite, left
+    Each adoption is placed once (`placed`, materialised): both engines would otherwise work out
+    the place again for every sum. The joins start from the compared cities: SQLite, left
     to choose, starts from the charter's commitments and reads the adoptions out of the table's
     order, three times slower. Elapsed time is read once per adoption, by `on_track_sql`."""
     elapsed = (
@@ -174,12 +177,12 @@ def _facts_sql(group: str, scope: str, *, one_per_cell: bool = False) -> str:
     on_track = on_track_sql(
         status="st.status", progress=progress, due_on="cc.due_on", elapsed=elapsed, today="{}"
     )
-    place = f"""CASE WHEN st.status = {ACHIEVED} THEN {PLACES.index("achieved")}
-        WHEN st.status = {WITHDRAWN} THEN {PLACES.index("withdrawn")}
-        WHEN st.status = {DELAYED} THEN {PLACES.index("delayed")}
-        WHEN {on_track} THEN {PLACES.index("on_track")}
-        WHEN st.status = {IN_PROGRESS} THEN {PLACES.index("in_progress")}
-        ELSE {PLACES.index("not_started")} END"""
+    place = f"""CASE WHEN st.status = {ACHIEVED} THEN {STANDINGS.index("achieved")}
+        WHEN st.status = {WITHDRAWN} THEN {STANDINGS.index("withdrawn")}
+        WHEN st.status = {DELAYED} THEN {STANDINGS.index("delayed")}
+        WHEN {on_track} THEN {STANDINGS.index("on_track")}
+        WHEN st.status = {IN_PROGRESS} THEN {STANDINGS.index("in_progress")}
+        ELSE {STANDINGS.index("not_started")} END"""
     overdue = overdue_sql(status="st.status", due_on="cc.due_on", today="{}")
     placed = f"""SELECT cc.city, {group} AS grp, {place} AS place,
              CASE WHEN {overdue} THEN 1 ELSE 0 END AS overdue,
@@ -191,22 +194,11 @@ def _facts_sql(group: str, scope: str, *, one_per_cell: bool = False) -> str:
       WHERE cc.city = cities.id AND cm.id = cc.commitment AND cm.charter = {{}}"""
     if one_per_cell:
         return f"WITH {scope} {placed}"
-    places = ", ".join(f"COUNT(*) FILTER (WHERE place = {n})" for n in range(len(PLACES)))
+    places = ", ".join(f"COUNT(*) FILTER (WHERE place = {n})" for n in range(len(STANDINGS)))
     return f"""WITH {scope}, placed AS MATERIALIZED ({placed})
     SELECT city, grp, COUNT(*), {places}, SUM(overdue), SUM(progress), COUNT(progress),
       SUM(claims), SUM(verified), SUM(contested)
     FROM placed GROUP BY city, grp"""
-
-
-PLACED = ("city", "grp", "place", "overdue", "progress", "claims", "verified", "contested")
-"""The columns of an adoption placed: the city's id, the column's id, then its facts."""
-SUMS = (
-    *("city", "grp", "adopted"),
-    *PLACES,
-    *("overdue", "progress_sum", "progress_n", "claims", "verified", "contested"),
-)
-"""The columns of a row of sums: the city's id, the column's id, then sums over its adoptions
-(the progress summed over `progress_n` of them, those not withdrawn)."""
 
 
 def _over_time_sql(scope: str) -> str:
@@ -240,8 +232,8 @@ def _over_time_sql(scope: str) -> str:
 async def level_facts(
     charter_id: int, level: str, filters: Filters, today: date
 ) -> tuple[list[Sequence[Any]], list[dict[str, Any]]]:
-    """The facts (by principle, rows of sums per city and principle, columns `SUMS`; by
-    commitment, the adoptions placed, columns `PLACED`) and the filtered signatory cities."""
+    """The facts (by principle, rows of sums per city and principle; by commitment, the
+    adoptions placed: see `_facts_sql`) and the filtered signatory cities."""
     scope, scope_args = _scope(filters)
     group = "cm.principle" if level == "principle" else "cm.id"
     facts = await raw_tuples(
